@@ -1,0 +1,3 @@
+from redline.tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,68 @@
+"""The one event model every provider's wire format is turned into (DESIGN.md, "The stream")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+ErrorKind = Literal[
+    "auth", "rate_limit", "network", "timeout", "server", "protocol", "config", "edit"
+]
+
+
+@dataclass(slots=True, frozen=True)
+class TextDelta:
+    """Visible answer text to append."""
+
+    text: str
+
+
+@dataclass(slots=True, frozen=True)
+class ReasoningDelta:
+    """Reasoning text (``reasoning``, ``reasoning_content`` or inline ``<think>``)."""
+
+    text: str
+
+
+@dataclass(slots=True, frozen=True)
+class TextSnapshot:
+    """The whole answer so far, replacing what came before (Mercury ``diffusing``)."""
+
+    text: str
+
+
+@dataclass(slots=True, frozen=True)
+class Usage:
+    """Exact token counts from the server; keep the last one, never sum."""
+
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    reasoning_tokens: int | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class ServerTiming:
+    """What the server measured itself (Cerebras ``time_info``, llama.cpp ``timings``)."""
+
+    decode_tps: float | None = None
+    prefill_ms: float | None = None
+    queue_ms: float | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class Finished:
+    """Normal end of the stream; ``reason`` is the finish reason when one was sent."""
+
+    reason: str | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class StreamError:
+    """Anything that went wrong, before or during the stream, as one actionable sentence."""
+
+    kind: ErrorKind
+    message: str
+    retry_after_s: float | None = None
+
+
+Event = TextDelta | ReasoningDelta | TextSnapshot | Usage | ServerTiming | Finished | StreamError

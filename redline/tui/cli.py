@@ -1,0 +1,110 @@
+"""The command line (DESIGN.md "Command line"): argument parsing and dispatch only.
+
+Each subcommand lives in ``redline.tui.commands.<name>`` with ``run(args) -> int``.
+Exit codes: 0 ok, 2 usage or config error, 3 provider error, 4 edit refused or failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from redline import __version__
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_PROVIDER = 3
+EXIT_EDIT = 4
+
+
+def _add_backend_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--provider", "-p", help="provider preset or config name (sim, sim:PROFILE, ...)"
+    )
+    p.add_argument("--model", "-m", help="model id (default: the provider's default)")
+    p.add_argument("--base-url", help="override the provider's base URL")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="redline",
+        description="A terminal coding assistant built for fast inference.",
+    )
+    parser.add_argument("--version", action="version", version=f"redline {__version__}")
+    _add_backend_flags(parser)
+    parser.add_argument(
+        "--resume", nargs="?", const="last", metavar="ID|last", help="resume a saved session"
+    )
+    parser.add_argument(
+        "--auto-apply", action="store_true", help="apply edits as soon as a turn ends"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("exec", help="run one prompt headless and print the answer")
+    p.add_argument("prompt", help="the request ('-' reads it from stdin)")
+    _add_backend_flags(p)
+    p.add_argument("--wire", choices=["chat", "responses"], help="wire API (default: the preset's)")
+    p.add_argument("--json", action="store_true", help="print exactly one JSON object on stdout")
+    p.add_argument("--apply", action="store_true", help="apply the edits in the answer and commit")
+    p.add_argument(
+        "--edit-format",
+        choices=["search-replace", "apply-patch", "udiff", "whole"],
+        help="the edit format asked of the model",
+    )
+    p.add_argument("--no-context", action="store_true", help="send no repository context")
+    p.add_argument("--session", metavar="ID", help="continue a saved session")
+    p.add_argument("--max-tokens", type=int, help="cap the answer length")
+
+    p = sub.add_parser("apply", help="apply the edit blocks in a model reply")
+    p.add_argument("file", nargs="?", default="-", help="the reply (default: stdin)")
+    p.add_argument("--check", action="store_true", help="only check that every edit applies")
+    p.add_argument("--no-commit", action="store_true", help="change the files but do not commit")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = sub.add_parser("undo", help="revert the last redline commit")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = sub.add_parser("context", help="show the context that would be sent")
+    p.add_argument("--budget", type=int, default=None, help="token budget for the repo map")
+    p.add_argument("--mention", action="append", default=[], metavar="X", help="@path or @symbol")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = sub.add_parser("bench", help="speed test across providers")
+    p.add_argument("--provider", "-p", action="append", default=[], help="provider (repeatable)")
+    p.add_argument("--model", "-m", help="model id")
+    p.add_argument("--runs", type=int, default=3, help="runs per provider")
+    p.add_argument("--prompt", default=None, help="the prompt to send")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = sub.add_parser("providers", help="presets, keys present, local servers found")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = sub.add_parser("sessions", help="saved sessions")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = sub.add_parser("sim", help="run the built-in provider simulator")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=0, help="port (default: any free port)")
+    p.add_argument(
+        "--profile", default="cerebras", help="cerebras, baseten, mercury, openai, llamacpp"
+    )
+    p.add_argument("--rate", type=float, default=None, help="tokens per second")
+    p.add_argument("--ttft", type=float, default=None, help="time to first token, ms")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help/--version
+        return int(exc.code or 0)
+    command = args.command or "tui"
+    module = importlib.import_module(f"redline.tui.commands.{command}")
+    try:
+        return int(module.run(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

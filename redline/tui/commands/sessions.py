@@ -1,0 +1,11 @@
+"""`redline sessions`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def run(args: argparse.Namespace) -> int:
+    print("redline sessions: not built yet", file=sys.stderr)
+    return 2
