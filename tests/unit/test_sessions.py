@@ -22,7 +22,9 @@ class Ticks:
 
 
 def _turn(prompt: str, text: str = "answer") -> Turn:
-    reading = MeterReading(ttft_ms=150.0, output_tokens=12, tokens_exact=True, rate_history=(1.0, 2.0))
+    reading = MeterReading(
+        ttft_ms=150.0, output_tokens=12, tokens_exact=True, rate_history=(1.0, 2.0)
+    )
     return Turn(prompt, "sim", "redline-sim", text=text, finish_reason="stop", reading=reading)
 
 
@@ -30,8 +32,14 @@ def test_turns_round_trip_through_the_file(tmp_path: Path):
     store = SessionStore(tmp_path, now=Ticks())
     writer = store.create(Path("/work/repo"))
     first = _turn("fix the bug\nplease")
-    second = Turn("go on", "cerebras", "m", text="par", interrupted=True,
-                  error=StreamError("auth", "CEREBRAS_API_KEY is not set."))
+    second = Turn(
+        "go on",
+        "cerebras",
+        "m",
+        text="par",
+        interrupted=True,
+        error=StreamError("auth", "CEREBRAS_API_KEY is not set."),
+    )
     writer.append(first)
     writer.append(second)
 

@@ -22,7 +22,7 @@ def test_a_theme_file_with_an_unknown_key_names_the_file(tmp_path: Path):
 
 
 def test_broken_toml_is_a_clear_error():
-    with pytest.raises(ThemeFileError, match="bad.toml"):
+    with pytest.raises(ThemeFileError, match=r"bad\.toml"):
         theme_from_toml("name = ", "bad.toml")
     with pytest.raises(ThemeFileError, match="'primary' must be set"):
         theme_from_toml('name = "x"\n', "x.toml")
