@@ -173,7 +173,7 @@ def to_apply_patch(
             out.extend("+" + s for s in _split(b[name]))
             continue
         target = renames.get(name, name)
-        if a[name] == b[target]:
+        if a[name] == b[target] and target == name:
             continue
         out.append(f"*** Update File: {name}")
         if target != name:
@@ -222,3 +222,54 @@ def to_search_replace(a: dict[str, bytes], b: dict[str, bytes]) -> str:
             "",
         ]
     return "\n".join(out) + "\n"
+
+
+def sample_project() -> dict[str, bytes]:
+    """A small, realistic project: modules with repeated shapes, docs with fences, a Makefile
+    with tabs, a CRLF file, a file without a final newline, non-ASCII text, a spaced name."""
+    files: dict[str, bytes] = {}
+    for m in range(6):
+        body = [f'"""Module {m}: shapes and their areas."""', "", "import math", ""]
+        for c in range(4):
+            body += [
+                "",
+                f"class Shape{c}:",
+                f'    """Shape number {c}."""',
+                "",
+                "    def __init__(self, size):",
+                "        self.size = size",
+                "",
+                "    def area(self):",
+                "        return self.size * self.size",
+                "",
+                "    def describe(self):",
+                f'        return f"shape {c} of size {{self.size}}"',
+            ]
+        files[f"pkg/mod{m}.py"] = ("\n".join(body) + "\n").encode()
+    files["README.md"] = (
+        b"# Sample\n\nUse it:\n\n```python\nfrom pkg import mod0\n```\n\n-- not a diff line\n"
+        b"--- also not one\n+++ nor this\n"
+    )
+    files["Makefile"] = b"all:\n\tpython -m pkg\n\ntest:\n\tpytest -q\n"
+    files["win.txt"] = b"line one\r\nline 2\r\nline three\r\n"
+    files["nofinal.txt"] = b"first\nlast without newline"
+    files["unicode.txt"] = "caf\u00e9 \u2014 na\u00efve\n\u201cquoted\u201d\n".encode()
+    files["docs/old name.txt"] = b"a doc with a space in its name\n"
+    files["schema.sql"] = b"-- the schema\nCREATE TABLE t (id int);\n-- end\n"
+    return files
+
+
+def sample_versions() -> tuple[dict[str, bytes], dict[str, bytes], dict[str, str]]:
+    """Versions A and B of the sample project, and B's renames (old -> new)."""
+    a = sample_project()
+    b, renames = mutate({k: v for k, v in a.items() if k.startswith("pkg/")}, seed=3)
+    b.update({k: v for k, v in a.items() if not k.startswith("pkg/")})
+    b["win.txt"] = b"line one\r\nline two\r\nline three\r\n"
+    b["schema.sql"] = b"CREATE TABLE t (id int, name text);\n-- end\n"
+    b["README.md"] = a["README.md"].replace(b"--- also not one\n", b"")
+    b["unicode.txt"] = "caf\u00e9 \u2014 tr\u00e8s na\u00efve\n\u201cquoted\u201d\n".encode()
+    b["nofinal.txt"] = b"first\nlast, now with a newline\n"
+    b["docs/new name.txt"] = b.pop("docs/old name.txt")
+    renames["docs/old name.txt"] = "docs/new name.txt"
+    b["pkg/empty.py"] = b""
+    return a, b, renames

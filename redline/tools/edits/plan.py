@@ -96,12 +96,12 @@ class _Tree:
             data = full.read_bytes()
             mode = os.stat(full).st_mode
             self.modes[path] = "100755" if mode & stat.S_IXUSR else "100644"
-        self.original[path] = data
-        self.order.append(path)
         try:
             tf = None if data is None else TextFile.from_bytes(data)
         except BinaryFile as exc:
             raise EditFailure(f"{path} is a binary file ({exc}); redline edits only text") from exc
+        self.original[path] = data
+        self.order.append(path)
         self.files[path] = tf
         return tf
 
@@ -265,7 +265,9 @@ def _search_replace(
     first_error: EditFailure | None = None
     cursor, in_order = tree.sr_cursor.get(path, (0, True))
     following = _next_search(blocks, block, path)
-    for old, new in ((hunk.old, hunk.new), *hunk.splits):
+    # Several "=======" lines: every reading is tried, the longest SEARCH that is found wins.
+    readings = sorted(((hunk.old, hunk.new), *hunk.splits), key=lambda r: -len(r[0]))
+    for old, new in readings:
         tf = TextFile(list(existing.lines), existing.final_newline)
         try:
             try:
