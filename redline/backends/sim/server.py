@@ -170,7 +170,7 @@ class SimServer:
                 if request is None:
                     break
                 self.requests += 1
-                keep = await self._respond(request, writer)
+                keep = await self._respond(request, reader, writer)
                 await writer.drain()
                 if not keep:
                     break
@@ -184,7 +184,9 @@ class SimServer:
                 self._tasks.discard(task)  # type: ignore[arg-type]
             writer.close()
 
-    async def _respond(self, request: Request, writer: asyncio.StreamWriter) -> bool:
+    async def _respond(
+        self, request: Request, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> bool:
         """Answer one request; False when the connection must close afterwards."""
         received = asyncio.get_running_loop().time()
         keep = request.keep_alive and not self.close_delimited
@@ -224,7 +226,9 @@ class SimServer:
             except BadRequest as exc:
                 writer.write(plain.error(400, str(exc), "invalid_request_error", keep_alive=keep))
                 return keep
-            return await self._complete(request, path, body, writer, fault, received, keep)
+            return await self._complete(
+                request, path, body, (reader, writer), fault, received, keep
+            )
         writer.write(
             plain.error(
                 404,
@@ -261,11 +265,12 @@ class SimServer:
         request: Request,
         path: str,
         body: dict[str, object],
-        writer: asyncio.StreamWriter,
+        conn: tuple[asyncio.StreamReader, asyncio.StreamWriter],
         fault: Fault | None,
         received: float,
         keep: bool,
     ) -> bool:
+        reader, writer = conn
         responses = path == "/v1/responses"
         model = body.get("model")
         model = model if isinstance(model, str) and model else self.profile.default_model
@@ -305,7 +310,7 @@ class SimServer:
         else:
             headers["connection"] = "close"
         writer.write(http.head(200, headers))
-        out = BodyWriter(writer, chunked=chunked)
+        out = BodyWriter(writer, chunked=chunked, reader=reader)
         mid_fault = fault if fault is not None and fault.name in MID_STREAM_FAULTS else None
         wire: ChatWire | ResponsesWire
         if responses:
