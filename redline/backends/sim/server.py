@@ -160,7 +160,7 @@ class SimServer:
         try:
             while True:
                 try:
-                    request = await http.read_request(reader)
+                    request = await http.read_request(reader, writer)
                 except BadRequest as exc:
                     writer.write(
                         plain.error(400, str(exc), "invalid_request_error", keep_alive=False)
