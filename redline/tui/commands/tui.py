@@ -4,8 +4,47 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+from typing import Any
+
+
+def _config(repo_root: Path) -> tuple[Any, Any]:
+    """The merged config and the function that saves a user setting (both None if unavailable)."""
+    try:
+        from redline.config import load_config, save_user_setting  # type: ignore[import-not-found]
+    except ImportError:
+        return None, None
+    return load_config(repo_root), save_user_setting
 
 
 def run(args: argparse.Namespace) -> int:
-    print("redline tui: not built yet", file=sys.stderr)
-    return 2
+    from redline.tui.app import AppOptions, RedlineApp
+    from redline.tui.sessions import SessionError, SessionStore
+
+    repo_root = Path.cwd()
+    try:
+        config, save_setting = _config(repo_root)
+    except Exception as exc:  # ConfigError: a sentence naming the file and line
+        print(f"redline: {exc}", file=sys.stderr)
+        return 2
+    store = SessionStore()
+    resumed = None
+    if args.resume:
+        try:
+            resumed = store.load(args.resume)
+        except SessionError as exc:
+            print(f"redline: {exc}", file=sys.stderr)
+            return 2
+    options = AppOptions(
+        provider=args.provider,
+        model=args.model,
+        base_url=args.base_url,
+        resume=args.resume,
+        auto_apply=args.auto_apply or bool(getattr(config, "auto_apply", False)),
+        repo_root=repo_root,
+    )
+    app = RedlineApp(
+        options, config=config, sessions=store, resumed=resumed, save_setting=save_setting
+    )
+    app.run()
+    return 0

@@ -1,0 +1,109 @@
+"""State the application's parts share: options, conversation, backend, and the status bar."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from textual.app import App
+
+from redline.tui.builtin_commands import default_registry
+from redline.tui.loop import Conversation, Turn
+from redline.tui.sessions import LoadedSession, SessionStore, SessionWriter
+from redline.tui.widgets.status_bar import StatusBar
+from redline.tui.widgets.turn_placeholder import PlaceholderTranscript
+
+Clock = Callable[[], float]
+BackendOpener = Callable[[str | None, str | None, str | None], Awaitable[Any]]
+
+SWITCH_HINT = "Press ctrl+b or type /backend to pick another backend."
+
+
+@dataclass(slots=True, frozen=True)
+class AppOptions:
+    """What the command line asked for."""
+
+    provider: str | None = None
+    model: str | None = None
+    base_url: str | None = None
+    resume: str | None = None
+    auto_apply: bool = False
+    repo_root: Path = field(default_factory=Path.cwd)
+
+
+class AppBase(App[None]):
+    def __init__(
+        self,
+        options: AppOptions | None,
+        *,
+        config: Any,
+        open_backend: BackendOpener,
+        clock: Clock = time.perf_counter,
+        sessions: SessionStore | None = None,
+        resumed: LoadedSession | None = None,
+    ) -> None:
+        super().__init__()
+        self.options = options or AppOptions()
+        self.config = config
+        self.clock = clock
+        self.slash = default_registry()
+        self.conversation = resumed.conversation if resumed else Conversation()
+        self.prompt_history: list[str] = []
+        # backend switching
+        self._open_backend_fn = open_backend
+        self.backend: Any = None
+        self.backend_error: str | None = None
+        self._backend_ready = asyncio.Event()
+        self._retired: list[Any] = []
+        self._local_servers: list[tuple[str, str]] | None = None
+        # turns
+        self._loop: Any = None
+        self._turn_task: asyncio.Task[Turn] | None = None
+        self._queue: list[str] = []
+        self._turn_count = 0
+        self._sessions = sessions
+        self._resumed = resumed
+        self._session: SessionWriter | None = None
+
+    @property
+    def transcript(self) -> PlaceholderTranscript:
+        return self.query_one(PlaceholderTranscript)
+
+    def _status(self, **changes: Any) -> None:
+        """Update the status bar, if it is there (not yet mounted, or shutting down: skip)."""
+        bars = self.query(StatusBar)
+        if bars:
+            bars.first().set(**changes)
+
+    async def close_retired_backends(self) -> None:
+        """Close replaced backends once no turn streams from them."""
+        retired, self._retired = self._retired, []
+        for backend in retired:
+            close = getattr(backend, "aclose", None)
+            if close is None:
+                close = getattr(getattr(backend, "client", None), "aclose", None)
+            if close is not None:
+                try:
+                    await close()
+                except Exception:
+                    pass  # closing is best effort
+
+    def _activity(self) -> str:
+        parts = []
+        if self._turn_task is not None:
+            parts.append("streaming · esc stops")
+        if self._queue:
+            parts.append(f"{len(self._queue)} queued")
+        return " · ".join(parts)
+
+    def _context_estimate(self) -> int:
+        chars = sum(len(t.prompt) + len(t.text) for t in self.conversation.turns)
+        return chars // 4
+
+
+def backend_label(backend: Any) -> str:
+    return f"{getattr(backend, 'name', '?')} · {getattr(backend, 'model', '?')}"

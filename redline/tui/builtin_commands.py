@@ -1,0 +1,72 @@
+"""The slash commands the shell itself provides, and where other work plugs in its own.
+
+To add commands (``/undo``, ``/diff``, ``/context``, ``/add``, ``/drop``, ``/race``...), write a
+module with ``def commands() -> list[SlashCommand]`` and list it in ``EXTRA_MODULES``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+from redline.tui.slash import SlashCommand, SlashRegistry
+
+if TYPE_CHECKING:
+    from redline.tui.app import RedlineApp
+
+EXTRA_MODULES: tuple[str, ...] = ()
+
+
+def _backend(app: RedlineApp, arg: str) -> None:
+    if arg:
+        app.switch_backend(arg)
+    else:
+        app.action_pick_backend()
+
+
+def _model(app: RedlineApp, arg: str) -> None:
+    if arg:
+        app.switch_model(arg)
+    else:
+        app.action_pick_model()
+
+
+def _clear(app: RedlineApp, arg: str) -> None:
+    app.clear_conversation()
+
+
+def _theme(app: RedlineApp, arg: str) -> None:
+    if arg:
+        app.set_theme(arg)
+    else:
+        app.action_change_theme()
+
+
+def _help(app: RedlineApp, arg: str) -> None:
+    app.action_help()
+
+
+async def _quit(app: RedlineApp, arg: str) -> None:
+    await app.action_quit()
+
+
+def builtin_commands() -> list[SlashCommand]:
+    return [
+        SlashCommand("backend", "pick a provider (or /backend NAME)", _backend, "[NAME]", "ctrl+b"),
+        SlashCommand(
+            "model", "pick a model from /v1/models (or /model ID)", _model, "[ID]", "ctrl+o"
+        ),
+        SlashCommand("clear", "start a new conversation", _clear),
+        SlashCommand("theme", "pick a theme (or /theme NAME)", _theme, "[NAME]"),
+        SlashCommand("help", "keys and commands", _help, key="f1"),
+        SlashCommand("quit", "leave redline", _quit, key="ctrl+q"),
+    ]
+
+
+def default_registry() -> SlashRegistry:
+    registry = SlashRegistry(builtin_commands())
+    for module_name in EXTRA_MODULES:
+        module = importlib.import_module(module_name)
+        for command in module.commands():
+            registry.register(command)
+    return registry

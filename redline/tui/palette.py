@@ -1,0 +1,36 @@
+"""Every slash command (and every redline theme) in Textual's command palette."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from redline.tui.app import RedlineApp
+
+
+class RedlineCommands(Provider):
+    def _entries(self) -> list[tuple[str, str, Callable[[], object]]]:
+        app = cast("RedlineApp", self.app)
+        entries: list[tuple[str, str, Callable[[], object]]] = []
+        for command in app.slash:
+            if command.in_palette:
+                label = f"/{command.name}"
+                entries.append((label, command.help, partial(app.run_slash_text, label)))
+        for name in app.redline_theme_names():
+            entries.append((f"Theme: {name}", "switch theme", partial(app.set_theme, name)))
+        return entries
+
+    async def discover(self) -> Hits:
+        for label, help_text, callback in self._entries():
+            yield DiscoveryHit(label, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for label, help_text, callback in self._entries():
+            score = max(matcher.match(label), matcher.match(help_text) * 0.8)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), callback, help=help_text)

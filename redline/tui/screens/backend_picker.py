@@ -1,0 +1,82 @@
+"""Pick a backend: every preset with its key status, and the local servers found so far."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+
+@dataclass(slots=True, frozen=True)
+class BackendChoice:
+    """One line of the picker. ``status`` never holds a key, only whether it is set."""
+
+    name: str
+    where: str  # base URL or "loopback"
+    status: str  # "key set", "missing CEREBRAS_API_KEY", "no key needed", "running"
+    ready: bool  # False: choosing it will fail until the person fixes ``status``
+    current: bool = False
+
+
+class BackendPickerScreen(ModalScreen[str | None]):
+    CSS_PATH = "backend_picker.tcss"
+    BINDINGS = [Binding("escape", "dismiss_none", "Close")]
+
+    def __init__(self, choices: list[BackendChoice], probing: bool) -> None:
+        super().__init__()
+        self._choices = list(choices)
+        self._probing = probing
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker"):
+            yield Static(Text("Pick a backend", style="bold"), id="picker-title")
+            yield OptionList(*self._options(), id="backend-list")
+            yield Static(self._footnote(), id="picker-note")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        current = next((i for i, c in enumerate(self._choices) if c.current), 0)
+        options.highlighted = current
+        options.focus()
+
+    def add_local_servers(self, found: list[BackendChoice]) -> None:
+        """Detected local servers arrive from a background probe."""
+        known = {c.name for c in self._choices}
+        self._choices.extend(c for c in found if c.name not in known)
+        self._probing = False
+        options = self.query_one(OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        options.add_options(self._options())
+        options.highlighted = highlighted
+        self.query_one("#picker-note", Static).update(self._footnote())
+
+    def _options(self) -> list[Option]:
+        width = max((len(c.name) for c in self._choices), default=8) + 2
+        options = []
+        for choice in self._choices:
+            label = Text()
+            label.append("● " if choice.current else "  ", style="bold")
+            label.append(choice.name.ljust(width), style="bold")
+            label.append(choice.status.ljust(28), style="green" if choice.ready else "red")
+            label.append(choice.where, style="dim")
+            options.append(Option(label, id=choice.name))
+        return options
+
+    def _footnote(self) -> Text:
+        note = "enter switches (the conversation is kept) · esc closes"
+        if self._probing:
+            note = "looking for local servers… · " + note
+        return Text(note, style="dim")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,68 @@
+"""Keys and slash commands, from the bindings and the registry themselves (never out of date)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from redline.tui.app import RedlineApp
+
+PROMPT_KEYS = (
+    ("enter", "send the prompt (queued if an answer is still streaming)"),
+    ("shift+enter / ctrl+j", "new line in the prompt"),
+    ("up / down", "earlier prompts (on the first / last line)"),
+    ("/", "slash commands, completed as you type (tab or enter accepts)"),
+    ("@", "mention a file or symbol (completed as you type)"),
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    CSS_PATH = "help.tcss"
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close"),
+        Binding("q", "dismiss", "Close", show=False),
+        Binding("f1", "dismiss", "Close", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        app = cast("RedlineApp", self.app)
+        with VerticalScroll(id="help-body"):
+            yield Static(Text("redline help", style="bold"), id="help-title")
+            yield Static(self._keys_table(app))
+            yield Static(self._commands_table(app))
+            yield Static(
+                Text("Every command is also in the command palette (ctrl+p). esc closes.", "dim")
+            )
+
+    def _keys_table(self, app: RedlineApp) -> Table:
+        table = Table(title="Keys", title_justify="left", show_header=False, box=None, expand=True)
+        table.add_column("key", style="bold", no_wrap=True, min_width=22)
+        table.add_column("does")
+        for key, does in PROMPT_KEYS:
+            table.add_row(key, does)
+        for binding in app.help_bindings():
+            table.add_row(binding.key_display or binding.key, binding.description)
+        return table
+
+    def _commands_table(self, app: RedlineApp) -> Table:
+        table = Table(
+            title="Slash commands", title_justify="left", show_header=False, box=None, expand=True
+        )
+        table.add_column("command", style="bold", no_wrap=True, min_width=22)
+        table.add_column("does")
+        for command in app.slash:
+            name = f"/{command.name}" + (f" {command.args}" if command.args else "")
+            help_text = command.help + (f"  ({command.key})" if command.key else "")
+            table.add_row(name, help_text)
+        return table
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)

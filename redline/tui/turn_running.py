@@ -1,0 +1,154 @@
+"""Running turns from the app: one at a time, queued prompts after, esc to interrupt.
+
+The network work happens in ``TurnLoop`` (plain asyncio); the app only starts it in a task,
+hands the transcript's cheap ``push`` as the sink, and saves each finished turn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from textual import work
+
+from redline.backends.events import Event, StreamError
+from redline.tui._base import SWITCH_HINT, AppBase
+from redline.tui.loop import Turn
+from redline.tui.slash import ParsedSlash, parse_slash
+
+
+class TurnRunning(AppBase):
+    def handle_prompt(self, text: str) -> None:
+        """What the prompt sent: a slash command, or a prompt for the model."""
+        parsed = parse_slash(text)
+        if parsed is not None:
+            self.run_slash(parsed)
+            return
+        if self._turn_task is not None:
+            self._queue.append(text)
+            self._status(activity=self._activity())
+            self.notify("Queued: it is sent when the current answer ends (esc stops that one).")
+            return
+        self.run_turn(text)
+
+    def run_slash_text(self, text: str) -> None:
+        parsed = parse_slash(text)
+        if parsed is not None:
+            self.run_slash(parsed)
+
+    def run_slash(self, parsed: ParsedSlash) -> None:
+        command = self.slash.get(parsed.name)
+        if command is None:
+            self.notify(f"No command /{parsed.name}. Type / to see them all.", severity="warning")
+            return
+        result = command.run(self, parsed.arg)  # type: ignore[arg-type]
+        if asyncio.iscoroutine(result):
+            self.run_worker(result, group="slash")
+
+    @property
+    def turn_running(self) -> bool:
+        return self._turn_task is not None
+
+    def action_interrupt(self) -> None:
+        """Esc: cancel the streaming task; the loop keeps the partial answer, marked interrupted."""
+        if self._turn_task is not None and not self._turn_task.done():
+            self._turn_task.cancel()
+
+    @work(group="turn")
+    async def run_turn(self, prompt: str) -> None:
+        task = asyncio.create_task(self._stream_turn(prompt))
+        self._turn_task = task
+        self._status(activity=self._activity())
+        try:
+            turn = await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if not task.done():  # the app is closing: stop the stream too
+                task.cancel()
+                raise
+            turn = None  # cancelled before the backend was ready: nothing to keep
+        finally:
+            self._turn_task = None
+            self._status(activity=self._activity(), context_tokens=self._context_estimate())
+        if turn is not None and turn in self.conversation.turns:
+            await self._save(turn)
+        await self.close_retired_backends()
+        if self._queue:
+            self.run_turn(self._queue.pop(0))
+
+    async def _stream_turn(self, prompt: str) -> Turn:
+        await self._backend_ready.wait()
+        self._turn_count += 1
+        backend = self.backend
+        provider = getattr(backend, "name", None) or self.options.provider or "no backend"
+        model = getattr(backend, "model", None) or "-"
+        handle = self.transcript.start_turn(
+            self._turn_count, provider=provider, model=model, prompt=prompt
+        )
+        if backend is None:
+            error = StreamError("config", f"{self.backend_error or 'No backend.'} {SWITCH_HINT}")
+            turn = Turn(prompt, provider, model, error=error)
+            handle.finish(turn)
+            return turn
+        loop = self._turn_loop(backend)
+        meter_given = False
+
+        def sink(event: Event) -> None:
+            nonlocal meter_given
+            if not meter_given and getattr(loop, "meter", None) is not None:
+                handle.set_meter(loop.meter)
+                meter_given = True
+            handle.push(with_hint(event))
+
+        try:
+            turn = await loop.run(prompt, sink=sink)
+        except asyncio.CancelledError:
+            turn = self._interrupted(prompt, provider, model)
+        if turn.error is not None:
+            turn.error = with_hint(turn.error)
+        handle.finish(turn)
+        return turn
+
+    def _interrupted(self, prompt: str, provider: str, model: str) -> Turn:
+        """The loop re-raised the cancellation: find (or make) the turn it was writing."""
+        turns = self.conversation.turns
+        turn = turns[-1] if turns and turns[-1].prompt == prompt else Turn(prompt, provider, model)
+        turn.interrupted = True
+        return turn
+
+    def _turn_loop(self, backend: Any) -> Any:
+        if self._loop is None:
+            from redline.tui.loop import TurnLoop  # type: ignore[attr-defined]
+
+            self._loop = TurnLoop(backend, self.conversation, clock=self.clock)
+        self._loop.backend = backend
+        return self._loop
+
+    async def _save(self, turn: Turn) -> None:
+        """Append the finished turn to the session file, off the UI loop; never fatal."""
+        if self._sessions is None:
+            return
+        try:
+            if self._session is None:
+                self._session = self._sessions.create(self.options.repo_root)
+            await asyncio.to_thread(self._session.append, turn)
+        except OSError as exc:
+            self.notify(f"Could not save the session: {exc.strerror}", severity="warning")
+
+    def clear_conversation(self) -> None:
+        self.action_interrupt()
+        self._queue.clear()
+        self.conversation.turns.clear()
+        self._session = None  # the next turn starts a new session file
+        self.transcript.clear_turns()
+        self._status(context_tokens=0, activity=self._activity())
+
+
+def with_hint(event: Any) -> Any:
+    """A missing or refused key: add how to pick another backend."""
+    if (
+        isinstance(event, StreamError)
+        and event.kind in ("auth", "config")
+        and SWITCH_HINT not in event.message
+    ):
+        return StreamError(event.kind, f"{event.message} {SWITCH_HINT}", event.retry_after_s)
+    return event

@@ -1,0 +1,217 @@
+"""The prompt: a multi-line TextArea where Enter sends and shift+enter / ctrl+j add a line.
+
+Up on the first line and down on the last recall earlier prompts. Words starting with a
+completion trigger (``/`` at the very start, ``@`` anywhere) are offered to the
+``CompletionMenu`` the prompt is paired with; while the menu shows, up/down/tab/enter/esc
+drive it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual import events
+from textual.message import Message
+from textual.widgets import TextArea
+
+from redline.tui.widgets.completion_menu import Completion, CompletionMenu
+
+CompletionSource = Callable[[str], list[Completion]]
+
+NEWLINE_KEYS = frozenset({"shift+enter", "ctrl+j", "alt+enter"})
+
+
+@dataclass(slots=True, frozen=True)
+class WordAtCursor:
+    """The word being completed: its text and where it starts on the cursor's line."""
+
+    text: str
+    row: int
+    start_col: int
+    end_col: int
+
+
+class PromptInput(TextArea):
+    """Where the person types; posts ``PromptInput.Submitted`` on Enter."""
+
+    DEFAULT_CSS = """
+    PromptInput {
+        height: auto;
+        min-height: 3;
+        max-height: 10;
+    }
+    """
+
+    class Submitted(Message):
+        """The person pressed Enter on a non-empty prompt."""
+
+        def __init__(self, prompt: PromptInput, text: str) -> None:
+            super().__init__()
+            self.prompt = prompt
+            self.text = text
+
+    def __init__(
+        self,
+        *,
+        history: list[str] | None = None,
+        cursor_blink: bool = True,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(
+            "",
+            soft_wrap=True,
+            show_line_numbers=False,
+            tab_behavior="focus",
+            highlight_cursor_line=False,
+            id=id,
+        )
+        self.cursor_blink = cursor_blink
+        self.past_prompts: list[str] = history if history is not None else []
+        self._history_index: int | None = None  # None: editing a new prompt
+        self._draft = ""
+        self.sources: dict[str, CompletionSource] = {}
+        self.menu: CompletionMenu | None = None
+        self._word: WordAtCursor | None = None
+
+    # --- history -------------------------------------------------------------------------
+
+    def remember(self, text: str) -> None:
+        if text and (not self.past_prompts or self.past_prompts[-1] != text):
+            self.past_prompts.append(text)
+        self._history_index = None
+        self._draft = ""
+
+    def _recall(self, step: int) -> bool:
+        if not self.past_prompts:
+            return False
+        if self._history_index is None:
+            if step > 0:
+                return False
+            self._draft = self.text
+            index = len(self.past_prompts) - 1
+        else:
+            index = self._history_index + step
+        if index >= len(self.past_prompts):
+            self._history_index = None
+            self._set_text(self._draft, cursor_end=True)
+            return True
+        if index < 0:
+            return True  # already at the oldest: stay
+        self._history_index = index
+        self._set_text(self.past_prompts[index], cursor_end=step > 0)
+        return True
+
+    def _set_text(self, text: str, *, cursor_end: bool) -> None:
+        self.load_text(text)
+        if cursor_end:
+            self.move_cursor(self.document.end)
+        else:
+            self.move_cursor((0, len(text.split("\n", 1)[0])))
+
+    # --- keys ----------------------------------------------------------------------------
+
+    async def _on_key(self, event: events.Key) -> None:
+        key = event.key
+        if self.menu is not None and self.menu.display and self._menu_key(key):
+            event.stop()
+            event.prevent_default()
+            return
+        if key == "enter":
+            event.stop()
+            event.prevent_default()
+            self._submit()
+            return
+        if key in NEWLINE_KEYS:
+            event.stop()
+            event.prevent_default()
+            start, end = self.selection
+            self._replace_via_keyboard("\n", start, end)
+            return
+        row = self.cursor_location[0]
+        if key == "up" and row == 0 and self._recall(-1):
+            event.stop()
+            event.prevent_default()
+            return
+        if key == "down" and row == self.document.line_count - 1 and self._recall(+1):
+            event.stop()
+            event.prevent_default()
+            return
+        await super()._on_key(event)
+
+    def _submit(self) -> None:
+        text = self.text.strip("\n")
+        if not text.strip():
+            return
+        self.remember(text)
+        self.clear()
+        self._hide_menu()
+        self.post_message(self.Submitted(self, text))
+
+    # --- completion ----------------------------------------------------------------------
+
+    def _menu_key(self, key: str) -> bool:
+        assert self.menu is not None
+        if key == "up":
+            self.menu.action_cursor_up()
+        elif key == "down":
+            self.menu.action_cursor_down()
+        elif key in ("tab", "enter"):
+            chosen = self.menu.chosen()
+            if chosen is None:
+                self._hide_menu()
+                return key == "tab"
+            self.accept_completion(chosen)
+            if key == "enter" and chosen.submit:
+                self._submit()
+        elif key == "escape":
+            self._hide_menu()
+        else:
+            return False
+        return True
+
+    def accept_completion(self, completion: Completion) -> None:
+        """Replace the word being completed with ``completion.value``."""
+        word = self._word
+        self._hide_menu()
+        if word is None:
+            return
+        self.replace(completion.value, (word.row, word.start_col), (word.row, word.end_col))
+
+    def word_at_cursor(self) -> WordAtCursor | None:
+        row, col = self.cursor_location
+        line = self.document.get_line(row)
+        before = line[:col]
+        start = max(before.rfind(" "), before.rfind("\t")) + 1
+        word = before[start:]
+        if not word:
+            return None
+        return WordAtCursor(word, row, start, col)
+
+    def _hide_menu(self) -> None:
+        self._word = None
+        if self.menu is not None:
+            self.menu.hide()
+
+    def _on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self.refresh_completion()
+
+    def refresh_completion(self) -> None:
+        if self.menu is None:
+            return
+        word = self.word_at_cursor()
+        if word is None:
+            self._hide_menu()
+            return
+        trigger = word.text[0]
+        source = self.sources.get(trigger)
+        at_start = word.row == 0 and word.start_col == 0
+        if source is None or (trigger == "/" and not at_start):
+            self._hide_menu()
+            return
+        items = source(word.text)
+        if not items:
+            self._hide_menu()
+            return
+        self._word = word
+        self.menu.show(items)

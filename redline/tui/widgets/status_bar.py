@@ -1,0 +1,80 @@
+"""One line under the prompt: backend and why, git branch and state, context estimate, activity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from rich.text import Text
+from textual.widgets import Static
+
+from redline.tui.git_state import GitState
+
+
+@dataclass(slots=True, frozen=True)
+class StatusInfo:
+    backend: str = "opening backend…"
+    reason: str = ""
+    git: GitState | None = None  # None: not read yet
+    context_tokens: int | None = None
+    activity: str = ""
+
+
+class StatusBar(Static):
+    DEFAULT_CSS = """
+    StatusBar {
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self.info = StatusInfo()
+
+    def on_mount(self) -> None:
+        self._redraw()
+
+    def set(self, **changes: object) -> None:
+        """Change some fields (names of ``StatusInfo``) and redraw without a layout pass."""
+        self.info = replace(self.info, **changes)  # type: ignore[arg-type]
+        self._redraw()
+
+    def render_text(self) -> Text:
+        info = self.info
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(info.backend, style="bold")
+        if info.reason:
+            text.append(f" ({info.reason})", style="italic")
+        text.append("  │  ")
+        if info.git is None:
+            text.append("git …")
+        elif info.git.branch is None:
+            text.append("not a git repo")
+        else:
+            text.append(f" {info.git.branch}")
+            if info.git.dirty:
+                text.append(f" ● {info.git.changed} changed", style="bold")
+            else:
+                text.append(" ✓ clean")
+        text.append("  │  ")
+        if info.context_tokens is None:
+            text.append("ctx –")
+        else:
+            text.append(f"ctx ~{_compact(info.context_tokens)} tok")
+        if info.activity:
+            text.append("  │  ")
+            text.append(info.activity, style="bold")
+        return text
+
+    def _redraw(self) -> None:
+        self.update(self.render_text(), layout=False)
+
+
+def _compact(n: int) -> str:
+    if n >= 10_000:
+        return f"{n / 1000:.0f}k"
+    if n >= 1000:
+        return f"{n / 1000:.1f}k"
+    return str(n)

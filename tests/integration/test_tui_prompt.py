@@ -1,0 +1,109 @@
+"""The prompt as a person uses it: sending, new lines, history, slash completion."""
+
+from __future__ import annotations
+
+from redline.tui.widgets.completion_menu import CompletionMenu
+from redline.tui.widgets.prompt import PromptInput
+from tests.helpers_tui import SIZE, failing_opener, make_app
+
+
+class TestPromptKeys:
+    async def test_ctrl_j_adds_a_line_and_enter_sends(self):
+        app = make_app(open_backend=failing_opener)
+        sent: list[str] = []
+        app.handle_prompt = sent.append  # type: ignore[method-assign]
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press(*"one", "ctrl+j", *"two")
+            prompt = app.query_one(PromptInput)
+            assert prompt.text == "one\ntwo"
+            await pilot.press("enter")
+            await pilot.pause()
+            assert sent == ["one\ntwo"]
+            assert prompt.text == ""
+
+    async def test_empty_prompt_is_not_sent(self):
+        app = make_app(open_backend=failing_opener)
+        sent: list[str] = []
+        app.handle_prompt = sent.append  # type: ignore[method-assign]
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("space", "enter")
+            await pilot.pause()
+            assert sent == []
+
+
+class TestHistory:
+    async def test_up_and_down_recall_earlier_prompts(self):
+        app = make_app(open_backend=failing_opener)
+        app.handle_prompt = lambda text: None  # type: ignore[method-assign]
+        async with app.run_test(size=SIZE) as pilot:
+            prompt = app.query_one(PromptInput)
+            for text in ("first", "second"):
+                await pilot.press(*text, "enter")
+            await pilot.press(*"draft")
+            await pilot.press("up")
+            assert prompt.text == "second"
+            await pilot.press("up")
+            assert prompt.text == "first"
+            await pilot.press("up")  # the oldest stays
+            assert prompt.text == "first"
+            await pilot.press("down")
+            assert prompt.text == "second"
+            await pilot.press("down")
+            assert prompt.text == "draft"  # back to what was being written
+            assert app.prompt_history == ["first", "second"]
+
+    async def test_up_inside_a_multi_line_prompt_moves_the_cursor(self):
+        app = make_app(open_backend=failing_opener)
+        app.handle_prompt = lambda text: None  # type: ignore[method-assign]
+        async with app.run_test(size=SIZE) as pilot:
+            prompt = app.query_one(PromptInput)
+            await pilot.press(*"old", "enter")
+            await pilot.press(*"a", "ctrl+j", *"b")
+            await pilot.press("up")
+            assert prompt.text == "a\nb"
+            assert prompt.cursor_location[0] == 0
+            await pilot.press("up")
+            assert prompt.text == "old"
+
+
+class TestSlashCompletion:
+    async def test_typing_a_slash_offers_commands_and_tab_completes(self):
+        app = make_app(open_backend=failing_opener)
+        async with app.run_test(size=SIZE) as pilot:
+            menu = app.query_one(CompletionMenu)
+            prompt = app.query_one(PromptInput)
+            await pilot.press("/")
+            assert menu.display
+            assert menu.option_count == len(app.slash)
+            await pilot.press("m", "o")
+            assert menu.option_count == 1
+            await pilot.press("tab")
+            assert prompt.text == "/model "
+            assert not menu.display
+
+    async def test_enter_on_a_command_without_arguments_runs_it(self):
+        app = make_app(open_backend=failing_opener)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("/", "h", "e", "l")
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.screen.__class__.__name__ == "HelpScreen"
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen.__class__.__name__ == "MainScreen"
+
+    async def test_escape_closes_the_menu_and_slash_mid_text_is_no_command(self):
+        app = make_app(open_backend=failing_opener)
+        async with app.run_test(size=SIZE) as pilot:
+            menu = app.query_one(CompletionMenu)
+            await pilot.press("/", "escape")
+            assert not menu.display
+            await pilot.press("backspace", *"see /", "t")
+            assert not menu.display
+
+    async def test_unknown_command_says_so(self):
+        app = make_app(open_backend=failing_opener)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press(*"/nothing", "escape", "enter")
+            await pilot.pause()
+            assert any("No command /nothing" in str(n.message) for n in app._notifications)
