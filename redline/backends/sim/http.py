@@ -43,7 +43,9 @@ class Request:
         return data
 
 
-async def read_request(reader: asyncio.StreamReader) -> Request | None:
+async def read_request(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter | None = None
+) -> Request | None:
     """The next request on the connection, or None when the client has closed it."""
     try:
         head = await reader.readuntil(b"\r\n\r\n")
@@ -66,6 +68,8 @@ async def read_request(reader: asyncio.StreamReader) -> Request | None:
         if not sep:
             raise BadRequest(f"malformed header line: {line[:80]!r}")
         headers[name.strip().lower()] = value.strip()
+    if writer is not None and headers.get("expect", "").lower() == "100-continue":
+        writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")  # curl waits for this on big bodies
     body = await _read_body(reader, headers)
     connection = headers.get("connection", "").lower()
     keep_alive = connection != "close" if version == "HTTP/1.1" else connection == "keep-alive"
@@ -122,13 +126,23 @@ def error_payload(message: str, kind: str, code: str | None = None) -> dict[str,
 class BodyWriter:
     """Writes a streamed body, chunked (keep-alive) or close-delimited."""
 
-    def __init__(self, writer: asyncio.StreamWriter, *, chunked: bool) -> None:
+    def __init__(
+        self,
+        writer: asyncio.StreamWriter,
+        *,
+        chunked: bool,
+        reader: asyncio.StreamReader | None = None,
+    ) -> None:
         self.writer = writer
         self.chunked = chunked
+        self.reader = reader
 
     @property
     def closed(self) -> bool:
-        return self.writer.is_closing()
+        """The client has gone (reset, or closed its side): stop pacing tokens for it."""
+        if self.writer.is_closing():
+            return True
+        return self.reader is not None and self.reader.at_eof()
 
     def write(self, text: str) -> None:
         data = text.encode()

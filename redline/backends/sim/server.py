@@ -7,6 +7,8 @@ import concurrent.futures
 import contextlib
 import hashlib
 import threading
+import time
+from collections.abc import Callable
 from types import TracebackType
 
 from redline.backends.sim import http, plain
@@ -44,6 +46,7 @@ class SimServer:
         *,
         chunk_tokens: int | None = None,
         close_delimited: bool = False,
+        log: Callable[[str], None] | None = None,
     ) -> None:
         self.profile: Profile = get_profile(profile)
         if rate is not None and rate <= 0:
@@ -56,6 +59,7 @@ class SimServer:
         self.host = host
         self.port = port
         self.close_delimited = close_delimited
+        self._log = log
         self.requests = 0
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -160,7 +164,7 @@ class SimServer:
         try:
             while True:
                 try:
-                    request = await http.read_request(reader)
+                    request = await http.read_request(reader, writer)
                 except BadRequest as exc:
                     writer.write(
                         plain.error(400, str(exc), "invalid_request_error", keep_alive=False)
@@ -170,8 +174,12 @@ class SimServer:
                 if request is None:
                     break
                 self.requests += 1
-                keep = await self._respond(request, writer)
+                started = time.perf_counter()
+                keep = await self._respond(request, reader, writer)
                 await writer.drain()
+                if self._log is not None:
+                    ms = (time.perf_counter() - started) * 1000
+                    self._log(f"{request.method} {request.path} ({ms:.0f} ms)")
                 if not keep:
                     break
         except Disconnect:
@@ -184,7 +192,9 @@ class SimServer:
                 self._tasks.discard(task)  # type: ignore[arg-type]
             writer.close()
 
-    async def _respond(self, request: Request, writer: asyncio.StreamWriter) -> bool:
+    async def _respond(
+        self, request: Request, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> bool:
         """Answer one request; False when the connection must close afterwards."""
         received = asyncio.get_running_loop().time()
         keep = request.keep_alive and not self.close_delimited
@@ -224,7 +234,9 @@ class SimServer:
             except BadRequest as exc:
                 writer.write(plain.error(400, str(exc), "invalid_request_error", keep_alive=keep))
                 return keep
-            return await self._complete(request, path, body, writer, fault, received, keep)
+            return await self._complete(
+                request, path, body, (reader, writer), fault, received, keep
+            )
         writer.write(
             plain.error(
                 404,
@@ -261,11 +273,12 @@ class SimServer:
         request: Request,
         path: str,
         body: dict[str, object],
-        writer: asyncio.StreamWriter,
+        conn: tuple[asyncio.StreamReader, asyncio.StreamWriter],
         fault: Fault | None,
         received: float,
         keep: bool,
     ) -> bool:
+        reader, writer = conn
         responses = path == "/v1/responses"
         model = body.get("model")
         model = model if isinstance(model, str) and model else self.profile.default_model
@@ -305,7 +318,7 @@ class SimServer:
         else:
             headers["connection"] = "close"
         writer.write(http.head(200, headers))
-        out = BodyWriter(writer, chunked=chunked)
+        out = BodyWriter(writer, chunked=chunked, reader=reader)
         mid_fault = fault if fault is not None and fault.name in MID_STREAM_FAULTS else None
         wire: ChatWire | ResponsesWire
         if responses:
