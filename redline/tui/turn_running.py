@@ -81,9 +81,7 @@ class TurnRunning(AppBase):
         backend = self.backend
         provider = getattr(backend, "name", None) or self.options.provider or "no backend"
         model = getattr(backend, "model", None) or "-"
-        handle = self.transcript.start_turn(
-            self._turn_count, provider=provider, model=model, prompt=prompt
-        )
+        handle = self.transcript.start_turn(self._turn_count, prompt, provider, model)
         if backend is None:
             error = StreamError("config", f"{self.backend_error or 'No backend.'} {SWITCH_HINT}")
             turn = Turn(prompt, provider, model, error=error)
@@ -95,7 +93,7 @@ class TurnRunning(AppBase):
         def sink(event: Event) -> None:
             nonlocal meter_given
             if not meter_given and getattr(loop, "meter", None) is not None:
-                handle.set_meter(loop.meter)
+                handle.attach_meter(loop.meter)
                 meter_given = True
             handle.push(with_hint(event))
 
@@ -139,7 +137,7 @@ class TurnRunning(AppBase):
         self._queue.clear()
         self.conversation.turns.clear()
         self._session = None  # the next turn starts a new session file
-        self.transcript.clear_turns()
+        self.transcript.clear()
         self._status(context_tokens=0, activity=self._activity())
 
 
