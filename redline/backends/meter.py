@@ -2,15 +2,36 @@
 
 Owner: the simulator/meter work. ``MeterReading`` is the contract the TUI, ``exec --json``
 and the benchmarks read; its fields may grow but not change meaning.
+
+- TTFT: ``request_sent()`` to the first event with non-empty text, reasoning or snapshot.
+- Live rate: tokens over a sliding window (~1 s), sampled into ``rate_history`` for a sparkline.
+- Decode rate: tokens after the first content event over the time after it; with one token a
+  chunk that is DESIGN.md's (N - 1) / (t_last - t_first), and it stays honest when a server
+  batches several tokens into one chunk.
+- End-to-end rate: N / (t_end - t0).
+- N is exact once a ``Usage`` with ``completion_tokens`` arrives after the last text (the last
+  one wins, never summed); before that it is the estimate of ``redline.backends.tokens``.
+- ``TextSnapshot`` replaces the answer, so only the latest snapshot is counted.
 """
 
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from redline.backends.events import Event
+from redline.backends.events import (
+    Event,
+    Finished,
+    ReasoningDelta,
+    ServerTiming,
+    StreamError,
+    TextDelta,
+    TextSnapshot,
+    Usage,
+)
+from redline.backends.tokens import TokenCounter
 
 Clock = Callable[[], float]
 
@@ -31,25 +52,190 @@ class MeterReading:
     duration_ms: float = 0.0
     rate_history: tuple[float, ...] = ()  # live rate samples over the turn, for a sparkline
     finished: bool = False
+    chunks: int = 0  # content events received (chunks are not tokens)
 
 
 class SpeedMeter:
     """Feed it every event of one request; read it at any time."""
 
-    def __init__(self, clock: Clock = time.perf_counter) -> None:
+    def __init__(
+        self,
+        clock: Clock = time.perf_counter,
+        *,
+        window_s: float = 1.0,
+        sample_every_s: float = 0.2,
+        history_len: int = 300,
+    ) -> None:
         self._clock = clock
+        self._window_s = window_s
+        self._sample_every_s = sample_every_s
+        self._history_len = history_len
+        self._reset(None)
+
+    def _reset(self, t0: float | None) -> None:
+        self._t0 = t0
+        self._t_first: float | None = None
+        self._t_last: float | None = None
+        self._t_end: float | None = None
+        self._answer = TokenCounter()
+        self._reasoning = TokenCounter()
+        self._first_tokens = 0
+        self._chunks = 0
+        # Exact counts from the last Usage, and the estimates at the moment it arrived.
+        self._exact_total: int | None = None
+        self._exact_reasoning: int | None = None
+        self._est_total_at_usage = 0
+        self._est_reasoning_at_usage = 0
+        self._prompt_tokens: int | None = None
+        self._server_tps: float | None = None
+        # (time, N) after each change, trimmed to the window plus one baseline entry.
+        self._window: deque[tuple[float, int]] = deque()
+        self._history: deque[float] = deque(maxlen=self._history_len)
+        self._next_sample: float | None = None
+
+    # -- input ---------------------------------------------------------------------------
 
     def request_sent(self) -> None:
-        """Mark t0: the request has left."""
-        raise NotImplementedError
+        """Mark t0: the request has left. Starts a fresh measurement."""
+        self._reset(self._clock())
 
     def feed(self, event: Event) -> None:
         """Account for one event at the clock's current time."""
-        raise NotImplementedError
+        now = self._clock()
+        if self._t0 is None:
+            self._t0 = now
+        if isinstance(event, TextDelta | ReasoningDelta | TextSnapshot):
+            if not event.text:
+                return
+            if isinstance(event, TextDelta):
+                self._answer.add(event.text)
+            elif isinstance(event, ReasoningDelta):
+                self._reasoning.add(event.text)
+            else:
+                self._answer.reset(event.text)
+            self._content_at(now, snapshot=isinstance(event, TextSnapshot))
+        elif isinstance(event, Usage):
+            self._usage(event)
+            if self._t_first is not None:
+                self._record(now)
+        elif isinstance(event, ServerTiming):
+            if event.decode_tps is not None and event.decode_tps > 0:
+                self._server_tps = event.decode_tps
+        elif isinstance(event, Finished | StreamError):
+            self._end(now)
+        self._maybe_sample(now)
 
     def finish(self) -> None:
         """Mark the end of the stream (normal, error or interrupt)."""
-        raise NotImplementedError
+        self._end(self._clock())
+
+    def _end(self, now: float) -> None:
+        if self._t_end is None:
+            if self._t0 is None:
+                self._t0 = now
+            self._t_end = now
+
+    def _content_at(self, now: float, *, snapshot: bool) -> None:
+        self._chunks += 1
+        if self._t_first is None:
+            self._t_first = now
+            self._first_tokens = 1 if snapshot else max(1, self._total())
+        self._t_last = now
+        self._record(now)
+
+    def _usage(self, usage: Usage) -> None:
+        if usage.prompt_tokens is not None:
+            self._prompt_tokens = usage.prompt_tokens
+        if usage.completion_tokens is not None:
+            self._exact_total = usage.completion_tokens
+            self._est_total_at_usage = self._estimated_total()
+        if usage.reasoning_tokens is not None:
+            self._exact_reasoning = usage.reasoning_tokens
+            self._est_reasoning_at_usage = self._reasoning.count
+
+    def _record(self, now: float) -> None:
+        window = self._window
+        window.append((now, self._total()))
+        horizon = now - self._window_s
+        while len(window) > 2 and window[1][0] <= horizon:
+            window.popleft()
+
+    def _maybe_sample(self, now: float) -> None:
+        if self._t_first is None or self._t_end is not None:
+            return
+        if self._next_sample is None:
+            self._next_sample = self._t_first + self._sample_every_s
+        if now >= self._next_sample:
+            live = self._live(now)
+            self._history.append(live if live is not None else 0.0)
+            steps = int((now - self._next_sample) / self._sample_every_s) + 1
+            self._next_sample += steps * self._sample_every_s
+
+    # -- counts --------------------------------------------------------------------------
+
+    def _estimated_total(self) -> int:
+        return self._answer.count + self._reasoning.count
+
+    def _total(self) -> int:
+        estimate = self._estimated_total()
+        if self._exact_total is None:
+            return estimate
+        return self._exact_total + max(0, estimate - self._est_total_at_usage)
+
+    def _exact(self) -> bool:
+        return self._exact_total is not None and self._estimated_total() == self._est_total_at_usage
+
+    def _reasoning_total(self) -> int:
+        if self._exact_reasoning is None:
+            return self._reasoning.count
+        return self._exact_reasoning + max(0, self._reasoning.count - self._est_reasoning_at_usage)
+
+    def _live(self, now: float) -> float | None:
+        if not self._window or self._t_first is None:
+            return None
+        horizon = now - self._window_s
+        base_t, base_n = self._window[0]
+        for t, n in self._window:
+            if t > horizon:
+                break
+            base_t, base_n = t, n
+        span = now - base_t
+        if span <= 0:
+            return None
+        return max(0.0, (self._total() - base_n) / span)
+
+    # -- output --------------------------------------------------------------------------
 
     def reading(self) -> MeterReading:
-        raise NotImplementedError
+        """The meter now (frozen at the end once the stream has finished)."""
+        now = self._t_end if self._t_end is not None else self._clock()
+        self._maybe_sample(now)
+        t0 = self._t0
+        total = self._total()
+        ttft_ms = None
+        decode = None
+        e2e = None
+        if t0 is not None and self._t_first is not None:
+            ttft_ms = (self._t_first - t0) * 1000.0
+        if self._t_first is not None and self._t_last is not None:
+            span = self._t_last - self._t_first
+            after_first = total - self._first_tokens
+            if span > 0 and after_first > 0:
+                decode = after_first / span
+        if t0 is not None and now > t0 and self._t_first is not None:
+            e2e = total / (now - t0)
+        return MeterReading(
+            ttft_ms=ttft_ms,
+            live_tps=self._live(now),
+            decode_tps=decode,
+            e2e_tps=e2e,
+            server_tps=self._server_tps,
+            output_tokens=total,
+            tokens_exact=self._exact(),
+            reasoning_tokens=self._reasoning_total(),
+            prompt_tokens=self._prompt_tokens,
+            duration_ms=(now - t0) * 1000.0 if t0 is not None else 0.0,
+            rate_history=tuple(self._history),
+            finished=self._t_end is not None,
+            chunks=self._chunks,
+        )

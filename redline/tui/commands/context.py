@@ -1,11 +1,41 @@
-"""`redline context`."""
+"""`redline context`: the context that would be sent, as text or one JSON object."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
+
+from redline.tools.context import DEFAULT_BUDGET, build_context
+
+EXIT_OK = 0
+EXIT_USAGE = 2
 
 
 def run(args: argparse.Namespace) -> int:
-    print("redline context: not built yet", file=sys.stderr)
-    return 2
+    budget = DEFAULT_BUDGET if args.budget is None else args.budget
+    if budget < 0:
+        print("redline context: --budget must be a positive number of tokens", file=sys.stderr)
+        return EXIT_USAGE
+    root = Path.cwd()
+    try:
+        bundle = build_context(root, budget=budget, mentions=list(args.mention))
+    except OSError as exc:
+        print(f"redline context: cannot read {root}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for warning in bundle.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(bundle.as_json(), ensure_ascii=False))
+        return EXIT_OK
+    sys.stdout.write(bundle.text)
+    skipped = sum(bundle.skipped.values())
+    skipped_note = f", {skipped} skipped" if skipped else ""
+    print(
+        f"~{bundle.tokens} tokens of {bundle.budget}: {len(bundle.files)} whole files, "
+        f"{len(bundle.map_files)} files in the map, {bundle.source_files} source files indexed"
+        f"{skipped_note}, {bundle.elapsed_ms:.0f} ms",
+        file=sys.stderr,
+    )
+    return EXIT_OK

@@ -1,0 +1,119 @@
+"""OpenAI Responses API stream (named events) -> events.
+
+The stream has no ``[DONE]``: it ends with ``response.completed``, ``response.incomplete``
+or ``response.failed`` (or an ``error`` event).
+"""
+
+from __future__ import annotations
+
+from json import loads
+
+from redline.backends._chat import usage_from
+from redline.backends._errors import SWITCH, frame_error, short
+from redline.backends.events import (
+    Event,
+    Finished,
+    ReasoningDelta,
+    StreamError,
+    TextDelta,
+    Usage,
+)
+
+_TEXT = frozenset({"response.output_text.delta", "response.refusal.delta"})
+_REASONING = frozenset({"response.reasoning_summary_text.delta", "response.reasoning_text.delta"})
+_TOOL_ARGS = frozenset(
+    {"response.function_call_arguments.delta", "response.custom_tool_call_input.delta"}
+)
+_INCOMPLETE = {"max_output_tokens": "length", "content_filter": "content_filter"}
+
+
+class ResponsesParser:
+    __slots__ = ("_ended", "_finish", "_provider", "_usage", "started")
+
+    def __init__(self, provider: str) -> None:
+        self._provider = provider
+        self._usage: Usage | None = None
+        self._finish: str | None = None
+        self._ended = False
+        self.started = False
+
+    def feed(self, event: str, data: str, out: list[Event]) -> bool:
+        if data == "[DONE]":
+            return True
+        try:
+            obj = loads(data)
+        except ValueError:
+            return self._fail(out, "protocol", "sent malformed JSON in the stream")
+        if type(obj) is not dict:
+            return self._fail(out, "protocol", "sent a stream event that is not a JSON object")
+        kind = obj.get("type") or event
+        if kind in _TEXT or kind in _REASONING or kind in _TOOL_ARGS:
+            delta = obj.get("delta")
+            if isinstance(delta, str) and delta:
+                self.started = True
+                out.append(ReasoningDelta(delta) if kind in _REASONING else TextDelta(delta))
+            return False
+        if kind == "response.output_item.added":
+            item = obj.get("item")
+            if isinstance(item, dict) and item.get("type") in ("function_call", "custom_tool_call"):
+                out.append(TextDelta(f"\n[tool call: {item.get('name')}]\n"))
+            return False
+        if kind in ("response.completed", "response.incomplete", "response.failed"):
+            response = obj.get("response")
+            response = response if isinstance(response, dict) else {}
+            usage = response.get("usage")
+            if isinstance(usage, dict):
+                self._usage = usage_from(usage)
+            if kind == "response.failed":
+                err = response.get("error")
+                return self._fail(
+                    out,
+                    "server",
+                    f"reported the response failed: {short(str(err.get('message') if isinstance(err, dict) else err))}",
+                )
+            if kind == "response.incomplete":
+                details = response.get("incomplete_details")
+                reason = details.get("reason") if isinstance(details, dict) else None
+                self._finish = _INCOMPLETE.get(str(reason), str(reason or "incomplete"))
+            else:
+                self._finish = "stop"
+            return True
+        if kind == "error":
+            self._emit_usage(out)
+            err = obj.get("error") if isinstance(obj.get("error"), dict) else obj
+            out.append(frame_error({"error": err}, self._provider))
+            self._ended = True
+            return True
+        return False
+
+    def _emit_usage(self, out: list[Event]) -> None:
+        if self._usage is not None:
+            out.append(self._usage)
+            self._usage = None
+
+    def _fail(self, out: list[Event], kind: str, what: str) -> bool:
+        self._emit_usage(out)
+        out.append(
+            StreamError(
+                "server" if kind == "server" else "protocol",
+                f"{self._provider} {what}; the partial answer was kept; try again, or {SWITCH}.",
+            )
+        )
+        self._ended = True
+        return True
+
+    def close(self, out: list[Event]) -> None:
+        if self._ended:
+            return
+        self._ended = True
+        self._emit_usage(out)
+        if self._finish is not None:
+            out.append(Finished(self._finish))
+        else:
+            out.append(
+                StreamError(
+                    "network",
+                    f"The stream from {self._provider} ended before the answer was finished; "
+                    f"the partial answer was kept; try again, or {SWITCH}.",
+                )
+            )

@@ -1,0 +1,440 @@
+"""The one streaming client: ``httpx.AsyncClient`` + ``httpx-sse``, no vendor SDK.
+
+One ``StreamClient`` per backend keeps one connection pool (HTTP keep-alive), so after
+``warm()`` a request's time to first token is the provider's, not a TCP/TLS handshake.
+Every failure comes out of ``stream()`` as a ``StreamError`` event, never an exception.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import aclosing
+from dataclasses import dataclass, replace
+
+import httpx
+from httpx_sse import EventSource
+
+from redline.backends._chat import ChatParser
+from redline.backends._errors import (
+    SWITCH,
+    Scrubber,
+    http_error,
+    missing_key,
+    short,
+    transport_error,
+)
+from redline.backends._responses import ResponsesParser
+from redline.backends.events import Event, StreamError
+from redline.backends.presets import ProviderPreset, Wire, wire_for
+from redline.backends.request import ChatRequest
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass(slots=True, frozen=True)
+class Timeouts:
+    connect_s: float = 10.0
+    first_token_s: float = 120.0  # request sent -> first text (big prompts on local servers)
+    stall_s: float = 30.0  # between chunks once the answer has started
+
+
+@dataclass(slots=True, frozen=True)
+class RetryPolicy:
+    """Retries happen only before the first token."""
+
+    max_retries: int = 2
+    max_wait_s: float = 10.0  # a 429 asking for longer is reported, not waited out
+    backoff_s: float = 0.5
+
+
+class ProviderError(Exception):
+    """Raised by the non-streaming calls (``list_models``); carries the ``StreamError``."""
+
+    def __init__(self, error: StreamError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+class _Retry(Exception):
+    def __init__(self, error: StreamError, delay_s: float) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.delay_s = delay_s
+
+
+def _is_local(url: str) -> bool:
+    host = httpx.URL(url).host
+    return host in ("127.0.0.1", "localhost", "::1", "0.0.0.0")
+
+
+class StreamClient:
+    def __init__(
+        self,
+        preset: ProviderPreset,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        wire: str | None = None,
+        model_diffusing: Mapping[str, bool] | None = None,
+        timeouts: Timeouts = Timeouts(),
+        retry: RetryPolicy = RetryPolicy(),
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Sleep = asyncio.sleep,
+        http2: bool = False,
+        models_ttl_s: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.preset = preset
+        self.base_url = (base_url or preset.base_url).rstrip("/")
+        self.wire: Wire = wire_for(preset, preset.default_model, wire)
+        self.timeouts = timeouts
+        self.retry = retry
+        self._key = api_key or None
+        self._scrub = Scrubber((api_key,) if api_key else ())
+        self._model_diffusing = dict(model_diffusing or {})
+        self._sleep = sleep
+        self._clock = clock
+        self._models_ttl_s = models_ttl_s
+        self._models: tuple[float, list[str]] | None = None
+        headers = {"accept": "text/event-stream"}
+        if self._key:
+            headers["authorization"] = f"Bearer {self._key}"
+        self._http = httpx.AsyncClient(
+            headers=headers,
+            timeout=httpx.Timeout(connect=timeouts.connect_s, read=None, write=30.0, pool=30.0),
+            limits=httpx.Limits(max_keepalive_connections=8, keepalive_expiry=300.0),
+            transport=transport,
+            http2=http2,
+            trust_env=True,
+        )
+
+    @property
+    def name(self) -> str:
+        return self.preset.name
+
+    @property
+    def endpoint(self) -> str:
+        return self.base_url + ("/responses" if self.wire == "responses" else "/chat/completions")
+
+    # request -------------------------------------------------------------------------
+    def diffusing_for(self, request: ChatRequest) -> bool:
+        if self.wire != "chat":
+            return False
+        if request.diffusing is not None:
+            return request.diffusing
+        return self._model_diffusing.get(request.model, self.preset.diffusing)
+
+    def build_body(self, request: ChatRequest) -> dict[str, object]:
+        model = request.model or self.preset.default_model
+        limit = request.max_tokens
+        cap = self.preset.max_tokens_cap
+        if cap:
+            limit = min(limit or cap, cap)
+        body: dict[str, object]
+        if self.wire == "responses":
+            system = "\n\n".join(m.content for m in request.messages if m.role == "system")
+            body = {
+                "model": model,
+                "input": [
+                    {"role": m.role, "content": m.content}
+                    for m in request.messages
+                    if m.role != "system"
+                ],
+                "stream": True,
+            }
+            if system:
+                body["instructions"] = system
+            if limit:
+                body["max_output_tokens"] = limit
+        else:
+            body = {
+                "model": model,
+                "messages": [{"role": m.role, "content": m.content} for m in request.messages],
+                "stream": True,
+            }
+            if self.preset.stream_usage:
+                body["stream_options"] = {"include_usage": True}
+            if limit:
+                body[self.preset.tokens_field] = limit
+            if self.diffusing_for(request):
+                body["diffusing"] = True
+        if request.temperature is not None:
+            body["temperature"] = request.temperature
+        body.update(request.extra)
+        return body
+
+    # streaming -----------------------------------------------------------------------
+    async def stream(self, request: ChatRequest) -> AsyncIterator[Event]:
+        """The answer as events; always ends with ``Finished`` or ``StreamError``."""
+        if self.preset.key_env and not self._key:
+            yield missing_key(self.name, self.preset.key_env)
+            return
+        body = self.build_body(request)
+        diffusing = self.diffusing_for(request)
+        model = str(body["model"])
+        attempt = 0
+        while True:
+            may_retry = attempt < self.retry.max_retries
+            try:
+                async with aclosing(self._attempt(body, model, diffusing, may_retry)) as events:
+                    async for event in events:
+                        yield event
+                return
+            except _Retry as retry:
+                attempt += 1
+                await self._sleep(retry.delay_s)
+
+    def _backoff(self, error: StreamError, attempt_delay: float | None = None) -> float | None:
+        """Seconds to wait before retrying ``error``, or None if it must not be retried."""
+        if error.kind == "rate_limit":
+            wait = error.retry_after_s
+            if wait is None or wait > self.retry.max_wait_s:
+                return None
+            return wait
+        if error.kind in ("network", "server"):
+            wait = error.retry_after_s if error.retry_after_s is not None else attempt_delay
+            return min(wait if wait is not None else self.retry.backoff_s, self.retry.max_wait_s)
+        return None
+
+    def _scrubbed(self, error: StreamError) -> StreamError:
+        return replace(error, message=self._scrub(error.message))
+
+    async def _attempt(
+        self, body: dict[str, object], model: str, diffusing: bool, may_retry: bool
+    ) -> AsyncGenerator[Event, None]:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeouts.first_token_s
+        url = self.endpoint
+        request = self._http.build_request("POST", url, json=body)
+        try:
+            async with asyncio.timeout_at(deadline):
+                response = await self._http.send(request, stream=True)
+        except TimeoutError:
+            yield self._first_token_timeout()
+            return
+        except httpx.HTTPError as exc:
+            error = self._scrubbed(transport_error(exc, provider=self.name, url=self.base_url))
+            refused_locally = "refused" in error.message and _is_local(self.base_url)
+            if may_retry and not refused_locally and not isinstance(exc, httpx.ConnectTimeout):
+                raise _Retry(error, self.retry.backoff_s) from None
+            yield error
+            return
+        try:
+            if response.status_code >= 300:
+                error = await self._status_error(response, model)
+                wait = self._backoff(error)
+                if may_retry and wait is not None:
+                    raise _Retry(error, wait)
+                yield error
+                return
+            ctype = response.headers.get("content-type", "")
+            if "event-stream" not in ctype:
+                async for event in self._whole(response, ctype):
+                    yield event
+                return
+            async for event in self._events(response, deadline, diffusing, may_retry):
+                yield event
+        finally:
+            await response.aclose()
+
+    async def _events(
+        self, response: httpx.Response, deadline: float, diffusing: bool, may_retry: bool
+    ) -> AsyncIterator[Event]:
+        loop = asyncio.get_running_loop()
+        stall = self.timeouts.stall_s
+        responses = self.wire == "responses"
+        chat = ChatParser(self.name, diffusing=diffusing)
+        resp = ResponsesParser(self.name)
+        out: list[Event] = []
+        started = False
+        source = EventSource(response).aiter_sse()
+        next_sse = source.__anext__
+        try:
+            while True:
+                try:
+                    async with asyncio.timeout_at(deadline):
+                        sse = await next_sse()
+                except StopAsyncIteration:
+                    break
+                except TimeoutError:
+                    yield self._stall_timeout() if started else self._first_token_timeout()
+                    return
+                except httpx.HTTPError as exc:
+                    error = self._scrubbed(
+                        transport_error(exc, provider=self.name, url=self.base_url)
+                    )
+                    if not started and may_retry:
+                        raise _Retry(error, self.retry.backoff_s) from None
+                    yield error
+                    return
+                data = sse.data
+                if not data:
+                    continue
+                if responses:
+                    done = resp.feed(sse.event, data, out)
+                    now_started = resp.started
+                else:
+                    done = chat.feed(data, out)
+                    now_started = chat.started
+                if out:
+                    if not started and not now_started and may_retry:
+                        self._maybe_retry(out)
+                    for event in out:
+                        yield self._scrubbed(event) if type(event) is StreamError else event
+                    out.clear()
+                if now_started:
+                    started = True
+                    deadline = loop.time() + stall
+                if done:
+                    break
+            (resp if responses else chat).close(out)
+            if out and not started and may_retry:
+                self._maybe_retry(out)
+            for event in out:
+                yield self._scrubbed(event) if type(event) is StreamError else event
+            if done:
+                await self._drain(source)
+        finally:
+            await source.aclose()
+
+    @staticmethod
+    async def _drain(source: AsyncIterator[object]) -> None:
+        """Read to the end of the body after the last event, so the connection is reused."""
+        try:
+            async with asyncio.timeout(0.5):
+                async for _ in source:
+                    pass
+        except (TimeoutError, httpx.HTTPError):
+            pass
+
+    def _maybe_retry(self, out: list[Event]) -> None:
+        """An error before any text may be retried (nothing was shown yet)."""
+        for event in out:
+            if type(event) is StreamError:
+                wait = self._backoff(event)
+                if wait is not None:
+                    raise _Retry(event, wait)
+
+    async def _whole(self, response: httpx.Response, ctype: str) -> AsyncIterator[Event]:
+        """A server that ignored ``stream: true`` and sent one JSON body."""
+        import json
+
+        raw = await response.aread()
+        out: list[Event] = []
+        try:
+            obj = json.loads(raw)
+        except ValueError:
+            obj = None
+        if isinstance(obj, dict) and obj.get("choices"):
+            parser = ChatParser(self.name)
+            parser.feed_whole(obj, out)
+            parser.close(out)
+        else:
+            out.append(
+                StreamError(
+                    "protocol",
+                    f"{self.name} answered with {ctype or 'no content type'} instead of an event "
+                    f"stream ({short(self._scrub(raw.decode('utf-8', 'replace')), 120)}): check "
+                    f"--base-url ({self.base_url}).",
+                )
+            )
+        for event in out:
+            yield event
+
+    async def _status_error(self, response: httpx.Response, model: str) -> StreamError:
+        try:
+            raw = await asyncio.wait_for(response.aread(), 5.0)
+        except (TimeoutError, httpx.HTTPError):
+            raw = b""
+        models: list[str] | None = None
+        if response.status_code == 404:
+            try:
+                models = await asyncio.wait_for(self.list_models(), 5.0)
+            except (TimeoutError, ProviderError):
+                models = None
+            if models is not None and model in models:
+                models = None  # the model exists: the 404 is about the URL
+        error = http_error(
+            response.status_code,
+            response.headers,
+            self._scrub(raw.decode("utf-8", "replace")).encode(),
+            provider=self.name,
+            model=model,
+            url=self.endpoint,
+            key_env=self.preset.key_env,
+            models=models,
+        )
+        return self._scrubbed(error)
+
+    def _first_token_timeout(self) -> StreamError:
+        return StreamError(
+            "timeout",
+            f"{self.name} sent no first token within {self.timeouts.first_token_s:g} s: it may "
+            f"be overloaded or the prompt too long; try again, or {SWITCH}.",
+        )
+
+    def _stall_timeout(self) -> StreamError:
+        return StreamError(
+            "timeout",
+            f"The stream from {self.name} stalled: nothing arrived for "
+            f"{self.timeouts.stall_s:g} s; the partial answer was kept; try again, or {SWITCH}.",
+        )
+
+    # other calls ---------------------------------------------------------------------
+    async def list_models(self) -> list[str]:
+        """Model ids from ``GET /models``, cached briefly."""
+        now = self._clock()
+        if self._models is not None and now - self._models[0] < self._models_ttl_s:
+            return list(self._models[1])
+        if self.preset.key_env and not self._key:
+            raise ProviderError(missing_key(self.name, self.preset.key_env))
+        try:
+            response = await self._http.get(
+                self.base_url + "/models", headers={"accept": "application/json"}
+            )
+        except httpx.HTTPError as exc:
+            raise ProviderError(
+                self._scrubbed(transport_error(exc, provider=self.name, url=self.base_url))
+            ) from None
+        if response.status_code >= 300:
+            raise ProviderError(
+                self._scrubbed(
+                    http_error(
+                        response.status_code,
+                        response.headers,
+                        b"",
+                        provider=self.name,
+                        model="",
+                        url=self.base_url + "/models",
+                        key_env=self.preset.key_env,
+                    )
+                )
+            )
+        try:
+            data = response.json().get("data", [])
+            ids = [str(m["id"]) for m in data if isinstance(m, dict) and "id" in m]
+        except (ValueError, AttributeError, TypeError):
+            raise ProviderError(
+                StreamError(
+                    "protocol",
+                    f"{self.name} answered GET /models with something that is not a model "
+                    f"list: check --base-url ({self.base_url}).",
+                )
+            ) from None
+        self._models = (now, ids)
+        return list(ids)
+
+    async def warm(self, timeout_s: float = 3.0) -> bool:
+        """Open (and keep) a connection now, so the first request pays no handshake."""
+        if self.preset.key_env and not self._key:
+            return False
+        try:
+            await asyncio.wait_for(self.list_models(), timeout_s)
+        except (TimeoutError, ProviderError):
+            return False
+        return True
+
+    async def aclose(self) -> None:
+        await self._http.aclose()

@@ -1,0 +1,130 @@
+"""Provider presets as data (DESIGN.md "Providers"): one row per provider, no class each.
+
+Custom providers from the config's ``[providers.NAME]`` tables become presets too
+(``preset_from_table``); a table named like a built-in preset overrides its fields.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+Wire = Literal["chat", "responses"]
+TokensField = Literal["max_tokens", "max_completion_tokens"]
+
+
+@dataclass(slots=True, frozen=True)
+class ProviderPreset:
+    name: str
+    base_url: str
+    key_env: str | None  # None: no key needed (local servers, the simulator)
+    wire: Wire = "chat"
+    default_model: str = ""  # "": ask the server's /v1/models
+    models: tuple[str, ...] = ()  # known ids, shown when the server can't be asked
+    local: bool = False  # a server on this machine, found by probing /v1/models
+    diffusing: bool = False  # Mercury: stream whole-text snapshots by default
+    tokens_field: TokensField = "max_tokens"
+    max_tokens_cap: int | None = None  # Cerebras reserves max_completion_tokens against its limit
+    stream_usage: bool = True  # ask for usage with stream_options.include_usage
+    note: str = ""
+
+    @property
+    def needs_key(self) -> bool:
+        return self.key_env is not None
+
+
+CEREBRAS_TOKEN_CAP = 16_384
+
+PRESETS: dict[str, ProviderPreset] = {
+    p.name: p
+    for p in (
+        ProviderPreset(
+            "cerebras",
+            "https://api.cerebras.ai/v1",
+            "CEREBRAS_API_KEY",
+            default_model="gpt-oss-120b",
+            models=(
+                "gpt-oss-120b",
+                "zai-glm-4.7",
+                "qwen-3-235b-a22b-instruct-2507",
+                "llama-3.3-70b",
+            ),
+            tokens_field="max_completion_tokens",
+            max_tokens_cap=CEREBRAS_TOKEN_CAP,
+            note="~2,000 tok/s; reports its own decode rate (time_info)",
+        ),
+        ProviderPreset(
+            "baseten",
+            "https://inference.baseten.co/v1",
+            "BASETEN_API_KEY",
+            default_model="moonshotai/Kimi-K2.5",
+            models=("moonshotai/Kimi-K2.5", "openai/gpt-oss-120b", "deepseek-ai/DeepSeek-V3.1"),
+            note="reasoning in reasoning_content",
+        ),
+        ProviderPreset(
+            "inception",
+            "https://api.inceptionlabs.ai/v1",
+            "INCEPTION_API_KEY",
+            default_model="mercury-coder",
+            models=("mercury-coder", "mercury"),
+            diffusing=True,
+            note="Mercury diffusion: whole-text snapshots while diffusing",
+        ),
+        ProviderPreset(
+            "openai",
+            "https://api.openai.com/v1",
+            "OPENAI_API_KEY",
+            wire="responses",
+            default_model="gpt-5-codex",
+            models=("gpt-5-codex", "gpt-5", "gpt-5-mini"),
+            tokens_field="max_completion_tokens",
+            note="Responses API (codex models speak only that)",
+        ),
+        ProviderPreset("ollama", "http://127.0.0.1:11434/v1", None, local=True),
+        ProviderPreset("lmstudio", "http://127.0.0.1:1234/v1", None, local=True),
+        ProviderPreset("llamacpp", "http://127.0.0.1:8080/v1", None, local=True),
+        ProviderPreset("vllm", "http://127.0.0.1:8000/v1", None, local=True),
+        ProviderPreset(
+            "sim",
+            "",  # started on demand, on a free loopback port
+            None,
+            default_model="redline-sim",
+            note="the built-in simulator (no key, no network); sim:PROFILE picks a profile",
+        ),
+    )
+}
+
+# Fields a [providers.NAME] table may set, with the preset field each maps to.
+TABLE_FIELDS: dict[str, str] = {
+    "base_url": "base_url",
+    "api_key_env": "key_env",
+    "wire": "wire",
+    "default_model": "default_model",
+    "models": "models",
+    "diffusing": "diffusing",
+    "max_tokens_cap": "max_tokens_cap",
+    "tokens_field": "tokens_field",
+    "stream_usage": "stream_usage",
+}
+
+
+def preset_from_table(name: str, table: Mapping[str, object]) -> ProviderPreset:
+    """A custom provider (or an override of a built-in one) from a validated config table."""
+    base = PRESETS.get(name)
+    values: dict[str, object] = {TABLE_FIELDS[k]: v for k, v in table.items() if k in TABLE_FIELDS}
+    if "models" in values:
+        values["models"] = tuple(values["models"])  # type: ignore[arg-type,call-overload]
+    if base is not None:
+        return dataclasses.replace(base, **values)  # type: ignore[arg-type]
+    models = values.get("models", ())
+    values.setdefault("default_model", models[0] if models else "")  # type: ignore[index]
+    values.setdefault("key_env", None)
+    return ProviderPreset(name=name, **values)  # type: ignore[arg-type]
+
+
+def wire_for(preset: ProviderPreset, model: str, override: str | None = None) -> Wire:
+    if override in ("chat", "responses"):
+        return override  # type: ignore[return-value]
+    return preset.wire

@@ -1,0 +1,449 @@
+"""``SimServer``: the loopback HTTP server that speaks each provider's wire at its speed."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import hashlib
+import threading
+import time
+from types import TracebackType
+
+from redline.backends.sim import http
+from redline.backends.sim.faults import (
+    HTTP_FAULTS,
+    MID_STREAM_FAULTS,
+    Fault,
+    UnknownFault,
+    parse_fault,
+    split_fault_path,
+)
+from redline.backends.sim.http import BadRequest, BodyWriter, Request
+from redline.backends.sim.profiles import Profile, get_profile
+from redline.backends.sim.replies import Reply, build_reply, request_from_body
+from redline.backends.sim.stream import Disconnect, Pace, stream_snapshots, stream_tokens
+from redline.backends.sim.wire import ChatWire, ResponsesWire
+from redline.backends.tokens import count_tokens
+
+
+class SimServer:
+    """A real HTTP/1.1 server on loopback; see DESIGN.md "The simulator".
+
+    Async: ``url = await server.start()`` ... ``await server.stop()`` (or ``async with``).
+    Sync (tests, the CLI): ``url = server.start_in_thread()`` ... ``server.stop_thread()``
+    (or ``with SimServer() as server: server.base_url``).
+    """
+
+    def __init__(
+        self,
+        profile: str = "cerebras",
+        rate: float | None = None,
+        ttft_ms: float | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        chunk_tokens: int | None = None,
+        close_delimited: bool = False,
+    ) -> None:
+        self.profile: Profile = get_profile(profile)
+        if rate is not None and rate <= 0:
+            raise ValueError("rate must be a positive number of tokens per second")
+        if ttft_ms is not None and ttft_ms < 0:
+            raise ValueError("ttft_ms must not be negative")
+        self.rate = rate if rate is not None else self.profile.rate
+        self.ttft_ms = ttft_ms if ttft_ms is not None else self.profile.ttft_ms
+        self.chunk_tokens = chunk_tokens or self.profile.chunk_tokens
+        self.host = host
+        self.port = port
+        self.close_delimited = close_delimited
+        self.requests = 0
+        self._server: asyncio.Server | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._writers: set[asyncio.StreamWriter] = set()
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    @property
+    def base_url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/v1"
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    async def start(self) -> str:
+        """Listen; returns the base URL (ending in ``/v1``)."""
+        self._server = await asyncio.start_server(self._connection, self.host, self.port)
+        sockets = self._server.sockets
+        if sockets:
+            self.port = sockets[0].getsockname()[1]
+        return self.base_url
+
+    async def stop(self) -> None:
+        """Stop listening and drop every open connection (stalled ones included)."""
+        if self._server is not None:
+            self._server.close()
+        for writer in list(self._writers):
+            writer.transport.abort()
+        for task in list(self._tasks):
+            task.cancel()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._server is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._server.wait_closed(), 2.0)
+            self._server = None
+
+    async def __aenter__(self) -> SimServer:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    def start_in_thread(self) -> str:
+        """Run the server on its own event loop in a daemon thread; returns the base URL."""
+        ready: concurrent.futures.Future[str] = concurrent.futures.Future()
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+
+        def run() -> None:
+            asyncio.set_event_loop(loop)
+            try:
+                ready.set_result(loop.run_until_complete(self.start()))
+            except BaseException as exc:
+                ready.set_exception(exc)
+                loop.close()
+                return
+            loop.run_forever()
+            loop.run_until_complete(self.stop())
+            loop.close()
+
+        self._thread = threading.Thread(target=run, name="redline-sim", daemon=True)
+        self._thread.start()
+        return ready.result(timeout=10)
+
+    def stop_thread(self) -> None:
+        """Stop a server started with ``start_in_thread``."""
+        loop, thread = self._loop, self._thread
+        if loop is None or thread is None:
+            return
+        if not loop.is_closed():
+            loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+        self._loop = None
+        self._thread = None
+
+    def __enter__(self) -> SimServer:
+        self.start_in_thread()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop_thread()
+
+    # -- connections ---------------------------------------------------------------------
+
+    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks.add(task)  # type: ignore[arg-type]
+        self._writers.add(writer)
+        try:
+            while True:
+                try:
+                    request = await http.read_request(reader)
+                except BadRequest as exc:
+                    writer.write(_error(400, str(exc), "invalid_request_error", keep_alive=False))
+                    await writer.drain()
+                    break
+                if request is None:
+                    break
+                self.requests += 1
+                keep = await self._respond(request, writer)
+                await writer.drain()
+                if not keep:
+                    break
+        except Disconnect:
+            writer.transport.abort()  # drop the socket, no chunked terminator
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
+            pass
+        finally:
+            self._writers.discard(writer)
+            if task is not None:
+                self._tasks.discard(task)  # type: ignore[arg-type]
+            writer.close()
+
+    async def _respond(self, request: Request, writer: asyncio.StreamWriter) -> bool:
+        """Answer one request; False when the connection must close afterwards."""
+        received = asyncio.get_running_loop().time()
+        keep = request.keep_alive and not self.close_delimited
+        name, path = split_fault_path(request.path)
+        name = name or request.headers.get("x-redline-sim-fault")
+        fault: Fault | None = None
+        if name:
+            try:
+                fault = parse_fault(name)
+            except UnknownFault as exc:
+                writer.write(_error(400, str(exc), "invalid_request_error", keep_alive=keep))
+                return keep
+        if fault is not None and fault.name == "slow-headers":
+            await asyncio.sleep(fault.delay_s)
+        if fault is not None and fault.name in HTTP_FAULTS:
+            writer.write(_http_fault(fault, keep_alive=keep))
+            return keep
+        if path in ("/", "/health"):
+            writer.write(_text(200, f"redline simulator, profile {self.profile.name}\n", keep))
+            return keep
+        if path == "/v1/models":
+            if request.method != "GET":
+                writer.write(_error(405, "use GET for /v1/models", "invalid_request_error", keep))
+                return keep
+            writer.write(http.json_response(200, self._models(), keep_alive=keep))
+            return keep
+        if path in ("/v1/chat/completions", "/v1/responses"):
+            if request.method != "POST":
+                writer.write(_error(405, f"use POST for {path}", "invalid_request_error", keep))
+                return keep
+            try:
+                body = request.json()
+            except BadRequest as exc:
+                writer.write(_error(400, str(exc), "invalid_request_error", keep_alive=keep))
+                return keep
+            return await self._complete(request, path, body, writer, fault, received, keep)
+        writer.write(
+            _error(
+                404,
+                f"no route {path}; the simulator serves /v1/chat/completions, "
+                "/v1/responses and /v1/models",
+                "invalid_request_error",
+                keep,
+            )
+        )
+        return keep
+
+    def _models(self) -> dict[str, object]:
+        return {
+            "object": "list",
+            "data": [
+                {"id": m, "object": "model", "created": 1761231200, "owned_by": "redline-sim"}
+                for m in self.profile.models
+            ],
+        }
+
+    def _pace(self, request: Request) -> Pace:
+        headers = request.headers
+        rate = _positive(headers.get("x-redline-sim-rate")) or self.rate
+        ttft = _non_negative(headers.get("x-redline-sim-ttft"))
+        chunk = _positive(headers.get("x-redline-sim-chunk"))
+        return Pace(
+            rate=rate,
+            ttft_s=(ttft if ttft is not None else self.ttft_ms) / 1000.0,
+            chunk_tokens=int(chunk) if chunk else self.chunk_tokens,
+        )
+
+    async def _complete(
+        self,
+        request: Request,
+        path: str,
+        body: dict[str, object],
+        writer: asyncio.StreamWriter,
+        fault: Fault | None,
+        received: float,
+        keep: bool,
+    ) -> bool:
+        responses = path == "/v1/responses"
+        model = body.get("model")
+        model = model if isinstance(model, str) and model else self.profile.default_model
+        seed_text = request.headers.get("x-redline-sim-seed", "0")
+        seed = int(seed_text) if seed_text.isdigit() else _hash_seed(seed_text)
+        reply_request = request_from_body(
+            body, reasoning=self.profile.reasoning is not None and not responses, seed=seed
+        )
+        reply = build_reply(reply_request, profile=self.profile.name, model=model)
+        prompt_tokens = count_tokens(reply_request.system + reply_request.conversation)
+        pace = self._pace(request)
+        request_id = hashlib.sha1(request.body).hexdigest()[:12]
+        if body.get("stream") is not True:
+            if fault is not None and fault.name == "disconnect":
+                raise Disconnect
+            await asyncio.sleep(
+                max(
+                    0.0,
+                    received
+                    + pace.ttft_s
+                    + len(reply.tokens) / pace.rate
+                    - asyncio.get_running_loop().time(),
+                )
+            )
+            payload = _whole_reply(reply, model, request_id, prompt_tokens, responses)
+            writer.write(http.json_response(200, payload, keep_alive=keep))
+            return keep
+        chunked = keep
+        headers = {
+            "content-type": "text/event-stream; charset=utf-8",
+            "cache-control": "no-cache",
+            "x-request-id": f"sim-{request_id}",
+        }
+        if chunked:
+            headers["transfer-encoding"] = "chunked"
+            headers["connection"] = "keep-alive"
+        else:
+            headers["connection"] = "close"
+        writer.write(http.head(200, headers))
+        out = BodyWriter(writer, chunked=chunked)
+        mid_fault = fault if fault is not None and fault.name in MID_STREAM_FAULTS else None
+        wire: ChatWire | ResponsesWire
+        if responses:
+            wire = ResponsesWire(model, request_id=request_id)
+        else:
+            options = body.get("stream_options")
+            include_usage = isinstance(options, dict) and options.get("include_usage") is True
+            wire = ChatWire(self.profile, model, include_usage=include_usage, request_id=request_id)
+        for frame in wire.opening():
+            out.write(frame)
+        await writer.drain()
+        if isinstance(wire, ChatWire) and self.profile.diffusion and body.get("diffusing") is True:
+            await stream_snapshots(
+                out, wire, reply, pace, received, prompt_tokens=prompt_tokens, fault=mid_fault
+            )
+        else:
+            await stream_tokens(
+                out, wire, reply, pace, received, prompt_tokens=prompt_tokens, fault=mid_fault
+            )
+        return chunked
+
+
+def _whole_reply(
+    reply: Reply, model: str, request_id: str, prompt_tokens: int, responses: bool
+) -> dict[str, object]:
+    n = len(reply.tokens)
+    if responses:
+        return {
+            "id": f"resp_{request_id}",
+            "object": "response",
+            "status": "completed" if reply.finish_reason == "stop" else "incomplete",
+            "model": model,
+            "output": [
+                {
+                    "id": f"msg_{request_id}",
+                    "type": "message",
+                    "role": "assistant",
+                    "content": [{"type": "output_text", "text": reply.answer_text}],
+                }
+            ],
+            "usage": {
+                "input_tokens": prompt_tokens,
+                "output_tokens": n,
+                "total_tokens": prompt_tokens + n,
+            },
+        }
+    message: dict[str, object] = {"role": "assistant", "content": reply.answer_text}
+    if reply.reasoning:
+        message["reasoning_content"] = reply.reasoning_text
+    return {
+        "id": f"chatcmpl-{request_id}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [{"index": 0, "message": message, "finish_reason": reply.finish_reason}],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": n,
+            "total_tokens": prompt_tokens + n,
+            "completion_tokens_details": {"reasoning_tokens": reply.reasoning},
+        },
+    }
+
+
+def _error(
+    status: int,
+    message: str,
+    kind: str,
+    keep_alive: bool,
+    code: str | None = None,
+    extra: dict[str, str] | None = None,
+) -> bytes:
+    return http.json_response(
+        status, http.error_payload(message, kind, code), keep_alive=keep_alive, extra=extra
+    )
+
+
+def _text(status: int, text: str, keep_alive: bool) -> bytes:
+    body = text.encode()
+    return (
+        http.head(
+            status,
+            {
+                "content-type": "text/plain; charset=utf-8",
+                "content-length": str(len(body)),
+                "connection": "keep-alive" if keep_alive else "close",
+            },
+        )
+        + body
+    )
+
+
+def _http_fault(fault: Fault, *, keep_alive: bool) -> bytes:
+    if fault.name == "401":
+        return _error(
+            401,
+            "Invalid API key provided (simulated).",
+            "invalid_request_error",
+            keep_alive,
+            code="invalid_api_key",
+        )
+    if fault.name == "404":
+        return _error(
+            404,
+            "The model does not exist or you do not have access to it (simulated).",
+            "invalid_request_error",
+            keep_alive,
+            code="model_not_found",
+        )
+    if fault.name == "429":
+        retry = fault.retry_after_s
+        retry_text = str(int(retry)) if retry == int(retry) else f"{retry:g}"
+        return _error(
+            429,
+            f"Rate limit reached; retry after {retry_text} s (simulated).",
+            "rate_limit_error",
+            keep_alive,
+            code="rate_limit_exceeded",
+            extra={"retry-after": retry_text},
+        )
+    return _error(
+        500,
+        "The server had an error while processing your request (simulated).",
+        "server_error",
+        keep_alive,
+    )
+
+
+def _positive(text: str | None) -> float | None:
+    try:
+        value = float(text) if text else None
+    except ValueError:
+        return None
+    return value if value is not None and value > 0 else None
+
+
+def _non_negative(text: str | None) -> float | None:
+    try:
+        value = float(text) if text else None
+    except ValueError:
+        return None
+    return value if value is not None and value >= 0 else None
+
+
+def _hash_seed(text: str) -> int:
+    return int(hashlib.sha1(text.encode()).hexdigest()[:8], 16)

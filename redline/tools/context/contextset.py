@@ -1,0 +1,124 @@
+"""What the turn loop holds: the files the person added, and a builder for each prompt."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from redline.tools.context.builder import DEFAULT_BUDGET, ContextBundle, build_context
+from redline.tools.context.index import Progress, RepoIndex
+from redline.tools.context.mentions import (
+    Completion,
+    PathCompleter,
+    SymbolTable,
+    parse_mentions,
+)
+
+
+class ContextSet:
+    """Added files plus `@mentions` parsed from each prompt, built against one live index.
+
+    ``build(prompt, conversation)`` returns the text to send (the turn loop's hook);
+    ``bundle(prompt)`` returns the full :class:`ContextBundle` (for the context panel).
+    Safe to call from a worker thread; one build runs at a time.
+    """
+
+    def __init__(
+        self,
+        repo_root: Path,
+        *,
+        budget: int = DEFAULT_BUDGET,
+        cache_dir: Path | None = None,
+        sticky_mentions: bool = True,
+        index: RepoIndex | None = None,
+    ) -> None:
+        self.index = index if index is not None else RepoIndex(repo_root, cache_dir=cache_dir)
+        self.budget = budget
+        self.sticky_mentions = sticky_mentions
+        self.added: list[str] = []
+        self.last: ContextBundle | None = None
+        self._lock = threading.RLock()
+        self._completer: tuple[int, PathCompleter] | None = None
+        self._symbols: tuple[int, SymbolTable] | None = None
+
+    # -- what the person adds and drops -------------------------------------------------
+    def add(self, text: str) -> str | None:
+        """Add a file by (fuzzy) path; returns the path added, or None when nothing matches."""
+        with self._lock:
+            if self.index.generation == 0:
+                self.index.refresh()
+            path = self.completer().resolve(text.lstrip("@"))
+            if path is not None and path not in self.added:
+                self.added.append(path)
+            return path
+
+    def drop(self, text: str) -> str | None:
+        """Drop an added file (by path or fuzzy name); returns the path dropped, or None."""
+        with self._lock:
+            key = text.lstrip("@")
+            if key in self.added:
+                self.added.remove(key)
+                return key
+            path = self.completer().resolve(key)
+            if path is not None and path in self.added:
+                self.added.remove(path)
+                return path
+            return None
+
+    def clear(self) -> None:
+        with self._lock:
+            self.added.clear()
+
+    # -- building ---------------------------------------------------------------------
+    def refresh(self, progress: Progress | None = None) -> None:
+        """Index (or re-index) the repository now, e.g. in the background at start-up."""
+        with self._lock:
+            self.index.refresh(progress)
+
+    def bundle(self, prompt: str = "", progress: Progress | None = None) -> ContextBundle:
+        with self._lock:
+            mentions = parse_mentions(prompt)
+            bundle = build_context(
+                self.index.start,
+                budget=self.budget,
+                mentions=mentions,
+                chat_files=list(self.added),
+                progress=progress,
+                index=self.index,
+            )
+            if self.sticky_mentions:
+                for mention in bundle.mentions:
+                    if mention.kind == "file":
+                        for path in mention.paths:
+                            if path not in self.added:
+                                self.added.append(path)
+            self.last = bundle
+            return bundle
+
+    def build(self, prompt: str, conversation: Any = None) -> str:
+        """The turn loop's hook: the context text for this prompt."""
+        return self.bundle(prompt).text
+
+    # -- completion: cheap, from the last index; never scans (call refresh() first) -------
+    def completer(self) -> PathCompleter:
+        generation = self.index.generation
+        if self._completer is None or self._completer[0] != generation:
+            self._completer = (generation, PathCompleter([f.path for f in self.index.files]))
+        return self._completer[1]
+
+    def symbols(self) -> SymbolTable:
+        generation = self.index.generation
+        if self._symbols is None or self._symbols[0] != generation:
+            self._symbols = (generation, SymbolTable(self.index.tags))
+        return self._symbols[1]
+
+    def complete_paths(self, prefix: str, limit: int = 20) -> list[str]:
+        return self.completer().complete(prefix, limit)
+
+    def complete(self, prefix: str, limit: int = 20) -> list[Completion]:
+        """Suggestions for `@prefix`: files first, then symbols."""
+        files = [Completion(p, "file", p) for p in self.complete_paths(prefix, limit)]
+        if len(files) >= limit or not prefix:
+            return files[:limit]
+        return files + self.symbols().complete(prefix, limit - len(files))

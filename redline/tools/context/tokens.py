@@ -1,0 +1,7 @@
+"""A cheap token estimate: about four characters per token for code and English."""
+
+from __future__ import annotations
+
+
+def estimate_tokens(text: str) -> int:
+    return (len(text) + 3) // 4

@@ -1,0 +1,124 @@
+"""Every stream sample in shared/fixtures/streams, served over a real loopback socket."""
+
+from __future__ import annotations
+
+import pytest
+
+from redline.backends.events import (
+    Finished,
+    ServerTiming,
+    StreamError,
+    TextDelta,
+    TextSnapshot,
+    Usage,
+)
+from tests.helpers_client import (
+    STREAM_FIXTURES,
+    LoopbackServer,
+    collect,
+    reasoning_of,
+    sse_reply,
+    stream_fixture,
+    text_of,
+)
+
+# fixture -> (text, reasoning, last Usage, ServerTiming decode tps, ending)
+EXPECTED: dict[str, tuple[str, str, Usage | None, float | None, object]] = {
+    "baseten_chat.sse": ("Use a set.", "Let me think.", Usage(40, 8, None), None, Finished("stop")),
+    "cerebras_chat.sse": (
+        "Here is the fix:\n\n```python\ndef add(a, b):\n    return a + b\n```\n",
+        "The user wants an add function.",
+        Usage(22, 27, None),
+        27 / 0.013694258,
+        Finished("stop"),
+    ),
+    "cerebras_error_frame.sse": ("Partial", "", None, None, "rate_limit"),
+    "llamacpp_chat.sse": (
+        "Sure, done.",
+        "We need to answer",
+        Usage(197, 18, None),
+        129.34,
+        Finished("stop"),
+    ),
+    "mercury_diffusing.sse": (
+        "def fib(n):\n    a, b = 0, 1\n    for _ in range(n):\n        a, b = b, a + b\n    return a",
+        "",
+        Usage(30, 31, None),
+        None,
+        Finished("stop"),
+    ),
+    "openai_chat_midstream_error.sse": ("Working on", "", None, None, "server"),
+    "openai_chat_usage.sse": (
+        "Olá! How can I help?",
+        "",
+        Usage(19, 75, 64),
+        None,
+        Finished("stop"),
+    ),
+    "openai_responses.sse": ("Oi!", "", Usage(19, 118, 64), None, Finished("stop")),
+    "openrouter_comments.sse": ("ok", "", None, None, Finished("stop")),
+}
+
+
+def test_every_fixture_has_expectations():
+    missing = set(STREAM_FIXTURES) - set(EXPECTED) - {"llama_cpp_python_server.sse"}
+    assert not missing
+
+
+@pytest.mark.parametrize("split", [0, 5])
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+async def test_fixture_stream(name: str, split: int):
+    wire = "responses" if "responses" in name else "chat"
+    route = "/v1/responses" if wire == "responses" else "/v1/chat/completions"
+    with LoopbackServer({route: sse_reply(stream_fixture(name), split=split)}) as srv:
+        events = await collect(srv.url, wire=wire, diffusing="mercury" in name)
+    text, reasoning, usage, decode, ending = EXPECTED[name]
+    assert text_of(events) == text
+    assert reasoning_of(events) == reasoning
+    usages = [e for e in events if isinstance(e, Usage)]
+    assert usages[-1:] == ([usage] if usage else [])
+    assert len(usages) <= 1  # held back and sent once: cumulative usage is never summed
+    timings = [e for e in events if isinstance(e, ServerTiming)]
+    if decode is None:
+        assert timings == []
+    else:
+        assert timings[-1].decode_tps == pytest.approx(decode)
+    last = events[-1]
+    if isinstance(ending, str):
+        assert isinstance(last, StreamError) and last.kind == ending
+    else:
+        assert last == ending
+    # Exactly one ending, and it is last.
+    assert sum(isinstance(e, (Finished, StreamError)) for e in events) == 1
+
+
+async def test_real_llama_cpp_python_capture():
+    with LoopbackServer(
+        {"/v1/chat/completions": sse_reply(stream_fixture("llama_cpp_python_server.sse"), split=11)}
+    ) as srv:
+        events = await collect(srv.url)
+    assert text_of(events).startswith("Python code\ndef reverse(linked_list):")
+    assert events[-1] == Finished("length")
+    assert not any(isinstance(e, Usage) for e in events)
+
+
+async def test_role_only_first_chunk_is_not_text():
+    with LoopbackServer(
+        {"/v1/chat/completions": sse_reply(stream_fixture("cerebras_chat.sse"))}
+    ) as srv:
+        events = await collect(srv.url)
+    first = events[0]
+    assert not (isinstance(first, TextDelta) and not first.text)
+    assert all(e.text for e in events if isinstance(e, TextDelta))
+
+
+async def test_mercury_snapshots_replace_and_can_be_switched_off():
+    body = stream_fixture("mercury_diffusing.sse")
+    with LoopbackServer({"/v1/chat/completions": sse_reply(body)}) as srv:
+        on = await collect(srv.url, diffusing=True)
+        off = await collect(srv.url, diffusing=False)
+        assert srv.seen[0].json()["diffusing"] is True
+        assert "diffusing" not in srv.seen[1].json()
+    assert [type(e) for e in on].count(TextSnapshot) == 4
+    assert not any(isinstance(e, TextDelta) for e in on)
+    assert not any(isinstance(e, TextSnapshot) for e in off)

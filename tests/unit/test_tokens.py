@@ -1,0 +1,88 @@
+"""The token estimate: calibrated on the simulator, sane on English and code, cheap to stream."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from redline.backends.sim.replies import ReplyRequest, build_reply
+from redline.backends.tokens import TokenCounter, count_tokens, split_tokens
+
+ROOT = Path(__file__).resolve().parents[2]
+
+ENGLISH = (
+    "Redline is a terminal coding assistant built for fast inference. It streams answers from "
+    "many backends, shows a live tokens per second meter, picks code context with tree-sitter, "
+    "and applies the edits it gets back through git, one commit per turn, with undo. The point "
+    "is to feel how fast each provider really is in an interactive loop, where the client must "
+    "never be the slow part. Measured figures belong in benchmarks, not in the test suite."
+)
+
+
+def test_pieces_join_back_to_the_text() -> None:
+    text = "def f(x):\n    return x  # 123456\n\n\tdone's HTTPServer getUserName"
+    assert "".join(split_tokens(text)) == text
+    assert count_tokens(text) == len(split_tokens(text))
+
+
+def test_english_prose_is_about_four_characters_a_token() -> None:
+    chars_per_token = len(ENGLISH) / count_tokens(ENGLISH)
+    assert 3.8 <= chars_per_token <= 5.5
+    words = len(ENGLISH.split())
+    assert words <= count_tokens(ENGLISH) <= words * 1.5
+
+
+def test_code_is_denser_than_prose() -> None:
+    source = (ROOT / "redline" / "backends" / "meter.py").read_text()
+    chars_per_token = len(source) / count_tokens(source)
+    assert 2.8 <= chars_per_token <= 4.8
+    assert chars_per_token < len(ENGLISH) / count_tokens(ENGLISH)
+
+
+def test_identifiers_split_like_word_pieces() -> None:
+    assert split_tokens("getUserName") == ["get", "User", "Name"]
+    assert split_tokens(" HTTPServer") == [" HTTP", "Server"]
+    assert split_tokens("user_id") == ["user", "_id"]
+    assert split_tokens("1234567") == ["123", "456", "7"]
+
+
+@pytest.mark.parametrize("max_tokens", [1, 7, 64, 400, 5000])
+@pytest.mark.parametrize("reasoning", [False, True])
+def test_estimate_is_exact_on_simulated_replies(max_tokens: int, reasoning: bool) -> None:
+    context = "src/app.py\n```python\nimport os\n\nprint(os.getcwd())\n```\n"
+    request = ReplyRequest("Edit format: udiff", context, "go", max_tokens, reasoning)
+    reply = build_reply(request, profile="cerebras", model="m")
+    assert len(reply.tokens) == max_tokens
+    answer = reply.tokens[reply.reasoning :]
+    assert count_tokens("".join(answer)) == len(answer)
+    assert count_tokens(reply.reasoning_text) == reply.reasoning
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_streaming_count_matches_one_shot_count(seed: int) -> None:
+    rng = random.Random(seed)
+    text = (ROOT / "redline" / "backends" / "tokens.py").read_text() + ENGLISH
+    counter = TokenCounter()
+    i = 0
+    while i < len(text):
+        j = i + rng.randint(1, 16)
+        counter.add(text[i:j])
+        i = j
+    assert counter.count == count_tokens(text)
+
+
+def test_counter_stays_bounded_on_text_without_boundaries() -> None:
+    counter = TokenCounter()
+    blob = "A" * 5000
+    for i in range(0, len(blob), 10):
+        counter.add(blob[i : i + 10])
+    assert counter.count == pytest.approx(count_tokens(blob), rel=0.02)
+    assert len(counter._pending) <= 600
+
+
+def test_reset_replaces_the_text() -> None:
+    counter = TokenCounter()
+    counter.add("one two three four")
+    assert counter.reset("one two") == 2
