@@ -12,6 +12,7 @@ from typing import Any
 from textual import work
 
 from redline.backends.events import Event, StreamError
+from redline.backends.meter import MeterReading
 from redline.tui._base import SWITCH_HINT, AppBase
 from redline.tui.loop import Turn
 from redline.tui.slash import ParsedSlash, parse_slash
@@ -88,14 +89,11 @@ class TurnRunning(AppBase):
             handle.finish(turn)
             return turn
         loop = self._turn_loop(backend)
-        meter_given = False
+        handle.attach_meter(LoopMeter(loop))
+        push = handle.push
 
         def sink(event: Event) -> None:
-            nonlocal meter_given
-            if not meter_given and getattr(loop, "meter", None) is not None:
-                handle.attach_meter(loop.meter)
-                meter_given = True
-            handle.push(with_hint(event))
+            push(with_hint(event) if type(event) is StreamError else event)
 
         try:
             turn = await loop.run(prompt, sink=sink)
@@ -139,6 +137,18 @@ class TurnRunning(AppBase):
         self._session = None  # the next turn starts a new session file
         self.transcript.clear()
         self._status(context_tokens=0, activity=self._activity())
+
+
+class LoopMeter:
+    """The meter of the turn the loop is running now (it makes a new one per turn)."""
+
+    def __init__(self, loop: Any) -> None:
+        self._loop = loop
+        self._stale = loop.meter  # the previous turn's, until the loop replaces it
+
+    def reading(self) -> MeterReading:
+        meter = self._loop.meter
+        return MeterReading() if meter is None or meter is self._stale else meter.reading()
 
 
 def with_hint(event: Any) -> Any:

@@ -14,7 +14,6 @@ from redline.backends.events import (
     TextDelta,
     TextSnapshot,
 )
-from redline.backends.meter import SpeedMeter
 from redline.tui.loop import Turn
 
 
@@ -24,12 +23,12 @@ class PlaceholderHandle:
         self._footer = footer
         self._text = ""
         self._buffer: list[Event] = []
-        self.meter: SpeedMeter | None = None
+        self.meter: object = None
 
     def push(self, event: Event) -> None:
         self._buffer.append(event)
 
-    def attach_meter(self, meter: SpeedMeter) -> None:
+    def attach_meter(self, meter: object) -> None:
         self.meter = meter
 
     def drain(self) -> None:
