@@ -1,8 +1,8 @@
 """Meter accuracy: redline's SpeedMeter against the simulator's configured truth.
 
 For each rate, start ``redline sim`` in its own process (so server and client do not share a
-GIL), stream one reply over a warmed keep-alive connection, feed every event to the meter and
-compare its decode rate and TTFT with what the simulator was told to do. Baseline: the naive
+GIL), stream one reply through redline's StreamClient over a warmed keep-alive connection,
+feed every event to the meter and compare its decode rate and TTFT with what the simulator was told to do. Baseline: the naive
 "events per second" figure a meter that counts chunks as tokens would show.
 
 Prints one JSON object. Usage: python benchmarks/meter.py [--rates 50,340,2000,20000]
@@ -12,6 +12,7 @@ Prints one JSON object. Usage: python benchmarks/meter.py [--rates 50,340,2000,2
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import platform
@@ -23,46 +24,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402
-
-from redline.backends.events import (  # noqa: E402
-    Event,
-    Finished,
-    ReasoningDelta,
-    ServerTiming,
-    TextDelta,
-    Usage,
-)
-from redline.backends.meter import SpeedMeter  # noqa: E402
-
-
-def chat_events(data: str) -> list[Event]:
-    """Chat Completions chunk -> events (a minimal raw parser, enough for the simulator)."""
-    if data == "[DONE]":
-        return [Finished("stop")]
-    chunk = json.loads(data)
-    events: list[Event] = []
-    for choice in chunk.get("choices") or ():
-        delta = choice.get("delta") or {}
-        reasoning = delta.get("reasoning") or delta.get("reasoning_content")
-        if reasoning:
-            events.append(ReasoningDelta(reasoning))
-        if delta.get("content"):
-            events.append(TextDelta(delta["content"]))
-    usage = chunk.get("usage")
-    if usage:
-        details = usage.get("completion_tokens_details") or {}
-        events.append(
-            Usage(
-                usage.get("prompt_tokens"),
-                usage.get("completion_tokens"),
-                details.get("reasoning_tokens"),
-            )
-        )
-    info = chunk.get("time_info")
-    if info and usage and info.get("completion_time"):
-        events.append(ServerTiming(decode_tps=usage["completion_tokens"] / info["completion_time"]))
-    return events
+from redline.backends.client import StreamClient  # noqa: E402
+from redline.backends.events import ReasoningDelta, TextDelta, Usage  # noqa: E402
+from redline.backends.meter import MeterReading, SpeedMeter  # noqa: E402
+from redline.backends.presets import PRESETS  # noqa: E402
+from redline.backends.request import ChatRequest, Message  # noqa: E402
 
 
 def start_sim(rate: float, ttft_ms: float) -> tuple[subprocess.Popen[str], str]:
@@ -90,33 +56,41 @@ def start_sim(rate: float, ttft_ms: float) -> tuple[subprocess.Popen[str], str]:
     return proc, line.rsplit(" at ", 1)[1].strip()
 
 
+async def stream_once(
+    url: str, tokens: int
+) -> tuple[SpeedMeter, MeterReading | None, int, float, float]:
+    """One reply through redline's StreamClient into its SpeedMeter."""
+    client = StreamClient(PRESETS["sim"], base_url=url)
+    try:
+        await client.warm()  # connection open: TTFT is the server's, not a handshake
+        request = ChatRequest(
+            model="gpt-oss-120b",
+            messages=(Message("user", "benchmark"),),
+            max_tokens=tokens,
+        )
+        meter = SpeedMeter(time.perf_counter)
+        chunks = 0
+        first = last = 0.0
+        before_usage: MeterReading | None = None  # the estimate, just before exact counts
+        meter.request_sent()
+        async for event in client.stream(request):
+            if isinstance(event, Usage) and before_usage is None:
+                before_usage = meter.reading()
+            if isinstance(event, TextDelta | ReasoningDelta):
+                last = time.perf_counter()
+                first = first or last
+                chunks += 1
+            meter.feed(event)
+        meter.finish()
+    finally:
+        await client.aclose()
+    return meter, before_usage, chunks, first, last
+
+
 def measure(rate: float, tokens: int, ttft_ms: float) -> dict[str, object]:
     proc, url = start_sim(rate, ttft_ms)
     try:
-        with httpx.Client(timeout=60) as client:
-            client.get(url + "/models")  # warm the connection: TTFT is the server's, not ours
-            meter = SpeedMeter(time.perf_counter)
-            body = {
-                "model": "gpt-oss-120b",
-                "stream": True,
-                "max_completion_tokens": tokens,
-                "messages": [{"role": "user", "content": "benchmark"}],
-            }
-            chunks = 0
-            t_first_chunk = t_last_chunk = 0.0
-            meter.request_sent()
-            with client.stream("POST", url + "/chat/completions", json=body) as response:
-                for line in response.iter_lines():
-                    if not line.startswith("data:"):
-                        continue
-                    for event in chat_events(line[5:].strip()):
-                        if isinstance(event, TextDelta | ReasoningDelta):
-                            now = time.perf_counter()
-                            t_first_chunk = t_first_chunk or now
-                            t_last_chunk = now
-                            chunks += 1
-                        meter.feed(event)
-            meter.finish()
+        meter, estimate, chunks, t_first_chunk, t_last_chunk = asyncio.run(stream_once(url, tokens))
     finally:
         proc.terminate()
         proc.wait(10)
@@ -130,6 +104,8 @@ def measure(rate: float, tokens: int, ttft_ms: float) -> dict[str, object]:
         "tokens_exact": reading.tokens_exact,
         "decode_tps": round(decode, 2),
         "decode_error_pct": round((decode - rate) / rate * 100, 3),
+        "decode_tps_from_estimate": round(estimate.decode_tps or 0.0, 2) if estimate else None,
+        "estimated_tokens": estimate.output_tokens if estimate else None,
         "server_tps": reading.server_tps,
         "e2e_tps": round(reading.e2e_tps or 0.0, 2),
         "ttft_truth_ms": ttft_ms,
@@ -144,7 +120,7 @@ def measure(rate: float, tokens: int, ttft_ms: float) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rates", default="50,340,2000,20000")
-    parser.add_argument("--seconds", type=float, default=4.0, help="streaming time per rate")
+    parser.add_argument("--seconds", type=float, default=3.0, help="streaming time per rate")
     parser.add_argument("--ttft-ms", type=float, default=150.0)
     args = parser.parse_args()
     started = time.perf_counter()

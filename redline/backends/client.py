@@ -57,6 +57,53 @@ class ProviderError(Exception):
         self.error = error
 
 
+class _Watchdog:
+    """First-token and stall timeouts at no cost per event.
+
+    One timer; each event only moves ``deadline``. When the timer fires it re-arms for the
+    new deadline, or, if the stream is really waiting on the network past it, cancels the
+    task (``take_timeout`` then turns that cancellation into a timeout error). A consumer
+    that is slow between events is never mistaken for a stalled server.
+    """
+
+    __slots__ = ("_fired", "_handle", "_loop", "_task", "deadline", "reading")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, deadline: float) -> None:
+        self._loop = loop
+        self._task = asyncio.current_task()
+        self.deadline = deadline
+        self.reading = False
+        self._fired = False
+        self._handle: asyncio.TimerHandle | None = loop.call_at(deadline, self._check)
+
+    def _check(self) -> None:
+        now = self._loop.time()
+        if self.reading and now >= self.deadline and self._task is not None:
+            self._fired = True
+            self._handle = None
+            self._task.cancel()
+            return
+        when = self.deadline if now < self.deadline else now + 1.0
+        self._handle = self._loop.call_at(when, self._check)
+
+    def arm(self, deadline: float) -> None:
+        self.cancel()
+        self.deadline = deadline
+        self._handle = self._loop.call_at(deadline, self._check)
+
+    def take_timeout(self) -> bool:
+        """True when the cancellation came from this watchdog (and is now absorbed)."""
+        if not self._fired or self._task is None:
+            return False
+        self._fired = False
+        return self._task.uncancel() == 0
+
+    def cancel(self) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+
+
 class _Retry(Exception):
     def __init__(self, error: StreamError, delay_s: float) -> None:
         super().__init__(error.message)
@@ -178,15 +225,30 @@ class StreamClient:
         while True:
             may_retry = attempt < self.retry.max_retries
             try:
-                async with aclosing(self._attempt(body, model, diffusing, may_retry)) as events:
-                    async for event in events:
-                        yield event
-                return
+                deadline = asyncio.get_running_loop().time() + self.timeouts.first_token_s
+                opened = await self._open(body, model, deadline, may_retry)
+                if isinstance(opened, StreamError):
+                    yield opened
+                    return
+                try:
+                    ctype = opened.headers.get("content-type", "")
+                    if "event-stream" not in ctype:
+                        for event in await self._whole(opened, ctype):
+                            yield event
+                        return
+                    async with aclosing(
+                        self._events(opened, deadline, diffusing, may_retry)
+                    ) as events:
+                        async for event in events:
+                            yield event
+                    return
+                finally:
+                    await opened.aclose()
             except _Retry as retry:
                 attempt += 1
                 await self._sleep(retry.delay_s)
 
-    def _backoff(self, error: StreamError, attempt_delay: float | None = None) -> float | None:
+    def _backoff(self, error: StreamError) -> float | None:
         """Seconds to wait before retrying ``error``, or None if it must not be retried."""
         if error.kind == "rate_limit":
             wait = error.retry_after_s
@@ -194,71 +256,63 @@ class StreamClient:
                 return None
             return wait
         if error.kind in ("network", "server"):
-            wait = error.retry_after_s if error.retry_after_s is not None else attempt_delay
+            wait = error.retry_after_s
             return min(wait if wait is not None else self.retry.backoff_s, self.retry.max_wait_s)
         return None
 
     def _scrubbed(self, error: StreamError) -> StreamError:
         return replace(error, message=self._scrub(error.message))
 
-    async def _attempt(
-        self, body: dict[str, object], model: str, diffusing: bool, may_retry: bool
-    ) -> AsyncGenerator[Event, None]:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.timeouts.first_token_s
-        url = self.endpoint
-        request = self._http.build_request("POST", url, json=body)
+    async def _open(
+        self, body: dict[str, object], model: str, deadline: float, may_retry: bool
+    ) -> httpx.Response | StreamError:
+        """Send the request: the streaming response, or the error (raises ``_Retry``)."""
+        request = self._http.build_request("POST", self.endpoint, json=body)
         try:
             async with asyncio.timeout_at(deadline):
                 response = await self._http.send(request, stream=True)
         except TimeoutError:
-            yield self._first_token_timeout()
-            return
+            return self._first_token_timeout()
         except httpx.HTTPError as exc:
             error = self._scrubbed(transport_error(exc, provider=self.name, url=self.base_url))
             refused_locally = "refused" in error.message and _is_local(self.base_url)
             if may_retry and not refused_locally and not isinstance(exc, httpx.ConnectTimeout):
                 raise _Retry(error, self.retry.backoff_s) from None
-            yield error
-            return
+            return error
+        if response.status_code < 300:
+            return response
         try:
-            if response.status_code >= 300:
-                error = await self._status_error(response, model)
-                wait = self._backoff(error)
-                if may_retry and wait is not None:
-                    raise _Retry(error, wait)
-                yield error
-                return
-            ctype = response.headers.get("content-type", "")
-            if "event-stream" not in ctype:
-                async for event in self._whole(response, ctype):
-                    yield event
-                return
-            async for event in self._events(response, deadline, diffusing, may_retry):
-                yield event
+            error = await self._status_error(response, model)
         finally:
             await response.aclose()
+        wait = self._backoff(error)
+        if may_retry and wait is not None:
+            raise _Retry(error, wait)
+        return error
 
     async def _events(
         self, response: httpx.Response, deadline: float, diffusing: bool, may_retry: bool
-    ) -> AsyncIterator[Event]:
+    ) -> AsyncGenerator[Event, None]:
         loop = asyncio.get_running_loop()
         stall = self.timeouts.stall_s
         responses = self.wire == "responses"
         chat = ChatParser(self.name, diffusing=diffusing)
         resp = ResponsesParser(self.name)
         out: list[Event] = []
-        started = False
+        started = done = False
         source = EventSource(response).aiter_sse()
         next_sse = source.__anext__
+        watch = _Watchdog(loop, deadline)
         try:
             while True:
+                watch.reading = True
                 try:
-                    async with asyncio.timeout_at(deadline):
-                        sse = await next_sse()
+                    sse = await next_sse()
                 except StopAsyncIteration:
                     break
-                except TimeoutError:
+                except asyncio.CancelledError:
+                    if not watch.take_timeout():
+                        raise
                     yield self._stall_timeout() if started else self._first_token_timeout()
                     return
                 except httpx.HTTPError as exc:
@@ -269,6 +323,8 @@ class StreamClient:
                         raise _Retry(error, self.retry.backoff_s) from None
                     yield error
                     return
+                finally:
+                    watch.reading = False
                 data = sse.data
                 if not data:
                     continue
@@ -278,17 +334,21 @@ class StreamClient:
                 else:
                     done = chat.feed(data, out)
                     now_started = chat.started
+                if now_started:
+                    if started:
+                        watch.deadline = loop.time() + stall
+                    else:
+                        started = True
+                        watch.arm(loop.time() + stall)  # earlier than the first-token deadline
                 if out:
-                    if not started and not now_started and may_retry:
+                    if not started and may_retry:
                         self._maybe_retry(out)
                     for event in out:
                         yield self._scrubbed(event) if type(event) is StreamError else event
                     out.clear()
-                if now_started:
-                    started = True
-                    deadline = loop.time() + stall
                 if done:
                     break
+            watch.cancel()
             (resp if responses else chat).close(out)
             if out and not started and may_retry:
                 self._maybe_retry(out)
@@ -297,6 +357,7 @@ class StreamClient:
             if done:
                 await self._drain(source)
         finally:
+            watch.cancel()
             await source.aclose()
 
     @staticmethod
@@ -317,7 +378,7 @@ class StreamClient:
                 if wait is not None:
                     raise _Retry(event, wait)
 
-    async def _whole(self, response: httpx.Response, ctype: str) -> AsyncIterator[Event]:
+    async def _whole(self, response: httpx.Response, ctype: str) -> list[Event]:
         """A server that ignored ``stream: true`` and sent one JSON body."""
         import json
 
@@ -340,8 +401,7 @@ class StreamClient:
                     f"--base-url ({self.base_url}).",
                 )
             )
-        for event in out:
-            yield event
+        return out
 
     async def _status_error(self, response: httpx.Response, model: str) -> StreamError:
         try:

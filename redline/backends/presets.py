@@ -90,7 +90,6 @@ PRESETS: dict[str, ProviderPreset] = {
             "sim",
             "",  # started on demand, on a free loopback port
             None,
-            default_model="redline-sim",
             note="the built-in simulator (no key, no network); sim:PROFILE picks a profile",
         ),
     )

@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", default="-", help="the reply (default: stdin)")
     p.add_argument("--check", action="store_true", help="only check that every edit applies")
     p.add_argument("--no-commit", action="store_true", help="change the files but do not commit")
+    p.add_argument(
+        "--init", action="store_true", help="run `git init` first if not in a repository"
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
     p = sub.add_parser("undo", help="revert the last redline commit")

@@ -6,12 +6,23 @@ drive it. Owner: the client/backends work; the edits and context work add their 
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Callable
+from contextlib import aclosing
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
-from redline.backends.events import Event, StreamError
-from redline.backends.meter import MeterReading
-from redline.backends.request import Message
+from redline.backends.events import (
+    Event,
+    Finished,
+    ReasoningDelta,
+    StreamError,
+    TextDelta,
+    TextSnapshot,
+)
+from redline.backends.meter import MeterReading, SpeedMeter
+from redline.backends.request import ChatRequest, Message
 
 EventSink = Callable[[Event], None]
 
@@ -44,3 +55,116 @@ class Conversation:
             if turn.text:
                 messages.append(Message("assistant", turn.text))
         return messages
+
+
+DEFAULT_EDIT_FORMAT = "search-replace"
+
+_FALLBACK_PROMPT = """You are redline, a coding assistant working in the user's git repository.
+Answer briefly. When you change code, give each change as an edit block in the edit format below;
+the files you may change are shown in the context with their path on the line before the fence.
+
+Edit format: {edit_format}
+"""
+
+
+def system_prompt(edit_format: str) -> str:
+    """The system prompt naming the edit format (``redline.tools.prompts`` when it exists)."""
+    try:
+        from redline.tools import prompts  # type: ignore[attr-defined]
+    except ImportError:
+        return _FALLBACK_PROMPT.format(edit_format=edit_format)
+    for name in ("system_prompt", "build_system_prompt"):
+        fn = getattr(prompts, name, None)
+        if callable(fn):
+            try:
+                text = fn(edit_format)
+            except TypeError:
+                continue
+            if isinstance(text, str) and text:
+                return text
+    return _FALLBACK_PROMPT.format(edit_format=edit_format)
+
+
+class ContextSource(Protocol):
+    def build(self, prompt: str, conversation: Conversation) -> str: ...
+
+
+class TurnLoop:
+    """Runs one turn at a time against ``backend`` (settable: switching keeps the conversation)."""
+
+    def __init__(
+        self,
+        backend: Any,
+        conversation: Conversation,
+        *,
+        clock: Callable[[], float] = time.perf_counter,
+        context: ContextSource | None = None,
+        edit_format: str | None = None,
+        max_tokens: int | None = None,
+    ) -> None:
+        self.backend = backend
+        self.conversation = conversation
+        self.context = context
+        self.edit_format = edit_format or DEFAULT_EDIT_FORMAT
+        self.max_tokens = max_tokens
+        self.meter: SpeedMeter | None = None
+        self.last_context = ""  # the context text the last turn sent
+        self._clock = clock
+
+    def build_request(self, prompt: str, context_text: str = "") -> ChatRequest:
+        """System prompt, the history re-sent, then this prompt with its context."""
+        messages = [Message("system", system_prompt(self.edit_format))]
+        messages += self.conversation.history()
+        content = f"{context_text.rstrip()}\n\n{prompt}" if context_text.strip() else prompt
+        messages.append(Message("user", content))
+        return ChatRequest(
+            model=self.backend.model, messages=tuple(messages), max_tokens=self.max_tokens
+        )
+
+    async def _context_text(self, prompt: str) -> str:
+        if self.context is None:
+            return ""
+        # Parsing the repo is CPU work: keep it off the event loop.
+        text = await asyncio.to_thread(self.context.build, prompt, self.conversation)
+        return text if isinstance(text, str) else str(text)
+
+    async def run(self, prompt: str, sink: EventSink | None = None) -> Turn:
+        """Stream one answer; on cancellation the partial turn is kept, marked interrupted."""
+        backend = self.backend
+        context_text = await self._context_text(prompt)
+        self.last_context = context_text
+        request = self.build_request(prompt, context_text)
+        turn = Turn(prompt, provider=backend.name, model=backend.model)
+        self.conversation.turns.append(turn)
+        meter = SpeedMeter(self._clock)
+        self.meter = meter
+        text: list[str] = []
+        reasoning: list[str] = []
+        feed = meter.feed
+        meter.request_sent()
+        try:
+            async with aclosing(backend.client.stream(request)) as events:
+                async for event in events:
+                    feed(event)
+                    kind = type(event)
+                    if kind is TextDelta:
+                        text.append(event.text)  # type: ignore[union-attr]
+                    elif kind is ReasoningDelta:
+                        reasoning.append(event.text)  # type: ignore[union-attr]
+                    elif kind is TextSnapshot:
+                        text = [event.text]  # type: ignore[union-attr]
+                    elif kind is Finished:
+                        turn.finish_reason = event.reason  # type: ignore[union-attr]
+                    elif kind is StreamError:
+                        turn.error = event  # type: ignore[assignment]
+                    if sink is not None:
+                        sink(event)
+        except asyncio.CancelledError:
+            turn.interrupted = True
+            raise
+        finally:
+            turn.text = "".join(text)
+            turn.reasoning = "".join(reasoning)
+            meter.finish()
+            turn.reading = meter.reading()
+        return turn

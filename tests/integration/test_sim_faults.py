@@ -164,3 +164,23 @@ def test_stop_drops_stalled_connections_promptly() -> None:
             for _ in lines:
                 pass
     assert time.monotonic() - started < 4
+
+
+def test_a_client_that_hangs_up_ends_its_stream_on_the_server() -> None:
+    with SimServer("cerebras", rate=200.0, ttft_ms=1.0) as sim:
+        for fault in ("stall", None):
+            headers = {"x-redline-sim-fault": fault} if fault else {}
+            with (
+                httpx.Client(timeout=5) as client,
+                client.stream(
+                    "POST",
+                    sim.base_url + "/chat/completions",
+                    json=chat_body(max_tokens=5000),
+                    headers=headers,
+                ) as response,
+            ):
+                assert next(response.iter_lines()).startswith("data:")
+            deadline = time.monotonic() + 3
+            while sim._tasks and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert not sim._tasks, f"the server still streams to a gone client ({fault})"

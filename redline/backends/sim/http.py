@@ -122,13 +122,23 @@ def error_payload(message: str, kind: str, code: str | None = None) -> dict[str,
 class BodyWriter:
     """Writes a streamed body, chunked (keep-alive) or close-delimited."""
 
-    def __init__(self, writer: asyncio.StreamWriter, *, chunked: bool) -> None:
+    def __init__(
+        self,
+        writer: asyncio.StreamWriter,
+        *,
+        chunked: bool,
+        reader: asyncio.StreamReader | None = None,
+    ) -> None:
         self.writer = writer
         self.chunked = chunked
+        self.reader = reader
 
     @property
     def closed(self) -> bool:
-        return self.writer.is_closing()
+        """The client has gone (reset, or closed its side): stop pacing tokens for it."""
+        if self.writer.is_closing():
+            return True
+        return self.reader is not None and self.reader.at_eof()
 
     def write(self, text: str) -> None:
         data = text.encode()

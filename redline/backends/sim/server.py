@@ -7,10 +7,9 @@ import concurrent.futures
 import contextlib
 import hashlib
 import threading
-import time
 from types import TracebackType
 
-from redline.backends.sim import http
+from redline.backends.sim import http, plain
 from redline.backends.sim.faults import (
     HTTP_FAULTS,
     MID_STREAM_FAULTS,
@@ -21,7 +20,7 @@ from redline.backends.sim.faults import (
 )
 from redline.backends.sim.http import BadRequest, BodyWriter, Request
 from redline.backends.sim.profiles import Profile, get_profile
-from redline.backends.sim.replies import Reply, build_reply, request_from_body
+from redline.backends.sim.replies import build_reply, request_from_body
 from redline.backends.sim.stream import Disconnect, Pace, stream_snapshots, stream_tokens
 from redline.backends.sim.wire import ChatWire, ResponsesWire
 from redline.backends.tokens import count_tokens
@@ -163,13 +162,15 @@ class SimServer:
                 try:
                     request = await http.read_request(reader)
                 except BadRequest as exc:
-                    writer.write(_error(400, str(exc), "invalid_request_error", keep_alive=False))
+                    writer.write(
+                        plain.error(400, str(exc), "invalid_request_error", keep_alive=False)
+                    )
                     await writer.drain()
                     break
                 if request is None:
                     break
                 self.requests += 1
-                keep = await self._respond(request, writer)
+                keep = await self._respond(request, reader, writer)
                 await writer.drain()
                 if not keep:
                     break
@@ -183,7 +184,9 @@ class SimServer:
                 self._tasks.discard(task)  # type: ignore[arg-type]
             writer.close()
 
-    async def _respond(self, request: Request, writer: asyncio.StreamWriter) -> bool:
+    async def _respond(
+        self, request: Request, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> bool:
         """Answer one request; False when the connection must close afterwards."""
         received = asyncio.get_running_loop().time()
         keep = request.keep_alive and not self.close_delimited
@@ -194,34 +197,40 @@ class SimServer:
             try:
                 fault = parse_fault(name)
             except UnknownFault as exc:
-                writer.write(_error(400, str(exc), "invalid_request_error", keep_alive=keep))
+                writer.write(plain.error(400, str(exc), "invalid_request_error", keep_alive=keep))
                 return keep
         if fault is not None and fault.name == "slow-headers":
             await asyncio.sleep(fault.delay_s)
         if fault is not None and fault.name in HTTP_FAULTS:
-            writer.write(_http_fault(fault, keep_alive=keep))
+            writer.write(plain.http_fault(fault, keep_alive=keep))
             return keep
         if path in ("/", "/health"):
-            writer.write(_text(200, f"redline simulator, profile {self.profile.name}\n", keep))
+            writer.write(plain.text(200, f"redline simulator, profile {self.profile.name}\n", keep))
             return keep
         if path == "/v1/models":
             if request.method != "GET":
-                writer.write(_error(405, "use GET for /v1/models", "invalid_request_error", keep))
+                writer.write(
+                    plain.error(405, "use GET for /v1/models", "invalid_request_error", keep)
+                )
                 return keep
             writer.write(http.json_response(200, self._models(), keep_alive=keep))
             return keep
         if path in ("/v1/chat/completions", "/v1/responses"):
             if request.method != "POST":
-                writer.write(_error(405, f"use POST for {path}", "invalid_request_error", keep))
+                writer.write(
+                    plain.error(405, f"use POST for {path}", "invalid_request_error", keep)
+                )
                 return keep
             try:
                 body = request.json()
             except BadRequest as exc:
-                writer.write(_error(400, str(exc), "invalid_request_error", keep_alive=keep))
+                writer.write(plain.error(400, str(exc), "invalid_request_error", keep_alive=keep))
                 return keep
-            return await self._complete(request, path, body, writer, fault, received, keep)
+            return await self._complete(
+                request, path, body, (reader, writer), fault, received, keep
+            )
         writer.write(
-            _error(
+            plain.error(
                 404,
                 f"no route {path}; the simulator serves /v1/chat/completions, "
                 "/v1/responses and /v1/models",
@@ -256,11 +265,12 @@ class SimServer:
         request: Request,
         path: str,
         body: dict[str, object],
-        writer: asyncio.StreamWriter,
+        conn: tuple[asyncio.StreamReader, asyncio.StreamWriter],
         fault: Fault | None,
         received: float,
         keep: bool,
     ) -> bool:
+        reader, writer = conn
         responses = path == "/v1/responses"
         model = body.get("model")
         model = model if isinstance(model, str) and model else self.profile.default_model
@@ -285,7 +295,7 @@ class SimServer:
                     - asyncio.get_running_loop().time(),
                 )
             )
-            payload = _whole_reply(reply, model, request_id, prompt_tokens, responses)
+            payload = plain.whole_reply(reply, model, request_id, prompt_tokens, responses)
             writer.write(http.json_response(200, payload, keep_alive=keep))
             return keep
         chunked = keep
@@ -300,7 +310,7 @@ class SimServer:
         else:
             headers["connection"] = "close"
         writer.write(http.head(200, headers))
-        out = BodyWriter(writer, chunked=chunked)
+        out = BodyWriter(writer, chunked=chunked, reader=reader)
         mid_fault = fault if fault is not None and fault.name in MID_STREAM_FAULTS else None
         wire: ChatWire | ResponsesWire
         if responses:
@@ -321,112 +331,6 @@ class SimServer:
                 out, wire, reply, pace, received, prompt_tokens=prompt_tokens, fault=mid_fault
             )
         return chunked
-
-
-def _whole_reply(
-    reply: Reply, model: str, request_id: str, prompt_tokens: int, responses: bool
-) -> dict[str, object]:
-    n = len(reply.tokens)
-    if responses:
-        return {
-            "id": f"resp_{request_id}",
-            "object": "response",
-            "status": "completed" if reply.finish_reason == "stop" else "incomplete",
-            "model": model,
-            "output": [
-                {
-                    "id": f"msg_{request_id}",
-                    "type": "message",
-                    "role": "assistant",
-                    "content": [{"type": "output_text", "text": reply.answer_text}],
-                }
-            ],
-            "usage": {
-                "input_tokens": prompt_tokens,
-                "output_tokens": n,
-                "total_tokens": prompt_tokens + n,
-            },
-        }
-    message: dict[str, object] = {"role": "assistant", "content": reply.answer_text}
-    if reply.reasoning:
-        message["reasoning_content"] = reply.reasoning_text
-    return {
-        "id": f"chatcmpl-{request_id}",
-        "object": "chat.completion",
-        "created": int(time.time()),
-        "model": model,
-        "choices": [{"index": 0, "message": message, "finish_reason": reply.finish_reason}],
-        "usage": {
-            "prompt_tokens": prompt_tokens,
-            "completion_tokens": n,
-            "total_tokens": prompt_tokens + n,
-            "completion_tokens_details": {"reasoning_tokens": reply.reasoning},
-        },
-    }
-
-
-def _error(
-    status: int,
-    message: str,
-    kind: str,
-    keep_alive: bool,
-    code: str | None = None,
-    extra: dict[str, str] | None = None,
-) -> bytes:
-    return http.json_response(
-        status, http.error_payload(message, kind, code), keep_alive=keep_alive, extra=extra
-    )
-
-
-def _text(status: int, text: str, keep_alive: bool) -> bytes:
-    body = text.encode()
-    return (
-        http.head(
-            status,
-            {
-                "content-type": "text/plain; charset=utf-8",
-                "content-length": str(len(body)),
-                "connection": "keep-alive" if keep_alive else "close",
-            },
-        )
-        + body
-    )
-
-
-def _http_fault(fault: Fault, *, keep_alive: bool) -> bytes:
-    if fault.name == "401":
-        return _error(
-            401,
-            "Invalid API key provided (simulated).",
-            "invalid_request_error",
-            keep_alive,
-            code="invalid_api_key",
-        )
-    if fault.name == "404":
-        return _error(
-            404,
-            "The model does not exist or you do not have access to it (simulated).",
-            "invalid_request_error",
-            keep_alive,
-            code="model_not_found",
-        )
-    if fault.name == "429":
-        retry = fault.retry_after_s
-        retry_text = str(int(retry)) if retry == int(retry) else f"{retry:g}"
-        return _error(
-            429,
-            f"Rate limit reached; retry after {retry_text} s (simulated).",
-            "rate_limit_error",
-            keep_alive,
-            code="rate_limit_exceeded",
-            extra={"retry-after": retry_text},
-        )
-    return _error(
-        500,
-        "The server had an error while processing your request (simulated).",
-        "server_error",
-        keep_alive,
-    )
 
 
 def _positive(text: str | None) -> float | None:

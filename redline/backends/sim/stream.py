@@ -40,11 +40,12 @@ async def sleep_until(loop: asyncio.AbstractEventLoop, deadline: float) -> None:
         await asyncio.sleep(delay)
 
 
-async def _stall(fault: Fault) -> None:
-    if fault.stall_s is None:
-        await asyncio.Event().wait()  # until the client hangs up or the server stops
-    else:
+async def _stall(fault: Fault, body: BodyWriter) -> None:
+    if fault.stall_s is not None:
         await asyncio.sleep(fault.stall_s)
+        return
+    while not body.closed:  # until the client hangs up or the server stops
+        await asyncio.sleep(0.1)
 
 
 async def _strike(fault: Fault, body: BodyWriter, wire: ChatWire | ResponsesWire) -> bool:
@@ -60,7 +61,7 @@ async def _strike(fault: Fault, body: BodyWriter, wire: ChatWire | ResponsesWire
         return True
     if fault.name == "stall":
         await body.writer.drain()
-        await _stall(fault)
+        await _stall(fault, body)
         return True
     return True
 

@@ -1,11 +1,68 @@
-"""`redline apply`."""
+"""`redline apply [FILE|-] [--check] [--no-commit] [--json]`: apply a model reply's edits."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
+
+from redline.tools.edits import ApplyResult, apply_reply
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_EDIT = 4
+
+
+def _read(source: str) -> str:
+    if source == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        data = Path(source).read_bytes()
+    return data.decode("utf-8", errors="replace")
 
 
 def run(args: argparse.Namespace) -> int:
-    print("redline apply: not built yet", file=sys.stderr)
-    return 2
+    source = getattr(args, "file", "-") or "-"
+    try:
+        reply = _read(source)
+    except OSError as exc:
+        print(f"redline apply: cannot read {source}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    result = apply_reply(
+        Path.cwd(),
+        reply,
+        provider="manual",
+        summary="",
+        check=bool(args.check),
+        commit=not args.no_commit,
+        init=bool(getattr(args, "init", False)),
+    )
+    if args.json:
+        print(json.dumps(result.to_json()))
+    else:
+        _report(result, check=bool(args.check), commit=not args.no_commit)
+    if result.error is not None:
+        print(f"redline apply: {result.error}", file=sys.stderr)
+        return EXIT_EDIT
+    return EXIT_OK
+
+
+def _report(result: ApplyResult, *, check: bool, commit: bool) -> None:
+    for f in result.files:
+        print(f"{f.status:<9} {f.path}  +{f.added} -{f.removed}")
+    if result.error is not None:
+        for e in result.edits:
+            if e.error:
+                print(f"failed    {e.error}", file=sys.stderr)
+        return
+    if check:
+        print(f"check: {len(result.edits)} edit(s) apply cleanly; nothing written")
+    elif result.commit:
+        if result.checkpoint:
+            print(f"checkpoint {result.checkpoint[:10]} saved your uncommitted changes first")
+        print(f"committed {result.commit[:10]}  (redline undo takes it back)")
+    elif not commit:
+        print("applied to the working tree; not committed")
+    else:
+        print("no changes: the edits leave every file as it was")

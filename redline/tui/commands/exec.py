@@ -1,11 +1,262 @@
-"""`redline exec`."""
+"""`redline exec`: one prompt, headless, through the same turn loop as the TUI.
+
+Without ``--json`` the answer streams to stdout as it arrives and a one-line speed summary goes
+to stderr; with ``--json`` exactly one JSON object (DESIGN.md's contract) goes to stdout.
+Exit codes: 0 ok, 2 usage or config, 3 provider error, 4 edit refused or failed.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
+import subprocess
 import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from redline.backends.events import Event, StreamError, TextDelta, TextSnapshot
+from redline.backends.meter import MeterReading
+from redline.tui.loop import Conversation, Turn, TurnLoop
+
+EXIT_OK, EXIT_USAGE, EXIT_PROVIDER, EXIT_EDIT = 0, 2, 3, 4
+
+
+class UsageError(Exception):
+    """Something the person has to fix before the prompt can be sent (exit 2)."""
+
+
+def repo_root_of(cwd: Path) -> Path:
+    """The git top level when inside a repository, else the directory itself."""
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return cwd
+    return Path(out.stdout.strip()) if out.returncode == 0 and out.stdout.strip() else cwd
+
+
+def read_prompt(arg: str, stdin: TextIO) -> str:
+    prompt = stdin.read() if arg == "-" else arg
+    if not prompt.strip():
+        raise UsageError("the prompt is empty: give it as an argument, or pipe it in with '-'")
+    return prompt
+
+
+class StdoutStream:
+    """Writes answer text as it arrives, flushing at most every ~20 ms (and at the end)."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        self._snapshot: str | None = None
+        self._flush_pending = False
+        self.wrote_text = False
+
+    def __call__(self, event: Event) -> None:
+        kind = type(event)
+        if kind is TextDelta:
+            self._out.write(event.text)  # type: ignore[union-attr]
+            self.wrote_text = True
+            if not self._flush_pending:
+                self._flush_pending = True
+                asyncio.get_running_loop().call_later(0.02, self._flush)
+        elif kind is TextSnapshot:
+            self._snapshot = event.text  # type: ignore[union-attr]  # shown once, when final
+
+    def _flush(self) -> None:
+        self._flush_pending = False
+        self._out.flush()
+
+    def close(self) -> None:
+        if self._snapshot is not None:
+            self._out.write(self._snapshot)
+            self.wrote_text = True
+        if self.wrote_text:
+            self._out.write("\n")
+        self._out.flush()
+
+
+def stats_json(reading: MeterReading | None) -> dict[str, object]:
+    r = reading or MeterReading()
+
+    def rounded(value: float | None) -> float | None:
+        return None if value is None else round(value, 2)
+
+    return {
+        "ttft_ms": rounded(r.ttft_ms),
+        "output_tokens": r.output_tokens,
+        "tokens_exact": r.tokens_exact,
+        "decode_tps": rounded(r.decode_tps),
+        "e2e_tps": rounded(r.e2e_tps),
+        "server_tps": rounded(r.server_tps),
+        "duration_ms": round(r.duration_ms, 2),
+        "prompt_tokens": r.prompt_tokens,
+    }
+
+
+def error_json(error: StreamError | None) -> dict[str, object] | None:
+    if error is None:
+        return None
+    return {"kind": error.kind, "message": error.message, "retry_after_s": error.retry_after_s}
+
+
+def summary_line(turn: Turn) -> str:
+    r = turn.reading or MeterReading()
+    parts = [f"{turn.provider} {turn.model}"]
+    if r.ttft_ms is not None:
+        parts.append(f"TTFT {r.ttft_ms:,.0f} ms")
+    if r.decode_tps is not None:
+        parts.append(f"{r.decode_tps:,.0f} tok/s")
+    if r.server_tps is not None:
+        parts.append(f"server {r.server_tps:,.0f} tok/s")
+    if r.e2e_tps is not None:
+        parts.append(f"end-to-end {r.e2e_tps:,.0f} tok/s")
+    parts.append(f"{'' if r.tokens_exact else '~'}{r.output_tokens:,} tokens")
+    parts.append(f"{r.duration_ms / 1000:.2f} s")
+    if turn.interrupted:
+        parts.append("interrupted")
+    return " · ".join(parts)
+
+
+class _SafeContext:
+    """The context work's ``ContextSet``; a failure to build context warns, never stops a turn."""
+
+    def __init__(self, inner: Any, warn: TextIO) -> None:
+        self._inner = inner
+        self._warn = warn
+
+    def build(self, prompt: str, conversation: Conversation) -> str:
+        try:
+            return str(self._inner.build(prompt, conversation))
+        except Exception as exc:  # tree-sitter, git or file errors: send no context
+            print(f"redline: no repository context sent ({exc})", file=self._warn)
+            return ""
+
+
+def make_context(repo_root: Path, config: Any, warn: TextIO) -> Any:
+    try:
+        from redline.tools.context import ContextSet
+    except ImportError:
+        return None
+    budget = getattr(config, "context_budget", None)
+    inner = ContextSet(repo_root, budget=budget) if budget else ContextSet(repo_root)
+    return _SafeContext(inner, warn)
+
+
+def model_option(config: Any, model: str, name: str) -> Any:
+    models = getattr(config, "models", None) or {}
+    options = models.get(model)
+    return getattr(options, name, None) if options is not None else None
 
 
 def run(args: argparse.Namespace) -> int:
-    print("redline exec: not built yet", file=sys.stderr)
-    return 2
+    from redline.config import ConfigError, load_config
+
+    try:
+        prompt = read_prompt(args.prompt, sys.stdin)
+        repo_root = repo_root_of(Path.cwd())
+        config = load_config(repo_root)
+        from redline.tui import exec_edits
+
+        exec_edits.check_available(args)
+    except (UsageError, ConfigError) as exc:
+        print(f"redline exec: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return asyncio.run(_exec(args, prompt, config, repo_root))
+
+
+async def _exec(args: argparse.Namespace, prompt: str, config: Any, repo_root: Path) -> int:
+    from redline.backends.selection import SelectionError, open_backend
+    from redline.tui import exec_edits
+
+    try:
+        backend = await open_backend(
+            args.provider, args.model, args.base_url, config, wire=args.wire
+        )
+    except SelectionError as exc:
+        print(f"redline exec: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        conversation, session = _session(args, repo_root)
+    except UsageError as exc:
+        await backend.aclose()
+        print(f"redline exec: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        edit_format = (
+            args.edit_format
+            or model_option(config, backend.model, "edit_format")
+            or getattr(config, "edit_format", None)
+        )
+        loop = TurnLoop(
+            backend,
+            conversation,
+            context=None if args.no_context else make_context(repo_root, config, sys.stderr),
+            edit_format=edit_format,
+            max_tokens=args.max_tokens
+            or model_option(config, backend.model, "max_tokens")
+            or getattr(config, "max_tokens", None),
+        )
+        stream = None if args.json else StdoutStream(sys.stdout)
+        try:
+            turn = await loop.run(prompt, sink=stream)
+        finally:
+            if stream is not None:
+                stream.close()
+    finally:
+        await backend.aclose()
+    if session is not None:
+        session.append(turn)
+    edits, commit, edit_error = exec_edits.handle(args, turn, repo_root, loop.edit_format)
+    return _report(args, turn, edits, commit, edit_error)
+
+
+def _session(args: argparse.Namespace, repo_root: Path) -> tuple[Conversation, Any]:
+    if not args.session:
+        return Conversation(), None
+    from redline.tui.sessions import SessionError, SessionStore
+
+    store = SessionStore()
+    try:
+        loaded = store.load(args.session)
+        return loaded.conversation, store.resume(loaded.info.id)
+    except SessionError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _report(
+    args: argparse.Namespace,
+    turn: Turn,
+    edits: list[dict[str, object]],
+    commit: str | None,
+    edit_error: str | None,
+) -> int:
+    error = turn.error
+    if args.json:
+        obj = {
+            "provider": turn.provider,
+            "model": turn.model,
+            "text": turn.text,
+            "reasoning": turn.reasoning,
+            "finish_reason": turn.finish_reason,
+            "stats": stats_json(turn.reading),
+            "edits": edits,
+            "commit": commit,
+            "error": error_json(error),
+        }
+        sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    else:
+        print(summary_line(turn), file=sys.stderr)
+    if error is not None:
+        print(f"redline exec: {error.message}", file=sys.stderr)
+        return EXIT_PROVIDER
+    if edit_error is not None:
+        print(f"redline exec: {edit_error}", file=sys.stderr)
+        return EXIT_EDIT
+    return EXIT_OK

@@ -1,11 +1,25 @@
-"""`redline undo`."""
+"""`redline undo [--json]`: revert the last redline commit when that is safe."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
+
+from redline.tools.edits import undo_last
+
+EXIT_OK = 0
+EXIT_EDIT = 4
 
 
 def run(args: argparse.Namespace) -> int:
-    print("redline undo: not built yet", file=sys.stderr)
-    return 2
+    result = undo_last(Path.cwd())
+    if args.json:
+        print(json.dumps(result.to_json()))
+    elif result.ok:
+        print(result.message)
+    if not result.ok:
+        print(f"redline undo: {result.message}", file=sys.stderr)
+        return EXIT_EDIT
+    return EXIT_OK

@@ -1,0 +1,307 @@
+"""User configuration: ``$XDG_CONFIG_HOME/redline/config.toml`` then ``.redline.toml`` in the repo.
+
+The repo file wins over the user file; command-line flags win over both (callers apply them).
+Unknown keys and bad values are ``ConfigError``s naming the file and line. API keys are never
+read from or written to these files: they live in the environment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+from redline.backends.presets import PRESETS, ProviderPreset, preset_from_table
+
+EDIT_FORMATS = ("search-replace", "apply-patch", "udiff", "whole")
+
+
+class ConfigError(Exception):
+    """A config problem as one sentence naming the file and line."""
+
+
+Check = Callable[[object], str | None]  # None when fine, else what is wrong
+
+
+def _type(kind: type, label: str) -> Check:
+    def check(value: object) -> str | None:
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            return None
+        if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
+            return None
+        return f"must be {label}"
+
+    return check
+
+
+def _choice(*options: str) -> Check:
+    def check(value: object) -> str | None:
+        return None if value in options else "must be one of " + ", ".join(options)
+
+    return check
+
+
+def _str_list(value: object) -> str | None:
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return None
+    return "must be a list of strings"
+
+
+def _positive(check: Check) -> Check:
+    def inner(value: object) -> str | None:
+        problem = check(value)
+        if problem is None and isinstance(value, (int, float)) and value <= 0:
+            return "must be greater than 0"
+        return problem
+
+    return inner
+
+
+STR, BOOL = _type(str, "a string"), _type(bool, "true or false")
+INT, NUM = _positive(_type(int, "a whole number")), _positive(_type(float, "a number"))
+
+# Top-level keys. Other parts of redline add theirs here (one line each).
+TOP_LEVEL: dict[str, Check] = {
+    "default_provider": STR,
+    "default_model": STR,
+    "theme": STR,
+    "edit_format": _choice(*EDIT_FORMATS),
+    "auto_apply": BOOL,
+    "context_budget": INT,
+    "max_tokens": INT,
+    "connect_timeout_s": NUM,
+    "first_token_timeout_s": NUM,
+    "stall_timeout_s": NUM,
+}
+PROVIDER_KEYS: dict[str, Check] = {
+    "base_url": STR,
+    "api_key_env": STR,
+    "models": _str_list,
+    "wire": _choice("chat", "responses"),
+    "default_model": STR,
+    "diffusing": BOOL,
+    "max_tokens_cap": INT,
+    "tokens_field": _choice("max_tokens", "max_completion_tokens"),
+    "stream_usage": BOOL,
+}
+MODEL_KEYS: dict[str, Check] = {
+    "diffusing": BOOL,
+    "edit_format": _choice(*EDIT_FORMATS),
+    "max_tokens": INT,
+}
+TABLES = {"providers": PROVIDER_KEYS, "models": MODEL_KEYS}
+
+
+@dataclass(slots=True, frozen=True)
+class ModelOptions:
+    diffusing: bool | None = None
+    edit_format: str | None = None
+    max_tokens: int | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class Config:
+    default_provider: str | None = None
+    default_model: str | None = None
+    theme: str | None = None
+    edit_format: str | None = None
+    auto_apply: bool = False
+    context_budget: int | None = None
+    max_tokens: int | None = None
+    connect_timeout_s: float | None = None
+    first_token_timeout_s: float | None = None
+    stall_timeout_s: float | None = None
+    providers: Mapping[str, ProviderPreset] = field(default_factory=dict)  # custom/overridden
+    models: Mapping[str, ModelOptions] = field(default_factory=dict)
+    files: tuple[Path, ...] = ()  # the files that were read
+
+    def presets(self) -> dict[str, ProviderPreset]:
+        """Built-in presets with the config's providers merged in."""
+        merged = dict(PRESETS)
+        merged.update(self.providers)
+        return merged
+
+    def model_diffusing(self) -> dict[str, bool]:
+        return {m: o.diffusing for m, o in self.models.items() if o.diffusing is not None}
+
+
+def user_config_path() -> Path:
+    return Path(platformdirs.user_config_dir("redline", appauthor=False)) / "config.toml"
+
+
+def repo_config_path(repo_root: Path) -> Path:
+    return repo_root / ".redline.toml"
+
+
+def load_config(repo_root: Path | None = None, *, user_path: Path | None = None) -> Config:
+    """Read the user config, then the repo's ``.redline.toml`` on top. Raises ``ConfigError``."""
+    paths = [user_path or user_config_path()]
+    if repo_root is not None:
+        paths.append(repo_config_path(repo_root))
+    top: dict[str, object] = {}
+    providers: dict[str, dict[str, object]] = {}
+    models: dict[str, dict[str, object]] = {}
+    read: list[Path] = []
+    for path in paths:
+        if not path.is_file():
+            continue
+        data = _read(path)
+        read.append(path)
+        for key, value in data.items():
+            if key in TABLES:
+                target = providers if key == "providers" else models
+                for name, table in value.items():  # type: ignore[attr-defined]
+                    target.setdefault(name, {}).update(table)
+            else:
+                top[key] = value
+    presets: dict[str, ProviderPreset] = {}
+    for name, table in providers.items():
+        if name not in PRESETS and "base_url" not in table:
+            where = _where_table(read, ("providers", name))
+            raise ConfigError(
+                f"{where}: custom provider [providers.{name}] needs base_url "
+                '(e.g. base_url = "http://127.0.0.1:8080/v1").'
+            )
+        presets[name] = preset_from_table(name, table)
+    return Config(
+        **top,  # type: ignore[arg-type]
+        providers=presets,
+        models={m: ModelOptions(**t) for m, t in models.items()},  # type: ignore[arg-type]
+        files=tuple(read),
+    )
+
+
+def _read(path: Path) -> dict[str, object]:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        line = f" line {match.group(1)}" if match else ""
+        reason = re.sub(r"\s*\(at line.*\)", "", str(exc)) or "invalid TOML"
+        raise ConfigError(f"{path}{line}: {reason}; fix the TOML syntax there.") from None
+    _validate(path, text, data)
+    return data
+
+
+def _validate(path: Path, text: str, data: dict[str, object]) -> None:
+    for key, value in data.items():
+        if key in TABLES:
+            if not isinstance(value, dict):
+                _fail(path, text, (), key, f"{key} must be a table like [{key}.NAME]")
+            schema = TABLES[key]
+            for name, table in value.items():  # type: ignore[attr-defined]
+                if not isinstance(table, dict):
+                    _fail(path, text, (key,), name, f"[{key}.{name}] must be a table")
+                for sub, sub_value in table.items():
+                    _check(path, text, (key, name), sub, sub_value, schema)
+        else:
+            _check(path, text, (), key, value, TOP_LEVEL)
+
+
+def _check(
+    path: Path,
+    text: str,
+    table: tuple[str, ...],
+    key: str,
+    value: object,
+    schema: Mapping[str, Check],
+) -> None:
+    if key not in schema:
+        if "key" in key.lower() and "env" not in key.lower():
+            hint = "API keys are read only from the environment; name the variable with api_key_env"
+        else:
+            hint = "known keys: " + ", ".join(sorted(schema))
+        _fail(path, text, table, key, f"unknown key {key!r} ({hint})")
+    problem = schema[key](value)
+    if problem:
+        _fail(path, text, table, key, f"{key} {problem}")
+
+
+def _fail(path: Path, text: str, table: tuple[str, ...], key: str, what: str) -> None:
+    line = find_line(text, table, key)
+    where = f"{path} line {line}" if line else str(path)
+    raise ConfigError(f"{where}: {what}.")
+
+
+def _where_table(paths: list[Path], table: tuple[str, ...]) -> str:
+    for path in reversed(paths):
+        line = find_line(path.read_text(encoding="utf-8", errors="replace"), table[:-1], table[-1])
+        if line:
+            return f"{path} line {line}"
+    return str(paths[-1]) if paths else "config"
+
+
+_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_PART = re.compile(r'"([^"]*)"|\'([^\']*)\'|([^.\s]+)')
+
+
+def _parts(dotted: str) -> tuple[str, ...]:
+    return tuple(a or b or c for a, b, c in _PART.findall(dotted))
+
+
+def find_line(text: str, table: tuple[str, ...], key: str) -> int | None:
+    """1-based line where ``key`` is set inside ``[table]`` (or where that table is headed)."""
+    current: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), 1):
+        header = _HEADER.match(line)
+        if header:
+            current = _parts(header.group(1))
+            if current == (*table, key):
+                return number
+            continue
+        if "=" not in line or line.lstrip().startswith("#"):
+            continue
+        lhs = _parts(line.split("=", 1)[0].strip())
+        full = current + lhs
+        if full[: len(table) + 1] == (*table, key):
+            return number
+    return None
+
+
+# writing -------------------------------------------------------------------------------
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    raise ConfigError(f"cannot save {type(value).__name__} values in the config")
+
+
+def save_user_setting(key: str, value: object, *, path: Path | None = None) -> Path:
+    """Set a top-level scalar key in the user config, keeping everything else as it was."""
+    if key not in TOP_LEVEL:
+        raise ConfigError(f"unknown setting {key!r}; known: {', '.join(sorted(TOP_LEVEL))}.")
+    problem = TOP_LEVEL[key](value)
+    if problem:
+        raise ConfigError(f"{key} {problem}.")
+    path = path or user_config_path()
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    lines = text.splitlines()
+    new_line = f"{key} = {_toml_value(value)}"
+    first_table = next((i for i, ln in enumerate(lines) if _HEADER.match(ln)), len(lines))
+    pattern = re.compile(rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\")\s*=")
+    for i in range(first_table):
+        if pattern.match(lines[i]):
+            lines[i] = new_line
+            break
+    else:
+        insert_at = first_table
+        while insert_at > 0 and not lines[insert_at - 1].strip():
+            insert_at -= 1  # keep the blank line before the first table
+        lines.insert(insert_at, new_line)
+    out = "\n".join(lines) + "\n"
+    tomllib.loads(out)  # never write a file we could not read back
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(out, encoding="utf-8")
+    os.replace(tmp, path)
+    return path

@@ -1,0 +1,112 @@
+"""Pieces the format parsers share: the line value, the sub-parser protocol, path heuristics."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple, Protocol
+
+from redline.tools.edits.blocks import EditBlock, EditFormat, EditKind, ParseProgress
+
+
+class Line(NamedTuple):
+    """One line of the reply, without its newline; `start`/`end` are character offsets."""
+
+    text: str
+    no: int
+    start: int
+    end: int
+
+
+class SubParser(Protocol):
+    """A format's state machine, fed one complete line at a time by the stream parser."""
+
+    def feed(self, ln: Line) -> tuple[list[EditBlock], list[Line] | None]:
+        """Blocks that closed, and None while still open or the lines to hand back when done."""
+        ...
+
+    def finish(self) -> list[EditBlock]:
+        """The reply ended: the blocks still open (as errors when they were cut short)."""
+        ...
+
+    def progress(self) -> ParseProgress: ...
+
+
+FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*([^`]*?)\s*$")
+SR_START = re.compile(r"^<{5,9} ?SEARCH\b")
+SR_DIVIDER = re.compile(r"^={5,9}\s*$")
+SR_END = re.compile(r"^>{5,9} ?REPLACE\b")
+BINARY_LINE = re.compile(r"^Binary files (.+) and (.+) differ\s*$")
+
+_PATHISH = re.compile(r"^[^\s`'\"<>|*?]+$")
+_KNOWN_BARE = frozenset(
+    {"Makefile", "Dockerfile", "LICENSE", "README", "Gemfile", "Rakefile", "Procfile", "Justfile"}
+)
+
+
+def clean_path_line(text: str) -> str:
+    """`**src/a.py**:` or `# src/a.py` -> `src/a.py` (what models put around a file name)."""
+    s = text.strip()
+    s = s.lstrip("#").strip()
+    s = s.strip("*").strip()
+    s = s.rstrip(":").strip()
+    s = s.strip("`").strip()
+    for prefix in ("File: ", "file: ", "Path: ", "path: "):
+        if s.startswith(prefix):
+            s = s[len(prefix) :].strip().strip("`")
+    return s
+
+
+def loose_path(text: str) -> str | None:
+    """A file name alone on a line (any single token): enough before a SEARCH block."""
+    s = clean_path_line(text)
+    if not s or not _PATHISH.match(s) or s.startswith(("http://", "https://")):
+        return None
+    if set(s) <= {"=", "-", "+", "<", ">", "~", ".", "/"}:
+        return None
+    return s
+
+
+def strict_path(text: str) -> str | None:
+    """A line that surely names a file (has a dot or slash, or is a well-known bare name)."""
+    s = loose_path(text)
+    if s is None:
+        return None
+    if "/" in s or "." in s.strip(".") or s in _KNOWN_BARE:
+        return s
+    return None
+
+
+def fence_info_path(info: str) -> str | None:
+    """```` ```python src/a.py ```` or ```` ```python:src/a.py ```` -> `src/a.py`."""
+    if not info:
+        return None
+    for token in re.split(r"[\s:]+", info.strip()):
+        if ("/" in token or "." in token.strip(".")) and _PATHISH.match(token):
+            return token
+    return None
+
+
+def closes_fence(m: re.Match[str], fence: str) -> bool:
+    """A fence line closes `fence` when it uses the same character, is as long, has no info."""
+    marker, info = m.group(1), m.group(2)
+    return marker[0] == fence[0] and len(marker) >= len(fence) and not info
+
+
+def make_block(
+    first: Line,
+    last: Line,
+    path: str,
+    kind: EditKind,
+    source: EditFormat,
+    **fields: object,
+) -> EditBlock:
+    """An EditBlock spanning the lines `first`..`last` (index is set by the stream parser)."""
+    return EditBlock(
+        path=path,
+        kind=kind,
+        source=source,
+        start=first.start,
+        end=last.end,
+        line=first.no,
+        **fields,  # type: ignore[arg-type]
+    )

@@ -1,0 +1,425 @@
+"""Unified diffs (git-style or plain `diff -u`), one file section at a time.
+
+Hunk line counts are trusted while they agree with the text; when they do not (models miscount),
+the hunk is re-read by content: it runs while lines start with " ", "-", "+" or "\\".
+"""
+
+from __future__ import annotations
+
+import re
+
+from redline.tools.edits._lines import BINARY_LINE, Line, make_block
+from redline.tools.edits.blocks import EditBlock, EditFormat, EditKind, Hunk, ParseProgress
+
+_UD = EditFormat.UDIFF
+_HUNK = re.compile(r"^@@+ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@+")
+_TIMESTAMP = re.compile(r"\s+\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.\d+)?)?( ?[+-]\d{4})?\s*$")
+_EPOCH = ("1970-01-01", "1969-12-31", "Thu Jan  1 00:00:00 1970")
+_IGNORED = (
+    "index ",
+    "old mode ",
+    "new mode ",
+    "similarity index ",
+    "dissimilarity index ",
+)
+_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
+
+
+def unquote(path: str) -> str:
+    """Git's C-style quoting ("a/caf\\303\\251.txt") back to the real name."""
+    if not (len(path) >= 2 and path[0] == '"' and path[-1] == '"'):
+        return path
+    out = bytearray()
+    body = path[1:-1]
+    i = 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\" and i + 1 < len(body):
+            nxt = body[i + 1]
+            if nxt in "01234567" and i + 3 < len(body) + 1:
+                out.append(int(body[i + 1 : i + 4], 8))
+                i += 4
+                continue
+            out.extend(_ESCAPES.get(nxt, nxt).encode())
+            i += 2
+            continue
+        out.extend(c.encode())
+        i += 1
+    return out.decode("utf-8", "replace")
+
+
+def header_path(rest: str) -> tuple[str, bool]:
+    """The path on a ---/+++ line (timestamps dropped) and whether it names no file."""
+    rest = rest.rstrip("\r\n")
+    stamp = ""
+    if "\t" in rest:
+        rest, stamp = rest.split("\t", 1)
+    else:
+        m = _TIMESTAMP.search(rest)
+        if m:
+            rest, stamp = rest[: m.start()], m.group(0).strip()
+    path = unquote(rest.strip())
+    absent = path == "/dev/null" or stamp.strip().startswith(_EPOCH)
+    return path, absent
+
+
+def _git_pair(rest: str) -> tuple[str, str]:
+    """`a/x b/y` from a `diff --git` line (paths may be quoted or contain spaces)."""
+    rest = rest.strip()
+    if rest.startswith('"'):
+        end = rest.find('"', 1)
+        while end > 0 and rest[end - 1] == "\\":
+            end = rest.find('"', end + 1)
+        return unquote(rest[: end + 1]), unquote(rest[end + 1 :].strip())
+    if rest.endswith('"'):
+        start = rest.rfind(' "')
+        return rest[:start], unquote(rest[start + 1 :])
+    half = (len(rest) - 1) // 2
+    if len(rest) % 2 == 1 and rest[half] == " " and rest[2:half] == rest[half + 3 :]:
+        return rest[:half], rest[half + 1 :]
+    i = rest.find(" b/")
+    return (rest[:i], rest[i + 1 :]) if i > 0 else (rest, rest)
+
+
+def _strip_one(path: str) -> str | None:
+    i = path.find("/")
+    return path[i + 1 :] if 0 < i < len(path) - 1 else None
+
+
+class _HunkBuilder:
+    __slots__ = (
+        "by_count",
+        "last",
+        "new",
+        "new_eof",
+        "new_left",
+        "old",
+        "old_eof",
+        "old_left",
+        "start",
+    )
+
+    def __init__(self, start: int | None, old_count: int, new_count: int, by_count: bool) -> None:
+        self.start = start
+        self.old: list[str] = []
+        self.new: list[str] = []
+        self.old_left = old_count
+        self.new_left = new_count
+        self.by_count = by_count
+        self.old_eof: bool | None = None
+        self.new_eof: bool | None = None
+        self.last = " "
+
+    def complete(self) -> bool:
+        return self.by_count and self.old_left <= 0 and self.new_left <= 0
+
+    def fits(self, first: str) -> bool:
+        """Would this content line stay within the header's counts?"""
+        if first == "-":
+            return self.old_left > 0
+        if first == "+":
+            return self.new_left > 0
+        return self.old_left > 0 and self.new_left > 0
+
+    def add(self, first: str, body: str) -> None:
+        if first == "-":
+            self.old.append(body)
+            self.old_left -= 1
+        elif first == "+":
+            self.new.append(body)
+            self.new_left -= 1
+        else:
+            self.old.append(body)
+            self.new.append(body)
+            self.old_left -= 1
+            self.new_left -= 1
+        self.last = first
+
+    def no_newline(self) -> None:
+        if self.last in ("-", " "):
+            self.old_eof = False
+        if self.last in ("+", " "):
+            self.new_eof = False
+
+    def hunk(self) -> Hunk:
+        return Hunk(
+            old=tuple(self.old),
+            new=tuple(self.new),
+            old_start=self.start,
+            old_eof_newline=self.old_eof,
+            new_eof_newline=self.new_eof,
+        )
+
+
+class UnifiedDiff:
+    """One file's section: optional `diff --git` + extended headers, ---/+++, then hunks."""
+
+    def __init__(self, first: Line, *, git: bool, default_path: str | None = None) -> None:
+        self.first = first
+        self.last = first
+        self.git = git
+        self.state = "header"  # header | plus | hunks | binary
+        self.old_raw = self.new_raw = ""
+        self.old_absent = self.new_absent = False
+        self.new_file = self.deleted = self.binary = self.copy = False
+        self.rename_from: str | None = None
+        self.rename_to: str | None = None
+        self.hunks: list[Hunk] = []
+        self.cur: _HunkBuilder | None = None
+        self.held: list[Line] = []  # lines whose meaning depends on the next one
+        self.lines = 0
+        if git:
+            self.git_old, self.git_new = _git_pair(first.text[len("diff --git ") :])
+        else:
+            self.git_old = self.git_new = ""
+        if default_path is not None:  # a bare hunk in a fence headed by the path
+            self.old_raw = self.new_raw = default_path
+            self.state = "hunks"
+
+    def headers(self, minus: Line, plus: Line) -> None:
+        self.old_raw, self.old_absent = header_path(minus.text[4:])
+        self.new_raw, self.new_absent = header_path(plus.text[4:])
+        self.state = "hunks"
+        self.last = plus
+
+    # -- feeding ------------------------------------------------------------------------------
+
+    def feed(self, ln: Line) -> tuple[list[EditBlock], list[Line] | None]:
+        if self.held:
+            back = self._resolve_held(ln)
+            if back is not None:
+                return self._end(), back
+        back = self._step(ln)
+        if back is None:
+            return [], None
+        return self._end(), back
+
+    def _resolve_held(self, ln: Line) -> list[Line] | None:
+        held, self.held = self.held, []
+        cur = self.cur
+        assert cur is not None
+        text = ln.text
+        if held[0].text.startswith("--- "):
+            if text.startswith("+++ "):
+                return [*held, ln]  # the next file's headers
+            cur.by_count = False
+            cur.add("-", held[0].text[1:])
+            self._touch(held[0])
+            return None
+        if text[:1] in (" ", "-", "+", "\\"):
+            for h in held:  # blank lines inside a hunk were empty context lines
+                cur.add(" ", "")
+                self._touch(h)
+            return None
+        if text.startswith("@@"):
+            return None
+        return [*held, ln]
+
+    def _step(self, ln: Line) -> list[Line] | None:
+        """Consume one line; return the lines to hand back when this section has ended."""
+        text = ln.text
+        if self.state == "hunks":
+            return self._hunk_line(ln)
+        if self.state == "binary":
+            if text.strip() and not text.startswith("diff "):
+                self.last = ln
+                return None
+            return [ln]
+        if self.state == "plus":
+            if text.startswith("+++ "):
+                self.new_raw, self.new_absent = header_path(text[4:])
+                self.state = "hunks"
+                self.last = ln
+                return None
+            return [ln]
+        # header
+        if text.startswith(_IGNORED):
+            self.last = ln
+            return None
+        if text.startswith("new file mode"):
+            self.new_file = True
+        elif text.startswith("deleted file mode"):
+            self.deleted = True
+        elif text.startswith("rename from "):
+            self.rename_from = unquote(text[12:].rstrip("\r"))
+        elif text.startswith("rename to "):
+            self.rename_to = unquote(text[10:].rstrip("\r"))
+        elif text.startswith(("copy from ", "copy to ")):
+            self.copy = True
+        elif BINARY_LINE.match(text):
+            self.binary = True
+        elif text.startswith("GIT binary patch"):
+            self.binary = True
+            self.state = "binary"
+        elif text.startswith("--- "):
+            self.old_raw, self.old_absent = header_path(text[4:])
+            self.state = "plus"
+        else:
+            return [ln]
+        self.last = ln
+        return None
+
+    def _hunk_line(self, ln: Line) -> list[Line] | None:
+        text = ln.text
+        first = text[:1]
+        cur = self.cur
+        if text.startswith("@@"):
+            self._close_hunk()
+            m = _HUNK.match(text)
+            if m:
+                old_n = 1 if m.group(2) is None else int(m.group(2))
+                new_n = 1 if m.group(4) is None else int(m.group(4))
+                self.cur = _HunkBuilder(int(m.group(1)), old_n, new_n, True)
+            else:  # "@@ ... @@" without numbers: read by content
+                self.cur = _HunkBuilder(None, 0, 0, False)
+            self._touch(ln)
+            return None
+        if cur is None:
+            return [ln]
+        if first == "\\":
+            cur.no_newline()
+            self._touch(ln)
+            return None
+        if cur.by_count:
+            if cur.complete():
+                if text == "-- " or first not in (" ", "-", "+"):
+                    return [ln]  # the hunk is done; this line belongs to what follows
+                if text.startswith("--- "):
+                    self.held.append(ln)
+                    return None
+                cur.by_count = False  # more content than the header said: re-read by content
+            elif first in (" ", "-", "+") or not text.rstrip("\r"):
+                kind = first if first in ("-", "+") else " "
+                if cur.fits(kind):
+                    cur.add(kind, text[1:])
+                    self._touch(ln)
+                    return None
+                cur.by_count = False
+            else:
+                return [ln]  # fewer lines than the header said
+        # by content
+        if first in ("-", "+", " "):
+            if text.startswith("--- ") and not self.held:
+                self.held.append(ln)
+                return None
+            cur.add(first, text[1:])
+            self._touch(ln)
+            return None
+        if not text.rstrip("\r"):
+            self.held.append(ln)  # an empty context line, if the hunk goes on
+            return None
+        return [ln]
+
+    def _touch(self, ln: Line) -> None:
+        self.last = ln
+        self.lines += 1
+
+    def _close_hunk(self) -> None:
+        cur = self.cur
+        if cur is not None and (cur.old or cur.new):
+            self.hunks.append(cur.hunk())
+        self.cur = None
+
+    # -- the block ----------------------------------------------------------------------------
+
+    def _end(self) -> list[EditBlock]:
+        held, self.held = self.held, []
+        for h in held:  # held lines at the end: a "--- " line is content, blanks are not
+            if h.text.startswith("--- ") and self.cur is not None:
+                self.cur.add("-", h.text[1:])
+        self._close_hunk()
+        block = self._block()
+        return [] if block is None else [block]
+
+    def finish(self) -> list[EditBlock]:
+        return self._end()
+
+    def _paths(self) -> tuple[str, ...]:
+        if self.rename_from is not None:
+            return (self.rename_from,)
+        old, new = self.old_raw, self.new_raw
+        if self.git and not old and not new:
+            old, new = self.git_old, self.git_new
+        side, other = (new, old) if self.old_absent or self.new_file else (old, new)
+        if not side:
+            side, other = other, side
+        git_like = self.git or (old.startswith("a/") and new.startswith("b/"))
+        git_like = git_like or (self.old_absent and new.startswith("b/"))
+        git_like = git_like or (self.new_absent and old.startswith("a/"))
+        stripped = _strip_one(side)
+        if stripped is None:
+            return (side,)
+        if git_like:
+            return (stripped, side)
+        present = not (self.old_absent or self.new_absent)
+        differ = present and other.split("/", 1)[0] != side.split("/", 1)[0]
+        return (stripped, side) if differ else (side, stripped)
+
+    def _block(self) -> EditBlock | None:
+        candidates = self._paths()
+        path = candidates[0]
+        common: dict[str, object] = {"path_candidates": candidates}
+        first, last = self.first, self.last
+        if self.binary:
+            return make_block(
+                first,
+                last,
+                path,
+                EditKind.UPDATE,
+                _UD,
+                binary=True,
+                error=f"{path}: binary diffs cannot be applied (only text edits are)",
+                **common,
+            )
+        if self.copy:
+            return make_block(
+                first,
+                last,
+                path,
+                EditKind.INVALID,
+                _UD,
+                error=f"{path}: git copy headers are not supported",
+                **common,
+            )
+        hunks = tuple(self.hunks)
+        if self.new_file or self.old_absent:
+            content: list[str] = []
+            final = True
+            for h in hunks:
+                content.extend(h.new)
+                if h.new_eof_newline is False:
+                    final = False
+            return make_block(
+                first,
+                last,
+                path,
+                EditKind.ADD,
+                _UD,
+                content=tuple(content),
+                final_newline=final,
+                **common,
+            )
+        if self.deleted or self.new_absent:
+            return make_block(first, last, path, EditKind.DELETE, _UD, **common)
+        move_to = self._move_target(path)
+        if move_to is not None:
+            return make_block(
+                first, last, path, EditKind.MOVE, _UD, hunks=hunks, move_to=move_to, **common
+            )
+        if not hunks:
+            return None  # a mode change, or headers with nothing to do
+        return make_block(first, last, path, EditKind.UPDATE, _UD, hunks=hunks, **common)
+
+    def _move_target(self, path: str) -> str | None:
+        if self.rename_to is not None:
+            return self.rename_to
+        if not self.git:
+            return None
+        new = _strip_one(self.new_raw or self.git_new)
+        if new is not None and new != path:
+            return new
+        return None
+
+    def progress(self) -> ParseProgress:
+        name = self.new_raw if self.old_absent else self.old_raw
+        return ParseProgress(_UD, _strip_one(name) or name or None, self.lines)

@@ -1,0 +1,166 @@
+"""The git side of applying edits, through GitPython: check, apply, checkpoint, commit, roll back."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import git
+
+TRAILER = "Redline"
+
+
+class NotARepository(Exception):
+    """Edits are written only inside a git repository (so they can be undone)."""
+
+    def __init__(self, where: Path) -> None:
+        self.where = where
+        super().__init__(
+            f"{where} is not inside a git repository; redline only writes where git can undo. "
+            f"Run `git init` there first (or `redline apply --init` to let redline do it)."
+        )
+
+
+def open_repo(start: Path, *, init: bool = False) -> git.Repo:
+    try:
+        return git.Repo(start, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        if init:
+            return git.Repo.init(start)
+        raise NotARepository(start) from None
+
+
+def root_of(repo: git.Repo) -> Path:
+    if repo.working_tree_dir is None:
+        raise NotARepository(Path(repo.git_dir))
+    return Path(repo.working_tree_dir)
+
+
+def head_sha(repo: git.Repo) -> str | None:
+    try:
+        return repo.head.commit.hexsha
+    except ValueError:  # unborn branch: no commit yet
+        return None
+
+
+def _literal(paths: Iterable[str]) -> list[str]:
+    return [f":(literal){p}" for p in paths]
+
+
+@contextmanager
+def _patch_file(patch: str) -> Iterator[str]:
+    fd, name = tempfile.mkstemp(prefix="redline-", suffix=".patch")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(patch.encode("utf-8"))
+        yield name
+    finally:
+        os.unlink(name)
+
+
+def _git_error(exc: git.GitCommandError) -> str:
+    text = exc.stderr if isinstance(exc.stderr, str) else str(exc)
+    text = text.strip().removeprefix("stderr:").strip().strip("'").strip()
+    return text or str(exc)
+
+
+def check_patch(repo: git.Repo, patch: str) -> str | None:
+    """`git apply --check`: None when the patch applies to the working tree, else git's reason."""
+    with _patch_file(patch) as name:
+        try:
+            repo.git.apply("--check", "--whitespace=nowarn", name)
+        except git.GitCommandError as exc:
+            return _git_error(exc)
+    return None
+
+
+def apply_patch(repo: git.Repo, patch: str) -> None:
+    with _patch_file(patch) as name:
+        repo.git.apply("--whitespace=nowarn", name)
+
+
+def dirty(repo: git.Repo, paths: Iterable[str]) -> list[str]:
+    """Which of `paths` differ from HEAD in the index or working tree (untracked included)."""
+    paths = list(paths)
+    if not paths:
+        return []
+    out = repo.git.status("--porcelain", "-z", "--untracked-files=all", "--", *_literal(paths))
+    found: list[str] = []
+    entries = out.split("\0")
+    i = 0
+    while i < len(entries):
+        entry = entries[i]
+        i += 1
+        if len(entry) < 4:
+            continue
+        found.append(entry[3:])
+        if entry[0] in "RC":  # a rename names its source in the next field
+            found.append(entries[i])
+            i += 1
+    return found
+
+
+def ignored(repo: git.Repo, paths: Iterable[str]) -> list[str]:
+    paths = list(paths)
+    if not paths:
+        return []
+    try:
+        out = repo.git.check_ignore("-z", "--", *paths)
+    except git.GitCommandError:
+        return []  # exit 1: nothing ignored
+    return [p for p in out.split("\0") if p]
+
+
+def commit(repo: git.Repo, paths: list[str], message: str) -> str:
+    """Stage exactly `paths` and commit only them (other staged work is left alone)."""
+    repo.git.add("-A", "--", *_literal(paths))
+    with _patch_file(message) as name:
+        repo.git.commit("-q", "--no-verify", "--only", "-F", name, "--", *_literal(paths))
+    sha = head_sha(repo)
+    assert sha is not None
+    return sha
+
+
+def trailers(message: str) -> dict[str, str]:
+    """The `Key: value` lines of a commit message's last paragraph."""
+    last = message.strip().split("\n\n")[-1]
+    out: dict[str, str] = {}
+    for line in last.splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key and " " not in key.strip():
+            out[key.strip()] = value.strip()
+    return out
+
+
+class Snapshot:
+    """What to put back if a write goes wrong half way: files, the index, HEAD."""
+
+    def __init__(self, repo: git.Repo, root: Path, before: dict[str, bytes | None]) -> None:
+        self.repo = repo
+        self.root = root
+        self.before = before
+        self.head = head_sha(repo)
+        self.index_path = Path(repo.git_dir) / "index"
+        self.index = self.index_path.read_bytes() if self.index_path.exists() else None
+
+    def restore(self) -> None:
+        for path, data in self.before.items():
+            full = self.root / path
+            if data is None:
+                if full.is_file():
+                    full.unlink()
+                continue
+            full.parent.mkdir(parents=True, exist_ok=True)
+            full.write_bytes(data)
+        if self.index is None:
+            self.index_path.unlink(missing_ok=True)
+        else:
+            self.index_path.write_bytes(self.index)
+        if self.head != head_sha(self.repo):
+            if self.head is None:
+                self.repo.git.update_ref("-d", "HEAD")
+            else:
+                self.repo.git.update_ref("HEAD", self.head)

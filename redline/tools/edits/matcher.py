@@ -1,0 +1,179 @@
+"""Find where a block's old lines sit in a file: named passes, from strict to forgiving.
+
+Like Codex's `seek_sequence`: exact first, then ignoring trailing whitespace, then ignoring
+surrounding whitespace, then with Unicode punctuation normalised. A pass that finds the text
+more than once stops the search: the match must be unique, or pinned by a hint the block gave
+(an `@@` anchor or a diff's line number). An ambiguous match is a failure, never a guess.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+_PUNCT = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u2002": " ",
+        "\u2003": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u2026": "...",
+    }
+)
+
+
+def _exact(s: str) -> str:
+    return s[:-1] if s.endswith("\r") else s
+
+
+def _trailing(s: str) -> str:
+    return s.rstrip()
+
+
+def _surrounding(s: str) -> str:
+    return s.strip()
+
+
+def _unicode(s: str) -> str:
+    return s.translate(_PUNCT).strip()
+
+
+PASSES: tuple[tuple[str, Callable[[str], str]], ...] = (
+    ("exact", _exact),
+    ("trailing-whitespace", _trailing),
+    ("surrounding-whitespace", _surrounding),
+    ("unicode-punctuation", _unicode),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """`old` found at line index `at` (0-based) by the named pass."""
+
+    at: int
+    pass_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoMatch:
+    """Why the lines were not placed: not found (with the closest lines) or ambiguous."""
+
+    reason: str
+    closest: tuple[str, ...] = ()
+    closest_at: int | None = None
+
+
+class LineIndex:
+    """A file's lines with each pass's normalised copy made once, on first use."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.lines = lines
+        self._norm: dict[str, list[str]] = {}
+
+    def normalised(self, name: str, fn: Callable[[str], str]) -> list[str]:
+        got = self._norm.get(name)
+        if got is None:
+            got = self._norm[name] = [fn(s) for s in self.lines]
+        return got
+
+
+def _find_all(hay: list[str], needle: list[str], start: int, end: int) -> list[int]:
+    n = len(needle)
+    first = needle[0]
+    hits: list[int] = []
+    i = start
+    last = end - n
+    while i <= last:
+        try:
+            i = hay.index(first, i, last + 1)
+        except ValueError:
+            break
+        if hay[i : i + n] == needle:
+            hits.append(i)
+        i += 1
+    return hits
+
+
+def seek(
+    index: LineIndex,
+    old: Sequence[str],
+    *,
+    start: int = 0,
+    hint: int | None = None,
+    first_after: bool = False,
+    at_end: bool = False,
+) -> Match | NoMatch:
+    """Where `old` occurs in the file at or after line `start`.
+
+    `hint`: a line index that settles a tie (a diff's line number). `first_after`: take the first
+    occurrence (the block was pinned by an anchor just before `start`). `at_end`: the lines must
+    end the file (apply_patch's ``*** End of File``).
+    """
+    lines = index.lines
+    end = len(lines)
+    for name, fn in PASSES:
+        hay = index.normalised(name, fn)
+        needle = [fn(s) for s in old]
+        hits = _find_all(hay, needle, start, end)
+        if at_end:
+            hits = [h for h in hits if h + len(old) == end]
+        if not hits:
+            continue
+        if len(hits) == 1 or first_after:
+            return Match(hits[0], name)
+        if hint is not None and hint in hits:
+            return Match(hint, name)
+        where = ", ".join(str(h + 1) for h in hits[:5])
+        return NoMatch(f"matches {len(hits)} places (lines {where}); add more context to pin one")
+    return _closest(lines, old, start)
+
+
+def _closest(lines: Sequence[str], old: Sequence[str], start: int) -> NoMatch:
+    """The window of the file most like `old`, to show the model what is really there."""
+    n = max(1, len(old))
+    want = [s.strip() for s in old]
+    best, best_at = 0.0, None
+    stripped = [s.strip() for s in lines]
+    step = 1 if len(lines) < 4000 else max(1, n // 2)
+    for i in range(0, max(1, len(lines) - n + 1), step):
+        window = stripped[i : i + n]
+        ratio = difflib.SequenceMatcher(None, want, window, autojunk=False).ratio()
+        if ratio > best:
+            best, best_at = ratio, i
+    if best_at is None or best < 0.3:
+        return NoMatch("the lines to replace were not found in the file")
+    closest = tuple(s.rstrip("\r") for s in lines[best_at : best_at + n])
+    return NoMatch(
+        f"the lines to replace were not found; the closest lines are at line {best_at + 1}",
+        closest,
+        best_at,
+    )
+
+
+def seek_line(index: LineIndex, line: str, start: int) -> int | None:
+    """The first line at or after `start` equal to `line` under the first pass that finds one."""
+    for name, fn in PASSES:
+        hay = index.normalised(name, fn)
+        want = fn(line)
+        try:
+            return hay.index(want, start)
+        except ValueError:
+            continue
+    return None

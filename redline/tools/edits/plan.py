@@ -1,0 +1,327 @@
+"""Turn parsed blocks into new file contents, in memory, all or nothing.
+
+Nothing here writes: `plan_blocks` reads the working tree and returns, per file, the bytes before
+and after, with a result per block. The applier (`apply.py`) takes it from there.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from redline.tools.edits.blocks import EditBlock, EditFormat, EditKind, Hunk
+from redline.tools.edits.matcher import LineIndex, Match, NoMatch, seek, seek_line
+from redline.tools.edits.safety import UnsafePath, check_path
+from redline.tools.edits.textfile import BinaryFile, TextFile, conform, cr_style
+
+
+class EditFailure(Exception):
+    """One block cannot be applied; the message says why, in words a model can act on."""
+
+
+@dataclass(frozen=True, slots=True)
+class BlockResult:
+    """What became of one block: `proposed` (fine, not written yet), `applied` or `failed`."""
+
+    index: int
+    path: str
+    status: str
+    added: int
+    removed: int
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """One file's content before and after the turn (None: absent). `path` is where it lives
+    after the edit; a rename appears as a deletion plus an addition."""
+
+    path: str
+    before: bytes | None
+    after: bytes | None
+    mode: str = "100644"
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    blocks: tuple[EditBlock, ...]
+    results: tuple[BlockResult, ...]
+    changes: tuple[FileChange, ...]
+    error: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class _Tree:
+    """The working tree as the blocks see it, block after block."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.files: dict[str, TextFile | None] = {}
+        self.original: dict[str, bytes | None] = {}
+        self.modes: dict[str, str] = {}
+        self.order: list[str] = []
+
+    def exists(self, path: str) -> bool:
+        if path in self.files:
+            return self.files[path] is not None
+        return (self.root / path).is_file()
+
+    def load(self, path: str) -> TextFile | None:
+        if path in self.files:
+            return self.files[path]
+        full = self.root / path
+        if full.is_dir():
+            raise EditFailure(f"{path} is a directory, not a file")
+        data: bytes | None = None
+        if full.is_file():
+            data = full.read_bytes()
+            mode = os.stat(full).st_mode
+            self.modes[path] = "100755" if mode & stat.S_IXUSR else "100644"
+        self.original[path] = data
+        self.order.append(path)
+        try:
+            tf = None if data is None else TextFile.from_bytes(data)
+        except BinaryFile as exc:
+            raise EditFailure(f"{path} is a binary file ({exc}); redline edits only text") from exc
+        self.files[path] = tf
+        return tf
+
+    def store(self, path: str, tf: TextFile | None) -> None:
+        self.load(path)
+        self.files[path] = tf
+
+
+def plan_blocks(root: Path, blocks: list[EditBlock]) -> Plan:
+    """Apply every block in memory; stop short of writing anything."""
+    tree = _Tree(root)
+    results: list[BlockResult] = []
+    errors: list[str] = []
+    strip_level: list[int] = []
+    for block in blocks:
+        try:
+            path, added, removed = _apply_block(tree, block, strip_level)
+            results.append(BlockResult(block.index, path, "proposed", added, removed))
+        except (EditFailure, UnsafePath) as exc:
+            where = _where(block)
+            message = f"{block.path or '(no path)'}: {where}: {exc}"
+            errors.append(message)
+            results.append(BlockResult(block.index, block.path, "failed", 0, 0, message))
+    if not blocks:
+        errors.append("no edit blocks found in the reply")
+    changes = []
+    for path in tree.order:
+        before = tree.original[path]
+        tf = tree.files[path]
+        after = None if tf is None else tf.to_bytes()
+        if before != after:
+            changes.append(FileChange(path, before, after, tree.modes.get(path, "100644")))
+    error = None
+    if errors:
+        error = errors[0] if len(errors) == 1 else f"{errors[0]} (and {len(errors) - 1} more)"
+    return Plan(tuple(blocks), tuple(results), tuple(changes), error)
+
+
+def _where(block: EditBlock) -> str:
+    return f"block {block.index + 1} ({block.source.value}, reply line {block.line})"
+
+
+def _resolve(tree: _Tree, block: EditBlock, strip_level: list[int]) -> str:
+    cands = block.path_candidates or (block.path,)
+    if len(cands) == 1:
+        return check_path(tree.root, cands[0])
+    if block.kind is EditKind.ADD:
+        if strip_level:
+            pick = cands[min(strip_level[-1], len(cands) - 1)]
+            return check_path(tree.root, pick)
+        for c in cands:
+            parent = Path(c).parent
+            if str(parent) == "." or (tree.root / parent).is_dir():
+                return check_path(tree.root, c)
+        return check_path(tree.root, cands[0])
+    for i, c in enumerate(cands):
+        safe = check_path(tree.root, c)
+        if tree.exists(safe):
+            if block.source is EditFormat.UDIFF:
+                strip_level.append(i)
+            return safe
+    return check_path(tree.root, cands[0])
+
+
+def _apply_block(tree: _Tree, block: EditBlock, strip_level: list[int]) -> tuple[str, int, int]:
+    if block.error is not None or block.kind is EditKind.INVALID:
+        raise EditFailure(block.error or "the block could not be read")
+    path = _resolve(tree, block, strip_level)
+    kind = block.kind
+    if kind is EditKind.ADD:
+        content = list(block.content or ())
+        existing = tree.load(path)
+        udiff = block.source is EditFormat.UDIFF
+        if udiff and existing is not None and existing.lines != content:
+            raise EditFailure(f"{path} already exists (the diff creates it)")
+        tree.store(path, TextFile(content, block.final_newline))
+        return path, len(content), 0 if existing is None else len(existing.lines)
+    if kind is EditKind.DELETE:
+        existing = tree.load(path)
+        if existing is None:
+            raise EditFailure(f"cannot delete {path}: no such file")
+        tree.store(path, None)
+        return path, 0, len(existing.lines)
+    if kind is EditKind.WHOLE:
+        existing = tree.load(path)
+        content = list(block.content or ())
+        if existing is None:
+            tree.store(path, TextFile(content, True))
+            return path, len(content), 0
+        lines = conform(content, crlf=existing.crlf(), written_cr=cr_style(content))
+        added, removed = _count(existing.lines, lines)
+        tree.store(path, TextFile(lines, existing.final_newline))
+        return path, added, removed
+    existing = tree.load(path)
+    if kind is EditKind.SEARCH_REPLACE:
+        return _search_replace(tree, path, existing, block)
+    if existing is None:
+        raise EditFailure(f"cannot update {path}: no such file")
+    tf = TextFile(list(existing.lines), existing.final_newline)
+    added = removed = 0
+    cursor = delta = 0
+    for n, hunk in enumerate(block.hunks):
+        try:
+            cursor, d, a, r = _apply_hunk(tf, hunk, cursor, delta, block.source)
+        except EditFailure as exc:
+            label = f"hunk {n + 1}" if len(block.hunks) > 1 else "the hunk"
+            raise EditFailure(f"{label}: {exc}") from None
+        delta += d
+        added += a
+        removed += r
+    if block.move_to is not None:
+        target = check_path(tree.root, block.move_to)
+        tree.load(target)
+        tree.store(path, None)
+        tree.store(target, tf)
+        mode = tree.modes.get(path)
+        if mode:
+            tree.modes[target] = mode
+        return target, added, removed
+    tree.store(path, tf)
+    return path, added, removed
+
+
+def _search_replace(
+    tree: _Tree, path: str, existing: TextFile | None, block: EditBlock
+) -> tuple[str, int, int]:
+    hunk = block.hunks[0]
+    if not hunk.old:
+        if existing is None:
+            tree.store(path, TextFile(list(hunk.new), True))
+            return path, len(hunk.new), 0
+        tf = TextFile(list(existing.lines), existing.final_newline)
+        tf.lines.extend(conform(hunk.new, crlf=tf.crlf(), written_cr=cr_style(hunk.new)))
+        tree.store(path, tf)
+        return path, len(hunk.new), 0
+    if existing is None:
+        raise EditFailure(f"cannot edit {path}: no such file (an empty SEARCH section creates one)")
+    first_error: EditFailure | None = None
+    for old, new in ((hunk.old, hunk.new), *hunk.splits):
+        tf = TextFile(list(existing.lines), existing.final_newline)
+        try:
+            _, _, a, r = _apply_hunk(tf, Hunk(old=old, new=new), 0, 0, block.source)
+        except EditFailure as exc:
+            first_error = first_error or exc
+            continue
+        if not tf.lines and existing.lines:
+            tree.store(path, None)  # the whole content was replaced by nothing: delete the file
+        else:
+            tree.store(path, tf)
+        return path, a, r
+    assert first_error is not None
+    raise first_error
+
+
+def _apply_hunk(
+    tf: TextFile, hunk: Hunk, cursor: int, delta: int, source: EditFormat
+) -> tuple[int, int, int, int]:
+    """Apply one hunk to `tf`; return (new cursor, line delta, added, removed)."""
+    lines = tf.lines
+    index = LineIndex(lines)
+    pinned = False
+    for anchor in hunk.anchors:
+        at = seek_line(index, anchor, cursor)
+        if at is None:
+            raise EditFailure(f"the @@ anchor line '{anchor.strip()}' was not found")
+        cursor = at + 1
+        pinned = True
+    old, new = hunk.old, hunk.new
+    style = cr_style(old + new)
+    if not old:
+        if pinned:
+            pos = cursor
+        elif hunk.old_start is not None:
+            pos = min(max(hunk.old_start + delta, 0), len(lines))
+        else:
+            pos = len(lines)
+        merged = conform(new, crlf=tf.crlf(), written_cr=style)
+        lines[pos:pos] = merged
+        _eof_state(tf, hunk, pos + len(merged))
+        return pos + len(merged), len(merged), len(merged), 0
+    hint = None if hunk.old_start is None else hunk.old_start - 1 + delta
+    found = seek(index, old, start=cursor, hint=hint, first_after=pinned, at_end=hunk.end_of_file)
+    if isinstance(found, NoMatch) and source is EditFormat.UDIFF and cursor > 0:
+        found = seek(index, old, start=0, hint=hint, at_end=hunk.end_of_file)
+    if isinstance(found, NoMatch):
+        detail = found.reason
+        if found.closest:
+            shown = "\n".join("    " + s for s in found.closest[:12])
+            detail += ":\n" + shown
+        raise EditFailure(detail)
+    assert isinstance(found, Match)
+    pos = found.at
+    actual = lines[pos : pos + len(old)]
+    merged, added, removed = _merge(actual, old, new, crlf=tf.crlf(), style=style)
+    lines[pos : pos + len(old)] = merged
+    _eof_state(tf, hunk, pos + len(merged))
+    return pos + len(merged), len(merged) - len(old), added, removed
+
+
+def _merge(
+    actual: list[str], old: tuple[str, ...], new: tuple[str, ...], *, crlf: bool, style: str
+) -> tuple[list[str], int, int]:
+    """The hunk's new lines, keeping the file's own text for the context lines it matched."""
+    strip = [s.rstrip("\r") for s in old]
+    strip_new = [s.rstrip("\r") for s in new]
+    sm = difflib.SequenceMatcher(None, strip, strip_new, autojunk=False)
+    out: list[str] = []
+    added = removed = 0
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "equal":
+            out.extend(actual[i1:i2])
+            continue
+        removed += i2 - i1
+        added += j2 - j1
+        out.extend(conform(new[j1:j2], crlf=crlf, written_cr=style))
+    return out, added, removed
+
+
+def _eof_state(tf: TextFile, hunk: Hunk, end: int) -> None:
+    """A diff's "\\ No newline at end of file" decides the final newline where it speaks."""
+    if end != len(tf.lines):
+        return
+    if hunk.new_eof_newline is False:
+        tf.final_newline = False
+    elif hunk.old_eof_newline is False:
+        tf.final_newline = True
+
+
+def _count(before: list[str], after: list[str]) -> tuple[int, int]:
+    added = removed = 0
+    sm = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag != "equal":
+            removed += i2 - i1
+            added += j2 - j1
+    return added, removed

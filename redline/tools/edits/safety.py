@@ -1,0 +1,53 @@
+"""Which paths an edit may touch: inside the repository, outside `.git/`, through no symlink."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path, PurePosixPath
+
+_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+
+
+class UnsafePath(ValueError):
+    """The reply asked to write somewhere redline never writes."""
+
+
+def check_path(root: Path, path: str) -> str:
+    """The repository-relative POSIX path to use for `path`, or UnsafePath saying why not."""
+    if not path or not path.strip():
+        raise UnsafePath("no file path given")
+    if "\0" in path:
+        raise UnsafePath("the path contains a NUL byte")
+    if path.startswith(("/", "\\", "~")) or _DRIVE.match(path):
+        raise UnsafePath("absolute paths are refused: give a path relative to the repository")
+    parts = PurePosixPath(path.replace("\\", "/")).parts
+    if ".." in parts:
+        raise UnsafePath("paths with '..' are refused: they can leave the repository")
+    clean = [p for p in parts if p not in ("", ".")]
+    if not clean:
+        raise UnsafePath("the path names the repository itself")
+    if any(p.lower() == ".git" for p in clean):
+        raise UnsafePath("writing inside .git/ is refused")
+    real_root = os.path.realpath(root)
+    here = Path(root)
+    for i, part in enumerate(clean):
+        here = here / part
+        if os.path.islink(here):
+            target = os.path.realpath(here)
+            inside = target == real_root or target.startswith(real_root + os.sep)
+            where = "inside" if inside else "outside"
+            what = (
+                "a symlink"
+                if i == len(clean) - 1
+                else f"through the symlink {'/'.join(clean[: i + 1])}"
+            )
+            raise UnsafePath(
+                f"the path goes {what} pointing {where} the repository; redline edits only "
+                "regular files reached without symlinks"
+            )
+        if not here.exists():
+            break
+        if i < len(clean) - 1 and not here.is_dir():
+            raise UnsafePath(f"{'/'.join(clean[: i + 1])} is a file, not a directory")
+    return "/".join(clean)

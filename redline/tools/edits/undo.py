@@ -1,0 +1,129 @@
+"""Undo the last redline commit, only when that cannot lose anyone's work; `/diff` for a session.
+
+The rules, checked in order (the first that fails is named):
+  head     the last redline commit is HEAD
+  trailer  HEAD carries the `Redline: yes` trailer (a checkpoint of your own work is not undone)
+  pushed   HEAD is on no remote-tracking branch
+  changed  the files it touched are unchanged since (working tree and index)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import git
+
+from redline.tools.edits import gitops
+
+
+@dataclass(frozen=True, slots=True)
+class UndoResult:
+    """`ok` with the undone commit and its files, or the rule that stopped it and why."""
+
+    ok: bool
+    message: str
+    commit: str | None = None
+    head: str | None = None  # HEAD after the undo
+    files: tuple[str, ...] = ()
+    rule: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "undone": self.commit if self.ok else None,
+            "head": self.head,
+            "files": list(self.files),
+            "rule": self.rule,
+            "message": self.message,
+            "error": None
+            if self.ok
+            else {"kind": "edit", "message": self.message, "retry_after_s": None},
+        }
+
+
+def _is_redline(commit: git.Commit) -> str | None:
+    message = commit.message if isinstance(commit.message, str) else commit.message.decode()
+    return gitops.trailers(message).get(gitops.TRAILER)
+
+
+def _fail(rule: str, message: str) -> UndoResult:
+    return UndoResult(False, message, rule=rule)
+
+
+def undo_last(repo_root: Path | str) -> UndoResult:
+    try:
+        repo = gitops.open_repo(Path(repo_root))
+    except gitops.NotARepository as exc:
+        return _fail("repository", str(exc))
+    sha = gitops.head_sha(repo)
+    if sha is None:
+        return _fail("head", "nothing to undo: the repository has no commits yet")
+    head = repo.head.commit
+    mark = _is_redline(head)
+    if mark != "yes":
+        for n, c in enumerate(repo.iter_commits("HEAD", max_count=200)):
+            if _is_redline(c) == "yes":
+                return _fail(
+                    "head",
+                    f"the last redline commit {c.hexsha[:10]} is not HEAD ({n} commit(s) came "
+                    "after it); undo only takes back the newest commit. Use `git revert` instead.",
+                )
+        if mark == "checkpoint":
+            return _fail("trailer", "HEAD is a checkpoint of your own changes, not a redline edit")
+        return _fail(
+            "trailer",
+            f"HEAD {sha[:10]} is not a redline commit (no 'Redline: yes' trailer); nothing to undo",
+        )
+    remote = repo.git.branch("-r", "--contains", sha).strip()
+    if remote:
+        first = remote.splitlines()[0].strip()
+        return _fail(
+            "pushed",
+            f"HEAD {sha[:10]} is already pushed ({first}); undoing it would rewrite shared "
+            "history. Use `git revert HEAD` instead.",
+        )
+    if not head.parents:
+        return _fail("head", "HEAD is the repository's first commit; there is nothing before it")
+    parent = head.parents[0]
+    files: list[str] = []
+    for d in parent.diff(head):
+        for p in (d.a_path, d.b_path):
+            if p and p not in files:
+                files.append(p)
+    changed = gitops.dirty(repo, files)
+    if changed:
+        return _fail(
+            "changed",
+            f"{', '.join(changed[:5])} changed since the redline commit; commit or stash "
+            "your changes first, then undo.",
+        )
+    repo.git.reset("--soft", parent.hexsha)
+    in_parent = {p for p in files if _exists(parent, p)}
+    back = [p for p in files if p in in_parent]
+    gone = [p for p in files if p not in in_parent]
+    if back:
+        repo.git.checkout(parent.hexsha, "--", *[f":(literal){p}" for p in back])
+    if gone:
+        repo.git.rm("-q", "-f", "--", *[f":(literal){p}" for p in gone])
+    return UndoResult(
+        True,
+        f"undid {sha[:10]} ({len(files)} file(s)); HEAD is now {parent.hexsha[:10]}",
+        commit=sha,
+        head=parent.hexsha,
+        files=tuple(files),
+    )
+
+
+def _exists(commit: git.Commit, path: str) -> bool:
+    try:
+        commit.tree / path
+    except KeyError:
+        return False
+    return True
+
+
+def session_diff(repo_root: Path | str, since_commit: str) -> str:
+    """What changed since `since_commit` (the session's start): commits and working tree."""
+    repo = gitops.open_repo(Path(repo_root))
+    return str(repo.git.diff(since_commit, "--"))

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from redline.config import ConfigError, load_config, save_user_setting, user_config_path
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_no_files_gives_defaults(tmp_path: Path):
+    config = load_config(tmp_path)
+    assert config.default_provider is None and config.files == ()
+    assert "cerebras" in config.presets()
+
+
+def test_user_then_repo_file_repo_wins(tmp_path: Path):
+    write(user_config_path(), 'default_provider = "cerebras"\ntheme = "dark"\n')
+    write(tmp_path / ".redline.toml", 'default_provider = "sim"\n')
+    config = load_config(tmp_path)
+    assert config.default_provider == "sim" and config.theme == "dark"
+    assert len(config.files) == 2
+
+
+def test_custom_provider_and_override(tmp_path: Path):
+    write(
+        tmp_path / ".redline.toml",
+        """
+[providers.together]
+base_url = "https://api.together.xyz/v1"
+api_key_env = "TOGETHER_API_KEY"
+models = ["m1", "m2"]
+
+[providers.llamacpp]
+base_url = "http://127.0.0.1:9999/v1"
+
+[models."mercury-coder"]
+diffusing = false
+""",
+    )
+    config = load_config(tmp_path)
+    presets = config.presets()
+    together = presets["together"]
+    assert together.key_env == "TOGETHER_API_KEY" and together.default_model == "m1"
+    assert together.models == ("m1", "m2") and together.wire == "chat"
+    assert presets["llamacpp"].base_url == "http://127.0.0.1:9999/v1"
+    assert presets["llamacpp"].local
+    assert config.model_diffusing() == {"mercury-coder": False}
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ('theme = "x"\ncolour = "red"\n', 2, "unknown key 'colour'"),
+        ('theme = "x"\nauto_apply = "yes"\n', 2, "auto_apply must be true or false"),
+        ('edit_format = "diff"\n', 1, "must be one of search-replace"),
+        ('[providers.x]\nbase_url = "http://h/v1"\napi_key = "sk-secret"\n', 3, "environment"),
+        ('[providers.x]\nbase_url = "http://h/v1"\nwire = "grpc"\n', 3, "wire must be one of"),
+        ("[providers.x]\nmodels = []\n", 1, "needs base_url"),
+        ('theme = "x"\n\n[models.m]\ndiffusing = 1\n', 4, "diffusing must be true or false"),
+        ('theme = "x"\nbroken = \n', 2, "fix the TOML syntax"),
+        ("max_tokens = -5\n", 1, "greater than 0"),
+    ],
+)
+def test_errors_name_file_and_line(tmp_path: Path, text: str, line: int, words: str):
+    path = write(tmp_path / ".redline.toml", text)
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    message = str(info.value)
+    assert f"{path} line {line}" in message
+    assert words in message
+    assert "sk-secret" not in message
+
+
+def test_save_user_setting_keeps_other_content(tmp_path: Path):
+    path = write(
+        user_config_path(),
+        '# my settings\ntheme = "old"\n\n[providers.x]\nbase_url = "http://h/v1"\n',
+    )
+    save_user_setting("theme", 'new "one"')
+    save_user_setting("auto_apply", True)
+    text = path.read_text()
+    assert text.startswith("# my settings\n")
+    data = tomllib.loads(text)
+    assert data["theme"] == 'new "one"' and data["auto_apply"] is True
+    assert data["providers"]["x"]["base_url"] == "http://h/v1"
+    assert load_config(tmp_path).theme == 'new "one"'
+
+
+def test_save_user_setting_creates_file_and_rejects_unknown(tmp_path: Path):
+    path = save_user_setting("theme", "dracula")
+    assert tomllib.loads(path.read_text()) == {"theme": "dracula"}
+    with pytest.raises(ConfigError):
+        save_user_setting("api_key", "x")
+    with pytest.raises(ConfigError):
+        save_user_setting("auto_apply", "yes")
