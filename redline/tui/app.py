@@ -91,7 +91,7 @@ class RedlineApp(TurnRunning, BackendSwitching):
     async def _default_opener(
         self, provider: str | None, model: str | None, base_url: str | None
     ) -> Any:
-        from redline.backends.selection import open_backend  # type: ignore[import-not-found]
+        from redline.backends.selection import open_backend
 
         return await open_backend(provider, model, base_url, self.config)
 

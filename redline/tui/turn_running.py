@@ -14,7 +14,7 @@ from textual import work
 from redline.backends.events import Event, StreamError
 from redline.backends.meter import MeterReading
 from redline.tui._base import SWITCH_HINT, AppBase
-from redline.tui.loop import Turn
+from redline.tui.loop import Turn, TurnLoop
 from redline.tui.slash import ParsedSlash, parse_slash
 
 
@@ -88,7 +88,7 @@ class TurnRunning(AppBase):
             turn = Turn(prompt, provider, model, error=error)
             handle.finish(turn)
             return turn
-        loop = self._turn_loop(backend)
+        loop = self._loop_for(backend)
         handle.attach_meter(LoopMeter(loop))
         push = handle.push
 
@@ -111,13 +111,11 @@ class TurnRunning(AppBase):
         turn.interrupted = True
         return turn
 
-    def _turn_loop(self, backend: Any) -> Any:
-        if self._loop is None:
-            from redline.tui.loop import TurnLoop  # type: ignore[attr-defined]
-
-            self._loop = TurnLoop(backend, self.conversation, clock=self.clock)
-        self._loop.backend = backend
-        return self._loop
+    def _loop_for(self, backend: Any) -> TurnLoop:
+        if self.turn_loop is None:
+            self.turn_loop = TurnLoop(backend, self.conversation, clock=self.clock)
+        self.turn_loop.backend = backend
+        return self.turn_loop
 
     async def _save(self, turn: Turn) -> None:
         """Append the finished turn to the session file, off the UI loop; never fatal."""
@@ -142,12 +140,12 @@ class TurnRunning(AppBase):
 class LoopMeter:
     """The meter of the turn the loop is running now (it makes a new one per turn)."""
 
-    def __init__(self, loop: Any) -> None:
-        self._loop = loop
+    def __init__(self, loop: TurnLoop) -> None:
+        self._turn_loop = loop
         self._stale = loop.meter  # the previous turn's, until the loop replaces it
 
     def reading(self) -> MeterReading:
-        meter = self._loop.meter
+        meter = self._turn_loop.meter
         return MeterReading() if meter is None or meter is self._stale else meter.reading()
 
 
