@@ -42,10 +42,14 @@ def make_app(
     git: GitState = GitState("main", dirty=True, changed=2),
     clock: Callable[[], float] | None = None,
     repo_root: Path = Path("/repo"),
+    config: Any = None,
+    save_setting: Callable[[str, object], object] | None = None,
 ) -> RedlineApp:
     options = AppOptions(provider=provider, model=model, base_url=base_url, repo_root=repo_root)
     return RedlineApp(
         options,
+        config=config,
+        save_setting=save_setting,
         open_backend=open_backend,
         clock=clock or StepClock(),
         cursor_blink=False,
@@ -118,3 +122,22 @@ class RecordingServer:
             pass
         finally:
             writer.close()
+
+
+async def wait_until(pilot: Any, condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Let the app run until ``condition()`` holds (fails the test after ``timeout`` s)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("the app did not get there in time")
+        await pilot.pause(0.02)
+
+
+async def settle(pilot: Any) -> None:
+    """Wait for start-up work (backend opened, git read) and any turn to end; then a frame."""
+    app = pilot.app
+    await wait_until(pilot, lambda: app.backend is not None or app.backend_error is not None)
+    await wait_until(pilot, lambda: not app.turn_running)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

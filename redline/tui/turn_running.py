@@ -18,6 +18,9 @@ from redline.tui.loop import Turn, TurnLoop
 from redline.tui.slash import ParsedSlash, parse_slash
 
 
+HINTED_KINDS = ("auth", "config", "rate_limit", "network")
+
+
 class TurnRunning(AppBase):
     def handle_prompt(self, text: str) -> None:
         """What the prompt sent: a slash command, or a prompt for the model."""
@@ -150,11 +153,14 @@ class LoopMeter:
 
 
 def with_hint(event: Any) -> Any:
-    """A missing or refused key: add how to pick another backend."""
-    if (
-        isinstance(event, StreamError)
-        and event.kind in ("auth", "config")
-        and SWITCH_HINT not in event.message
-    ):
-        return StreamError(event.kind, f"{event.message} {SWITCH_HINT}", event.retry_after_s)
-    return event
+    """Errors that another backend would fix: say that ctrl+b picks one."""
+    if not isinstance(event, StreamError) or event.kind not in HINTED_KINDS:
+        return event
+    message = event.message
+    if "ctrl+b" in message:
+        return event
+    if "/backend" in message:
+        message = message.replace("/backend", "ctrl+b, /backend", 1)
+    else:
+        message = f"{message} {SWITCH_HINT}"
+    return StreamError(event.kind, message, event.retry_after_s)
