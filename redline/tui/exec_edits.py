@@ -1,46 +1,47 @@
-"""`redline exec`'s edits hook: the proposed (or, with ``--apply``, applied) edits of a turn.
+"""`redline exec`'s edits hook: the turn's edits as proposed, or applied and committed (``--apply``).
 
-The edit parser and applier live in ``redline.tools.edits`` (the edits work); this module only
-adapts their results to the ``edits``/``commit`` fields of ``exec --json``.
+Parsing, planning and applying live in ``redline.tools.edits``; this module only adapts their
+result to the ``edits`` / ``commit`` / ``error`` fields of ``exec --json``.
 """
 
 from __future__ import annotations
 
-import argparse
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from redline.backends.events import StreamError
+from redline.tools.edits import apply_reply, plan_edits
 from redline.tui.loop import Turn
 
-EditRows = list[dict[str, object]]
+
+@dataclass(slots=True, frozen=True)
+class EditOutcome:
+    rows: list[dict[str, object]] = field(default_factory=list)
+    commit: str | None = None
+    error: StreamError | None = None  # kind "edit": exit code 4
 
 
-class EditsUnavailable(Exception):
-    pass
+def handle(turn: Turn, repo_root: Path, *, apply: bool) -> EditOutcome:
+    """Edits in the answer: planned (``proposed``), or with ``apply`` written and committed.
 
-
-def _edits_api() -> object | None:
-    try:
-        from redline.tools import edits
-    except ImportError:
-        return None
-    return edits if hasattr(edits, "apply") or hasattr(edits, "apply_reply") else None
-
-
-def check_available(args: argparse.Namespace) -> None:
-    """``--apply`` needs the applier; say so plainly when this build lacks it."""
-    from redline.tui.commands.exec import UsageError
-
-    if args.apply and _edits_api() is None:
-        raise UsageError(
-            "--apply is not available yet in this build (the edit applier is missing); "
-            "run without --apply to see the proposed answer"
+    Nothing is applied from an answer that ended in an error or was interrupted.
+    """
+    if not turn.text:
+        return EditOutcome()
+    if apply and turn.error is None and not turn.interrupted:
+        result = apply_reply(
+            repo_root,
+            turn.text,
+            provider=turn.provider,
+            model=turn.model,
+            summary=turn.prompt,
         )
-
-
-def handle(
-    args: argparse.Namespace, turn: Turn, repo_root: Path, edit_format: str
-) -> tuple[EditRows, str | None, str | None]:
-    """(edit rows, commit sha, error sentence) for the turn's answer."""
-    if _edits_api() is None or not turn.text or turn.error is not None:
-        return [], None, None
-    return [], None, None
+    else:
+        result = plan_edits(repo_root, turn.text)
+    data = result.to_json()
+    rows = list(data["edits"])
+    if not apply or turn.error is not None or turn.interrupted:
+        # A plan that fails is information about the answer, not a failed command.
+        return EditOutcome(rows)
+    error = StreamError("edit", result.error) if result.error is not None else None
+    return EditOutcome(rows, result.commit, error)

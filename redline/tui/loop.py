@@ -23,6 +23,7 @@ from redline.backends.events import (
 )
 from redline.backends.meter import MeterReading, SpeedMeter
 from redline.backends.request import ChatRequest, Message
+from redline.tools.prompts import default_edit_format, system_prompt
 
 EventSink = Callable[[Event], None]
 
@@ -57,34 +58,6 @@ class Conversation:
         return messages
 
 
-DEFAULT_EDIT_FORMAT = "search-replace"
-
-_FALLBACK_PROMPT = """You are redline, a coding assistant working in the user's git repository.
-Answer briefly. When you change code, give each change as an edit block in the edit format below;
-the files you may change are shown in the context with their path on the line before the fence.
-
-Edit format: {edit_format}
-"""
-
-
-def system_prompt(edit_format: str) -> str:
-    """The system prompt naming the edit format (``redline.tools.prompts`` when it exists)."""
-    try:
-        from redline.tools import prompts  # type: ignore[attr-defined]
-    except ImportError:
-        return _FALLBACK_PROMPT.format(edit_format=edit_format)
-    for name in ("system_prompt", "build_system_prompt"):
-        fn = getattr(prompts, name, None)
-        if callable(fn):
-            try:
-                text = fn(edit_format)
-            except TypeError:
-                continue
-            if isinstance(text, str) and text:
-                return text
-    return _FALLBACK_PROMPT.format(edit_format=edit_format)
-
-
 class ContextSource(Protocol):
     def build(self, prompt: str, conversation: Conversation) -> str: ...
 
@@ -105,11 +78,20 @@ class TurnLoop:
         self.backend = backend
         self.conversation = conversation
         self.context = context
-        self.edit_format = edit_format or DEFAULT_EDIT_FORMAT
+        self._edit_format = edit_format
         self.max_tokens = max_tokens
         self.meter: SpeedMeter | None = None
         self.last_context = ""  # the context text the last turn sent
         self._clock = clock
+
+    @property
+    def edit_format(self) -> str:
+        """The configured format, else redline's default for the backend's model."""
+        return self._edit_format or default_edit_format(self.backend.model)
+
+    @edit_format.setter
+    def edit_format(self, value: str | None) -> None:
+        self._edit_format = value
 
     def build_request(self, prompt: str, context_text: str = "") -> ChatRequest:
         """System prompt, the history re-sent, then this prompt with its context."""

@@ -265,3 +265,78 @@ def test_providers_finds_a_custom_local_server(run_redline, tmp_path: Path):
     } in report["local_servers"]
     text = run_redline("providers", cwd=tmp_path).stdout
     assert "mine" in text and "default: sim" in text
+
+
+def _git(repo: Path, *args: str) -> str:
+    import subprocess
+
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def _with_file(repo: Path) -> Path:
+    (repo / "hello.py").write_text("def hello():\n    return 'hi'\n")
+    _git(repo, "add", "hello.py")
+    _git(repo, "commit", "-qm", "add hello")
+    return repo
+
+
+def test_exec_proposes_then_applies_the_simulators_edit(run_redline, git_repo: Path):
+    repo = _with_file(git_repo)
+    head = _git(repo, "rev-parse", "HEAD").strip()
+    proposed = run_redline("exec", "tidy @hello.py", "--provider", "sim", "--json", cwd=repo)
+    assert proposed.returncode == 0, proposed.stderr
+    obj = json.loads(proposed.stdout)
+    assert [e["status"] for e in obj["edits"]] == ["proposed"] and obj["commit"] is None
+    assert obj["edits"][0]["path"] == "hello.py"
+    assert _git(repo, "rev-parse", "HEAD").strip() == head
+
+    applied = run_redline(
+        "exec",
+        "tidy @hello.py",
+        "--provider",
+        "sim",
+        "--json",
+        "--apply",
+        "--edit-format",
+        "apply-patch",
+        cwd=repo,
+    )
+    assert applied.returncode == 0, applied.stderr
+    obj = json.loads(applied.stdout)
+    assert [e["status"] for e in obj["edits"]] == ["applied"]
+    assert obj["commit"] and _git(repo, "rev-parse", "HEAD").strip() == obj["commit"]
+    assert "*** Begin Patch" in obj["text"]
+    assert "redline simulator" in (repo / "hello.py").read_text()
+
+
+def test_exec_apply_failure_exits_4_and_leaves_head(run_redline, git_repo: Path):
+    from tests.helpers_client import chat_chunk
+
+    repo = _with_file(git_repo)
+    head = _git(repo, "rev-parse", "HEAD").strip()
+    reply = "hello.py\n```python\n<<<<<<< SEARCH\nnot in the file\n=======\nx = 1\n>>>>>>> REPLACE\n```\n"
+    body = (
+        chat_chunk(reply)
+        + b'data: {"choices":[{"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n'
+    )
+    with server(**{"/v1/chat/completions": sse_reply(body)}) as srv:
+        result = run_redline(
+            "exec",
+            "edit it",
+            "--provider",
+            "llamacpp",
+            "--base-url",
+            srv.url,
+            "--json",
+            "--apply",
+            "--no-context",
+            cwd=repo,
+        )
+    assert result.returncode == 4, result.stderr
+    obj = json.loads(result.stdout)
+    assert obj["error"]["kind"] == "edit" and obj["error"]["message"] in result.stderr
+    assert obj["edits"][0]["status"] == "failed" and obj["commit"] is None
+    assert _git(repo, "rev-parse", "HEAD").strip() == head
+    assert (repo / "hello.py").read_text() == "def hello():\n    return 'hi'\n"

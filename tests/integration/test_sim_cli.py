@@ -45,6 +45,7 @@ def test_sim_prints_its_url_answers_and_stops_on_ctrl_c() -> None:
         _, err = proc.communicate(timeout=10)
     assert proc.returncode == 0
     assert "Traceback" not in err
+    assert "GET /v1/models" in err  # one log line a request
 
 
 def test_unknown_profile_is_a_usage_error(run_redline: RunRedline) -> None:

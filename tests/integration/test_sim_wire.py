@@ -207,3 +207,23 @@ def test_bad_parameters_are_clear_errors() -> None:
         SimServer("nope")
     with pytest.raises(ValueError, match="rate"):
         SimServer("cerebras", rate=0)
+
+
+def test_expect_100_continue_is_answered() -> None:
+    import socket
+
+    with serve("openai") as sim:
+        body = b'{"model":"m","max_tokens":20,"messages":[{"role":"user","content":"hi"}]}'
+        with socket.create_connection(("127.0.0.1", sim.port), timeout=5) as sock:
+            sock.sendall(
+                b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body)
+            )
+            assert sock.recv(100).startswith(b"HTTP/1.1 100 Continue\r\n\r\n")
+            sock.sendall(body)
+            answer = b""
+            while b'"completion_tokens": 20' not in answer:
+                chunk = sock.recv(65536)
+                assert chunk
+                answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200 OK")

@@ -161,3 +161,22 @@ def test_big_replies_are_cheap_and_exact() -> None:
     reply = build_reply(ReplyRequest("", "", "hi", 100_000, reasoning=True), profile="p", model="m")
     assert len(reply.tokens) == 100_000
     assert reply.answer_text.count("```") % 2 == 0  # every code block closed
+
+
+@pytest.mark.parametrize("fmt", ["search-replace", "apply-patch", "udiff", "whole"])
+def test_the_real_system_prompt_examples_are_not_files(fmt: str) -> None:
+    from redline.tools.prompts import system_prompt
+
+    system = system_prompt(fmt)
+    assert find_context_files(system) == []
+    assert find_edit_format(system) == fmt
+    alone = build_reply(
+        ReplyRequest(system, "", "hi", 400, reasoning=False), profile="p", model="m"
+    )
+    assert alone.edit_path == "SIMULATED.md"
+    with_file = ReplyRequest(
+        system, render_context({"src/app.py": FILES["src/app.py"]}), "hi", 400, False
+    )
+    reply = build_reply(with_file, profile="p", model="m")
+    assert reply.edit_path == "src/app.py"
+    assert reply.answer_text.count(MARKER) == 1

@@ -22,6 +22,7 @@ NEW_FILE_CONTENT = (
 
 _FORMAT_LINE = re.compile(r"^\s*Edit format:\s*([a-z-]+)", re.MULTILINE | re.IGNORECASE)
 _PATH_LINE = re.compile(r"^`?([\w./@+-][\w./@+ -]*?[\w@+-])`?:?$")
+_EDIT_MARKERS = ("<<<<<<< SEARCH", ">>>>>>> REPLACE", "*** Begin Patch", "*** End Patch")
 _FENCE = re.compile(r"^(`{3,}|~{3,})(.*)$")
 
 _HASH = "# {}"
@@ -122,9 +123,11 @@ def find_context_files(text: str) -> list[ContextFile]:
             i += 1
             continue
         path = path_match.group(1)
+        i = j + 1
+        if path.startswith("path/to/") or any(line.startswith(_EDIT_MARKERS) for line in body):
+            continue  # an example in the instructions, or an edit: not a file in context
         found.pop(path, None)
         found[path] = ContextFile(path, "\n".join(body) + "\n" if body else "")
-        i = j + 1
     return list(found.values())
 
 

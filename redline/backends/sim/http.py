@@ -43,7 +43,9 @@ class Request:
         return data
 
 
-async def read_request(reader: asyncio.StreamReader) -> Request | None:
+async def read_request(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter | None = None
+) -> Request | None:
     """The next request on the connection, or None when the client has closed it."""
     try:
         head = await reader.readuntil(b"\r\n\r\n")
@@ -66,6 +68,8 @@ async def read_request(reader: asyncio.StreamReader) -> Request | None:
         if not sep:
             raise BadRequest(f"malformed header line: {line[:80]!r}")
         headers[name.strip().lower()] = value.strip()
+    if writer is not None and headers.get("expect", "").lower() == "100-continue":
+        writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")  # curl waits for this on big bodies
     body = await _read_body(reader, headers)
     connection = headers.get("connection", "").lower()
     keep_alive = connection != "close" if version == "HTTP/1.1" else connection == "keep-alive"

@@ -7,6 +7,8 @@ import concurrent.futures
 import contextlib
 import hashlib
 import threading
+import time
+from collections.abc import Callable
 from types import TracebackType
 
 from redline.backends.sim import http, plain
@@ -44,6 +46,7 @@ class SimServer:
         *,
         chunk_tokens: int | None = None,
         close_delimited: bool = False,
+        log: Callable[[str], None] | None = None,
     ) -> None:
         self.profile: Profile = get_profile(profile)
         if rate is not None and rate <= 0:
@@ -56,6 +59,7 @@ class SimServer:
         self.host = host
         self.port = port
         self.close_delimited = close_delimited
+        self._log = log
         self.requests = 0
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -160,7 +164,7 @@ class SimServer:
         try:
             while True:
                 try:
-                    request = await http.read_request(reader)
+                    request = await http.read_request(reader, writer)
                 except BadRequest as exc:
                     writer.write(
                         plain.error(400, str(exc), "invalid_request_error", keep_alive=False)
@@ -170,8 +174,12 @@ class SimServer:
                 if request is None:
                     break
                 self.requests += 1
+                started = time.perf_counter()
                 keep = await self._respond(request, reader, writer)
                 await writer.drain()
+                if self._log is not None:
+                    ms = (time.perf_counter() - started) * 1000
+                    self._log(f"{request.method} {request.path} ({ms:.0f} ms)")
                 if not keep:
                     break
         except Disconnect:

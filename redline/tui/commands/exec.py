@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from redline.backends.events import Event, StreamError, TextDelta, TextSnapshot
 from redline.backends.meter import MeterReading
+from redline.tui.exec_edits import EditOutcome
 from redline.tui.loop import Conversation, Turn, TurnLoop
 
 EXIT_OK, EXIT_USAGE, EXIT_PROVIDER, EXIT_EDIT = 0, 2, 3, 4
@@ -161,9 +162,6 @@ def run(args: argparse.Namespace) -> int:
         prompt = read_prompt(args.prompt, sys.stdin)
         repo_root = repo_root_of(Path.cwd())
         config = load_config(repo_root)
-        from redline.tui import exec_edits
-
-        exec_edits.check_available(args)
     except (UsageError, ConfigError) as exc:
         print(f"redline exec: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -172,7 +170,6 @@ def run(args: argparse.Namespace) -> int:
 
 async def _exec(args: argparse.Namespace, prompt: str, config: Any, repo_root: Path) -> int:
     from redline.backends.selection import SelectionError, open_backend
-    from redline.tui import exec_edits
 
     try:
         backend = await open_backend(
@@ -212,8 +209,10 @@ async def _exec(args: argparse.Namespace, prompt: str, config: Any, repo_root: P
         await backend.aclose()
     if session is not None:
         session.append(turn)
-    edits, commit, edit_error = exec_edits.handle(args, turn, repo_root, loop.edit_format)
-    return _report(args, turn, edits, commit, edit_error)
+    from redline.tui.exec_edits import handle
+
+    outcome = await asyncio.to_thread(handle, turn, repo_root, apply=args.apply)
+    return _report(args, turn, outcome)
 
 
 def _session(args: argparse.Namespace, repo_root: Path) -> tuple[Conversation, Any]:
@@ -229,14 +228,8 @@ def _session(args: argparse.Namespace, repo_root: Path) -> tuple[Conversation, A
         raise UsageError(str(exc)) from None
 
 
-def _report(
-    args: argparse.Namespace,
-    turn: Turn,
-    edits: list[dict[str, object]],
-    commit: str | None,
-    edit_error: str | None,
-) -> int:
-    error = turn.error
+def _report(args: argparse.Namespace, turn: Turn, outcome: EditOutcome) -> int:
+    error = turn.error or outcome.error
     if args.json:
         obj = {
             "provider": turn.provider,
@@ -245,18 +238,20 @@ def _report(
             "reasoning": turn.reasoning,
             "finish_reason": turn.finish_reason,
             "stats": stats_json(turn.reading),
-            "edits": edits,
-            "commit": commit,
+            "edits": outcome.rows,
+            "commit": outcome.commit,
             "error": error_json(error),
         }
         sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
         sys.stdout.flush()
     else:
         print(summary_line(turn), file=sys.stderr)
+        for row in outcome.rows:
+            verb = row["status"]
+            print(f"{verb} {row['path']} +{row['added']} -{row['removed']}", file=sys.stderr)
+        if outcome.commit:
+            print(f"committed {outcome.commit[:10]} (redline undo takes it back)", file=sys.stderr)
     if error is not None:
         print(f"redline exec: {error.message}", file=sys.stderr)
-        return EXIT_PROVIDER
-    if edit_error is not None:
-        print(f"redline exec: {edit_error}", file=sys.stderr)
-        return EXIT_EDIT
+        return EXIT_EDIT if error.kind == "edit" else EXIT_PROVIDER
     return EXIT_OK

@@ -19,6 +19,7 @@ def run(args: argparse.Namespace) -> int:
             ttft_ms=args.ttft,
             host=args.host,
             port=args.port,
+            log=_log,
         )
     except ValueError as exc:
         print(f"redline sim: {exc}", file=sys.stderr)
@@ -27,6 +28,10 @@ def run(args: argparse.Namespace) -> int:
         return asyncio.run(_serve(server))
     except KeyboardInterrupt:
         return 0
+
+
+def _log(line: str) -> None:
+    print(f"redline sim: {line}", file=sys.stderr, flush=True)
 
 
 async def _serve(server: SimServer) -> int:
