@@ -17,7 +17,6 @@ from redline.tui._base import SWITCH_HINT, AppBase
 from redline.tui.loop import Turn, TurnLoop
 from redline.tui.slash import ParsedSlash, parse_slash
 
-
 HINTED_KINDS = ("auth", "config", "rate_limit", "network")
 
 

@@ -41,4 +41,3 @@ class TestThemes:
             await pilot.press("enter")
             await pilot.pause()
             assert app.theme == "redline-contrast"
-

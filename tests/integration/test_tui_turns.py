@@ -138,7 +138,10 @@ class TestSwitching:
             ]
             assert body["model"] == "model-b"
             turns = app.conversation.turns
-            assert [(t.provider, t.model) for t in turns] == [("reca", "model-a"), ("recb", "model-b")]
+            assert [(t.provider, t.model) for t in turns] == [
+                ("reca", "model-a"),
+                ("recb", "model-b"),
+            ]
         finally:
             await first.stop()
             await second.stop()
