@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from redline.tools.context.cache import TagCache, cache_file
+from redline.tools.context.cache import TagCache, cache_folder
 from redline.tools.context.files import scan
 from redline.tools.context.index import RepoIndex, parse_file
 from tests.helpers_context import commit_all, write_files
@@ -121,7 +121,7 @@ def test_cache_hit_and_invalidation(git_repo: Path, cache_dir: Path) -> None:
     write_files(git_repo, {"m.py": "def first():\n    pass\n", "n.py": "def other():\n    pass\n"})
     cold = RepoIndex(git_repo, cache_dir=cache_dir).refresh()
     assert cold.parsed == 2
-    assert cache_file(git_repo.resolve(), cache_dir).exists()
+    assert cache_folder(git_repo.resolve(), cache_dir).exists()
 
     warm_index = RepoIndex(git_repo, cache_dir=cache_dir)
     warm = warm_index.refresh()
@@ -140,17 +140,26 @@ def test_cache_hit_and_invalidation(git_repo: Path, cache_dir: Path) -> None:
     os.utime(target, ns=(1_000_000_000, 1_000_000_000))
     assert RepoIndex(git_repo, cache_dir=cache_dir).refresh().parsed == 1
 
+    # Only the changed file's shard is rewritten.
+    folder = cache_folder(git_repo.resolve(), cache_dir)
+    before = {p.name: p.stat().st_mtime_ns for p in folder.glob("*.tags")}
+    target.write_text("def third_one():\n    pass\n")
+    RepoIndex(git_repo, cache_dir=cache_dir).refresh()
+    after = {p.name: p.stat().st_mtime_ns for p in folder.glob("*.tags")}
+    assert sum(before[k] != after[k] for k in before) == 1
+
     # Deleted files leave the cache.
     (git_repo / "n.py").unlink()
     RepoIndex(git_repo, cache_dir=cache_dir).refresh()
-    cache = TagCache(cache_file(git_repo.resolve(), cache_dir))
+    cache = TagCache(cache_folder(git_repo.resolve(), cache_dir))
     assert len(cache) == 1
 
 
 def test_corrupt_cache_is_rebuilt(git_repo: Path, cache_dir: Path) -> None:
     write_files(git_repo, {"m.py": "def first():\n    pass\n"})
     RepoIndex(git_repo, cache_dir=cache_dir).refresh()
-    cache_file(git_repo.resolve(), cache_dir).write_bytes(b"not a cache")
+    for shard in cache_folder(git_repo.resolve(), cache_dir).glob("*.tags"):
+        shard.write_bytes(b"not a cache")
     index = RepoIndex(git_repo, cache_dir=cache_dir)
     assert index.refresh().parsed == 1
     assert "m.py" in index.tags
@@ -173,4 +182,5 @@ def test_default_cache_lives_under_the_user_cache_dir(git_repo: Path) -> None:
     write_files(git_repo, {"m.py": "def first():\n    pass\n"})
     RepoIndex(git_repo).refresh()
     cache_root = Path(os.environ["XDG_CACHE_HOME"]) / "redline" / "context"
-    assert len(list(cache_root.glob("*.tags"))) == 1
+    (folder,) = cache_root.iterdir()
+    assert len(list(folder.glob("*.tags"))) == 1  # one shard written for one file

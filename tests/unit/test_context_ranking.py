@@ -79,3 +79,31 @@ def test_map_shows_headings_and_signatures_in_line_order() -> None:
     text = render_map(ranking.definitions)
     assert "core/popular.py:\n│def popular_helper(arg):\n⋮" in text
     assert text.index("core/popular.py:") < text.index("core/lonely.py:")
+
+
+def test_incremental_update_matches_a_fresh_graph() -> None:
+    from redline.tools.context.ranking import ReferenceGraph
+
+    tags = _repo()
+    graph = ReferenceGraph()
+    graph.update(tags)
+    graph.rank()
+    # A body edit: same definitions, different references (only that file re-links).
+    edited = dict(tags)
+    edited["app/user3.py"] = _file("app/user3.py", ["user3"], {"lonely_helper": 9})
+    graph.update(edited)
+    fresh = rank(edited)
+    assert _order(graph.rank()) == _order(fresh)
+    assert graph.rank().definitions[0].definition.name == fresh.definitions[0].definition.name
+    # A new definition name forces a rebuild, with the same result as from scratch.
+    renamed = dict(edited)
+    renamed["core/lonely.py"] = _file("core/lonely.py", ["renamed_helper"], {})
+    graph.update(renamed)
+    assert _order(graph.rank()) == _order(rank(renamed))
+    assert "lonely_helper" not in _order(graph.rank())
+
+
+def test_limit_keeps_the_best_and_fills_by_file_rank() -> None:
+    full = _order(rank(_repo()))
+    assert _order(rank(_repo(), limit=3)) == full[:3]
+    assert len(_order(rank(_repo(), limit=50))) == len(full)

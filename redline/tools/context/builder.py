@@ -15,7 +15,7 @@ from redline.tools.context.mentions import (
     enclosing,
     split_line_ref,
 )
-from redline.tools.context.ranking import rank
+from redline.tools.context.ranking import ReferenceGraph
 from redline.tools.context.render import fit_map, render_file, render_map, render_snippet
 from redline.tools.context.tags import Definition
 from redline.tools.context.tokens import estimate_tokens
@@ -145,10 +145,21 @@ def build_context(
     started = time.perf_counter()
     if index is None:
         index = RepoIndex(repo_root, cache_dir=cache_dir)
+    return _build(index, started, budget, mentions, chat_files, progress)
+
+
+def _build(
+    index: RepoIndex,
+    started: float,
+    budget: int,
+    mentions: Sequence[str],
+    chat_files: Iterable[str],
+    progress: Progress | None,
+) -> ContextBundle:
     stats = index.refresh(progress)
-    paths = [f.path for f in index.files]
-    completer = PathCompleter(paths)
-    symbols = SymbolTable(index.tags)
+    completer = index.derived(
+        "paths", lambda: PathCompleter([f.path for f in index.files]), paths_only=True
+    )
     parts = _Parts()
     for raw in chat_files:
         path = completer.resolve(raw)
@@ -156,8 +167,10 @@ def build_context(
             parts.warnings.append(f"not in the repository: {raw}")
         elif path not in parts.files:
             parts.files.append(path)
-    for text in mentions:
-        _resolve(text.lstrip("@"), index, completer, symbols, parts)
+    if mentions:
+        symbols = index.derived("symbols", lambda: SymbolTable(index.tags))
+        for text in mentions:
+            _resolve(text.lstrip("@"), index, completer, symbols, parts)
 
     chunks: list[str] = []
     included_files: list[str] = []
@@ -187,11 +200,13 @@ def build_context(
         used += estimate_tokens(piece)
         pool -= estimate_tokens(piece)
 
-    ranking = rank(
-        index.tags,
+    graph = index.keep("graph", ReferenceGraph)
+    graph.update(index.tags)
+    ranking = graph.rank(
         chat_files=included_files,
         mentioned_names=parts.names,
         mentioned_files=parts.scope_files,
+        limit=max(0, budget - used),
     )
     map_text, count = fit_map(ranking.definitions, budget - used - 2)
     text = _join(map_text, snippets, chunks)

@@ -1,4 +1,8 @@
-"""The per-repository tags cache: one compact marshal file, entries keyed on (mtime, size)."""
+"""The per-repository tags cache: a folder of compact marshal shards, entries keyed on (mtime, size).
+
+Shards keep each load and save short (the UI thread never waits on one long call) and let a
+one-file change rewrite only its own shard.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,16 @@ import os
 import sys
 import tempfile
 import threading
+import zlib
 from pathlib import Path
 from typing import Any
 
 from platformdirs import user_cache_dir
 
-from redline.tools.context.tags import Definition, FileTags
+from redline.tools.context.tags import FileTags
 
-FORMAT = 1
+FORMAT = 2
+SHARDS = 32
 
 # One entry: (mtime_ns, size, language, definitions, references) or, for a skipped file,
 # (mtime_ns, size, None, reason, None).
@@ -26,10 +32,15 @@ def default_cache_dir() -> Path:
     return Path(user_cache_dir("redline")) / "context"
 
 
-def cache_file(root: Path, cache_dir: Path | None = None) -> Path:
+def cache_folder(root: Path, cache_dir: Path | None = None) -> Path:
+    """The cache folder for one repository root."""
     folder = cache_dir if cache_dir is not None else default_cache_dir()
     digest = hashlib.sha1(str(root).encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    return folder / f"{root.name or 'root'}-{digest}.tags"
+    return folder / f"{root.name or 'root'}-{digest}"
+
+
+def _shard(path: str) -> int:
+    return zlib.crc32(path.encode("utf-8", "surrogateescape")) % SHARDS
 
 
 class TagCache:
@@ -38,83 +49,82 @@ class TagCache:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
-        self._entries: dict[str, Entry] = {}
-        self._dirty = False
+        self._shards: list[dict[str, Entry]] = [{} for _ in range(SHARDS)]
+        self._dirty: set[int] = set()
         self.load_error: str | None = None
         self._load()
 
-    def _load(self) -> None:
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
-            return
-        except OSError as exc:
-            self.load_error = str(exc)
-            return
-        try:
-            header, entries = marshal.loads(raw)
-            if header != self._header() or not isinstance(entries, dict):
-                return
-        except (EOFError, ValueError, TypeError):
-            self.load_error = "cache file unreadable; rebuilding"
-            return
-        self._entries = entries
-
     @staticmethod
-    def _header() -> tuple[int, int, int]:
-        return (FORMAT, sys.version_info[0], sys.version_info[1])
+    def _header() -> tuple[int, int, int, int]:
+        return (FORMAT, SHARDS, sys.version_info[0], sys.version_info[1])
+
+    def _load(self) -> None:
+        for k in range(SHARDS):
+            try:
+                raw = (self.path / f"{k:02d}.tags").read_bytes()
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                self.load_error = str(exc)
+                continue
+            try:
+                header, entries = marshal.loads(raw)
+            except (EOFError, ValueError, TypeError):
+                self.load_error = "cache shard unreadable; rebuilding it"
+                continue
+            if header == self._header() and isinstance(entries, dict):
+                self._shards[k] = entries
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return sum(len(s) for s in self._shards)
 
     def lookup(self, path: str, mtime_ns: int, size: int) -> Entry | None:
-        entry = self._entries.get(path)
+        entry = self._shards[_shard(path)].get(path)
         if entry is not None and entry[0] == mtime_ns and entry[1] == size:
             return entry
         return None
 
     def put(self, path: str, entry: Entry) -> None:
+        k = _shard(path)
         with self._lock:
-            self._entries[path] = entry
-            self._dirty = True
+            self._shards[k][path] = entry
+            self._dirty.add(k)
 
     def retain(self, paths: set[str]) -> None:
         """Forget files that are no longer in the repository."""
         with self._lock:
-            gone = [p for p in self._entries if p not in paths]
-            for p in gone:
-                del self._entries[p]
-            if gone:
-                self._dirty = True
+            for k, shard in enumerate(self._shards):
+                gone = [p for p in shard if p not in paths]
+                for p in gone:
+                    del shard[p]
+                if gone:
+                    self._dirty.add(k)
 
     def save(self) -> None:
-        """Write the cache atomically if anything changed; a failure only costs speed."""
+        """Write the changed shards atomically; a failure only costs speed next time."""
         with self._lock:
-            if not self._dirty:
-                return
-            data = marshal.dumps((self._header(), self._entries))
-            self._dirty = False
+            dirty = sorted(self._dirty)
+            self._dirty.clear()
+            blobs = [(k, marshal.dumps((self._header(), self._shards[k]))) for k in dirty]
+        if not blobs:
+            return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tags-")
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-            os.replace(tmp, self.path)
+            self.path.mkdir(parents=True, exist_ok=True)
+            for k, data in blobs:
+                fd, tmp = tempfile.mkstemp(dir=self.path, prefix=".tags-")
+                with os.fdopen(fd, "wb") as out:
+                    out.write(data)
+                os.replace(tmp, self.path / f"{k:02d}.tags")
         except OSError:
             pass
 
 
 def to_entry(tags: FileTags, mtime_ns: int, size: int) -> Entry:
-    return (
-        mtime_ns,
-        size,
-        tags.language,
-        tuple(tuple(d) for d in tags.definitions),
-        tags.references,
-    )
+    definitions = tuple(tuple(d) for d in tags.defs)  # plain tuples: marshal takes no subclass
+    return (mtime_ns, size, tags.language, definitions, tags.references)
 
 
 def from_entry(path: str, entry: Entry) -> FileTags | None:
     if entry[2] is None:
         return None
-    return FileTags(path, entry[2], tuple(Definition._make(d) for d in entry[3]), entry[4])
+    return FileTags(path, entry[2], entry[3], entry[4])

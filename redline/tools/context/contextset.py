@@ -39,8 +39,6 @@ class ContextSet:
         self.added: list[str] = []
         self.last: ContextBundle | None = None
         self._lock = threading.RLock()
-        self._completer: tuple[int, PathCompleter] | None = None
-        self._symbols: tuple[int, SymbolTable] | None = None
 
     # -- what the person adds and drops -------------------------------------------------
     def add(self, text: str) -> str | None:
@@ -102,16 +100,12 @@ class ContextSet:
 
     # -- completion: cheap, from the last index; never scans (call refresh() first) -------
     def completer(self) -> PathCompleter:
-        generation = self.index.generation
-        if self._completer is None or self._completer[0] != generation:
-            self._completer = (generation, PathCompleter([f.path for f in self.index.files]))
-        return self._completer[1]
+        return self.index.derived(
+            "paths", lambda: PathCompleter([f.path for f in self.index.files]), paths_only=True
+        )
 
     def symbols(self) -> SymbolTable:
-        generation = self.index.generation
-        if self._symbols is None or self._symbols[0] != generation:
-            self._symbols = (generation, SymbolTable(self.index.tags))
-        return self._symbols[1]
+        return self.index.derived("symbols", lambda: SymbolTable(self.index.tags))
 
     def complete_paths(self, prefix: str, limit: int = 20) -> list[str]:
         return self.completer().complete(prefix, limit)

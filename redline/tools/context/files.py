@@ -131,10 +131,10 @@ def scan(start: Path) -> Scan:
     root, in_git = find_root(start)
     skipped: dict[str, int] = {}
     files: list[RepoFile] = []
+    base = str(root) + os.sep
     for rel in list_paths(root, in_git):
-        full = os.path.join(root, rel)
         try:
-            info = os.stat(full)
+            info = os.stat(base + rel)
         except OSError as exc:  # vanished, a dangling link, or a loop of links
             if exc.errno == errno.ELOOP:
                 reason = "symlink_loop"

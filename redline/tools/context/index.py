@@ -14,13 +14,15 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
-from redline.tools.context.cache import Entry, TagCache, cache_file, from_entry, to_entry
+from redline.tools.context.cache import Entry, TagCache, cache_folder, from_entry, to_entry
 from redline.tools.context.files import MAX_FILE_BYTES, RepoFile, Scan, is_binary, scan
 from redline.tools.context.languages import language_for
 from redline.tools.context.tags import FileTags, Unparseable, extract_tags
 
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
 
 POOL_MIN_FILES = 250
 BATCH = 48
@@ -94,7 +96,28 @@ class RepoIndex:
         self.tags: dict[str, FileTags] = {}
         self._stamps: dict[str, tuple[int, int]] = {}
         self.stats = IndexStats()
-        self.generation = 0
+        self.generation = 0  # bumps when any file or tag changes
+        self.path_generation = 0  # bumps only when files come or go
+        self._derived: dict[str, tuple[int, Any]] = {}
+        self._kept: dict[str, Any] = {}
+
+    def derived(self, key: str, build: Callable[[], T], *, paths_only: bool = False) -> T:
+        """A value computed from the current tags (or only the file list), rebuilt on change."""
+        with self._lock:
+            generation = self.path_generation if paths_only else self.generation
+            seen = self._derived.get(key)
+            if seen is not None and seen[0] == generation:
+                return cast(T, seen[1])
+            value = build()
+            self._derived[key] = (generation, value)
+            return value
+
+    def keep(self, key: str, factory: Callable[[], T]) -> T:
+        """A long-lived helper object (e.g. the reference graph) that updates itself."""
+        with self._lock:
+            if key not in self._kept:
+                self._kept[key] = factory()
+            return cast(T, self._kept[key])
 
     def refresh(self, progress: Progress | None = None) -> IndexStats:
         """Rescan the tree and re-tag only what changed since the last refresh or run."""
@@ -139,6 +162,10 @@ class RepoIndex:
             cache.retain({f.path for f in found.files})
             cache.save()
             changed = stale or len(tags) != len(self.tags) or self.files != found.files
+            if len(self.files) != len(found.files) or any(
+                a.path != b.path for a, b in zip(self.files, found.files, strict=True)
+            ):
+                self.path_generation += 1
             self.files = found.files
             self.tags = tags
             self._stamps = stamps
@@ -149,7 +176,7 @@ class RepoIndex:
             return stats
 
     def _cache_for(self, found: Scan) -> TagCache:
-        path = cache_file(found.root, self._cache_dir)
+        path = cache_folder(found.root, self._cache_dir)
         if self._cache is None or self._cache.path != path:
             self._cache = TagCache(path)
         return self._cache

@@ -93,11 +93,12 @@ _PLAIN_FENCES: dict[str, str] = {
 
 def language_for(path: str) -> str | None:
     """The grammar name for a repo-relative path, or None when no grammar parses it."""
-    p = PurePosixPath(path)
-    by_name = FILENAMES.get(p.name)
+    name = path.rpartition("/")[2]
+    by_name = FILENAMES.get(name)
     if by_name:
         return by_name
-    return EXTENSIONS.get(p.suffix.lower())
+    dot = name.rfind(".")
+    return EXTENSIONS.get(name[dot:].lower()) if dot > 0 else None
 
 
 def fence_for(path: str) -> str:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from redline.tools.context.tags import Definition, FileTags
+from redline.tools.context.tags import Definition, FileTags, RawDefinition
 
 _MENTION = re.compile(r"(?<![\w@/])@([^\s@`'\"<>(){}\[\],;]+)")
 _TRAILING = ".,:;!?"
@@ -93,25 +93,25 @@ class SymbolTable:
     """Definitions by name, for `@symbol` lookup and completion."""
 
     def __init__(self, tags: Mapping[str, FileTags]) -> None:
-        self.by_name: dict[str, list[tuple[str, Definition]]] = {}
+        self.by_name: dict[str, list[tuple[str, RawDefinition]]] = {}
         for path, file_tags in tags.items():
-            for d in file_tags.definitions:
-                self.by_name.setdefault(d.name, []).append((path, d))
+            for d in file_tags.defs:
+                self.by_name.setdefault(d[0], []).append((path, d))
         self._lower = sorted((name.lower(), name) for name in self.by_name)
 
     def lookup(self, text: str) -> list[tuple[str, Definition]]:
         """Definitions of a name, or of ``Outer.name`` (a member of a class, module...)."""
         found = self.by_name.get(text)
         if found:
-            return sorted(found, key=lambda pd: (pd[0], pd[1].line))
+            return sorted((p, Definition._make(d)) for p, d in found)
         if "." in text or "::" in text:
             outer, _, inner = text.replace("::", ".").rpartition(".")
             outer = outer.rpartition(".")[2]
             result = []
             for path, d in self.by_name.get(inner, []):
                 for p2, parent in self.by_name.get(outer, []):
-                    if p2 == path and parent.line <= d.line <= parent.end_line:
-                        result.append((path, d))
+                    if p2 == path and parent[2] <= d[2] <= parent[3]:
+                        result.append((path, Definition._make(d)))
                         break
             return result
         return []
@@ -122,7 +122,7 @@ class SymbolTable:
         for low, name in self._lower:
             if low.startswith(query):
                 for path, d in self.by_name[name][:3]:
-                    out.append(Completion(name, d.kind, path, d.line))
+                    out.append(Completion(name, d[1], path, d[2]))
                 if len(out) >= limit:
                     break
         return out[:limit]

@@ -25,14 +25,23 @@ class Definition(NamedTuple):
     signature: str
 
 
+# A definition as stored: a plain tuple (name, kind, line, end_line, signature). Plain tuples of
+# strings and ints drop out of the cyclic GC's sight, which keeps a 10k-file index cheap to hold.
+RawDefinition = tuple[str, str, int, int, str]
+
+
 @dataclass(frozen=True, slots=True)
 class FileTags:
     """What one file defines and how often it refers to each name."""
 
     path: str
     language: str
-    definitions: tuple[Definition, ...]
+    defs: tuple[RawDefinition, ...]
     references: dict[str, int]
+
+    @property
+    def definitions(self) -> tuple[Definition, ...]:
+        return tuple(map(Definition._make, self.defs))
 
 
 class Unparseable(Exception):
@@ -64,11 +73,11 @@ def extract_tags(
             elif capture.startswith("name.reference."):
                 for node in nodes:
                     refs.setdefault(node.start_byte, _text(node))
-    definitions = []
+    definitions: list[RawDefinition] = []
     for start, (_, kind, name, node) in sorted(chosen.items()):
         refs.pop(start, None)
         definitions.append(
-            Definition(
+            (
                 sys.intern(name.lstrip(":")),
                 sys.intern(kind),
                 node.start_point[0] + 1,
