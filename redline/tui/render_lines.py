@@ -1,0 +1,136 @@
+"""Turn text and rich renderables into Textual ``Strip``s at a given width.
+
+The transcript renders with these: a fast plain path for text that is still streaming (and
+for paragraphs with no Markdown in them), and rich Markdown / Syntax for finished blocks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from rich.console import Console, RenderableType
+from rich.markdown import Markdown
+from rich.segment import Segment
+from rich.style import Style
+from rich.syntax import Syntax
+from rich.text import Text
+from textual.strip import Strip
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Paragraphs free of these render the same as plain text, so they skip rich Markdown.
+_MARKDOWN_SIGNS = re.compile(r"[*_`\[\]<>#|\\~]|^\s*(?:[-+]\s|\d+[.)]\s|>)|https?://", re.M)
+
+
+@dataclass(slots=True, frozen=True)
+class RenderContext:
+    """Everything a rendering depends on; a different ``key`` means re-render."""
+
+    console: Console
+    width: int
+    base: Style  # the transcript's own colours
+    dim: Style
+    code_theme: str
+    generation: int = 0  # bumped when styles or theme change
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.width, self.generation)
+
+    def code_background(self) -> Style:
+        return Syntax.get_theme(self.code_theme).get_background_style()
+
+
+def clean(line: str) -> str:
+    """Tabs expanded and control characters made visible, so cell widths are right."""
+    if "\t" in line:
+        line = line.expandtabs(4)
+    return _CONTROL.sub("\ufffd", line)
+
+
+def wrap(line: str, width: int) -> list[str]:
+    """Word-wrap one line to ``width`` cells (a fast path for ASCII, rich for the rest)."""
+    width = max(1, width)
+    if line.isascii():
+        if len(line) <= width:
+            return [line]
+        rows: list[str] = []
+        while len(line) > width:
+            cut = line.rfind(" ", 0, width + 1)
+            if cut <= 0:
+                rows.append(line[:width])
+                line = line[width:]
+            else:
+                rows.append(line[:cut])
+                line = line[cut + 1 :]
+        rows.append(line)
+        return rows
+    if cell_len(line) <= width:
+        return [line]
+    console = Console(width=width, file=None, legacy_windows=False, color_system=None)
+    return [row.plain for row in Text(line).wrap(console, width)] or [""]
+
+
+def strip_of(text: str, width: int, style: Style) -> Strip:
+    """One padded line of a single style."""
+    length = cell_len(text)
+    if length > width:
+        return Strip([Segment(text, style)], length).crop(0, width)
+    return Strip([Segment(text + " " * (width - length), style)], width)
+
+
+def plain_strips(lines: list[str], ctx: RenderContext, style: Style | None = None) -> list[Strip]:
+    """Wrapped plain text, one or more strips per source line."""
+    style = ctx.base if style is None else ctx.base + style
+    width = ctx.width
+    strips: list[Strip] = []
+    for line in lines:
+        for row in wrap(clean(line), width):
+            strips.append(strip_of(row, width, style))
+    return strips
+
+
+def code_strips(lines: list[str], ctx: RenderContext) -> list[Strip]:
+    """Code as it streams: one strip per line, cropped, on the code theme's background."""
+    style = ctx.base + ctx.code_background()
+    return [strip_of(" " + clean(line), ctx.width, style) for line in lines]
+
+
+def rich_strips(
+    renderable: RenderableType, ctx: RenderContext, *, trim: bool = False
+) -> list[Strip]:
+    """Any rich renderable at the context width; ``trim`` drops blank edge lines."""
+    options = ctx.console.options.update_width(ctx.width).update(highlight=False)
+    lines = ctx.console.render_lines(renderable, options, style=ctx.base, pad=True)
+    strips = [Strip(line, ctx.width) for line in lines]
+    if trim:
+        while strips and not strips[0].text.strip():
+            strips.pop(0)
+        while strips and not strips[-1].text.strip():
+            strips.pop()
+    return strips
+
+
+def needs_markdown(text: str) -> bool:
+    """Whether rich Markdown would render ``text`` differently from plain wrapping."""
+    return _MARKDOWN_SIGNS.search(text) is not None or "\n" in text.strip()
+
+
+def markdown_strips(text: str, ctx: RenderContext) -> list[Strip]:
+    return rich_strips(Markdown(text, code_theme=ctx.code_theme), ctx, trim=True)
+
+
+def syntax_strips(code: str, lang: str, ctx: RenderContext) -> list[Strip]:
+    """Highlighted code, one strip per line (cropped, not wrapped, like the plain version)."""
+    if not code:
+        return code_strips([""], ctx)
+    syntax = Syntax(
+        code,
+        lang or "text",
+        theme=ctx.code_theme,
+        word_wrap=False,
+        padding=(0, 1),
+        code_width=max(1, ctx.width - 2),
+    )
+    return rich_strips(syntax, ctx)

@@ -1,0 +1,242 @@
+"""The pieces a turn in the transcript is drawn from, each caching its own strips.
+
+A part renders to a list of ``Strip``s for a ``RenderContext`` and keeps them until the
+context changes (width, theme). Its height stays known after its strips are dropped to bound
+memory; asking for a line again re-renders it. Private to the transcript widget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Self
+
+from rich.console import RenderableType
+from rich.style import Style
+from rich.text import Text
+from textual.strip import Strip
+
+from redline.tui.blocks import Block, OpenBlock
+from redline.tui.render_lines import (
+    RenderContext,
+    code_strips,
+    markdown_strips,
+    needs_markdown,
+    plain_strips,
+    rich_strips,
+    strip_of,
+    syntax_strips,
+)
+
+REASONING_STYLE = Style(italic=True, dim=True)
+
+
+def blank(ctx: RenderContext) -> Strip:
+    return strip_of("", ctx.width, ctx.base)
+
+
+class Part:
+    """A run of lines; subclasses say how to render them."""
+
+    __slots__ = ("_key", "_strips", "height")
+
+    live = False  # still changing every tick (never evicted from the strip cache)
+
+    def __init__(self) -> None:
+        self._key: tuple[int, int] | None = None
+        self._strips: list[Strip] | None = None
+        self.height = 0
+
+    def render(self, ctx: RenderContext) -> list[Strip]:
+        raise NotImplementedError
+
+    def ensure(self, ctx: RenderContext) -> bool:
+        """Render if the context changed or the strips were dropped; True if it did."""
+        if self._strips is not None and self._key == ctx.key:
+            return False
+        self._strips = self.render(ctx)
+        self._key = ctx.key
+        self.height = len(self._strips)
+        return True
+
+    def stale(self, ctx: RenderContext) -> bool:
+        return self._key != ctx.key
+
+    def line(self, index: int, ctx: RenderContext) -> Strip | None:
+        if self._strips is None:
+            self.ensure(ctx)
+        strips = self._strips
+        assert strips is not None
+        return strips[index] if 0 <= index < len(strips) else None
+
+    def drop(self) -> int:
+        """Forget the strips (the height stays); returns how many lines were freed."""
+        freed = len(self._strips) if self._strips is not None else 0
+        self._strips = None
+        return freed
+
+    @property
+    def cached_lines(self) -> int:
+        return len(self._strips) if self._strips is not None else 0
+
+    def invalidate(self) -> None:
+        self._key = None
+
+
+class RenderablePart(Part):
+    """Lines drawn by a function of the context (headers, footers, diff cards)."""
+
+    __slots__ = ("_draw",)
+
+    def __init__(self, draw: Callable[[RenderContext], list[Strip]]) -> None:
+        super().__init__()
+        self._draw = draw
+
+    def render(self, ctx: RenderContext) -> list[Strip]:
+        return self._draw(ctx)
+
+    def redraw(self, draw: Callable[[RenderContext], list[Strip]]) -> None:
+        self._draw = draw
+        self.invalidate()
+
+    @classmethod
+    def of(cls, content: RenderableType | list[Strip]) -> Self:
+        """A part for a rich renderable or for ready-made strips (``TurnHandle.add_block``)."""
+        if isinstance(content, list):
+            strips = content
+            return cls(lambda ctx: [s.crop_extend(0, ctx.width, ctx.base) for s in strips])
+        renderable = content
+        return cls(lambda ctx: rich_strips(renderable, ctx))
+
+
+class BlockPart(Part):
+    """A finished block: plain at first, its final rendering once polished."""
+
+    __slots__ = ("block", "polished", "want_polish")
+
+    def __init__(self, block: Block) -> None:
+        super().__init__()
+        self.block = block
+        self.polished = False
+        self.want_polish = block.kind == "code" or needs_markdown(block.text)
+
+    def render(self, ctx: RenderContext) -> list[Strip]:
+        """The block's lines and one blank line after it (the blank line of the source)."""
+        block = self.block
+        if not self.polished:
+            lines = block.text.split("\n")
+            render = code_strips if block.kind == "code" else plain_strips
+            return [*render(lines, ctx), blank(ctx)]
+        if block.kind == "code":
+            return [*syntax_strips(block.text, block.lang, ctx), blank(ctx)]
+        return [*(markdown_strips(block.text, ctx) or [blank(ctx)]), blank(ctx)]
+
+    def needs_polish(self, ctx: RenderContext) -> bool:
+        return self.want_polish and (not self.polished or self._key != ctx.key)
+
+    def polish(self, ctx: RenderContext) -> None:
+        self.polished = True
+        self._strips = None
+        self.ensure(ctx)
+
+    def ensure(self, ctx: RenderContext) -> bool:
+        if self._key is not None and self._key != ctx.key:
+            self.polished = False  # new width: show plain now, polish again lazily
+        return super().ensure(ctx)
+
+
+class TailPart(Part):
+    """The open block, rendered line by line as it grows; complete lines are cached."""
+
+    __slots__ = ("_done", "_open", "_partial", "_rendered")
+
+    live = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._open: OpenBlock | None = None
+        self._done: list[Strip] = []  # strips of the open block's complete lines
+        self._rendered = 0  # how many of its complete lines are in ``_done``
+        self._partial: list[Strip] = []
+
+    def update(self, open_block: OpenBlock, ctx: RenderContext) -> None:
+        """Catch up with ``open_block`` (only new lines and the partial line are rendered)."""
+        if open_block is not self._open or self._key != ctx.key:
+            self._open = open_block
+            self._done = []
+            self._rendered = 0
+            self._key = ctx.key
+        render = code_strips if open_block.kind == "code" else plain_strips
+        if len(open_block.lines) > self._rendered:
+            self._done.extend(render(open_block.lines[self._rendered :], ctx))
+            self._rendered = len(open_block.lines)
+        self._partial = render([open_block.partial], ctx) if open_block.partial else []
+        self.height = len(self._done) + len(self._partial)
+
+    def ensure(self, ctx: RenderContext) -> bool:
+        return False
+
+    def line(self, index: int, ctx: RenderContext) -> Strip | None:
+        done = self._done
+        if index < len(done):
+            return done[index]
+        index -= len(done)
+        return self._partial[index] if 0 <= index < len(self._partial) else None
+
+    def clear(self) -> None:
+        self._open = None
+        self._done = []
+        self._rendered = 0
+        self._partial = []
+        self.height = 0
+
+    def drop(self) -> int:
+        return 0
+
+    @property
+    def cached_lines(self) -> int:
+        return len(self._done) + len(self._partial)
+
+
+def reasoning_title(tokens: int, exact: bool, expanded: bool) -> Text:
+    arrow = "▾" if expanded else "▸"
+    approx = "" if exact else "~"
+    return Text(f"{arrow} reasoning ({approx}{tokens:,} tokens)", style="dim")
+
+
+class ReasoningPart(Part):
+    """One line ("▸ reasoning (~123 tokens)") that expands to the reasoning text."""
+
+    __slots__ = ("chunks", "exact_tokens", "expanded", "text")
+
+    live = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.chunks: list[str] = []
+        self.text = ""
+        self.expanded = False
+        self.exact_tokens: int | None = None
+
+    def append(self, text: str) -> None:
+        self.chunks.append(text)
+        self._key = None
+
+    def toggle(self) -> None:
+        self.expanded = not self.expanded
+        self._key = None
+
+    @property
+    def tokens(self) -> int:
+        if self.exact_tokens:
+            return self.exact_tokens
+        if self.chunks:
+            self.text += "".join(self.chunks)
+            self.chunks = []
+        return (len(self.text) + 3) // 4
+
+    def render(self, ctx: RenderContext) -> list[Strip]:
+        title = reasoning_title(self.tokens, bool(self.exact_tokens), self.expanded)
+        strips = rich_strips(title, ctx)
+        if self.expanded:
+            strips.extend(plain_strips(self.text.split("\n"), ctx, REASONING_STYLE))
+        return strips

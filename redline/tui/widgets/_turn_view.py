@@ -1,0 +1,252 @@
+"""One turn as the transcript draws it: header, reasoning, answer blocks, live tail, footer.
+
+Private to the transcript widget. Events arrive in batches from the turn's buffer; the
+answer is split into blocks as it streams, finished blocks are queued for polishing.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable
+from typing import Protocol
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.strip import Strip
+
+from redline.backends.events import (
+    Event,
+    ReasoningDelta,
+    StreamError,
+    TextDelta,
+    TextSnapshot,
+    Usage,
+)
+from redline.backends.meter import MeterReading
+from redline.tui.blocks import Block, BlockSplitter
+from redline.tui.loop import Turn
+from redline.tui.render_lines import RenderContext, rich_strips
+from redline.tui.stream_buffer import Clock, TurnBuffer
+from redline.tui.widgets._parts import (
+    BlockPart,
+    Part,
+    ReasoningPart,
+    RenderablePart,
+    TailPart,
+    blank,
+)
+from redline.tui.widgets.meter import format_reading
+
+Touch = Callable[[Part], None]
+
+
+class MeterSource(Protocol):
+    """What the transcript polls each tick: a ``SpeedMeter`` or anything with ``reading()``."""
+
+    def reading(self) -> MeterReading: ...
+
+
+class ExtraPart(RenderablePart):
+    """A block added from outside (a diff card), followed by a blank line."""
+
+    __slots__ = ()
+
+    def render(self, ctx: RenderContext) -> list[Strip]:
+        return [*super().render(ctx), blank(ctx)]
+
+
+class TurnView:
+    """The drawing state of one turn; the transcript owns a list of these."""
+
+    def __init__(
+        self,
+        turn_id: object,
+        prompt: str,
+        provider: str,
+        model: str,
+        *,
+        clock: Clock,
+        first: bool,
+    ) -> None:
+        self.turn_id = turn_id
+        self.prompt = prompt
+        self.provider = provider
+        self.model = model
+        self.first = first
+        self.buffer = TurnBuffer(clock)
+        self.splitter = BlockSplitter()
+        self.header = RenderablePart(self._draw_header)
+        self.reasoning: ReasoningPart | None = None
+        self.blocks: list[Part] = []
+        self.tail = TailPart()
+        self.footer = RenderablePart(self._draw_footer)
+        self.meter: MeterSource | None = None
+        self.live = True
+        self.pending_finish: Turn | None = None
+        self.pending_blocks: list[ExtraPart] = []
+        self.reading: MeterReading | None = None
+        self.lag_chars = 0
+        self.meter_in_bar = False
+        self.error: str | None = None
+        self.interrupted = False
+        self.parts: list[Part] = []
+        self.offsets: list[int] = []
+        self.height = 0
+        self.dirty = True
+        self._footer_state: tuple[object, ...] | None = None
+
+    # -- applying what arrived -------------------------------------------------------------
+
+    def apply(self, events: list[Event]) -> list[BlockPart]:
+        """Apply a drained batch; returns the new finished blocks (to be polished)."""
+        new: list[BlockPart] = []
+        run: list[str] = []
+        for event in events:
+            if isinstance(event, TextDelta):
+                run.append(event.text)
+                continue
+            if run:
+                new.extend(self._add_blocks(self.splitter.feed("".join(run))))
+                run = []
+            if isinstance(event, ReasoningDelta):
+                if self.reasoning is None:
+                    self.reasoning = ReasoningPart()
+                    self.dirty = True
+                self.reasoning.append(event.text)
+            elif isinstance(event, TextSnapshot):
+                new = self._replace(event.text)
+            elif isinstance(event, StreamError):
+                self.error = event.message
+            elif isinstance(event, Usage) and event.reasoning_tokens and self.reasoning:
+                self.reasoning.exact_tokens = event.reasoning_tokens
+        if run:
+            new.extend(self._add_blocks(self.splitter.feed("".join(run))))
+        self.dirty = True
+        return new
+
+    def _add_blocks(self, blocks: list[Block]) -> list[BlockPart]:
+        parts = [BlockPart(block) for block in blocks]
+        self.blocks.extend(parts)
+        return parts
+
+    def _replace(self, text: str) -> list[BlockPart]:
+        """A whole-text snapshot: keep the blocks that did not change, replace the rest."""
+        splitter = BlockSplitter()
+        blocks = splitter.feed(text)
+        old = [p for p in self.blocks if isinstance(p, BlockPart)]
+        extras = [p for p in self.blocks if not isinstance(p, BlockPart)]
+        keep = 0
+        while keep < min(len(old), len(blocks)) and old[keep].block == blocks[keep]:
+            keep += 1
+        fresh = [BlockPart(block) for block in blocks[keep:]]
+        self.blocks = [*old[:keep], *fresh, *extras]
+        self.splitter = splitter
+        return list(fresh)
+
+    def add_extra(self, part: ExtraPart) -> None:
+        self.blocks.append(part)
+        self.dirty = True
+
+    def finish(self, turn: Turn) -> list[BlockPart]:
+        """The stream ended: close the open block and settle the footer's state."""
+        new = self._add_blocks(self.splitter.close())
+        self.tail.clear()
+        self.live = False
+        self.interrupted = turn.interrupted
+        if turn.error is not None:
+            self.error = turn.error.message
+        if turn.reading is not None:
+            self.reading = turn.reading
+        elif self.meter is not None:
+            self.reading = self.meter.reading()
+        self.lag_chars = 0
+        self.dirty = True
+        return new
+
+    def poll_meter(self, lag_chars: int) -> None:
+        if self.meter is not None:
+            self.reading = self.meter.reading()
+        self.lag_chars = lag_chars
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def _draw_header(self, ctx: RenderContext) -> list[Strip]:
+        grid = Table.grid(expand=True, padding=(0, 1))
+        grid.add_column(ratio=1)
+        grid.add_column(justify="right", no_wrap=True)
+        prompt = Text.assemble(("❯ ", "bold magenta"), (self.prompt, "bold"))
+        grid.add_row(prompt, Text(f"{self.provider} · {self.model}", style="dim"))
+        strips = [] if self.first else [blank(ctx)]
+        strips.extend(rich_strips(grid, ctx))
+        return strips
+
+    def footer_renderable(self) -> RenderableType | None:
+        lines: list[Text] = []
+        # While streaming, a bound meter bar shows the live figures; the footer keeps the final ones.
+        show_meter = not (self.live and self.meter_in_bar)
+        if show_meter and (self.reading is not None or (self.live and self.meter is not None)):
+            meter = format_reading(self.reading, self.lag_chars)
+            if self.interrupted:
+                meter = Text.assemble(("⏸ interrupted", "bold yellow"), (" · ", "dim"), meter)
+                meter.no_wrap = True
+                meter.overflow = "ellipsis"
+            lines.append(meter)
+        elif self.interrupted:
+            lines.append(Text("⏸ interrupted", style="bold yellow"))
+        if self.error:
+            lines.append(Text(f"✗ {self.error}", style="bold red"))
+        if not lines:
+            return None
+        return lines[0] if len(lines) == 1 else Group(*lines)
+
+    def _draw_footer(self, ctx: RenderContext) -> list[Strip]:
+        renderable = self.footer_renderable()
+        return [] if renderable is None else rich_strips(renderable, ctx)
+
+    def refresh_footer(self) -> bool:
+        """Redraw the footer if what it shows changed; True when it did."""
+        state = (
+            self.reading,
+            self.lag_chars,
+            self.error,
+            self.interrupted,
+            self.live,
+            self.meter_in_bar,
+        )
+        if state == self._footer_state:
+            return False
+        self._footer_state = state
+        self.footer.invalidate()
+        self.dirty = True
+        return True
+
+    def layout(self, ctx: RenderContext, touch: Touch) -> int:
+        """Bring every part up to ``ctx`` (rendering only what is stale); returns the height."""
+        parts: list[Part] = [self.header]
+        if self.reasoning is not None:
+            parts.append(self.reasoning)
+        parts.extend(self.blocks)
+        if self.live:
+            self.tail.update(self.splitter.tail, ctx)
+            parts.append(self.tail)
+        parts.append(self.footer)
+        offsets: list[int] = []
+        y = 0
+        for part in parts:
+            if part.stale(ctx) and part.ensure(ctx):
+                touch(part)
+            offsets.append(y)
+            y += part.height
+        self.parts = parts
+        self.offsets = offsets
+        self.height = y
+        self.dirty = False
+        return y
+
+    def locate(self, y: int) -> tuple[Part, int] | None:
+        """The part drawn at line ``y`` of this turn and the line within it."""
+        if not 0 <= y < self.height:
+            return None
+        index = bisect_right(self.offsets, y) - 1
+        return self.parts[index], y - self.offsets[index]

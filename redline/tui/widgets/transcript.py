@@ -1,0 +1,379 @@
+"""The transcript: every turn of the conversation in one line-based scroll view.
+
+DESIGN.md "Rendering at 2,000+ tokens/s": the network task only appends to a turn's buffer
+(``TurnHandle.push``); a ~30 Hz timer drains every live buffer into a plain live tail,
+finished blocks are polished (Markdown, highlighted code) a few per frame within a time
+budget, and the whole transcript is one widget drawing cached ``Strip``s, however long the
+session gets. Strips of parts far from view are dropped beyond ``max_cached_lines`` and
+re-rendered if scrolled back to.
+
+Shell's side of the contract::
+
+    handle = transcript.start_turn(turn_id, prompt, provider, model)
+    handle.attach_meter(loop.meter)          # polled every tick while streaming
+    turn = await loop.run(prompt, sink=handle.push)
+    handle.finish(turn)                      # interrupted / error / final reading
+    handle.add_block(renderable_or_strips)   # e.g. a diff card, in stream order
+"""
+
+from __future__ import annotations
+
+import time
+from bisect import bisect_right
+from collections import OrderedDict, deque
+
+from rich.console import RenderableType
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from redline.backends.events import Event
+from redline.tui.loop import Turn
+from redline.tui.render_lines import RenderContext
+from redline.tui.stream_buffer import Clock
+from redline.tui.widgets._parts import BlockPart, Part, ReasoningPart
+from redline.tui.widgets._turn_view import ExtraPart, MeterSource, TurnView
+from redline.tui.widgets.meter import MeterBar
+
+LAG_SHOWN_AFTER_S = 0.1  # the display counts as behind once text waited this long
+
+
+class TurnHandle:
+    """What the code running a turn holds: push events, attach the meter, finish."""
+
+    __slots__ = ("_transcript", "_view")
+
+    def __init__(self, transcript: Transcript, view: TurnView) -> None:
+        self._transcript = transcript
+        self._view = view
+
+    @property
+    def turn_id(self) -> object:
+        return self._view.turn_id
+
+    def push(self, event: Event) -> None:
+        """Buffer one stream event (cheap; safe to use as the turn loop's sink)."""
+        self._view.buffer.push(event)
+
+    def attach_meter(self, meter: MeterSource) -> None:
+        """Poll ``meter.reading()`` every tick while the turn streams."""
+        self._view.meter = meter
+
+    def finish(self, turn: Turn) -> None:
+        """The stream is over; the next tick shows ``turn``'s final state."""
+        self._view.pending_finish = turn
+        self._transcript._wake(self._view)
+
+    def add_block(self, content: RenderableType | list[Strip]) -> None:
+        """Append a block (a rich renderable or ready strips) after the text so far."""
+        self._view.pending_blocks.append(ExtraPart.of(content))
+        self._transcript._wake(self._view)
+
+
+class Transcript(ScrollView, can_focus=True):
+    """All turns, drawn line by line from cached strips; follows the tail unless scrolled up."""
+
+    DEFAULT_CSS = """
+    Transcript {
+        background: $surface;
+        color: $foreground;
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-gutter: stable;
+        padding: 0 1;
+    }
+    """
+
+    BINDINGS = [
+        Binding("r", "toggle_reasoning", "Reasoning", show=False),
+        Binding("up", "scroll_up", "Up", show=False),
+        Binding("down", "scroll_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "scroll_home", "Top", show=False),
+        Binding("end", "scroll_end", "Bottom", show=False),
+    ]
+
+    def __init__(
+        self,
+        *,
+        clock: Clock = time.perf_counter,
+        tick_hz: float = 30.0,
+        polish_budget_s: float = 0.006,
+        max_cached_lines: int = 6000,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self._clock = clock
+        self._tick_interval = 1.0 / tick_hz
+        self._polish_budget = polish_budget_s
+        self.max_cached_lines = max_cached_lines
+        self._turns: list[TurnView] = []
+        self._by_id: dict[object, TurnView] = {}
+        self._active: list[TurnView] = []  # turns with buffered work
+        self._offsets: list[int] = []
+        self._height = 0
+        self._polish: deque[tuple[TurnView, BlockPart]] = deque()
+        self._cache: OrderedDict[int, tuple[Part, int]] = OrderedDict()
+        self._cache_lines = 0
+        self._ctx: RenderContext | None = None
+        self._layout_key: tuple[int, int] | None = None
+        self._generation = 0
+        self._style_key: tuple[Style, str] | None = None
+        self._follow = True
+        self._meter_bar: MeterBar | None = None
+
+    # -- public API ------------------------------------------------------------------------
+
+    def start_turn(self, turn_id: object, prompt: str, provider: str, model: str) -> TurnHandle:
+        """Add a turn at the end and return the handle its stream is fed through."""
+        view = TurnView(turn_id, prompt, provider, model, clock=self._clock, first=not self._turns)
+        self._turns.append(view)
+        self._by_id[turn_id] = view
+        self._wake(view)
+        self._follow = True
+        return TurnHandle(self, view)
+
+    def handle(self, turn_id: object) -> TurnHandle:
+        """The handle of an existing turn (to add a block to it later)."""
+        return TurnHandle(self, self._by_id[turn_id])
+
+    def clear(self) -> None:
+        """Forget every turn (``/clear``)."""
+        self._turns.clear()
+        self._by_id.clear()
+        self._active.clear()
+        self._polish.clear()
+        self._cache.clear()
+        self._cache_lines = 0
+        if self._meter_bar is not None:
+            self._meter_bar.blank()
+        self._relayout(self._render_context())
+
+    def bind_meter_bar(self, bar: MeterBar | None) -> None:
+        """Keep ``bar`` showing the newest live turn's meter (and lag) every tick."""
+        self._meter_bar = bar
+
+    def toggle_reasoning(self, turn_id: object | None = None) -> bool:
+        """Expand or collapse a turn's reasoning (the newest with reasoning by default)."""
+        views = [self._by_id[turn_id]] if turn_id is not None else reversed(self._turns)
+        for view in views:
+            if view.reasoning is not None:
+                view.reasoning.toggle()
+                view.dirty = True
+                self._relayout(self._render_context())
+                return True
+        return False
+
+    def flush(self) -> None:
+        """Drain every buffer and polish every block now (tests, snapshots, benchmarks)."""
+        self._tick(polish_budget=None)
+
+    @property
+    def turn_count(self) -> int:
+        return len(self._turns)
+
+    @property
+    def cached_lines(self) -> int:
+        """Lines held as strips by finished parts (bounded by ``max_cached_lines``)."""
+        return self._cache_lines
+
+    @property
+    def pending_polish(self) -> int:
+        return len(self._polish)
+
+    def lines_text(self) -> list[str]:
+        """Every line's plain text at the current width (for tests)."""
+        ctx = self._render_context()
+        if ctx is None:
+            return []
+        out: list[str] = []
+        for view in self._turns:
+            for y in range(view.height):
+                found = view.locate(y)
+                strip = found[0].line(found[1], ctx) if found else None
+                out.append(strip.text.rstrip() if strip is not None else "")
+        return out
+
+    # -- the tick --------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.set_interval(self._tick_interval, self._tick, name="transcript-tick")
+
+    def _wake(self, view: TurnView) -> None:
+        if view not in self._active:
+            self._active.append(view)
+
+    def _render_context(self) -> RenderContext | None:
+        width = self.scrollable_content_region.width
+        if width <= 0 or not self.is_attached:
+            return None
+        base = self.rich_style
+        code_theme = "monokai" if self.app.current_theme.dark else "friendly"
+        if (base, code_theme) != self._style_key:
+            self._style_key = (base, code_theme)
+            self._generation += 1
+        ctx = self._ctx
+        if ctx is None or ctx.width != width or ctx.generation != self._generation:
+            ctx = RenderContext(
+                console=self.app.console,
+                width=width,
+                base=base,
+                dim=Style(dim=True),
+                code_theme=code_theme,
+                generation=self._generation,
+            )
+            self._ctx = ctx
+        return ctx
+
+    def _tick(self, polish_budget: float | None = -1.0) -> None:
+        budget = self._polish_budget if polish_budget == -1.0 else polish_budget
+        changed = False
+        for view in list(self._active):
+            lag = view.buffer.lag_chars if view.buffer.pending_age() > LAG_SHOWN_AFTER_S else 0
+            if len(view.buffer):
+                self._polish.extend((view, part) for part in view.apply(view.buffer.drain()))
+            if view.pending_blocks:
+                for extra in view.pending_blocks:
+                    view.add_extra(extra)
+                view.pending_blocks = []
+            if view.pending_finish is not None:
+                self._polish.extend((view, p) for p in view.finish(view.pending_finish))
+                view.pending_finish = None
+            elif view.live:
+                view.poll_meter(lag)
+            view.meter_in_bar = self._meter_bar is not None
+            view.refresh_footer()
+            if not view.live:
+                self._active.remove(view)
+            changed = changed or view.dirty
+        if self._meter_bar is not None and self._turns:
+            newest = self._turns[-1]
+            self._meter_bar.show(newest.reading, newest.lag_chars, streaming=newest.live)
+        ctx = self._render_context()
+        if ctx is None:
+            return
+        if self._polish and self._polish_some(ctx, budget):
+            changed = True
+        if changed or ctx.key != self._layout_key:
+            self._relayout(ctx)
+
+    def _polish_some(self, ctx: RenderContext, budget: float | None) -> bool:
+        deadline = None if budget is None else time.perf_counter() + budget
+        done = False
+        while self._polish:
+            view, part = self._polish.popleft()
+            if part.needs_polish(ctx):
+                part.polish(ctx)
+                self._touch(part)
+                view.dirty = True
+                done = True
+                if deadline is not None and time.perf_counter() >= deadline:
+                    break
+        return done
+
+    def _relayout(self, ctx: RenderContext | None) -> None:
+        if ctx is None:
+            return
+        rekeyed = ctx.key != self._layout_key
+        self._layout_key = ctx.key
+        offsets: list[int] = []
+        y = 0
+        for view in self._turns:
+            if rekeyed or view.dirty:
+                view.layout(ctx, self._touch)
+            offsets.append(y)
+            y += view.height
+        if rekeyed:
+            self._requeue_polish(ctx)
+        self._offsets = offsets
+        self._height = y
+        self._evict()
+        follow = self._follow
+        self.virtual_size = Size(ctx.width, y)
+        if follow:
+            self.scroll_end(animate=False, immediate=True, x_axis=False, force=True)
+        self.refresh()
+
+    def _requeue_polish(self, ctx: RenderContext) -> None:
+        """After a width or theme change: polish again, the turns in view first."""
+        self._polish.clear()
+        top = bisect_right(self._offsets, self.scroll_offset.y) - 1
+        order = list(range(max(0, top), len(self._turns))) + list(range(0, max(0, top)))
+        for index in order:
+            view = self._turns[index]
+            for part in view.blocks:
+                if isinstance(part, BlockPart) and part.needs_polish(ctx):
+                    self._polish.append((view, part))
+
+    # -- the strip cache -------------------------------------------------------------------
+
+    def _touch(self, part: Part) -> None:
+        key = id(part)
+        old = self._cache.pop(key, None)
+        if old is not None:
+            self._cache_lines -= old[1]
+        lines = part.cached_lines
+        self._cache[key] = (part, lines)
+        self._cache_lines += lines
+
+    def _evict(self) -> None:
+        cache = self._cache
+        while self._cache_lines > self.max_cached_lines and cache:
+            _key, (part, lines) = cache.popitem(last=False)
+            part.drop()
+            self._cache_lines -= lines
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        ctx = self._ctx
+        width = self.scrollable_content_region.width
+        if ctx is None:
+            return Strip.blank(width, self.rich_style)
+        line_y = self.scroll_offset.y + y
+        strip: Strip | None = None
+        if 0 <= line_y < self._height:
+            index = bisect_right(self._offsets, line_y) - 1
+            found = self._turns[index].locate(line_y - self._offsets[index])
+            if found is not None:
+                part, within = found
+                was_cached = part.cached_lines > 0
+                strip = part.line(within, ctx)
+                if not was_cached and not part.live:
+                    self._touch(part)
+        if strip is None:
+            return Strip.blank(width, ctx.base)
+        if strip.cell_length != width:
+            strip = strip.crop_extend(0, width, ctx.base)
+        return strip
+
+    # -- following the tail, clicks, keys --------------------------------------------------
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._follow = new_value >= self.max_scroll_y
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._relayout(self._render_context())
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or not self._turns:
+            return
+        line_y = self.scroll_offset.y + offset.y
+        if not 0 <= line_y < self._height:
+            return
+        index = bisect_right(self._offsets, line_y) - 1
+        view = self._turns[index]
+        found = view.locate(line_y - self._offsets[index])
+        if found is not None and isinstance(found[0], ReasoningPart) and found[1] == 0:
+            self.toggle_reasoning(view.turn_id)
+
+    def action_toggle_reasoning(self) -> None:
+        self.toggle_reasoning()

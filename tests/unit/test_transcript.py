@@ -1,0 +1,182 @@
+"""The transcript in a real (headless) app: what a person sees while a turn streams."""
+
+from __future__ import annotations
+
+from rich.panel import Panel
+
+from redline.backends.events import ReasoningDelta, StreamError, TextDelta, TextSnapshot
+from redline.tui.loop import Turn
+from redline.tui.widgets._parts import BlockPart
+from tests.helpers_render import ANSWER, FINAL_READING, LIVE_READING, FixedMeter, TranscriptApp
+
+
+def _screen_text(app: TranscriptApp) -> str:
+    return "\n".join(app.transcript.lines_text())
+
+
+async def test_partial_line_is_visible_before_its_newline() -> None:
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        handle = app.transcript.start_turn(1, "hi", "sim", "m")
+        for char in "Hello, wor":
+            handle.push(TextDelta(char))
+        app.transcript.flush()
+        await pilot.pause()
+        assert "Hello, wor" in _screen_text(app)
+
+
+async def test_timer_drains_the_buffer_without_flush() -> None:
+    app = TranscriptApp(tick_hz=60)
+    async with app.run_test(size=(80, 24)) as pilot:
+        handle = app.transcript.start_turn(1, "hi", "sim", "m")
+        handle.push(TextDelta("streamed by the timer"))
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if "streamed by the timer" in _screen_text(app):
+                break
+        assert "streamed by the timer" in _screen_text(app)
+
+
+async def test_code_fence_is_plain_while_open_and_highlighted_once_closed() -> None:
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)):
+        transcript = app.transcript
+        handle = transcript.start_turn(1, "code", "sim", "m")
+        handle.push(TextDelta("```python\ndef f():\n    return 1\n"))
+        transcript.flush()
+        assert "def f():" in _screen_text(app)
+        view = transcript._turns[0]
+        assert view.blocks == []  # still the live tail
+        handle.push(TextDelta("```\nafter\n"))
+        transcript.flush()
+        (code,) = [p for p in view.blocks if isinstance(p, BlockPart)]
+        assert code.block.lang == "python"
+        assert code.polished
+        assert "def f():" in _screen_text(app)
+
+
+async def test_snapshot_replaces_the_text_in_place() -> None:
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)):
+        transcript = app.transcript
+        handle = transcript.start_turn(1, "mercury", "inception", "mercury-coder")
+        handle.push(TextSnapshot("The qxick brwn fox\n\nstill noisy"))
+        transcript.flush()
+        assert "qxick" in _screen_text(app)
+        handle.push(TextSnapshot("The quick brown fox\n\njumps over"))
+        transcript.flush()
+        text = _screen_text(app)
+        assert "The quick brown fox" in text
+        assert "jumps over" in text
+        assert "qxick" not in text and "noisy" not in text
+
+
+async def test_reasoning_is_collapsed_and_toggles_by_key_and_click() -> None:
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        transcript = app.transcript
+        handle = transcript.start_turn(1, "think", "baseten", "m")
+        handle.push(ReasoningDelta("First I consider the options carefully."))
+        handle.push(TextDelta("Answer."))
+        transcript.flush()
+        assert "▸ reasoning (~10 tokens)" in _screen_text(app)
+        assert "consider the options" not in _screen_text(app)
+        transcript.focus()
+        await pilot.press("r")
+        assert "▾ reasoning (~10 tokens)" in _screen_text(app)
+        assert "consider the options" in _screen_text(app)
+        await pilot.click(transcript, offset=(3, 1))
+        assert "consider the options" not in _screen_text(app)
+
+
+async def test_error_and_interrupt_show_inside_the_turn() -> None:
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)):
+        transcript = app.transcript
+        handle = transcript.start_turn(1, "hi", "cerebras", "llama")
+        message = "CEREBRAS_API_KEY is not set: export it, or pick another backend with /backend."
+        handle.push(StreamError("auth", message))
+        turn = Turn("hi", "cerebras", "llama", error=StreamError("auth", message))
+        handle.finish(turn)
+        transcript.flush()
+        assert f"✗ {message}" in _screen_text(app).replace("\n", " ")
+        second = transcript.start_turn(2, "again", "sim", "m")
+        second.attach_meter(FixedMeter(LIVE_READING))
+        second.push(TextDelta("partial answ"))
+        second.finish(Turn("again", "sim", "m", text="partial answ", interrupted=True))
+        transcript.flush()
+        text = _screen_text(app)
+        assert "partial answ" in text
+        assert "⏸ interrupted" in text
+
+
+async def test_meter_is_live_in_the_bar_and_final_in_the_footer() -> None:
+    app = TranscriptApp()
+    async with app.run_test(size=(100, 24)):
+        transcript = app.transcript
+        handle = transcript.start_turn(1, "hi", "sim", "m")
+        meter = FixedMeter(LIVE_READING)
+        handle.attach_meter(meter)
+        handle.push(TextDelta("some text"))
+        transcript.flush()
+        assert "2,013 tok/s" in str(app.meter_bar.render())
+        assert "~1,234 tok" not in _screen_text(app)  # the bar has it while streaming
+        handle.finish(Turn("hi", "sim", "m", text="some text", reading=FINAL_READING))
+        transcript.flush()
+        text = _screen_text(app)
+        assert "1,502 tok" in text and "~1,234" not in text
+        assert "1,502 tok" in str(app.meter_bar.render())
+
+
+async def test_added_blocks_follow_the_text_so_far() -> None:
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)):
+        transcript = app.transcript
+        handle = transcript.start_turn(1, "edit", "sim", "m")
+        handle.push(TextDelta("Before the card.\n\n"))
+        transcript.flush()
+        handle.add_block(Panel("diff card for app.py"))
+        handle.push(TextDelta("After the card.\n"))
+        transcript.flush()
+        text = _screen_text(app)
+        assert text.index("Before the card") < text.index("diff card for app.py")
+        assert text.index("diff card for app.py") < text.index("After the card")
+
+
+async def test_strip_cache_stays_bounded_over_a_long_session() -> None:
+    app = TranscriptApp(max_cached_lines=300)
+    async with app.run_test(size=(80, 24)) as pilot:
+        transcript = app.transcript
+        for turn_id in range(40):
+            handle = transcript.start_turn(turn_id, f"prompt {turn_id}", "sim", "m")
+            handle.push(TextDelta(ANSWER * 3))
+            handle.finish(Turn(f"prompt {turn_id}", "sim", "m", text=ANSWER * 3))
+            transcript.flush()
+        assert transcript.cached_lines <= 300
+        assert transcript.virtual_size.height > 1000
+        await pilot.pause()
+        transcript.scroll_home(animate=False, immediate=True)
+        await pilot.pause()
+        assert "prompt 0" in transcript.render_line(0).text
+        assert transcript.cached_lines <= 300 + 24 * 2
+
+
+async def test_follows_the_tail_unless_scrolled_up() -> None:
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        transcript = app.transcript
+        handle = transcript.start_turn(1, "long", "sim", "m")
+        handle.push(TextDelta("".join(f"line {i}\n" for i in range(100))))
+        transcript.flush()
+        await pilot.pause()
+        assert transcript.scroll_y == transcript.max_scroll_y > 0
+        transcript.scroll_to(y=10, animate=False, immediate=True)
+        handle.push(TextDelta("".join(f"more {i}\n" for i in range(50))))
+        transcript.flush()
+        await pilot.pause()
+        assert transcript.scroll_y == 10
+        transcript.scroll_end(animate=False, immediate=True)
+        handle.push(TextDelta("the end\n"))
+        transcript.flush()
+        await pilot.pause()
+        assert transcript.scroll_y == transcript.max_scroll_y
