@@ -11,7 +11,7 @@ import asyncio
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import aclosing
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import httpx
 from httpx_sse import EventSource
@@ -26,27 +26,14 @@ from redline.backends._errors import (
     transport_error,
 )
 from redline.backends._responses import ResponsesParser
+from redline.backends._timeouts import RetryPolicy, Timeouts, Watchdog
 from redline.backends.events import Event, StreamError
 from redline.backends.presets import ProviderPreset, Wire, wire_for
 from redline.backends.request import ChatRequest
 
 Sleep = Callable[[float], Awaitable[None]]
 
-
-@dataclass(slots=True, frozen=True)
-class Timeouts:
-    connect_s: float = 10.0
-    first_token_s: float = 120.0  # request sent -> first text (big prompts on local servers)
-    stall_s: float = 30.0  # between chunks once the answer has started
-
-
-@dataclass(slots=True, frozen=True)
-class RetryPolicy:
-    """Retries happen only before the first token."""
-
-    max_retries: int = 2
-    max_wait_s: float = 10.0  # a 429 asking for longer is reported, not waited out
-    backoff_s: float = 0.5
+__all__ = ["ProviderError", "RetryPolicy", "StreamClient", "Timeouts"]
 
 
 class ProviderError(Exception):
@@ -55,53 +42,6 @@ class ProviderError(Exception):
     def __init__(self, error: StreamError) -> None:
         super().__init__(error.message)
         self.error = error
-
-
-class _Watchdog:
-    """First-token and stall timeouts at no cost per event.
-
-    One timer; each event only moves ``deadline``. When the timer fires it re-arms for the
-    new deadline, or, if the stream is really waiting on the network past it, cancels the
-    task (``take_timeout`` then turns that cancellation into a timeout error). A consumer
-    that is slow between events is never mistaken for a stalled server.
-    """
-
-    __slots__ = ("_fired", "_handle", "_loop", "_task", "deadline", "reading")
-
-    def __init__(self, loop: asyncio.AbstractEventLoop, deadline: float) -> None:
-        self._loop = loop
-        self._task = asyncio.current_task()
-        self.deadline = deadline
-        self.reading = False
-        self._fired = False
-        self._handle: asyncio.TimerHandle | None = loop.call_at(deadline, self._check)
-
-    def _check(self) -> None:
-        now = self._loop.time()
-        if self.reading and now >= self.deadline and self._task is not None:
-            self._fired = True
-            self._handle = None
-            self._task.cancel()
-            return
-        when = self.deadline if now < self.deadline else now + 1.0
-        self._handle = self._loop.call_at(when, self._check)
-
-    def arm(self, deadline: float) -> None:
-        self.cancel()
-        self.deadline = deadline
-        self._handle = self._loop.call_at(deadline, self._check)
-
-    def take_timeout(self) -> bool:
-        """True when the cancellation came from this watchdog (and is now absorbed)."""
-        if not self._fired or self._task is None:
-            return False
-        self._fired = False
-        return self._task.uncancel() == 0
-
-    def cancel(self) -> None:
-        if self._handle is not None:
-            self._handle.cancel()
-            self._handle = None
 
 
 class _Retry(Exception):
@@ -302,9 +242,11 @@ class StreamClient:
         started = done = False
         source = EventSource(response).aiter_sse()
         next_sse = source.__anext__
-        watch = _Watchdog(loop, deadline)
+        watch = Watchdog(loop, deadline)
         try:
             while True:
+                if started:  # a stall is time spent waiting on the network, not on the consumer
+                    watch.deadline = loop.time() + stall
                 watch.reading = True
                 try:
                     sse = await next_sse()
@@ -334,12 +276,9 @@ class StreamClient:
                 else:
                     done = chat.feed(data, out)
                     now_started = chat.started
-                if now_started:
-                    if started:
-                        watch.deadline = loop.time() + stall
-                    else:
-                        started = True
-                        watch.arm(loop.time() + stall)  # earlier than the first-token deadline
+                if now_started and not started:
+                    started = True
+                    watch.arm(loop.time() + stall)  # earlier than the first-token deadline
                 if out:
                     if not started and may_retry:
                         self._maybe_retry(out)

@@ -340,3 +340,37 @@ def test_exec_apply_failure_exits_4_and_leaves_head(run_redline, git_repo: Path)
     assert obj["edits"][0]["status"] == "failed" and obj["commit"] is None
     assert _git(repo, "rev-parse", "HEAD").strip() == head
     assert (repo / "hello.py").read_text() == "def hello():\n    return 'hi'\n"
+
+
+def test_exec_continues_a_saved_session(run_redline, tmp_path: Path):
+    from redline.tui.loop import Turn
+    from redline.tui.sessions import SessionStore
+
+    store = SessionStore()
+    writer = store.create(tmp_path)
+    writer.append(Turn("earlier question", "sim", "m", text="earlier answer"))
+    session_id = store.list()[0].id
+    with server() as srv:
+        result = run_redline(
+            "exec",
+            "follow up",
+            "--provider",
+            "llamacpp",
+            "--base-url",
+            srv.url,
+            "--json",
+            "--no-context",
+            "--session",
+            session_id[:12],
+            cwd=tmp_path,
+        )
+        messages = srv.seen[-1].json()["messages"]
+    assert result.returncode == 0, result.stderr
+    assert [m["content"] for m in messages[1:]] == [
+        "earlier question",
+        "earlier answer",
+        "follow up",
+    ]
+    assert store.load(session_id).info.turns == 2
+    missing = run_redline("exec", "x", "--session", "nosuch", "--no-context", cwd=tmp_path)
+    assert missing.returncode == 2 and "No session 'nosuch'" in missing.stderr
