@@ -118,3 +118,13 @@ def test_context_set_adds_drops_and_parses_prompts(sample_repo: Path, tmp_path: 
     names = [c.text for c in context.complete("Cir")]
     assert "Circle" in names
     assert context.complete_paths("hand")[0] == "server/handler.go"
+
+
+def test_directory_mention_leads_the_map_without_whole_files(
+    sample_repo: Path, tmp_path: Path
+) -> None:
+    bundle = build_context(sample_repo, budget=300, mentions=["@server/"], cache_dir=tmp_path)
+    (mention,) = bundle.mentions
+    assert mention.kind == "directory" and mention.paths == ("server/handler.go",)
+    assert bundle.files == ()
+    assert bundle.map_files[0] == "server/handler.go"

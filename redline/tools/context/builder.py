@@ -23,6 +23,7 @@ from redline.tools.context.tokens import estimate_tokens
 DEFAULT_BUDGET = 4096
 MAX_SYMBOL_DEFINITIONS = 5
 SCOPE_WINDOW = 15
+MAX_LISTED = 50  # paths named in a directory mention's record
 MAP_RESERVE = 512  # tokens kept for the repo map when symbols are mentioned  # lines either side of a line outside any definition
 
 
@@ -39,7 +40,7 @@ class Mention:
     """How one `@mention` was understood: a file, a symbol, a scope, or unknown."""
 
     text: str
-    kind: str  # "file", "symbol", "scope" or "unknown"
+    kind: str  # "file", "symbol", "scope", "directory" or "unknown"
     paths: tuple[str, ...] = ()
     suggestions: tuple[str, ...] = ()
 
@@ -277,6 +278,12 @@ def _resolve(
     found = symbols.lookup(text)
     if found:
         _add_symbol(text, found, index, parts)
+        return
+    folder = text.strip("/").lower() + "/"
+    inside = [p for p in completer.paths if p.lower().startswith(folder)]
+    if inside:  # a directory: its files lead the map, none is sent whole
+        parts.scope_files.extend(inside)
+        parts.mentions.append(Mention(text, "directory", tuple(inside[:MAX_LISTED])))
         return
     suggestions = tuple(completer.complete(text, 3)) + tuple(symbols.similar(text, 3))
     hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""

@@ -89,6 +89,7 @@ class RepoIndex:
         self.workers = workers if workers is not None else min(2, os.cpu_count() or 1)
         self.pool_min_files = pool_min_files
         self._lock = threading.RLock()
+        self._memo_lock = threading.Lock()
         self._cache: TagCache | None = None
         self.root = self.start.resolve()
         self.in_git = False
@@ -103,7 +104,7 @@ class RepoIndex:
 
     def derived(self, key: str, build: Callable[[], T], *, paths_only: bool = False) -> T:
         """A value computed from the current tags (or only the file list), rebuilt on change."""
-        with self._lock:
+        with self._memo_lock:  # not the refresh lock: the UI thread may ask mid-refresh
             generation = self.path_generation if paths_only else self.generation
             seen = self._derived.get(key)
             if seen is not None and seen[0] == generation:
@@ -114,7 +115,7 @@ class RepoIndex:
 
     def keep(self, key: str, factory: Callable[[], T]) -> T:
         """A long-lived helper object (e.g. the reference graph) that updates itself."""
-        with self._lock:
+        with self._memo_lock:
             if key not in self._kept:
                 self._kept[key] = factory()
             return cast(T, self._kept[key])

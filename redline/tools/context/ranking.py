@@ -22,7 +22,9 @@ MAX_ITERATIONS = 100
 TOLERANCE = 1e-6  # per node, on the L1 change between iterations
 MAX_DEFINERS = 40  # a name defined in more files than this says nothing about any of them
 CHAT_BOOST = 50.0
+MIN_OUT_WEIGHT = 1.0  # a file whose links weigh less passes on only part of its rank
 MENTION_BOOST = 10.0
+FOCUS_BONUS = 0.5  # for definitions in a mentioned directory or around a mentioned line
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +48,23 @@ def _distinctive(name: str) -> bool:
     return "_" in name.strip("_") or "-" in name or (name != name.lower() and name != name.upper())
 
 
+# Names every standard library has: a call to `.get(` says little about the one `get` defined
+# in the repository.
+_COMMON = (
+    "get set add append extend insert pop push remove clear copy update "
+    "keys values items list dict str int len join split format name value type "
+    "id run start stop close open read write send map filter find index count "
+    "sort reverse then catch toString equals hashCode length size new init main next iter "
+    "call apply bind emit log print error warn info debug data text key path "
+    "parse load save create delete has contains match replace test self"
+)
+COMMON_NAMES = frozenset(_COMMON.split(" "))
+
+
 def name_weight(name: str, definers: int) -> float:
     weight = 10.0 if _distinctive(name) else 1.0
+    if name in COMMON_NAMES or len(name) <= 2:
+        weight *= 0.1
     if name.startswith("_"):
         weight *= 0.1
     # A use of a name defined in several files is shared among them, and trusted less.
@@ -163,6 +180,7 @@ class ReferenceGraph:
         if n == 0:
             return Ranking((), {})
         chat = {self.index[p] for p in chat_files if p in self.index}
+        focus = [self.index[p] for p in mentioned_files if p in self.index]
         names = {name for name in mentioned_names if name in self.defines}
         incoming, totals = self.incoming, self.totals
         if names:  # a mentioned name's links weigh more: adjust copies of what they touch
@@ -181,9 +199,8 @@ class ReferenceGraph:
         personal = [1.0] * n
         for i in chat:
             personal[i] += 100.0
-        for p in mentioned_files:
-            if p in self.index:
-                personal[self.index[p]] += 100.0
+        for j in focus:
+            personal[j] += 100.0
         for name in names:
             for j in self.defines[name]:
                 personal[j] += 20.0
@@ -193,7 +210,7 @@ class ReferenceGraph:
         self._last_ranks = ranks
 
         # Each file's rank flows out along its links to the definitions it uses.
-        share = [r / t if t else 0.0 for r, t in zip(ranks, totals, strict=True)]
+        share = [r / max(t, MIN_OUT_WEIGHT) for r, t in zip(ranks, totals, strict=True)]
         for i in chat:
             share[i] *= CHAT_BOOST
         get, mul = share.__getitem__, operator.mul
@@ -201,6 +218,9 @@ class ReferenceGraph:
             key: sum(map(mul, map(get, sources), sources.values()))
             for key, sources in self.by_definition.items()
         }
+        for j in focus:  # the person pointed here: its own definitions come first
+            for name in self._names[j]:
+                flow[(j, name)] = flow.get((j, name), 0.0) + FOCUS_BONUS
         for name in names:
             for j in self.defines[name]:
                 key = (j, name)
@@ -278,14 +298,16 @@ def _pagerank(
 ) -> list[float]:
     """Power iteration (pull form, C-level inner loops); dangling mass follows ``personal``."""
     n = len(incoming)
+    scale = [1.0 / max(t, MIN_OUT_WEIGHT) for t in totals]
     sources = [tuple(e) for e in incoming]
-    shares = [tuple(w / totals[i] for i, w in e.items()) for e in incoming]
-    dangling_nodes = [i for i in range(n) if not totals[i]]
+    shares = [tuple(w * scale[i] for i, w in e.items()) for e in incoming]
+    # What a file does not pass on (no links, or only weak ones) goes back to ``personal``.
+    kept = [1.0 - t * k for t, k in zip(totals, scale, strict=True)]
     ranks = start[:] if start is not None and len(start) == n else personal[:]
     mul = operator.mul
     for _ in range(MAX_ITERATIONS):
         get = ranks.__getitem__
-        base = (1.0 - DAMPING) + DAMPING * sum(map(get, dangling_nodes))
+        base = (1.0 - DAMPING) + DAMPING * sum(map(mul, ranks, kept))
         new = [
             base * personal[j] + DAMPING * sum(map(mul, map(get, sources[j]), shares[j]))
             for j in range(n)
