@@ -178,7 +178,10 @@ def load_config(repo_root: Path | None = None, *, user_path: Path | None = None)
 
 
 def _read(path: Path) -> dict[str, object]:
-    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read it ({exc.strerror or exc}).") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

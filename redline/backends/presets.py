@@ -53,6 +53,7 @@ PRESETS: dict[str, ProviderPreset] = {
             ),
             tokens_field="max_completion_tokens",
             max_tokens_cap=CEREBRAS_TOKEN_CAP,
+            stream_usage=False,  # usage and time_info always come on the finish chunk
             note="~2,000 tok/s; reports its own decode rate (time_info)",
         ),
         ProviderPreset(

@@ -180,7 +180,7 @@ async def open_backend(
         )
     if base_url:
         preset = dataclasses.replace(preset, base_url=base_url)
-    api_key = env.get(preset.key_env) if preset.key_env else None
+    api_key = (env.get(preset.key_env) or "").strip() or None if preset.key_env else None
     client = StreamClient(
         preset,
         api_key=api_key,

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from redline.backends._think import ThinkSplitter
+from redline.backends.client import RetryPolicy
 from redline.backends.events import (
     Event,
     Finished,
@@ -216,3 +217,19 @@ async def test_responses_reasoning_incomplete_and_failed():
         events = await collect(srv.url, wire="responses")
     assert text_of(events) == "Hi"
     assert isinstance(events[-1], StreamError) and "boom" in events[-1].message
+
+
+async def test_responses_tool_call_and_error_event():
+    def ev(kind: str, **fields: object) -> bytes:
+        return f"event: {kind}\ndata: {json.dumps({'type': kind, **fields})}\n\n".encode()
+
+    body = (
+        ev("response.output_item.added", item={"type": "function_call", "name": "apply_patch"})
+        + ev("response.function_call_arguments.delta", delta='{"input": "*** Begin Patch')
+        + ev("error", code="rate_limit_exceeded", message="Slow down")
+    )
+    with LoopbackServer({"/v1/responses": sse_reply(body)}) as srv:
+        events = await collect(srv.url, wire="responses", retry=RetryPolicy(0))
+    assert text_of(events) == '\n[tool call: apply_patch]\n{"input": "*** Begin Patch'
+    err = events[-1]
+    assert isinstance(err, StreamError) and err.kind == "rate_limit" and "Slow down" in err.message

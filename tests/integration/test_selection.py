@@ -109,3 +109,19 @@ async def test_models_are_cached_briefly():
         await client.list_models()
         await client.aclose()
         assert srv.attempts("/v1/models") == 2
+
+
+async def test_key_with_stray_whitespace_is_trimmed():
+    from redline.backends.request import Message
+    from tests.helpers_client import sse_reply, stream_fixture
+
+    routes = {"/v1/chat/completions": sse_reply(stream_fixture("openrouter_comments.sse"))}
+    with LoopbackServer(routes) as srv:
+        env = {"CEREBRAS_API_KEY": "test-key-not-real\n"}
+        backend = await open_backend("cerebras", None, srv.url, None, env=env, warm=False)
+        events = [
+            e async for e in backend.client.stream(ChatRequest("m", (Message("user", "hi"),)))
+        ]
+        await backend.aclose()
+        assert srv.seen[0].headers["authorization"] == "Bearer test-key-not-real"
+    assert events

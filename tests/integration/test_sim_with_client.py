@@ -73,7 +73,9 @@ async def test_every_profile_streams_and_meters_exactly(profile: str) -> None:
     assert isinstance(events[-1], Finished)
     reading = meter.reading()
     assert reading.tokens_exact and reading.output_tokens == 300
-    assert reading.ttft_ms is not None and reading.decode_tps is not None
+    assert reading.ttft_ms is not None and reading.e2e_tps is not None
+    # (No decode rate is asserted: on a busy machine a late wake-up may send a short reply in
+    # one burst, and then there is no time after the first event to divide by.)
     has_reasoning = any(isinstance(e, ReasoningDelta) for e in events)
     assert has_reasoning == (profile in ("cerebras", "baseten", "llamacpp"))
     assert (reading.reasoning_tokens > 0) == has_reasoning

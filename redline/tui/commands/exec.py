@@ -178,6 +178,9 @@ async def _exec(args: argparse.Namespace, prompt: str, config: Any, repo_root: P
     except SelectionError as exc:
         print(f"redline exec: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as exc:  # e.g. the simulator could not listen on loopback
+        print(f"redline exec: could not start the backend: {exc}", file=sys.stderr)
+        return EXIT_PROVIDER
     try:
         conversation, session = _session(args, repo_root)
     except UsageError as exc:

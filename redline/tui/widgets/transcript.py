@@ -62,6 +62,8 @@ class TurnHandle:
         """Poll ``meter.reading()`` every tick while the turn streams."""
         self._view.meter = meter
 
+    set_meter = attach_meter  # the name the app's turn runner first used
+
     def finish(self, turn: Turn) -> None:
         """The stream is over; the next tick shows ``turn``'s final state."""
         self._view.pending_finish = turn
@@ -153,6 +155,8 @@ class Transcript(ScrollView, can_focus=True):
         if self._meter_bar is not None:
             self._meter_bar.blank()
         self._relayout(self._render_context())
+
+    clear_turns = clear
 
     def bind_meter_bar(self, bar: MeterBar | None) -> None:
         """Keep ``bar`` showing the newest live turn's meter (and lag) every tick."""
@@ -266,15 +270,19 @@ class Transcript(ScrollView, can_focus=True):
     def _polish_some(self, ctx: RenderContext, budget: float | None) -> bool:
         deadline = None if budget is None else time.perf_counter() + budget
         done = False
-        while self._polish:
-            view, part = self._polish.popleft()
+        polish = self._polish
+        while polish:
+            view, part = polish[0]
             if part.needs_polish(ctx):
-                part.polish(ctx)
+                if part.polish_step(ctx):
+                    polish.popleft()
                 self._touch(part)
                 view.dirty = True
                 done = True
                 if deadline is not None and time.perf_counter() >= deadline:
                     break
+            else:
+                polish.popleft()
         return done
 
     def _relayout(self, ctx: RenderContext | None) -> None:
@@ -347,6 +355,8 @@ class Transcript(ScrollView, can_focus=True):
                 strip = part.line(within, ctx)
                 if not was_cached and not part.live:
                     self._touch(part)
+                    if isinstance(part, BlockPart) and part.needs_polish(ctx):
+                        self._polish.appendleft((self._turns[index], part))
         if strip is None:
             return Strip.blank(width, ctx.base)
         if strip.cell_length != width:
