@@ -138,6 +138,20 @@ def measure(rate: float, tokens: int, ttft_ms: float, probes: int) -> dict[str, 
     }
 
 
+def feed_cost_us(events: int = 100_000) -> float:
+    """Microseconds the meter spends per one-token event (the stream path must stay cheap)."""
+    from redline.backends.sim.replies import ReplyRequest, build_reply
+
+    reply = build_reply(ReplyRequest("", "", "x", events, False), profile="p", model="m")
+    deltas = [TextDelta(t) for t in reply.tokens]
+    meter = SpeedMeter(time.perf_counter)
+    meter.request_sent()
+    started = time.perf_counter()
+    for delta in deltas:
+        meter.feed(delta)
+    return (time.perf_counter() - started) / len(deltas) * 1e6
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rates", default="50,340,2000,20000")
@@ -158,6 +172,7 @@ def main() -> None:
                 "load_average_1m": round(os.getloadavg()[0], 2),
                 "targets": {"decode_error_pct": 3.0, "ttft_error_ms": 10.0},
                 "runs": runs,
+                "meter_feed_us_per_event": round(feed_cost_us(), 2),
                 "all_within_target": all(r["within_target"] for r in runs),
                 "total_s": round(time.perf_counter() - started, 1),
             },
