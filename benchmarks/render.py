@@ -65,6 +65,7 @@ class Run:
     caught_up_at: float | None = None  # first frame of the final all-shown streak
     max_stall: float = 0.0
     segments: list[list[float]] = field(default_factory=list)  # [first, last] byte per turn
+    cpu_s: float = 0.0  # this process's CPU time while streaming and catching up
     tokens: int = 0  # exact, from each stream's usage
 
     @property
@@ -90,6 +91,7 @@ class Run:
             "fps": round(len(frames) / span, 1),
             "final_lag_ms": round((end - last) * 1000, 1) if self.caught_up_at else None,
             "max_stall_ms": round(self.max_stall * 1000, 1),
+            "cpu_s": round(self.cpu_s, 2),
         }
 
 
@@ -214,12 +216,14 @@ async def _measure(app: App[Any], run: Run, body: Callable[[], Any]) -> None:
     hook_frames(app, run)
     stop = asyncio.Event()
     probe = asyncio.create_task(stall_probe(run, stop))
+    cpu = time.process_time()
     try:
         await body()
         # Let the final frames land (the display may still be catching up).
         deadline = time.perf_counter() + 3.0
         while run.caught_up_at is None and time.perf_counter() < deadline:
             await asyncio.sleep(0.01)
+        run.cpu_s = time.process_time() - cpu
         await asyncio.sleep(0.1)
     finally:
         stop.set()

@@ -15,6 +15,8 @@ from typing import Literal
 BlockKind = Literal["text", "code"]
 
 _FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*([^\s`]*)")
+_LIST_ITEM = re.compile(r"^ {0,3}(?:[-+*]|\d{1,9}[.)])[ \t]")
+MAX_TEXT_LINES = 40  # a longer run of list items is cut into blocks, so each renders quickly
 
 
 @dataclass(slots=True, frozen=True)
@@ -116,6 +118,9 @@ class BlockSplitter:
                 self._emit(finished)
             finished.append(Block("text", line))
             return
+        if len(tail.lines) >= MAX_TEXT_LINES and _LIST_ITEM.match(line):
+            self._emit(finished)
+            tail = self.tail
         tail.lines.append(line)
 
 

@@ -78,3 +78,10 @@ def test_char_by_char_gives_the_same_blocks() -> None:
         blocks.extend(splitter.feed(char))
     blocks.extend(splitter.close())
     assert blocks == split_blocks(TRICKY)
+
+
+def test_a_long_list_is_cut_into_blocks_at_item_boundaries() -> None:
+    items = "".join(f"{i + 1}. item {i}\n   more of item {i}\n" for i in range(50)) + "\n"
+    blocks = split_blocks(items)
+    assert [block.text.split(".")[0] for block in blocks] == ["1", "21", "41"]
+    assert "\n".join(block.text for block in blocks) == items.strip("\n")

@@ -108,35 +108,76 @@ class RenderablePart(Part):
         return cls(lambda ctx: rich_strips(renderable, ctx))
 
 
-class BlockPart(Part):
-    """A finished block: plain at first, its final rendering once polished."""
+CODE_CHUNK = 48  # lines highlighted per polish step, so one big block never stalls a frame
 
-    __slots__ = ("block", "polished", "want_polish")
+
+def chunk_end(lines: list[str], start: int) -> int:
+    """Where a highlighting chunk starting at ``start`` should end: a top-level line if near."""
+    end = start + CODE_CHUNK
+    if end >= len(lines):
+        return len(lines)
+    for index in range(end, start + CODE_CHUNK // 2, -1):
+        line = lines[index]
+        if line and not line[0].isspace() and not lines[index - 1].strip():
+            return index
+    return end
+
+
+class BlockPart(Part):
+    """A finished block: plain at first, its final rendering once polished.
+
+    Code is highlighted in chunks of about ``CODE_CHUNK`` lines (one per ``polish_step``);
+    its height never changes, so the view does not jump while colour arrives.
+    """
+
+    __slots__ = ("_done_lines", "block", "polished", "want_polish")
 
     def __init__(self, block: Block) -> None:
         super().__init__()
         self.block = block
         self.polished = False
         self.want_polish = block.kind == "code" or needs_markdown(block.text)
+        self._done_lines = 0  # code lines highlighted so far
 
     def render(self, ctx: RenderContext) -> list[Strip]:
         """The block's lines and one blank line after it (the blank line of the source)."""
         block = self.block
-        if not self.polished:
-            lines = block.text.split("\n")
-            render = code_strips if block.kind == "code" else plain_strips
-            return [*render(lines, ctx), blank(ctx)]
-        if block.kind == "code":
+        if self.polished and block.kind == "text":
+            return [*(markdown_strips(block.text, ctx) or [blank(ctx)]), blank(ctx)]
+        lines = block.text.split("\n")
+        if self.polished and len(lines) <= CODE_CHUNK:
             return [*syntax_strips(block.text, block.lang, ctx), blank(ctx)]
-        return [*(markdown_strips(block.text, ctx) or [blank(ctx)]), blank(ctx)]
+        self.polished = False  # a big code block: plain now, highlighted again step by step
+        self._done_lines = 0
+        render = code_strips if block.kind == "code" else plain_strips
+        return [*render(lines, ctx), blank(ctx)]
 
     def needs_polish(self, ctx: RenderContext) -> bool:
         return self.want_polish and (not self.polished or self._key != ctx.key)
 
-    def polish(self, ctx: RenderContext) -> None:
-        self.polished = True
-        self._strips = None
-        self.ensure(ctx)
+    def polish_step(self, ctx: RenderContext) -> bool:
+        """Render (the next chunk of) the final form; True once the block is complete."""
+        if self._key != ctx.key or self._strips is None:
+            self.polished = False
+            self._strips = None
+            self.ensure(ctx)
+        block = self.block
+        if block.kind == "text":
+            self.polished = True
+            self._strips = None
+            self.ensure(ctx)
+            return True
+        strips = self._strips
+        assert strips is not None
+        lines = block.text.split("\n")
+        start = self._done_lines
+        end = chunk_end(lines, start)
+        chunk = syntax_strips("\n".join(lines[start:end]), block.lang, ctx)
+        if len(chunk) == end - start:
+            strips[start:end] = chunk
+        self._done_lines = end
+        self.polished = end >= len(lines)
+        return self.polished
 
     def ensure(self, ctx: RenderContext) -> bool:
         if self._key is not None and self._key != ctx.key:
@@ -238,5 +279,6 @@ class ReasoningPart(Part):
         title = reasoning_title(self.tokens, bool(self.exact_tokens), self.expanded)
         strips = rich_strips(title, ctx)
         if self.expanded:
-            strips.extend(plain_strips(self.text.split("\n"), ctx, REASONING_STYLE))
+            strips.extend(plain_strips(self.text.strip("\n").split("\n"), ctx, REASONING_STYLE))
+            strips.append(blank(ctx))
         return strips

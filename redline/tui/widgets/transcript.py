@@ -270,15 +270,19 @@ class Transcript(ScrollView, can_focus=True):
     def _polish_some(self, ctx: RenderContext, budget: float | None) -> bool:
         deadline = None if budget is None else time.perf_counter() + budget
         done = False
-        while self._polish:
-            view, part = self._polish.popleft()
+        polish = self._polish
+        while polish:
+            view, part = polish[0]
             if part.needs_polish(ctx):
-                part.polish(ctx)
+                if part.polish_step(ctx):
+                    polish.popleft()
                 self._touch(part)
                 view.dirty = True
                 done = True
                 if deadline is not None and time.perf_counter() >= deadline:
                     break
+            else:
+                polish.popleft()
         return done
 
     def _relayout(self, ctx: RenderContext | None) -> None:
@@ -351,6 +355,8 @@ class Transcript(ScrollView, can_focus=True):
                 strip = part.line(within, ctx)
                 if not was_cached and not part.live:
                     self._touch(part)
+                    if isinstance(part, BlockPart) and part.needs_polish(ctx):
+                        self._polish.appendleft((self._turns[index], part))
         if strip is None:
             return Strip.blank(width, ctx.base)
         if strip.cell_length != width:
