@@ -6,6 +6,8 @@ cursor blink, no session files unless asked.
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -40,10 +42,14 @@ def make_app(
     git: GitState = GitState("main", dirty=True, changed=2),
     clock: Callable[[], float] | None = None,
     repo_root: Path = Path("/repo"),
+    config: Any = None,
+    save_setting: Callable[[str, object], object] | None = None,
 ) -> RedlineApp:
     options = AppOptions(provider=provider, model=model, base_url=base_url, repo_root=repo_root)
     return RedlineApp(
         options,
+        config=config,
+        save_setting=save_setting,
         open_backend=open_backend,
         clock=clock or StepClock(),
         cursor_blink=False,
@@ -56,3 +62,82 @@ def make_app(
 async def failing_opener(provider: str | None, model: str | None, base_url: str | None) -> Any:
     """A backend that cannot be opened, with the sentence the backend layer would write."""
     raise RuntimeError(f"{provider}: CEREBRAS_API_KEY is not set.")
+
+
+class RecordingServer:
+    """A tiny OpenAI-compatible server on loopback that keeps every request body it gets.
+
+    Answers ``POST /v1/chat/completions`` with a short SSE stream (``reply`` split in words)
+    and ``GET /v1/models`` with ``models``. Runs in the test's own event loop.
+    """
+
+    def __init__(self, reply: str = "recorded reply", models: tuple[str, ...] = ("rec-1",)) -> None:
+        self.reply = reply
+        self.models = models
+        self.bodies: list[dict[str, Any]] = []
+        self._server: asyncio.Server | None = None
+
+    async def start(self) -> str:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        port = self._server.sockets[0].getsockname()[1]
+        return f"http://127.0.0.1:{port}/v1"
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            head = await reader.readuntil(b"\r\n\r\n")
+            lines = head.decode("latin-1").split("\r\n")
+            method, path, _ = lines[0].split(" ", 2)
+            headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
+            length = int({k.lower(): v for k, v in headers.items()}.get("content-length", "0"))
+            body = await reader.readexactly(length) if length else b""
+            if method == "GET" and path.endswith("/models"):
+                data = {
+                    "object": "list",
+                    "data": [{"id": m, "object": "model"} for m in self.models],
+                }
+                payload = json.dumps(data).encode()
+                writer.write(
+                    b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
+                    + f"content-length: {len(payload)}\r\nconnection: close\r\n\r\n".encode()
+                    + payload
+                )
+            else:
+                self.bodies.append(json.loads(body))
+                writer.write(
+                    b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
+                    b"connection: close\r\n\r\n"
+                )
+                for word in self.reply.split(" "):
+                    chunk = {"choices": [{"index": 0, "delta": {"content": word + " "}}]}
+                    writer.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                end = {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+                writer.write(f"data: {json.dumps(end)}\n\ndata: [DONE]\n\n".encode())
+            await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError, ValueError):
+            pass
+        finally:
+            writer.close()
+
+
+async def wait_until(pilot: Any, condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Let the app run until ``condition()`` holds (fails the test after ``timeout`` s)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("the app did not get there in time")
+        await pilot.pause(0.02)
+
+
+async def settle(pilot: Any) -> None:
+    """Wait for start-up work (backend opened, git read) and any turn to end; then a frame."""
+    app = pilot.app
+    await wait_until(pilot, lambda: app.backend is not None or app.backend_error is not None)
+    await wait_until(pilot, lambda: not app.turn_running)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

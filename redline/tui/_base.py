@@ -12,7 +12,7 @@ from typing import Any
 from textual.app import App
 
 from redline.tui.builtin_commands import default_registry
-from redline.tui.loop import Conversation, Turn
+from redline.tui.loop import Conversation, Turn, TurnLoop
 from redline.tui.sessions import LoadedSession, SessionStore, SessionWriter
 from redline.tui.widgets.status_bar import StatusBar
 from redline.tui.widgets.turn_placeholder import PlaceholderTranscript
@@ -61,7 +61,7 @@ class AppBase(App[None]):
         self._retired: list[Any] = []
         self._local_servers: list[tuple[str, str]] | None = None
         # turns
-        self._loop: Any = None
+        self.turn_loop: TurnLoop | None = None
         self._turn_task: asyncio.Task[Turn] | None = None
         self._queue: list[str] = []
         self._turn_count = 0

@@ -91,7 +91,7 @@ class RedlineApp(TurnRunning, BackendSwitching):
     async def _default_opener(
         self, provider: str | None, model: str | None, base_url: str | None
     ) -> Any:
-        from redline.backends.selection import open_backend  # type: ignore[import-not-found]
+        from redline.backends.selection import open_backend
 
         return await open_backend(provider, model, base_url, self.config)
 
@@ -100,7 +100,7 @@ class RedlineApp(TurnRunning, BackendSwitching):
             self._turn_count += 1
             self.prompt_history.append(turn.prompt)
             handle = self.transcript.start_turn(
-                self._turn_count, provider=turn.provider, model=turn.model, prompt=turn.prompt
+                self._turn_count, turn.prompt, turn.provider, turn.model
             )
             handle.finish(turn)
         if self._sessions is not None:

@@ -45,25 +45,3 @@ def preset_choices(
 def local_choices(found: Iterable[tuple[str, str]], current: str | None) -> list[BackendChoice]:
     """``found``: (preset name, base URL) of each local server that answered."""
     return [BackendChoice(name, url, "running", True, name == current) for name, url in found]
-
-
-async def probe_local_servers(
-    presets: Iterable[Any], timeout: float = 0.4
-) -> list[tuple[str, str]]:
-    """Which local presets answer ``GET /models`` right now (all asked at once, short timeout)."""
-    import asyncio
-
-    import httpx
-
-    local = [p for p in presets if getattr(p, "local", False)]
-
-    async def ask(client: httpx.AsyncClient, preset: Any) -> tuple[str, str] | None:
-        try:
-            response = await client.get(preset.base_url.rstrip("/") + "/models")
-        except (httpx.HTTPError, OSError):
-            return None
-        return (preset.name, preset.base_url) if response.status_code == 200 else None
-
-    async with httpx.AsyncClient(timeout=timeout, trust_env=False) as client:
-        answers = await asyncio.gather(*(ask(client, p) for p in local))
-    return [a for a in answers if a is not None]

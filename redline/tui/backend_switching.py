@@ -12,8 +12,9 @@ from typing import Any
 
 from textual import work
 
+from redline.backends.selection import all_presets, probe_local, probing_enabled
 from redline.tui._base import SWITCH_HINT, AppBase, backend_label
-from redline.tui.backend_choices import local_choices, preset_choices, probe_local_servers
+from redline.tui.backend_choices import local_choices, preset_choices
 from redline.tui.screens.backend_picker import BackendPickerScreen
 from redline.tui.screens.model_picker import ModelPickerScreen
 
@@ -36,8 +37,8 @@ class BackendSwitching(AppBase):
             self.notify(f"{self.backend_error} {SWITCH_HINT}", title="Backend", severity="error")
         else:
             old, self.backend, self.backend_error = self.backend, backend, None
-            if self._loop is not None:
-                self._loop.backend = backend
+            if self.turn_loop is not None:
+                self.turn_loop.backend = backend
             self._status(backend=backend_label(backend), reason=getattr(backend, "reason", ""))
             if old is not None and old is not backend:
                 self._retired.append(old)
@@ -51,17 +52,19 @@ class BackendSwitching(AppBase):
         self.open_backend(provider, model, None)
 
     def switch_model(self, model: str) -> None:
-        provider = getattr(self.backend, "name", None) or self.options.provider
-        self.open_backend(provider, model, self.options.base_url)
+        """Same backend and connection, another model from the next turn on."""
+        backend = self.backend
+        if backend is None:
+            self.open_backend(self.options.provider, model, self.options.base_url)
+            return
+        backend.model = model
+        backend.reason = "picked with /model"
+        self._status(backend=backend_label(backend), reason=backend.reason)
 
     # --- the backend picker --------------------------------------------------------------
 
     def presets(self) -> list[Any]:
-        if self.config is not None and hasattr(self.config, "presets"):
-            return list(self.config.presets().values())
-        from redline.backends.presets import PRESETS
-
-        return list(PRESETS.values())
+        return list(all_presets(self.config).values())
 
     def action_pick_backend(self) -> None:
         current = getattr(self.backend, "name", None)
@@ -81,9 +84,12 @@ class BackendSwitching(AppBase):
     @work(exclusive=True, group="probe")
     async def detect_local_servers(self, screen: BackendPickerScreen) -> None:
         try:
-            found = await asyncio.wait_for(probe_local_servers(self.presets()), PROBE_TIMEOUT_S)
+            answered = await asyncio.wait_for(
+                probe_local({p.name: p for p in self.presets()}), PROBE_TIMEOUT_S
+            )
         except (TimeoutError, OSError):
-            found = []
+            answered = []
+        found = [(name, url) for name, url, _models in answered]
         self._local_servers = found
         if screen.is_attached:
             screen.add_local_servers(local_choices(found, getattr(self.backend, "name", None)))
@@ -112,4 +118,4 @@ class BackendSwitching(AppBase):
 
 
 def probing_allowed() -> bool:
-    return os.environ.get("REDLINE_NO_PROBE", "") not in ("1", "true", "yes")
+    return probing_enabled(os.environ)

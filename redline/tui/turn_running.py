@@ -12,9 +12,12 @@ from typing import Any
 from textual import work
 
 from redline.backends.events import Event, StreamError
+from redline.backends.meter import MeterReading
 from redline.tui._base import SWITCH_HINT, AppBase
-from redline.tui.loop import Turn
+from redline.tui.loop import Turn, TurnLoop
 from redline.tui.slash import ParsedSlash, parse_slash
+
+HINTED_KINDS = ("auth", "config", "rate_limit", "network")
 
 
 class TurnRunning(AppBase):
@@ -81,23 +84,18 @@ class TurnRunning(AppBase):
         backend = self.backend
         provider = getattr(backend, "name", None) or self.options.provider or "no backend"
         model = getattr(backend, "model", None) or "-"
-        handle = self.transcript.start_turn(
-            self._turn_count, provider=provider, model=model, prompt=prompt
-        )
+        handle = self.transcript.start_turn(self._turn_count, prompt, provider, model)
         if backend is None:
             error = StreamError("config", f"{self.backend_error or 'No backend.'} {SWITCH_HINT}")
             turn = Turn(prompt, provider, model, error=error)
             handle.finish(turn)
             return turn
-        loop = self._turn_loop(backend)
-        meter_given = False
+        loop = self._loop_for(backend)
+        handle.attach_meter(LoopMeter(loop))
+        push = handle.push
 
         def sink(event: Event) -> None:
-            nonlocal meter_given
-            if not meter_given and getattr(loop, "meter", None) is not None:
-                handle.set_meter(loop.meter)
-                meter_given = True
-            handle.push(with_hint(event))
+            push(with_hint(event) if type(event) is StreamError else event)
 
         try:
             turn = await loop.run(prompt, sink=sink)
@@ -115,13 +113,11 @@ class TurnRunning(AppBase):
         turn.interrupted = True
         return turn
 
-    def _turn_loop(self, backend: Any) -> Any:
-        if self._loop is None:
-            from redline.tui.loop import TurnLoop  # type: ignore[attr-defined]
-
-            self._loop = TurnLoop(backend, self.conversation, clock=self.clock)
-        self._loop.backend = backend
-        return self._loop
+    def _loop_for(self, backend: Any) -> TurnLoop:
+        if self.turn_loop is None:
+            self.turn_loop = TurnLoop(backend, self.conversation, clock=self.clock)
+        self.turn_loop.backend = backend
+        return self.turn_loop
 
     async def _save(self, turn: Turn) -> None:
         """Append the finished turn to the session file, off the UI loop; never fatal."""
@@ -139,16 +135,31 @@ class TurnRunning(AppBase):
         self._queue.clear()
         self.conversation.turns.clear()
         self._session = None  # the next turn starts a new session file
-        self.transcript.clear_turns()
+        self.transcript.clear()
         self._status(context_tokens=0, activity=self._activity())
 
 
+class LoopMeter:
+    """The meter of the turn the loop is running now (it makes a new one per turn)."""
+
+    def __init__(self, loop: TurnLoop) -> None:
+        self._turn_loop = loop
+        self._stale = loop.meter  # the previous turn's, until the loop replaces it
+
+    def reading(self) -> MeterReading:
+        meter = self._turn_loop.meter
+        return MeterReading() if meter is None or meter is self._stale else meter.reading()
+
+
 def with_hint(event: Any) -> Any:
-    """A missing or refused key: add how to pick another backend."""
-    if (
-        isinstance(event, StreamError)
-        and event.kind in ("auth", "config")
-        and SWITCH_HINT not in event.message
-    ):
-        return StreamError(event.kind, f"{event.message} {SWITCH_HINT}", event.retry_after_s)
-    return event
+    """Errors that another backend would fix: say that ctrl+b picks one."""
+    if not isinstance(event, StreamError) or event.kind not in HINTED_KINDS:
+        return event
+    message = event.message
+    if "ctrl+b" in message:
+        return event
+    if "/backend" in message:
+        message = message.replace("/backend", "ctrl+b, /backend", 1)
+    else:
+        message = f"{message} {SWITCH_HINT}"
+    return StreamError(event.kind, message, event.retry_after_s)

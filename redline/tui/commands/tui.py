@@ -9,11 +9,9 @@ from typing import Any
 
 
 def _config(repo_root: Path) -> tuple[Any, Any]:
-    """The merged config and the function that saves a user setting (both None if unavailable)."""
-    try:
-        from redline.config import load_config, save_user_setting  # type: ignore[import-not-found]
-    except ImportError:
-        return None, None
+    """The merged config (raises ``ConfigError``) and the function that saves a user setting."""
+    from redline.config import load_config, save_user_setting
+
     return load_config(repo_root), save_user_setting
 
 

@@ -14,7 +14,6 @@ from redline.backends.events import (
     TextDelta,
     TextSnapshot,
 )
-from redline.backends.meter import SpeedMeter
 from redline.tui.loop import Turn
 
 
@@ -24,12 +23,12 @@ class PlaceholderHandle:
         self._footer = footer
         self._text = ""
         self._buffer: list[Event] = []
-        self.meter: SpeedMeter | None = None
+        self.meter: object = None
 
     def push(self, event: Event) -> None:
         self._buffer.append(event)
 
-    def set_meter(self, meter: SpeedMeter) -> None:
+    def attach_meter(self, meter: object) -> None:
         self.meter = meter
 
     def drain(self) -> None:
@@ -70,12 +69,15 @@ class PlaceholderTranscript(VerticalScroll):
     def on_mount(self) -> None:
         self.set_interval(1 / 30, self._drain)
 
+    def flush(self) -> None:
+        self._drain()
+
     def _drain(self) -> None:
         for handle in self._handles[-2:]:
             handle.drain()
 
     def start_turn(
-        self, turn_id: int, *, provider: str, model: str, prompt: str
+        self, turn_id: object, prompt: str, provider: str, model: str
     ) -> PlaceholderHandle:
         header = Static(Text(f"› {prompt}\n  {provider} · {model}"), classes="turn-header")
         body = Static("")
@@ -86,6 +88,6 @@ class PlaceholderTranscript(VerticalScroll):
         self.scroll_end(animate=False)
         return handle
 
-    def clear_turns(self) -> None:
+    def clear(self) -> None:
         self._handles.clear()
         self.remove_children()

@@ -1,0 +1,163 @@
+"""Turns in the real app over real loopback servers: streaming, interrupting, errors, switching."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from redline.backends.sim import SimServer
+from redline.config import load_config
+from redline.tui.app import RedlineApp
+from redline.tui.widgets.prompt import PromptInput
+from tests.helpers_tui import SIZE, RecordingServer, make_app, settle, wait_until
+
+
+def streamed_tokens(app: RedlineApp) -> int:
+    meter = app.turn_loop.meter if app.turn_loop is not None else None
+    if meter is None:
+        return 0
+    reading = meter.reading()
+    return reading.output_tokens - reading.reasoning_tokens  # answer tokens, not reasoning
+
+
+class TestInterrupt:
+    async def test_esc_mid_stream_keeps_the_partial_answer_marked_interrupted(self):
+        sim = SimServer(rate=60, ttft_ms=0)
+        url = await sim.start()
+        try:
+            app = make_app(provider=None, base_url=url)
+            async with app.run_test(size=SIZE) as pilot:
+                await settle(pilot)
+                await pilot.press(*"explain this", "enter")
+                turns = app.conversation.turns
+                await wait_until(pilot, lambda: streamed_tokens(app) > 10)
+                assert app.turn_running
+                await pilot.press("escape")
+                await wait_until(pilot, lambda: not app.turn_running)
+                [turn] = turns
+                assert turn.interrupted
+                assert turn.text.startswith("*Simulated reply")
+                assert turn.finish_reason is None
+                # the app goes on: the next prompt streams normally
+                await pilot.press(*"again", "enter")
+                await wait_until(pilot, lambda: len(turns) == 2 and streamed_tokens(app) > 3)
+                await pilot.press("escape")
+                await wait_until(pilot, lambda: not app.turn_running)
+        finally:
+            await sim.stop()
+
+    async def test_a_prompt_sent_while_streaming_is_queued_then_sent(self):
+        sim = SimServer(rate=60, ttft_ms=0)
+        url = await sim.start()
+        try:
+            app = make_app(provider=None, base_url=url)
+            async with app.run_test(size=SIZE) as pilot:
+                await settle(pilot)
+                await pilot.press(*"one", "enter")
+                await wait_until(pilot, lambda: app.turn_running)
+                # typing while it streams (key by key is slow in Pilot while the app is busy)
+                app.query_one(PromptInput).load_text("two")
+                await pilot.press("enter")
+                assert app._queue == ["two"]
+                await pilot.press("escape")  # stops "one"; "two" goes next
+                turns = app.conversation.turns
+                await wait_until(pilot, lambda: len(turns) == 2)
+                await pilot.press("escape")
+                await wait_until(pilot, lambda: not app.turn_running)
+                assert [t.prompt for t in turns] == ["one", "two"]
+                assert turns[0].interrupted
+        finally:
+            await sim.stop()
+
+
+class TestErrors:
+    async def test_a_401_shows_the_backends_sentence_and_the_app_keeps_running(self):
+        sim = SimServer(ttft_ms=0)
+        url = await sim.start()
+        try:
+            app = make_app(provider=None, base_url=url.replace("/v1", "/fault/401/v1"))
+            async with app.run_test(size=SIZE) as pilot:
+                await settle(pilot)
+                await pilot.press(*"hello", "enter")
+                await settle(pilot)
+                [turn] = app.conversation.turns
+                assert turn.error is not None and turn.error.kind == "auth"
+                assert "HTTP 401" in turn.error.message
+                assert "ctrl+b" in turn.error.message
+                assert app.is_running
+        finally:
+            await sim.stop()
+
+    async def test_a_missing_key_names_the_variable(self):
+        app = make_app(provider="cerebras")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press(*"hello", "enter")
+            await settle(pilot)
+            [turn] = app.conversation.turns
+            assert turn.error is not None
+            assert "CEREBRAS_API_KEY" in turn.error.message
+            assert "ctrl+b" in turn.error.message
+
+    async def test_an_unknown_provider_is_a_turn_error_not_a_crash(self):
+        app = make_app(provider="nonesuch")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert app.backend is None
+            await pilot.press(*"hello", "enter")
+            await settle(pilot)
+            assert app.is_running
+            assert "nonesuch" in (app.backend_error or "")
+
+
+class TestSwitching:
+    async def test_switching_mid_conversation_resends_the_history(self, tmp_path: Path):
+        first, second = RecordingServer("from A"), RecordingServer("from B")
+        url_a, url_b = await first.start(), await second.start()
+        config_file = tmp_path / "config.toml"
+        config_file.write_text(
+            f'[providers.reca]\nbase_url = "{url_a}"\ndefault_model = "model-a"\n'
+            f'[providers.recb]\nbase_url = "{url_b}"\ndefault_model = "model-b"\n'
+        )
+        config = load_config(None, user_path=config_file)
+        try:
+            app = make_app(provider="reca", config=config)
+            async with app.run_test(size=SIZE) as pilot:
+                await settle(pilot)
+                await pilot.press(*"question one", "enter")
+                await settle(pilot)
+                await pilot.press(*"/backend recb", "enter")
+                await wait_until(pilot, lambda: getattr(app.backend, "name", "") == "recb")
+                await pilot.press(*"question two", "enter")
+                await settle(pilot)
+            [body] = second.bodies
+            said = [(m["role"], m["content"].strip()) for m in body["messages"][1:]]
+            assert said == [
+                ("user", "question one"),
+                ("assistant", "from A"),
+                ("user", "question two"),
+            ]
+            assert body["model"] == "model-b"
+            turns = app.conversation.turns
+            assert [(t.provider, t.model) for t in turns] == [
+                ("reca", "model-a"),
+                ("recb", "model-b"),
+            ]
+        finally:
+            await first.stop()
+            await second.stop()
+
+    async def test_model_switch_keeps_the_backend(self):
+        server = RecordingServer("ok", models=("m-1", "m-2"))
+        url = await server.start()
+        try:
+            app = make_app(provider=None, base_url=url)
+            async with app.run_test(size=SIZE) as pilot:
+                await settle(pilot)
+                backend = app.backend
+                await pilot.press(*"/model m-2", "enter")
+                await pilot.press(*"hi", "enter")
+                await settle(pilot)
+                assert app.backend is backend
+            assert server.bodies[-1]["model"] == "m-2"
+        finally:
+            await server.stop()
