@@ -43,10 +43,15 @@ def applied_note(result: ApplyResult) -> str:
     return f"{sha}{names}{more} (+{added} -{removed}). /undo takes it back."
 
 
-async def apply_turn(app: Any, turn: Any) -> ApplyResult | None:
-    """Apply a finished turn's edits (for /apply and auto-apply); notify either way."""
+async def apply_turn(
+    app: Any, turn: Any, *, quiet_without_edits: bool = False
+) -> ApplyResult | None:
+    """Apply a finished turn's edits (for /apply and auto-apply); notify either way.
+
+    With `quiet_without_edits` (auto-apply), an answer that has no edit says nothing."""
     if turn is None or not turn.text:
-        app.notify("No answer to apply yet.", severity="warning")
+        if not quiet_without_edits:
+            app.notify("No answer to apply yet.", severity="warning")
         return None
     if turn.error is not None or turn.interrupted:
         app.notify("That answer did not finish: its edits are not applied.", severity="warning")
@@ -61,7 +66,10 @@ async def apply_turn(app: Any, turn: Any) -> ApplyResult | None:
         provider=turn.provider,
         model=turn.model,
         summary=turn.prompt,
+        require_edits=not quiet_without_edits,
     )
+    if quiet_without_edits and not result.edits:
+        return result
     app.notify(applied_note(result), severity="error" if result.error else "information")
     return result
 

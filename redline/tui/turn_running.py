@@ -75,6 +75,10 @@ class TurnRunning(AppBase):
             self._status(activity=self._activity(), context_tokens=self._context_estimate())
         if turn is not None and turn in self.conversation.turns:
             await self._save(turn)
+            if self.options.auto_apply:
+                from redline.tui.edit_commands import apply_turn
+
+                await apply_turn(self, turn, quiet_without_edits=True)
         await self.close_retired_backends()
         if self._queue:
             self.run_turn(self._queue.pop(0))

@@ -59,3 +59,29 @@ async def test_apply_failure_and_refused_undo_are_explained(tmp_path: Path):
         await pilot.press(*"/undo", "enter")
         await wait_for(pilot, lambda: any("not a redline commit" in n for n in notes))
     assert (repo / "a.txt").read_text() == "alpha\n"
+
+
+async def test_auto_apply_commits_when_the_answer_ends(tmp_path: Path):
+    from dataclasses import replace
+
+    from tests.helpers_tui import RecordingServer, settle, wait_until
+
+    repo = make_repo(tmp_path / "repo", {"a.txt": "alpha\nbeta\n"})
+    server = RecordingServer("Done:\n\n" + REPLY)
+    url = await server.start()
+    notes: list[str] = []
+    try:
+        app = make_app(provider=None, base_url=url, repo_root=repo)
+        app.options = replace(app.options, auto_apply=True)
+        app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press(*"shout", "enter")
+            await wait_until(pilot, lambda: any("Committed" in n for n in notes), timeout=20)
+            assert (repo / "a.txt").read_text() == "ALPHA\nbeta\n"
+            # The same answer again: its SEARCH text is gone now, so nothing is written.
+            await pilot.press(*"again", "enter")
+            await wait_until(pilot, lambda: any("not applied" in n for n in notes), timeout=20)
+            assert (repo / "a.txt").read_text() == "ALPHA\nbeta\n"
+    finally:
+        await server.stop()
