@@ -11,10 +11,11 @@ from typing import Any
 
 from textual import work
 
-from redline.backends.events import Event, StreamError
+from redline.backends.events import Event, StreamError, TextDelta
 from redline.backends.meter import MeterReading
 from redline.tui._base import SWITCH_HINT, AppBase
 from redline.tui.context_commands import turn_context
+from redline.tui.edit_commands import EditCards
 from redline.tui.loop import Turn, TurnLoop
 from redline.tui.slash import ParsedSlash, parse_slash
 
@@ -98,9 +99,12 @@ class TurnRunning(AppBase):
         loop = self._loop_for(backend)
         handle.attach_meter(LoopMeter(loop))
         push = handle.push
+        cards = EditCards(handle)
 
         def sink(event: Event) -> None:
             push(with_hint(event) if type(event) is StreamError else event)
+            if type(event) is TextDelta:
+                cards.feed(event.text)
 
         try:
             turn = await loop.run(prompt, sink=sink)
@@ -108,6 +112,7 @@ class TurnRunning(AppBase):
             turn = self._interrupted(prompt, provider, model)
         if turn.error is not None:
             turn.error = with_hint(turn.error)
+        cards.finish()
         handle.finish(turn)
         return turn
 

@@ -85,3 +85,37 @@ async def test_auto_apply_commits_when_the_answer_ends(tmp_path: Path):
             assert (repo / "a.txt").read_text() == "ALPHA\nbeta\n"
     finally:
         await server.stop()
+
+
+def test_each_edit_block_becomes_a_card_while_the_answer_streams():
+    from rich.console import Console
+
+    from redline.tui.edit_commands import EditCards
+
+    answer = "Here:\n\n" + REPLY + "\nand a new file:\n\n" + ADD_PATCH
+
+    class Handle:
+        def __init__(self) -> None:
+            self.cards: list[object] = []
+
+        def add_block(self, content: object) -> None:
+            self.cards.append(content)
+
+    handle = Handle()
+    cards = EditCards(handle)
+    first_card_at = None
+    for start in range(0, len(answer), 7):
+        cards.feed(answer[start : start + 7])
+        if handle.cards and first_card_at is None:
+            first_card_at = start
+    cards.finish()
+    assert first_card_at is not None and first_card_at < answer.index("and a new file")
+    console = Console(width=80, record=True)
+    for card in handle.cards:
+        console.print(card)
+    text = console.export_text()
+    assert "a.txt  +1 -1  proposed" in text and "-alpha" in text and "+ALPHA" in text
+    assert "new notes/b.md  +2 -0" in text
+
+
+ADD_PATCH = "*** Begin Patch\n*** Add File: notes/b.md\n+# B\n+text\n*** End Patch\n"
