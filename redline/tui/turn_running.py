@@ -14,6 +14,7 @@ from textual import work
 from redline.backends.events import Event, StreamError
 from redline.backends.meter import MeterReading
 from redline.tui._base import SWITCH_HINT, AppBase
+from redline.tui.context_commands import turn_context
 from redline.tui.loop import Turn, TurnLoop
 from redline.tui.slash import ParsedSlash, parse_slash
 
@@ -115,7 +116,9 @@ class TurnRunning(AppBase):
 
     def _loop_for(self, backend: Any) -> TurnLoop:
         if self.turn_loop is None:
-            self.turn_loop = TurnLoop(backend, self.conversation, clock=self.clock)
+            self.turn_loop = TurnLoop(
+                backend, self.conversation, clock=self.clock, context=turn_context(self)
+            )
         self.turn_loop.backend = backend
         return self.turn_loop
 
