@@ -38,6 +38,7 @@ SR_END = re.compile(r"^>{5,9} ?REPLACE\b")
 BINARY_LINE = re.compile(r"^Binary files (.+) and (.+) differ\s*$")
 
 _PATHISH = re.compile(r"^[^\s`'\"<>|*?]+$")
+_SPACED_PATH = re.compile(r"^[^\t`'\"<>|*?:]+/[^\t`'\"<>|*?:]*[^\s.:]$")
 _KNOWN_BARE = frozenset(
     {"Makefile", "Dockerfile", "LICENSE", "README", "Gemfile", "Rakefile", "Procfile", "Justfile"}
 )
@@ -59,7 +60,10 @@ def clean_path_line(text: str) -> str:
 def loose_path(text: str) -> str | None:
     """A file name alone on a line (any single token): enough before a SEARCH block."""
     s = clean_path_line(text)
-    if not s or not _PATHISH.match(s) or s.startswith(("http://", "https://")):
+    if not s or s.startswith(("http://", "https://")):
+        return None
+    # A name with spaces counts only with a directory in it and no sentence ending.
+    if not _PATHISH.match(s) and (text.rstrip().endswith(":") or not _SPACED_PATH.match(s)):
         return None
     if set(s) <= {"=", "-", "+", "<", ">", "~", ".", "/"}:
         return None

@@ -22,6 +22,7 @@ _IGNORED = (
     "similarity index ",
     "dissimilarity index ",
 )
+_MNEMONIC = ("a/", "b/", "c/", "i/", "w/", "o/", "1/", "2/")
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
 
 
@@ -343,13 +344,14 @@ class UnifiedDiff:
         side, other = (new, old) if self.old_absent or self.new_file else (old, new)
         if not side:
             side, other = other, side
-        git_like = self.git or (old.startswith("a/") and new.startswith("b/"))
-        git_like = git_like or (self.old_absent and new.startswith("b/"))
-        git_like = git_like or (self.new_absent and old.startswith("a/"))
+        prefixed = (old.startswith("a/") or self.old_absent) and (
+            new.startswith("b/") or self.new_absent
+        )
+        mnemonic = old[:2] in _MNEMONIC and new[:2] in _MNEMONIC and old[:2] != new[:2]
         stripped = _strip_one(side)
         if stripped is None:
             return (side,)
-        if git_like:
+        if prefixed or mnemonic:
             return (stripped, side)
         present = not (self.old_absent or self.new_absent)
         differ = present and other.split("/", 1)[0] != side.split("/", 1)[0]
@@ -413,12 +415,11 @@ class UnifiedDiff:
     def _move_target(self, path: str) -> str | None:
         if self.rename_to is not None:
             return self.rename_to
-        if not self.git:
+        old, new = self.old_raw or self.git_old, self.new_raw or self.git_new
+        if not (self.git and old.startswith("a/") and new.startswith("b/")):
             return None
-        new = _strip_one(self.new_raw or self.git_new)
-        if new is not None and new != path:
-            return new
-        return None
+        target = new[2:]
+        return target if target != path else None
 
     def progress(self) -> ParseProgress:
         name = self.new_raw if self.old_absent else self.old_raw
