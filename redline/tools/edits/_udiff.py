@@ -7,6 +7,7 @@ the hunk is re-read by content: it runs while lines start with " ", "-", "+" or 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from redline.tools.edits._lines import BINARY_LINE, Line, make_block
 from redline.tools.edits.blocks import EditBlock, EditFormat, EditKind, Hunk, ParseProgress
@@ -360,7 +361,7 @@ class UnifiedDiff:
     def _block(self) -> EditBlock | None:
         candidates = self._paths()
         path = candidates[0]
-        common: dict[str, object] = {"path_candidates": candidates}
+        common: dict[str, Any] = {"path_candidates": candidates}
         first, last = self.first, self.last
         if self.binary:
             return make_block(
