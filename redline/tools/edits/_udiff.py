@@ -153,6 +153,10 @@ class _HunkBuilder:
         )
 
 
+def _submodule(h: Hunk) -> bool:
+    return all(s.startswith("Subproject commit ") for s in (*h.old, *h.new))
+
+
 class UnifiedDiff:
     """One file's section: optional `diff --git` + extended headers, ---/+++, then hunks."""
 
@@ -351,12 +355,17 @@ class UnifiedDiff:
         mnemonic = old[:2] in _MNEMONIC and new[:2] in _MNEMONIC and old[:2] != new[:2]
         stripped = _strip_one(side)
         if stripped is None:
-            return (side,)
+            both = not (self.old_absent or self.new_absent)
+            return (side, other) if both and other and other != side else (side,)
         if prefixed or mnemonic:
             return (stripped, side)
         present = not (self.old_absent or self.new_absent)
         differ = present and other.split("/", 1)[0] != side.split("/", 1)[0]
-        return (stripped, side) if differ else (side, stripped)
+        found = [stripped, side] if differ else [side, stripped]
+        if present and other and other != side:  # `--- a.c.orig` / `+++ a.c`: either may exist
+            alt = _strip_one(other)
+            found += [alt, other] if differ and alt else [other]
+        return tuple(dict.fromkeys(c for c in found if c))
 
     def _block(self) -> EditBlock | None:
         candidates = self._paths()
@@ -409,8 +418,8 @@ class UnifiedDiff:
             return make_block(
                 first, last, path, EditKind.MOVE, _UD, hunks=hunks, move_to=move_to, **common
             )
-        if not hunks:
-            return None  # a mode change, or headers with nothing to do
+        if not hunks or all(_submodule(h) for h in hunks):
+            return None  # a mode change, a submodule pointer, or headers with nothing to do
         return make_block(first, last, path, EditKind.UPDATE, _UD, hunks=hunks, **common)
 
     def _move_target(self, path: str) -> str | None:
