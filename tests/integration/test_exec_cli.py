@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers_client import LoopbackServer, json_reply, sse_reply, stream_fixture
+from tests.helpers_local import dead_local_presets_toml
 
 FAKE_KEY = "test-key-not-real-7f3a9c1e5b"
 MODELS = json_reply(
@@ -255,14 +256,14 @@ def test_providers_json(run_redline, tmp_path: Path):
 
 def test_providers_finds_a_custom_local_server(run_redline, tmp_path: Path):
     with server() as srv:
-        (tmp_path / ".redline.toml").write_text(f'[providers.mine]\nbase_url = "{srv.url}"\n')
+        (tmp_path / ".redline.toml").write_text(
+            f'[providers.mine]\nbase_url = "{srv.url}"\n' + dead_local_presets_toml()
+        )
         result = run_redline("providers", "--json", cwd=tmp_path, env={"REDLINE_NO_PROBE": "0"})
     report = json.loads(result.stdout)
-    assert {
-        "name": "mine",
-        "base_url": srv.url,
-        "models": ["zai-glm-4.7", "gpt-oss-120b"],
-    } in report["local_servers"]
+    assert report["local_servers"] == [
+        {"name": "mine", "base_url": srv.url, "models": ["zai-glm-4.7", "gpt-oss-120b"]}
+    ]
     text = run_redline("providers", cwd=tmp_path).stdout
     assert "mine" in text and "default: sim" in text
 
