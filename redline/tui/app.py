@@ -51,6 +51,7 @@ class RedlineApp(TurnRunning, BackendSwitching):
         config: Any = None,
         open_backend: BackendOpener | None = None,
         clock: Clock = time.perf_counter,
+        display_clock: Clock = time.perf_counter,
         cursor_blink: bool = True,
         completion_sources: dict[str, CompletionSource] | None = None,
         read_git: Callable[[Path], GitState] = read_git_state,
@@ -63,6 +64,7 @@ class RedlineApp(TurnRunning, BackendSwitching):
             config=config,
             open_backend=open_backend or self._default_opener,
             clock=clock,
+            display_clock=display_clock,
             sessions=sessions,
             resumed=resumed,
         )

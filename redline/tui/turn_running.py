@@ -61,7 +61,7 @@ class TurnRunning(AppBase):
     async def run_turn(self, prompt: str) -> None:
         task = asyncio.create_task(self._stream_turn(prompt))
         self._turn_task = task
-        self._status(activity=self._activity())
+        self._streaming(True)
         try:
             turn = await asyncio.shield(task)
         except asyncio.CancelledError:
@@ -71,7 +71,8 @@ class TurnRunning(AppBase):
             turn = None  # cancelled before the backend was ready: nothing to keep
         finally:
             self._turn_task = None
-            self._status(activity=self._activity(), context_tokens=self._context_estimate())
+            self._streaming(False)
+            self._status(context_tokens=self._context_estimate())
         if turn is not None and turn in self.conversation.turns:
             await self._save(turn)
         await self.close_retired_backends()
@@ -115,7 +116,10 @@ class TurnRunning(AppBase):
 
     def _loop_for(self, backend: Any) -> TurnLoop:
         if self.turn_loop is None:
-            self.turn_loop = TurnLoop(backend, self.conversation, clock=self.clock)
+            max_tokens = getattr(self.config, "max_tokens", None)
+            self.turn_loop = TurnLoop(
+                backend, self.conversation, clock=self.clock, max_tokens=max_tokens
+            )
         self.turn_loop.backend = backend
         return self.turn_loop
 
