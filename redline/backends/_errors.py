@@ -245,10 +245,14 @@ def transport_error(exc: BaseException, *, provider: str, url: str) -> StreamErr
     if isinstance(exc, httpx.ConnectError):
         text = _chain_text(exc)
         if "refused" in text or "errno 111" in text or "errno 61" in text:
+            host = httpx.URL(url).host
+            if host in ("127.0.0.1", "localhost", "::1", "0.0.0.0"):
+                todo = f"start the {provider} server there"
+            else:
+                todo = "check --base-url and your network"
             return StreamError(
                 "network",
-                f"Could not connect to {url} (connection refused): start the {provider} server "
-                f"there, or {SWITCH}.",
+                f"Could not connect to {url} (connection refused): {todo}, or {SWITCH}.",
             )
         if "name" in text or "resolv" in text or "nodename" in text:
             return StreamError(

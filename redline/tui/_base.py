@@ -71,6 +71,8 @@ class AppBase(App[None]):
         self._sessions = sessions
         self._resumed = resumed
         self._session: SessionWriter | None = None
+        # context: a ContextSet (see tui/context_commands.py); None sends no repository context
+        self.context_set: Any = None
 
     @property
     def transcript(self) -> Transcript:
@@ -110,8 +112,10 @@ class AppBase(App[None]):
         return " · ".join(parts)
 
     def _context_estimate(self) -> int:
+        from redline.tui.context_commands import context_tokens
+
         chars = sum(len(t.prompt) + len(t.text) for t in self.conversation.turns)
-        return chars // 4
+        return chars // 4 + context_tokens(self)
 
 
 def backend_label(backend: Any) -> str:

@@ -20,6 +20,7 @@ from textual.theme import Theme
 from redline.themes import DEFAULT_THEME, load_themes
 from redline.tui._base import AppOptions, BackendOpener, Clock
 from redline.tui.backend_switching import BackendSwitching
+from redline.tui.context_commands import at_completions, start_indexing
 from redline.tui.git_state import GitState, read_git_state
 from redline.tui.messages import GitStateRead
 from redline.tui.palette import RedlineCommands
@@ -58,6 +59,7 @@ class RedlineApp(TurnRunning, BackendSwitching):
         sessions: SessionStore | None = None,
         resumed: LoadedSession | None = None,
         save_setting: Callable[[str, object], object] | None = None,
+        context_set: Any = None,
     ) -> None:
         super().__init__(
             options,
@@ -73,6 +75,9 @@ class RedlineApp(TurnRunning, BackendSwitching):
         self._save_setting = save_setting
         self.completion_sources: dict[str, CompletionSource] = {"/": self._complete_slash}
         self.completion_sources.update(completion_sources or {})
+        self.context_set = context_set
+        if context_set is not None:
+            self.completion_sources.setdefault("@", at_completions(context_set))
         for theme in load_themes():
             self.register_theme(theme)
         wanted = getattr(config, "theme", None)
@@ -88,6 +93,7 @@ class RedlineApp(TurnRunning, BackendSwitching):
             self._show_resumed(self._resumed)
         self.open_backend(self.options.provider, self.options.model, self.options.base_url)
         self.refresh_git_state()
+        start_indexing(self)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
 
     async def _default_opener(

@@ -200,3 +200,20 @@ async def test_big_code_block_is_highlighted_in_chunks_without_changing_height()
         assert part.polished
         assert part.height == height == CODE_CHUNK * 3 + 1
         assert "x_100 = 100" in _screen_text(app)
+
+
+async def test_a_finished_turn_with_nothing_streamed_shows_its_own_text() -> None:
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)):
+        transcript = app.transcript
+        handle = transcript.start_turn(1, "resumed prompt", "sim", "m")
+        turn = Turn(
+            "resumed prompt", "sim", "m", text=ANSWER, reasoning="why", reading=FINAL_READING
+        )
+        handle.finish(turn)
+        transcript.flush()
+        text = _screen_text(app)
+        assert "Here is the change you asked for" in text
+        assert "def greet" in text
+        assert "▸ reasoning (~1 tokens)" in text
+        assert "1,502 tok" in text

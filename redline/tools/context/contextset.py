@@ -74,7 +74,10 @@ class ContextSet:
         with self._lock:
             self.index.refresh(progress)
 
-    def bundle(self, prompt: str = "", progress: Progress | None = None) -> ContextBundle:
+    def bundle(
+        self, prompt: str = "", progress: Progress | None = None, *, preview: bool = False
+    ) -> ContextBundle:
+        """What a request for ``prompt`` carries; ``preview`` leaves added files and ``last`` be."""
         with self._lock:
             mentions = parse_mentions(prompt)
             bundle = build_context(
@@ -85,6 +88,8 @@ class ContextSet:
                 progress=progress,
                 index=self.index,
             )
+            if preview:
+                return bundle
             if self.sticky_mentions:
                 for mention in bundle.mentions:
                     if mention.kind == "file":

@@ -247,7 +247,7 @@ def _report(args: argparse.Namespace, turn: Turn, outcome: EditOutcome) -> int:
         }
         sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
         sys.stdout.flush()
-    else:
+    elif error is None or (turn.reading is not None and turn.reading.output_tokens):
         print(summary_line(turn), file=sys.stderr)
         for row in outcome.rows:
             verb = row["status"]

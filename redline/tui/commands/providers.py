@@ -85,7 +85,7 @@ def render(report: dict[str, Any]) -> str:
         else:
             status = "no key needed"
         url = row["base_url"] or "(started on demand)"
-        model = row["default_model"] or "(the server's first model)"
+        model = row["default_model"] or "(server's first)"
         lines.append(f"{row['name']:<10} {status:<26} {model:<24} {url}")
     default = report["default"]
     lines.append("")

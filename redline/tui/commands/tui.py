@@ -15,6 +15,14 @@ def _config(repo_root: Path) -> tuple[Any, Any]:
     return load_config(repo_root), save_user_setting
 
 
+def _context_set(repo_root: Path, config: Any) -> Any:
+    """The repository context sent with each prompt (indexed in the background once started)."""
+    from redline.tools.context import DEFAULT_BUDGET, ContextSet
+
+    budget = getattr(config, "context_budget", None) or DEFAULT_BUDGET
+    return ContextSet(repo_root, budget=budget)
+
+
 def run(args: argparse.Namespace) -> int:
     from redline.tui.app import AppOptions, RedlineApp
     from redline.tui.sessions import SessionError, SessionStore
@@ -42,7 +50,12 @@ def run(args: argparse.Namespace) -> int:
         repo_root=repo_root,
     )
     app = RedlineApp(
-        options, config=config, sessions=store, resumed=resumed, save_setting=save_setting
+        options,
+        config=config,
+        sessions=store,
+        resumed=resumed,
+        save_setting=save_setting,
+        context_set=_context_set(repo_root, config),
     )
     app.run()
     return 0

@@ -149,8 +149,17 @@ class TurnView:
         self.dirty = True
 
     def finish(self, turn: Turn) -> list[BlockPart]:
-        """The stream ended: close the open block and settle the footer's state."""
-        new = self._add_blocks(self.splitter.close())
+        """The stream ended: close the open block and settle the footer's state.
+
+        A turn that streamed nothing here (a resumed session) shows ``turn``'s own text.
+        """
+        new: list[BlockPart] = []
+        if not self.blocks and self.splitter.tail.empty and turn.text:
+            new = self._add_blocks(self.splitter.feed(turn.text))
+        if self.reasoning is None and turn.reasoning:
+            self.reasoning = ReasoningPart()
+            self.reasoning.append(turn.reasoning)
+        new += self._add_blocks(self.splitter.close())
         self.tail.clear()
         self.live = False
         self.interrupted = turn.interrupted

@@ -1,0 +1,119 @@
+"""The context work in the real app: /add, /drop, /context, `@` completion, and what a turn sends."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from redline.tools.context import ContextSet
+from redline.tui.context_commands import at_completions
+from redline.tui.screens.context_view import ContextView
+from redline.tui.widgets.completion_menu import CompletionMenu
+from redline.tui.widgets.prompt import PromptInput
+from tests.helpers_context import SAMPLES, commit_all, write_files
+from tests.helpers_tui import SIZE, failing_opener, make_app
+
+
+@pytest.fixture
+def repo(git_repo: Path) -> Path:
+    write_files(git_repo, {s.path: s.source for s in SAMPLES})
+    commit_all(git_repo)
+    return git_repo
+
+
+def app_with_context(repo: Path, tmp_path: Path, **kwargs):
+    app = make_app(repo_root=repo, **kwargs)
+    context = ContextSet(repo, budget=3000, cache_dir=tmp_path / "cache")
+    app.context_set = context
+    app.completion_sources["@"] = at_completions(context)
+    return app, context
+
+
+async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 20.0) -> None:
+    for _ in range(int(timeout / 0.02)):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition not reached")
+
+
+class TestAddDrop:
+    async def test_add_then_drop_a_file(self, repo: Path, tmp_path: Path):
+        app, context = app_with_context(repo, tmp_path, open_backend=failing_opener)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press(*"/add handler.go", "enter")
+            await wait_for(pilot, lambda: context.added == ["server/handler.go"])
+            await pilot.press(*"/drop handler.go", "enter")
+            await wait_for(pilot, lambda: context.added == [])
+
+    async def test_unknown_file_gets_suggestions(self, repo: Path, tmp_path: Path):
+        app, context = app_with_context(repo, tmp_path, open_backend=failing_opener)
+        notes: list[str] = []
+        app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press(*"/add handlr", "enter")
+            await wait_for(pilot, lambda: any("handlr" in n for n in notes))
+            assert context.added == []
+            assert any("server/handler.go" in n for n in notes)
+
+
+class TestCompletion:
+    async def test_at_offers_files_then_symbols(self, repo: Path, tmp_path: Path):
+        app, context = app_with_context(repo, tmp_path, open_backend=failing_opener)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: bool(context.index.files))  # indexed at start-up
+            await pilot.press(*"fix @hand")
+            menu = app.query_one(CompletionMenu)
+            await wait_for(pilot, lambda: menu.option_count > 0)
+            first = menu.get_option_at_index(0).prompt
+            assert "@server/handler.go" in str(first)
+            await pilot.press("tab")
+            assert app.query_one(PromptInput).text == "fix @server/handler.go "
+
+
+class TestContextView:
+    async def test_context_lists_what_the_next_request_carries(self, repo: Path, tmp_path: Path):
+        app, context = app_with_context(repo, tmp_path, open_backend=failing_opener)
+        context.add("deploy.sh")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press(*"/context", "enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, ContextView))
+            view = app.screen
+            assert isinstance(view, ContextView)
+            await wait_for(pilot, lambda: view.bundle is not None)
+            assert view.bundle is not None
+            assert view.bundle.files == ("scripts/deploy.sh",)
+            assert "scripts/deploy.sh\n```bash\n" in view.bundle.text
+            assert context.last is None  # a preview sends nothing and remembers nothing
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: not isinstance(app.screen, ContextView))
+
+
+class TestTurnHook:
+    def test_turn_context_sends_the_bundle_text_and_never_raises(self, repo: Path, tmp_path: Path):
+        from redline.tui.context_commands import TurnContext
+
+        class FakeApp:
+            def __init__(self) -> None:
+                self.notes: list[str] = []
+
+            def call_from_thread(self, fn, *args, **kwargs):
+                return fn(*args, **kwargs)
+
+            def notify(self, text: str, severity: str = "information") -> None:
+                self.notes.append(text)
+
+        app = FakeApp()
+        context = ContextSet(repo, budget=3000, cache_dir=tmp_path / "cache")
+        text = TurnContext(app, context).build("tidy @shapes.py and @nothere", None)
+        assert "pkg/shapes.py\n```python\n" in text
+        assert any("@nothere" in note for note in app.notes)
+
+        class Broken:
+            def bundle(self, prompt: str):
+                raise RuntimeError("disk on fire")
+
+        assert TurnContext(app, Broken()).build("x", None) == ""  # type: ignore[arg-type]
+        assert any("disk on fire" in note for note in app.notes)
