@@ -98,9 +98,18 @@ class AppBase(App[None]):
                     pass  # closing is best effort
 
     def _streaming(self, on: bool) -> None:
-        """The live meter line shows only while a turn streams (each turn keeps its own after)."""
-        for bar in self.query(MeterBar):
-            bar.display = on
+        """The live meter line shows only while a turn streams (each turn keeps its own after).
+
+        The line keeps its place when idle, so the transcript never changes height (and
+        never loses the tail) as turns start and end.
+        """
+        bars = self.query(MeterBar)
+        transcripts = self.query(Transcript)
+        if bars and transcripts:
+            bar = bars.first()
+            transcripts.first().bind_meter_bar(bar if on else None)
+            if not on:
+                bar.blank()
         self._status(activity=self._activity())
 
     def _activity(self) -> str:

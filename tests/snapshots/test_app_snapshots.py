@@ -47,7 +47,8 @@ async def run_turn(pilot: Pilot[None], prompt: str = PROMPT) -> None:
     await wait_until(pilot, lambda: bool(app.conversation.turns))
     await settle(pilot)
     app.transcript.flush()
-    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause(0.1)  # the scrollbar repaints after the last layout
 
 
 class TestStart:

@@ -35,7 +35,6 @@ class MainScreen(Screen[None]):
         prompt.menu = self.query_one(CompletionMenu)
         app = cast("RedlineApp", self.app)
         prompt.sources.update(app.completion_sources)
-        self.query_one(Transcript).bind_meter_bar(self.query_one(MeterBar))
         prompt.focus()
 
     def on_prompt_input_submitted(self, message: PromptInput.Submitted) -> None:
