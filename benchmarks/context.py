@@ -111,6 +111,7 @@ def main() -> None:
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "platform": platform.platform(),
+            "loadavg_1m_at_start": round(os.getloadavg()[0], 2),
         },
         "files": args.files,
         "source_bytes": sum((repo / p).stat().st_size for p in paths),
@@ -158,6 +159,7 @@ def main() -> None:
     complete_ms = [timed(lambda q=q: completer.complete(q, 20))[0] for q in keystrokes]
 
     baseline_ms = naive(repo, args.budget)
+    out["machine"]["loadavg_1m_at_end"] = round(os.getloadavg()[0], 2)  # type: ignore[index]
     cache_files = list(cache.glob("*/*.tags"))
     out.update(
         {

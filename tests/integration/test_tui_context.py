@@ -117,3 +117,25 @@ class TestTurnHook:
 
         assert TurnContext(app, Broken()).build("x", None) == ""  # type: ignore[arg-type]
         assert any("disk on fire" in note for note in app.notes)
+
+
+class TestTurn:
+    async def test_a_turn_sends_the_mentioned_file(self, repo: Path, tmp_path: Path):
+        from redline.backends.sim import SimServer
+
+        sim = SimServer(rate=5000, ttft_ms=0)
+        url = await sim.start()
+        try:
+            app, context = app_with_context(repo, tmp_path, provider=None, base_url=url)
+            async with app.run_test(size=SIZE) as pilot:
+                await pilot.press(*"tidy @shapes.py please", "enter")
+                turns = app.conversation.turns
+                await wait_for(pilot, lambda: bool(turns) and turns[-1].finish_reason is not None)
+                assert context.last is not None
+                assert context.last.files == ("pkg/shapes.py",)
+                assert context.added == ["pkg/shapes.py"]  # a mentioned file stays added
+                assert "pkg/shapes.py" in turns[-1].text  # the simulator edits a file it was sent
+                assert app.turn_loop is not None
+                assert "pkg/shapes.py\n```python\n" in app.turn_loop.last_context
+        finally:
+            await sim.stop()

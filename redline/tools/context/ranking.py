@@ -81,12 +81,13 @@ class ReferenceGraph:
         self.tags: dict[str, FileTags] = {}
         self.paths: list[str] = []
         self.index: dict[str, int] = {}
-        self.defines: dict[str, tuple[int, ...]] = {}
+        self.defines: dict[str, list[int]] = {}
         self.rows: list[Row] = []
         self.incoming: list[dict[int, float]] = []  # file j <- {file i: summed weight}
         self.totals: list[float] = []  # file i's summed outgoing weight
         self.by_definition: dict[tuple[int, str], dict[int, float]] = {}  # (j, name) <- {i: w}
-        self._names: list[tuple[str, ...]] = []
+        self._names: list[frozenset[str]] = []
+        self._targets: dict[str, tuple[list[int], float]] = {}
         self._last_ranks: list[float] | None = None
 
     def update(self, tags: Mapping[str, FileTags]) -> None:
@@ -115,26 +116,34 @@ class ReferenceGraph:
             names = _defined_names(tags[p])
             self._names.append(names)
             for name in names:
-                defines.setdefault(name, []).append(i)
-        self.defines = {name: tuple(holders) for name, holders in defines.items()}
+                holders = defines.get(name)
+                if holders is None:
+                    defines[name] = [i]
+                else:
+                    holders.append(i)
+        self.defines = defines
         n = len(self.paths)
         self.rows = [[] for _ in range(n)]
         self.incoming = [{} for _ in range(n)]
         self.totals = [0.0] * n
         self.by_definition = {}
+        self._targets = {}
         for i in range(n):
             self._link(i)
         self._last_ranks = None
 
     def _link(self, i: int) -> None:
         row: Row = []
-        defines, incoming, by_definition = self.defines, self.incoming, self.by_definition
+        incoming, by_definition, targets = self.incoming, self.by_definition, self._targets
         total = 0.0
         for name, count in self.tags[self.paths[i]].references.items():
-            holders = defines.get(name)
-            if not holders or len(holders) > MAX_DEFINERS:
+            target = targets.get(name)
+            if target is None:
+                target = targets[name] = self._target(name)
+            holders, weight = target
+            if not holders:
                 continue
-            w = name_weight(name, len(holders)) * math.sqrt(count)
+            w = weight * math.sqrt(count)
             for j in holders:
                 if j == i:
                     continue
@@ -150,6 +159,13 @@ class ReferenceGraph:
                 total += w
         self.rows[i] = row
         self.totals[i] = total
+
+    def _target(self, name: str) -> tuple[list[int], float]:
+        """The files a use of ``name`` links to, and the link's base weight."""
+        holders = self.defines.get(name)
+        if not holders or len(holders) > MAX_DEFINERS:
+            return [], 0.0
+        return holders, name_weight(name, len(holders))
 
     def _unlink(self, i: int) -> None:
         for j, name, w in self.rows[i]:
@@ -267,8 +283,8 @@ class ReferenceGraph:
         return tuple(out if limit is None else out[:limit])
 
 
-def _defined_names(tags: FileTags) -> tuple[str, ...]:
-    return tuple(sorted({d[0] for d in tags.defs}))
+def _defined_names(tags: FileTags) -> frozenset[str]:
+    return frozenset([d[0] for d in tags.defs])
 
 
 def rank(

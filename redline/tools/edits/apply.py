@@ -13,7 +13,7 @@ import git
 
 from redline.tools.edits import gitops
 from redline.tools.edits.blocks import EditBlock
-from redline.tools.edits.gitdiff import file_diff, unified_diff
+from redline.tools.edits.gitdiff import file_diff
 from redline.tools.edits.parser import parse_edits
 from redline.tools.edits.plan import BlockResult, FileChange, Plan, plan_blocks
 
@@ -80,11 +80,12 @@ def plan_edits(repo_root: Path | str, reply: str | list[EditBlock]) -> ApplyResu
     """Preview without writing: per-file diffs and counts, and why any block would fail."""
     blocks = parse_edits(reply) if isinstance(reply, str) else list(reply)
     plan = plan_blocks(Path(repo_root), blocks)
+    previews = _previews(plan.changes)
     return ApplyResult(
         edits=plan.results,
-        files=_previews(plan.changes),
+        files=previews,
         error=plan.error,
-        diff=unified_diff(plan.changes),
+        diff="".join(f.diff for f in previews),
         blocks=tuple(blocks),
     )
 
@@ -99,9 +100,16 @@ def apply_reply(
     check: bool = False,
     commit: bool = True,
     init: bool = False,
+    require_edits: bool = True,
 ) -> ApplyResult:
-    """Apply every edit in `reply` (text, or blocks already parsed while streaming)."""
+    """Apply every edit in `reply` (text, or blocks already parsed while streaming).
+
+    A reply without any edit block is an error (`redline apply` exits 4) unless
+    `require_edits` is False (an answer that only talks is fine for `exec --apply`).
+    """
     blocks = parse_edits(reply) if isinstance(reply, str) else list(reply)
+    if not blocks and not require_edits:
+        return ApplyResult(())
     start = Path(repo_root)
     try:
         repo = gitops.open_repo(start, init=init)
@@ -111,7 +119,7 @@ def apply_reply(
     root = gitops.root_of(repo)
     plan = plan_blocks(root, blocks)
     previews = _previews(plan.changes)
-    patch = unified_diff(plan.changes)
+    patch = "".join(f.diff for f in previews)
 
     def fail(message: str) -> ApplyResult:
         return ApplyResult(plan.results, previews, error=message, diff=patch, blocks=tuple(blocks))

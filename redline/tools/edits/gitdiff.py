@@ -46,6 +46,37 @@ def _range(start: int, count: int) -> str:
     return f"{start + 1 if count else start},{count}"
 
 
+def _opcodes(old: list[str], new: list[str]) -> difflib.SequenceMatcher[str]:
+    """Diff only what lies between the common head and tail (edits are small, files may not be)."""
+    head = 0
+    limit = min(len(old), len(new))
+    while head < limit and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    a, b = old[head : len(old) - tail], new[head : len(new) - tail]
+    sm = difflib.SequenceMatcher(None, a, b)
+    codes = []
+    if head:
+        codes.append(("equal", 0, head, 0, head))
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "equal" and codes and codes[-1][0] == "equal":
+            last = codes.pop()
+            codes.append(("equal", last[1], i2 + head, last[3], j2 + head))
+            continue
+        codes.append((tag, i1 + head, i2 + head, j1 + head, j2 + head))
+    if tail:
+        i, j = len(old) - tail, len(new) - tail
+        if codes and codes[-1][0] == "equal":
+            last = codes.pop()
+            codes.append(("equal", last[1], len(old), last[3], len(new)))
+        else:
+            codes.append(("equal", i, len(old), j, len(new)))
+    sm.opcodes = codes  # type: ignore[attr-defined]  # get_grouped_opcodes reads these
+    return sm
+
+
 def file_diff(change: FileChange, context: int = 3) -> tuple[str, int, int]:
     """The git diff section for one file, and the lines it adds and removes."""
     path = change.path
@@ -62,8 +93,7 @@ def file_diff(change: FileChange, context: int = 3) -> tuple[str, int, int]:
     out.append(f"--- {a_name if change.before is not None else '/dev/null'}\n")
     out.append(f"+++ {b_name if change.after is not None else '/dev/null'}\n")
     added = removed = 0
-    sm = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for group in sm.get_grouped_opcodes(context):
+    for group in _opcodes(old, new).get_grouped_opcodes(context):
         i1, i2 = group[0][1], group[-1][2]
         j1, j2 = group[0][3], group[-1][4]
         out.append(f"@@ -{_range(i1, i2 - i1)} +{_range(j1, j2 - j1)} @@\n")

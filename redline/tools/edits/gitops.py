@@ -10,6 +10,8 @@ from pathlib import Path
 
 import git
 
+from redline.tools.edits._udiff import unquote
+
 TRAILER = "Redline"
 
 
@@ -108,10 +110,12 @@ def ignored(repo: git.Repo, paths: Iterable[str]) -> list[str]:
     if not paths:
         return []
     try:
-        out = repo.git.check_ignore("-z", "--", *paths)
-    except git.GitCommandError:
-        return []  # exit 1: nothing ignored
-    return [p for p in out.split("\0") if p]
+        out = repo.git.check_ignore("--", *paths)
+    except git.GitCommandError as exc:
+        if exc.status == 1:
+            return []  # nothing ignored
+        raise
+    return [unquote(p) for p in out.splitlines() if p]
 
 
 def commit(repo: git.Repo, paths: list[str], message: str) -> str:
@@ -145,6 +149,18 @@ class Snapshot:
         self.head = head_sha(repo)
         self.index_path = Path(repo.git_dir) / "index"
         self.index = self.index_path.read_bytes() if self.index_path.exists() else None
+        self.existed = {
+            parent for path in before for parent in (root / path).parents if parent.is_dir()
+        }
+
+    def _prune(self, folder: Path) -> None:
+        """Remove folders the edit created (they did not exist when the snapshot was taken)."""
+        while folder != self.root and folder not in self.existed and folder.is_dir():
+            try:
+                folder.rmdir()
+            except OSError:
+                return
+            folder = folder.parent
 
     def restore(self) -> None:
         for path, data in self.before.items():
@@ -152,6 +168,7 @@ class Snapshot:
             if data is None:
                 if full.is_file():
                     full.unlink()
+                self._prune(full.parent)
                 continue
             full.parent.mkdir(parents=True, exist_ok=True)
             full.write_bytes(data)

@@ -9,7 +9,7 @@ more than once stops the search: the match must be unique, or pinned by a hint t
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 _PUNCT = str.maketrans(
@@ -78,6 +78,7 @@ class NoMatch:
     reason: str
     closest: tuple[str, ...] = ()
     closest_at: int | None = None
+    ambiguous: bool = False
 
 
 class LineIndex:
@@ -119,30 +120,52 @@ def seek(
     hint: int | None = None,
     first_after: bool = False,
     at_end: bool = False,
+    upper: int | None = None,
 ) -> Match | NoMatch:
     """Where `old` occurs in the file at or after line `start`.
 
-    `hint`: a line index that settles a tie (a diff's line number). `first_after`: take the first
-    occurrence (the block was pinned by an anchor just before `start`). `at_end`: the lines must
-    end the file (apply_patch's ``*** End of File``).
+    Ties are settled only by what the block itself says: `hint`, a diff's line number;
+    `first_after`, an anchor just before `start` pinned it; `upper`, the lines must end before
+    the next edit of the same file (edits come in file order). `at_end`: the lines must end the
+    file (apply_patch's ``*** End of File``).
     """
-    lines = index.lines
-    end = len(lines)
+    for name, hits in _passes(index, old, start, at_end):
+        if len(hits) == 1 or first_after:
+            return Match(hits[0], name)
+        if hint is not None and hint in hits:
+            return Match(hint, name)
+        if upper is not None:
+            bounded = [h for h in hits if h + len(old) <= upper]
+            if len(bounded) == 1:
+                return Match(bounded[0], name)
+        where = ", ".join(str(h + 1) for h in hits[:5])
+        return NoMatch(
+            f"matches {len(hits)} places (lines {where}); add more context to pin one",
+            ambiguous=True,
+        )
+    return _closest(index.lines, old, start)
+
+
+def find_all(index: LineIndex, old: Sequence[str], start: int = 0) -> list[int]:
+    """Every place `old` occurs at or after `start`, under the first pass that finds any."""
+    for _, hits in _passes(index, old, start, False):
+        return hits
+    return []
+
+
+def _passes(
+    index: LineIndex, old: Sequence[str], start: int, at_end: bool
+) -> Iterator[tuple[str, list[int]]]:
+    end = len(index.lines)
     for name, fn in PASSES:
         hay = index.normalised(name, fn)
         needle = [fn(s) for s in old]
         hits = _find_all(hay, needle, start, end)
         if at_end:
             hits = [h for h in hits if h + len(old) == end]
-        if not hits:
-            continue
-        if len(hits) == 1 or first_after:
-            return Match(hits[0], name)
-        if hint is not None and hint in hits:
-            return Match(hint, name)
-        where = ", ".join(str(h + 1) for h in hits[:5])
-        return NoMatch(f"matches {len(hits)} places (lines {where}); add more context to pin one")
-    return _closest(lines, old, start)
+        if hits:
+            yield name, hits
+            return
 
 
 def _closest(lines: Sequence[str], old: Sequence[str], start: int) -> NoMatch:
@@ -176,4 +199,15 @@ def seek_line(index: LineIndex, line: str, start: int) -> int | None:
             return hay.index(want, start)
         except ValueError:
             continue
+    return None
+
+
+def seek_line_before(index: LineIndex, line: str, before: int) -> int | None:
+    """The last line before `before` equal to `line` under the first pass that finds one."""
+    for name, fn in PASSES:
+        hay = index.normalised(name, fn)
+        want = fn(line)
+        for i in range(min(before, len(hay)) - 1, -1, -1):
+            if hay[i] == want:
+                return i
     return None

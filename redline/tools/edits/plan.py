@@ -13,13 +13,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from redline.tools.edits.blocks import EditBlock, EditFormat, EditKind, Hunk
-from redline.tools.edits.matcher import LineIndex, Match, NoMatch, seek, seek_line
+from redline.tools.edits.matcher import (
+    LineIndex,
+    Match,
+    NoMatch,
+    find_all,
+    seek,
+    seek_line,
+    seek_line_before,
+)
 from redline.tools.edits.safety import UnsafePath, check_path
 from redline.tools.edits.textfile import BinaryFile, TextFile, conform, cr_style
 
 
 class EditFailure(Exception):
     """One block cannot be applied; the message says why, in words a model can act on."""
+
+
+class Ambiguous(EditFailure):
+    """The lines occur in more than one place and nothing in the block says which."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +78,7 @@ class _Tree:
         self.original: dict[str, bytes | None] = {}
         self.modes: dict[str, str] = {}
         self.order: list[str] = []
+        self.sr_cursor: dict[str, tuple[int, bool]] = {}
 
     def exists(self, path: str) -> bool:
         if path in self.files:
@@ -83,12 +96,12 @@ class _Tree:
             data = full.read_bytes()
             mode = os.stat(full).st_mode
             self.modes[path] = "100755" if mode & stat.S_IXUSR else "100644"
-        self.original[path] = data
-        self.order.append(path)
         try:
             tf = None if data is None else TextFile.from_bytes(data)
         except BinaryFile as exc:
             raise EditFailure(f"{path} is a binary file ({exc}); redline edits only text") from exc
+        self.original[path] = data
+        self.order.append(path)
         self.files[path] = tf
         return tf
 
@@ -102,10 +115,10 @@ def plan_blocks(root: Path, blocks: list[EditBlock]) -> Plan:
     tree = _Tree(root)
     results: list[BlockResult] = []
     errors: list[str] = []
-    strip_level: list[int] = []
+    strip_level = _strip_levels(root, blocks)
     for block in blocks:
         try:
-            path, added, removed = _apply_block(tree, block, strip_level)
+            path, added, removed = _apply_block(tree, block, strip_level, blocks)
             results.append(BlockResult(block.index, path, "proposed", added, removed))
         except (EditFailure, UnsafePath) as exc:
             where = _where(block)
@@ -131,29 +144,51 @@ def _where(block: EditBlock) -> str:
     return f"block {block.index + 1} ({block.source.value}, reply line {block.line})"
 
 
+def _strip_levels(root: Path, blocks: list[EditBlock]) -> list[int]:
+    """How many leading path parts this reply's diffs need dropped, judged by the files that
+    exist (so a new file follows its siblings: `proj-1.1/new.c` -> `new.c`)."""
+    votes: dict[int, int] = {}
+    for b in blocks:
+        cands = b.path_candidates
+        if len(cands) < 2 or b.kind is EditKind.ADD:
+            continue
+        depth = max(c.count("/") for c in cands)
+        for c in cands:
+            if (root / c).is_file():
+                level = depth - c.count("/")
+                votes[level] = votes.get(level, 0) + 1
+                break
+    if not votes:
+        return []
+    return [max(votes, key=lambda k: votes[k])]
+
+
 def _resolve(tree: _Tree, block: EditBlock, strip_level: list[int]) -> str:
+    """Pick among a diff's path readings: the one that exists, else the one siblings used."""
     cands = block.path_candidates or (block.path,)
     if len(cands) == 1:
         return check_path(tree.root, cands[0])
+    depth = max(c.count("/") for c in cands)
     if block.kind is EditKind.ADD:
         if strip_level:
-            pick = cands[min(strip_level[-1], len(cands) - 1)]
-            return check_path(tree.root, pick)
+            for c in cands:
+                if depth - c.count("/") == strip_level[-1]:
+                    return check_path(tree.root, c)
         for c in cands:
             parent = Path(c).parent
             if str(parent) == "." or (tree.root / parent).is_dir():
                 return check_path(tree.root, c)
         return check_path(tree.root, cands[0])
-    for i, c in enumerate(cands):
+    for c in cands:
         safe = check_path(tree.root, c)
         if tree.exists(safe):
-            if block.source is EditFormat.UDIFF:
-                strip_level.append(i)
             return safe
     return check_path(tree.root, cands[0])
 
 
-def _apply_block(tree: _Tree, block: EditBlock, strip_level: list[int]) -> tuple[str, int, int]:
+def _apply_block(
+    tree: _Tree, block: EditBlock, strip_level: list[int], blocks: list[EditBlock]
+) -> tuple[str, int, int]:
     if block.error is not None or block.kind is EditKind.INVALID:
         raise EditFailure(block.error or "the block could not be read")
     path = _resolve(tree, block, strip_level)
@@ -184,15 +219,16 @@ def _apply_block(tree: _Tree, block: EditBlock, strip_level: list[int]) -> tuple
         return path, added, removed
     existing = tree.load(path)
     if kind is EditKind.SEARCH_REPLACE:
-        return _search_replace(tree, path, existing, block)
+        return _search_replace(tree, path, existing, block, blocks)
     if existing is None:
         raise EditFailure(f"cannot update {path}: no such file")
     tf = TextFile(list(existing.lines), existing.final_newline)
     added = removed = 0
     cursor = delta = 0
     for n, hunk in enumerate(block.hunks):
+        following = block.hunks[n + 1] if n + 1 < len(block.hunks) else None
         try:
-            cursor, d, a, r = _apply_hunk(tf, hunk, cursor, delta, block.source)
+            cursor, d, a, r = _apply_hunk(tf, hunk, cursor, delta, block.source, following)
         except EditFailure as exc:
             label = f"hunk {n + 1}" if len(block.hunks) > 1 else "the hunk"
             raise EditFailure(f"{label}: {exc}") from None
@@ -213,7 +249,7 @@ def _apply_block(tree: _Tree, block: EditBlock, strip_level: list[int]) -> tuple
 
 
 def _search_replace(
-    tree: _Tree, path: str, existing: TextFile | None, block: EditBlock
+    tree: _Tree, path: str, existing: TextFile | None, block: EditBlock, blocks: list[EditBlock]
 ) -> tuple[str, int, int]:
     hunk = block.hunks[0]
     if not hunk.old:
@@ -227,13 +263,27 @@ def _search_replace(
     if existing is None:
         raise EditFailure(f"cannot edit {path}: no such file (an empty SEARCH section creates one)")
     first_error: EditFailure | None = None
-    for old, new in ((hunk.old, hunk.new), *hunk.splits):
+    cursor, in_order = tree.sr_cursor.get(path, (0, True))
+    following = _next_search(blocks, block, path)
+    # Several "=======" lines: every reading is tried, the longest SEARCH that is found wins.
+    readings = sorted(((hunk.old, hunk.new), *hunk.splits), key=lambda r: -len(r[0]))
+    for old, new in readings:
         tf = TextFile(list(existing.lines), existing.final_newline)
         try:
-            _, _, a, r = _apply_hunk(tf, Hunk(old=old, new=new), 0, 0, block.source)
+            try:
+                end, _, a, r = _apply_hunk(tf, Hunk(old=old, new=new), 0, 0, block.source)
+            except Ambiguous:
+                if not in_order:
+                    raise
+                # Blocks for this file came in file order so far: the previous one pins a start.
+                end, _, a, r = _apply_hunk(
+                    tf, Hunk(old=old, new=new), cursor, 0, block.source, following
+                )
         except EditFailure as exc:
             first_error = first_error or exc
             continue
+        start = end - len(new)
+        tree.sr_cursor[path] = (end, in_order and start >= cursor)
         if not tf.lines and existing.lines:
             tree.store(path, None)  # the whole content was replaced by nothing: delete the file
         else:
@@ -243,23 +293,44 @@ def _search_replace(
     raise first_error
 
 
+def _next_search(blocks: list[EditBlock], block: EditBlock, path: str) -> Hunk | None:
+    """The next SEARCH/REPLACE block for the same file, if any."""
+    for later in blocks[block.index + 1 :]:
+        if later.kind is EditKind.SEARCH_REPLACE and later.path == path and later.hunks:
+            return later.hunks[0]
+    return None
+
+
 def _apply_hunk(
-    tf: TextFile, hunk: Hunk, cursor: int, delta: int, source: EditFormat
+    tf: TextFile,
+    hunk: Hunk,
+    cursor: int,
+    delta: int,
+    source: EditFormat,
+    following: Hunk | None = None,
 ) -> tuple[int, int, int, int]:
     """Apply one hunk to `tf`; return (new cursor, line delta, added, removed)."""
     lines = tf.lines
     index = LineIndex(lines)
-    pinned = False
+    scope: int | None = None
     for anchor in hunk.anchors:
         at = seek_line(index, anchor, cursor)
-        if at is None:
+        if at is not None:
+            cursor = at + 1
+            scope = _scope_end(lines, at)
+            continue
+        if not hunk.old:
             raise EditFailure(f"the @@ anchor line '{anchor.strip()}' was not found")
-        cursor = at + 1
-        pinned = True
+        # An earlier hunk passed (or changed) it: still inside its scope, if it is there.
+        back = seek_line_before(index, anchor, cursor)
+        if back is not None:
+            end = _scope_end(lines, back)
+            if end is not None and end > cursor:
+                scope = end
     old, new = hunk.old, hunk.new
     style = cr_style(old + new)
     if not old:
-        if pinned:
+        if hunk.anchors:
             pos = cursor
         elif hunk.old_start is not None:
             pos = min(max(hunk.old_start + delta, 0), len(lines))
@@ -270,15 +341,21 @@ def _apply_hunk(
         _eof_state(tf, hunk, pos + len(merged))
         return pos + len(merged), len(merged), len(merged), 0
     hint = None if hunk.old_start is None else hunk.old_start - 1 + delta
-    found = seek(index, old, start=cursor, hint=hint, first_after=pinned, at_end=hunk.end_of_file)
+    eof = hunk.end_of_file
+    found = seek(index, old, start=cursor, hint=hint, at_end=eof, upper=scope)
+    if isinstance(found, NoMatch) and found.ambiguous and following is not None:
+        upper = _upper_bound(index, following, cursor)
+        if upper is not None and scope is not None:
+            upper = min(upper, scope)
+        found = seek(index, old, start=cursor, hint=hint, at_end=eof, upper=upper)
     if isinstance(found, NoMatch) and source is EditFormat.UDIFF and cursor > 0:
-        found = seek(index, old, start=0, hint=hint, at_end=hunk.end_of_file)
+        found = seek(index, old, start=0, hint=hint, at_end=eof)
     if isinstance(found, NoMatch):
         detail = found.reason
         if found.closest:
             shown = "\n".join("    " + s for s in found.closest[:12])
             detail += ":\n" + shown
-        raise EditFailure(detail)
+        raise Ambiguous(detail) if found.ambiguous else EditFailure(detail)
     assert isinstance(found, Match)
     pos = found.at
     actual = lines[pos : pos + len(old)]
@@ -286,6 +363,30 @@ def _apply_hunk(
     lines[pos : pos + len(old)] = merged
     _eof_state(tf, hunk, pos + len(merged))
     return pos + len(merged), len(merged) - len(old), added, removed
+
+
+def _scope_end(lines: list[str], at: int) -> int | None:
+    """Where the anchor's block ends: the next line indented no deeper than the anchor (the
+    scope git's hunk headers name). None when nothing is nested under it."""
+    head = lines[at]
+    depth = len(head) - len(head.lstrip())
+    for i in range(at + 1, len(lines)):
+        s = lines[i]
+        if not s.strip():
+            continue
+        if len(s) - len(s.lstrip()) <= depth:
+            return i + 1 if s.strip() in ("}", "};", "end", "fi", "esac") else i
+    return len(lines)
+
+
+def _upper_bound(index: LineIndex, following: Hunk, cursor: int) -> int | None:
+    """The latest line the next edit of this file can start at: this one must end before."""
+    if following.anchors:
+        return seek_line(index, following.anchors[0], cursor)
+    if not following.old:
+        return None
+    hits = find_all(index, following.old, cursor)
+    return max(hits) if hits else None
 
 
 def _merge(
