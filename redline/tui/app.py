@@ -89,8 +89,6 @@ class RedlineApp(TurnRunning, BackendSwitching):
         return MainScreen()
 
     def on_mount(self) -> None:
-        if self._resumed is not None:
-            self._show_resumed(self._resumed)
         self.open_backend(self.options.provider, self.options.model, self.options.base_url)
         self.refresh_git_state()
         start_indexing(self)
@@ -102,6 +100,11 @@ class RedlineApp(TurnRunning, BackendSwitching):
         from redline.backends.selection import open_backend
 
         return await open_backend(provider, model, base_url, self.config)
+
+    def main_screen_ready(self) -> None:
+        """The transcript is mounted: show the resumed conversation, if any."""
+        if self._resumed is not None:
+            self._show_resumed(self._resumed)
 
     def _show_resumed(self, session: LoadedSession) -> None:
         for turn in session.conversation.turns:

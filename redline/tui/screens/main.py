@@ -36,6 +36,7 @@ class MainScreen(Screen[None]):
         app = cast("RedlineApp", self.app)
         prompt.sources.update(app.completion_sources)
         prompt.focus()
+        app.main_screen_ready()
 
     def on_prompt_input_submitted(self, message: PromptInput.Submitted) -> None:
         cast("RedlineApp", self.app).handle_prompt(message.text)
