@@ -14,7 +14,7 @@ from redline.tui.slash import SlashCommand, SlashRegistry
 if TYPE_CHECKING:
     from redline.tui.app import RedlineApp
 
-EXTRA_MODULES: tuple[str, ...] = ("redline.tui.context_commands",)
+EXTRA_MODULES: tuple[str, ...] = ("redline.tui.context_commands", "redline.tui.edit_commands")
 
 
 def _backend(app: RedlineApp, arg: str) -> None:

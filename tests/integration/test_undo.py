@@ -145,3 +145,10 @@ def test_rename_and_delete_are_undone(tmp_path):
     assert (repo / "a.txt").read_text() == "alpha\nbeta\n"
     assert (repo / "other.txt").read_text() == "x\n"
     assert not (repo / "moved").exists()
+
+
+def test_an_answer_without_edits_is_fine_when_edits_are_optional(tmp_path):
+    repo = _repo(tmp_path)
+    assert not apply_reply(repo, "Nothing to change.").ok
+    result = apply_reply(repo, "Nothing to change.", require_edits=False)
+    assert result.ok and result.commit is None and result.edits == ()

@@ -156,3 +156,16 @@ def test_unclosed_blocks_are_errors_not_edits():
 def test_prose_and_plain_code_are_not_edits():
     reply = "Run this:\n\n```bash\npytest -q\n```\n\n- item\n- other\n"
     assert parse_edits(reply) == []
+
+
+def test_block_diff_renders_each_kind_for_cards():
+    from redline.tools.edits import block_diff
+
+    blocks = parse_edits(MIXED)
+    sr = block_diff(blocks[0])
+    assert sr.startswith("--- a/src/app.py\n+++ b/src/app.py\n@@\n")
+    assert '-    return "hi"' in sr and '+    return f"hi {name}"' in sr
+    assert "+# New" in block_diff(blocks[1])
+    moved = block_diff(blocks[2])
+    assert "+++ b/src/helpers.py" in moved and "@@ def helper():" in moved
+    assert "deleted" in block_diff(blocks[3])

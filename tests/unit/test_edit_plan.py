@@ -107,3 +107,32 @@ def test_search_replace_alternative_divider(tmp_path):
     )
     out = _plan(tmp_path, {"doc.rst": b"Title\n=======\n\ntext\n"}, reply)
     assert out["doc.rst"] == b"New\n===\n\ntext\n"
+
+
+def test_a_reply_sent_with_crlf_line_ends_does_not_make_files_crlf(tmp_path):
+    reply = (
+        "--- /dev/null\n+++ b/new.txt\n@@ -0,0 +1,2 @@\n+one\n+two\n"
+        "--- a/old.txt\n+++ b/old.txt\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n"
+    ).replace("\n", "\r\n")
+    out = _plan(tmp_path, {"old.txt": b"a\nb\n"}, reply)
+    assert out == {"new.txt": b"one\ntwo\n", "old.txt": b"a\nc\n"}
+
+
+def test_a_real_diff_of_a_crlf_file_keeps_its_crs(tmp_path):
+    reply = "--- a/w.txt\n+++ b/w.txt\n@@ -1,2 +1,2 @@\n a\r\n-b\r\n+c\r\n--- /dev/null\n+++ b/n.txt\n@@ -0,0 +1 @@\n+x\r\n"
+    out = _plan(tmp_path, {"w.txt": b"a\r\nb\r\n"}, reply)
+    assert out == {"w.txt": b"a\r\nc\r\n", "n.txt": b"x\r\n"}
+
+
+def test_plain_diff_against_a_backup_name_finds_the_real_file(tmp_path):
+    reply = "--- f.c.orig\t2024-01-01 10:00:00\n+++ f.c\t2024-01-02 10:00:00\n@@ -1 +1 @@\n-a\n+b\n"
+    assert _plan(tmp_path, {"f.c": b"a\n"}, reply) == {"f.c": b"b\n"}
+
+
+def test_submodule_pointer_changes_are_skipped(tmp_path):
+    reply = (
+        "diff --git a/vendor/lib b/vendor/lib\nindex 1111111..2222222 160000\n--- a/vendor/lib\n"
+        "+++ b/vendor/lib\n@@ -1 +1 @@\n-Subproject commit 1111111\n+Subproject commit 2222222\n"
+        "diff --git a/f.txt b/f.txt\n--- a/f.txt\n+++ b/f.txt\n@@ -1 +1 @@\n-a\n+b\n"
+    )
+    assert _plan(tmp_path, {"f.txt": b"a\n"}, reply) == {"f.txt": b"b\n"}

@@ -83,7 +83,8 @@ class WholeFile:
     that a bare fence closes, so a README's code samples do not end the block early.
     """
 
-    def __init__(self, path: str, fence: str, opener: Line) -> None:
+    def __init__(self, path: str, fence: str, opener: Line, crlf: bool = False) -> None:
+        self.crlf = crlf
         self.path = path
         self.fence = fence
         self.first = opener
@@ -111,6 +112,7 @@ class WholeFile:
                     self.path,
                     EditKind.WHOLE,
                     EditFormat.WHOLE,
+                    crlf=self.crlf,
                     content=tuple(self.lines),
                 )
                 return [block], []

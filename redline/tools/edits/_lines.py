@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import NamedTuple, Protocol
 
 from redline.tools.edits.blocks import EditBlock, EditFormat, EditKind, ParseProgress
@@ -102,11 +103,18 @@ def make_block(
     path: str,
     kind: EditKind,
     source: EditFormat,
+    *,
+    crlf: bool | None = None,
     **fields: object,
 ) -> EditBlock:
-    """An EditBlock spanning the lines `first`..`last` (index is set by the stream parser)."""
-    return EditBlock(
-        path=path,
+    """An EditBlock spanning the lines `first`..`last` (index is set by the stream parser).
+
+    When the block's own marker line (`first`, or `crlf` when given) ends in CR, the whole reply
+    came with CRLF line ends (git never writes a CR in a header): the content's CRs are
+    transport, not file content, and are dropped.
+    """
+    block = EditBlock(
+        path=path.rstrip("\r"),
         kind=kind,
         source=source,
         start=first.start,
@@ -114,3 +122,26 @@ def make_block(
         line=first.no,
         **fields,  # type: ignore[arg-type]
     )
+    if crlf is None:
+        crlf = first.text.endswith("\r")
+    return _without_cr(block) if crlf else block
+
+
+def _strip(lines: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(s[:-1] if s.endswith("\r") else s for s in lines)
+
+
+def _without_cr(block: EditBlock) -> EditBlock:
+    hunks = tuple(
+        replace(
+            h,
+            old=_strip(h.old),
+            new=_strip(h.new),
+            anchors=_strip(h.anchors),
+            splits=tuple((_strip(o), _strip(n)) for o, n in h.splits),
+        )
+        for h in block.hunks
+    )
+    content = None if block.content is None else _strip(block.content)
+    move_to = None if block.move_to is None else block.move_to.rstrip("\r")
+    return replace(block, hunks=hunks, content=content, move_to=move_to)

@@ -7,6 +7,7 @@ the hunk is re-read by content: it runs while lines start with " ", "-", "+" or 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from redline.tools.edits._lines import BINARY_LINE, Line, make_block
 from redline.tools.edits.blocks import EditBlock, EditFormat, EditKind, Hunk, ParseProgress
@@ -150,6 +151,10 @@ class _HunkBuilder:
             old_eof_newline=self.old_eof,
             new_eof_newline=self.new_eof,
         )
+
+
+def _submodule(h: Hunk) -> bool:
+    return all(s.startswith("Subproject commit ") for s in (*h.old, *h.new))
 
 
 class UnifiedDiff:
@@ -350,17 +355,22 @@ class UnifiedDiff:
         mnemonic = old[:2] in _MNEMONIC and new[:2] in _MNEMONIC and old[:2] != new[:2]
         stripped = _strip_one(side)
         if stripped is None:
-            return (side,)
+            both = not (self.old_absent or self.new_absent)
+            return (side, other) if both and other and other != side else (side,)
         if prefixed or mnemonic:
             return (stripped, side)
         present = not (self.old_absent or self.new_absent)
         differ = present and other.split("/", 1)[0] != side.split("/", 1)[0]
-        return (stripped, side) if differ else (side, stripped)
+        found = [stripped, side] if differ else [side, stripped]
+        if present and other and other != side:  # `--- a.c.orig` / `+++ a.c`: either may exist
+            alt = _strip_one(other)
+            found += [alt, other] if differ and alt else [other]
+        return tuple(dict.fromkeys(c for c in found if c))
 
     def _block(self) -> EditBlock | None:
         candidates = self._paths()
         path = candidates[0]
-        common: dict[str, object] = {"path_candidates": candidates}
+        common: dict[str, Any] = {"path_candidates": candidates}
         first, last = self.first, self.last
         if self.binary:
             return make_block(
@@ -408,8 +418,8 @@ class UnifiedDiff:
             return make_block(
                 first, last, path, EditKind.MOVE, _UD, hunks=hunks, move_to=move_to, **common
             )
-        if not hunks:
-            return None  # a mode change, or headers with nothing to do
+        if not hunks or all(_submodule(h) for h in hunks):
+            return None  # a mode change, a submodule pointer, or headers with nothing to do
         return make_block(first, last, path, EditKind.UPDATE, _UD, hunks=hunks, **common)
 
     def _move_target(self, path: str) -> str | None:

@@ -100,9 +100,16 @@ def apply_reply(
     check: bool = False,
     commit: bool = True,
     init: bool = False,
+    require_edits: bool = True,
 ) -> ApplyResult:
-    """Apply every edit in `reply` (text, or blocks already parsed while streaming)."""
+    """Apply every edit in `reply` (text, or blocks already parsed while streaming).
+
+    A reply without any edit block is an error (`redline apply` exits 4) unless
+    `require_edits` is False (an answer that only talks is fine for `exec --apply`).
+    """
     blocks = parse_edits(reply) if isinstance(reply, str) else list(reply)
+    if not blocks and not require_edits:
+        return ApplyResult(())
     start = Path(repo_root)
     try:
         repo = gitops.open_repo(start, init=init)

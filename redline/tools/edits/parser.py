@@ -42,6 +42,7 @@ class EditStreamParser:
         self._fence: str | None = None  # the open fence's marker, e.g. "```"
         self._fence_path: str | None = None
         self._fence_first = False  # the next line is the first inside the fence
+        self._fence_cr = False  # the fence line ended in CR: the reply has CRLF line ends
         self._prev = ""  # the last non-blank line at top level
         self._last_path = ""  # SEARCH blocks without a path reuse the previous one
         self._held: Line | None = None  # a "--- " line waiting for its "+++ "
@@ -147,7 +148,7 @@ class EditStreamParser:
                     self._sub = diff
                     self._process(ln)
                     return
-                self._sub = WholeFile(self._fence_path, self._fence or "```", ln)
+                self._sub = WholeFile(self._fence_path, self._fence or "```", ln, self._fence_cr)
                 self._process(ln)
                 return
         stripped = text.strip()
@@ -167,6 +168,7 @@ class EditStreamParser:
         if m is not None:
             if self._fence is None:
                 self._fence = m.group(1)
+                self._fence_cr = text.endswith("\r")
                 self._fence_path = fence_info_path(m.group(2)) or strict_path(self._prev)
                 self._fence_first = True
                 self._prev = stripped

@@ -1,0 +1,97 @@
+"""The edits work in the TUI: `/apply`, `/undo`, `/diff`, and applying a finished turn.
+
+Git runs in a thread; the UI thread only posts notifications and pushes the diff screen. The
+session's first commit is remembered on the app (``edits_session_start``) for `/diff`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from redline.tools.edits import ApplyResult, apply_reply, session_diff, undo_last
+from redline.tools.edits.gitops import NotARepository, head_sha, open_repo
+from redline.tui.slash import SlashCommand
+
+if TYPE_CHECKING:
+    from redline.tui.app import RedlineApp
+
+
+def _head(root: Any) -> str | None:
+    try:
+        return head_sha(open_repo(root))
+    except NotARepository:
+        return None
+
+
+def _last_answer(app: Any) -> Any:
+    turns = app.conversation.turns
+    return turns[-1] if turns else None
+
+
+def applied_note(result: ApplyResult) -> str:
+    """One line for a notification: what was committed, or why nothing was."""
+    if result.error is not None:
+        return f"Edits not applied: {result.error}"
+    if not result.files:
+        return "The edits change nothing."
+    added = sum(f.added for f in result.files)
+    removed = sum(f.removed for f in result.files)
+    names = ", ".join(f.path for f in result.files[:3])
+    more = f" and {len(result.files) - 3} more" if len(result.files) > 3 else ""
+    sha = f"Committed {result.commit[:10]}: " if result.commit else "Applied: "
+    return f"{sha}{names}{more} (+{added} -{removed}). /undo takes it back."
+
+
+async def apply_turn(app: Any, turn: Any) -> ApplyResult | None:
+    """Apply a finished turn's edits (for /apply and auto-apply); notify either way."""
+    if turn is None or not turn.text:
+        app.notify("No answer to apply yet.", severity="warning")
+        return None
+    if turn.error is not None or turn.interrupted:
+        app.notify("That answer did not finish: its edits are not applied.", severity="warning")
+        return None
+    root = app.options.repo_root
+    if getattr(app, "edits_session_start", None) is None:
+        app.edits_session_start = await asyncio.to_thread(_head, root)
+    result = await asyncio.to_thread(
+        apply_reply,
+        root,
+        turn.text,
+        provider=turn.provider,
+        model=turn.model,
+        summary=turn.prompt,
+    )
+    app.notify(applied_note(result), severity="error" if result.error else "information")
+    return result
+
+
+async def _apply(app: RedlineApp, arg: str) -> None:
+    await apply_turn(app, _last_answer(app))
+
+
+async def _undo(app: RedlineApp, arg: str) -> None:
+    result = await asyncio.to_thread(undo_last, app.options.repo_root)
+    app.notify(result.message, severity="information" if result.ok else "warning")
+
+
+async def _diff(app: RedlineApp, arg: str) -> None:
+    from redline.tui.screens.diff_view import DiffView
+
+    root = app.options.repo_root
+    since = getattr(app, "edits_session_start", None) or "HEAD"
+    try:
+        text = await asyncio.to_thread(session_diff, root, since)
+    except NotARepository as exc:
+        app.notify(str(exc), severity="warning")
+        return
+    title = "Changes in this session" if since != "HEAD" else "Uncommitted changes"
+    await app.push_screen(DiffView(title, text))
+
+
+def commands() -> list[SlashCommand]:
+    return [
+        SlashCommand("apply", "apply the last answer's edits and commit", _apply),
+        SlashCommand("undo", "revert the last redline commit (when safe)", _undo),
+        SlashCommand("diff", "what this session changed", _diff),
+    ]
