@@ -91,22 +91,36 @@ async def _redline(client: StreamClient) -> tuple[float, int]:
     return time.perf_counter() - t0, n
 
 
+async def _turn_loop(client: StreamClient) -> float:
+    """The whole turn loop: client, speed meter and a no-op sink, as the TUI drives it."""
+    from redline.backends.selection import Backend
+    from redline.tui.loop import Conversation, TurnLoop
+
+    backend = Backend("bench", client.preset, "bench", client, "benchmark")
+    loop = TurnLoop(backend, Conversation())
+    t0 = time.perf_counter()
+    await loop.run("hi", sink=lambda event: None)
+    return time.perf_counter() - t0
+
+
 async def throughput(url: str, events: int, repeats: int) -> dict[str, object]:
     big = url + "/big"
     async with httpx.AsyncClient(timeout=60) as http:
         client = StreamClient(ProviderPreset("bench", big, None))
-        raw, sse, ours = [], [], []
+        raw, sse, ours, looped = [], [], [], []
         counted = 0
         for _ in range(repeats):
             raw.append(await _raw_bytes(http, big + "/chat/completions"))
             sse.append(await _httpx_sse(http, big + "/chat/completions"))
             took, counted = await _redline(client)
             ours.append(took)
+            looped.append(await _turn_loop(client))
         await client.aclose()
     return {
         "events": events,
         "events_emitted": counted,
         "redline_events_per_s": round(events / min(ours)),
+        "redline_turn_loop_with_meter_events_per_s": round(events / min(looped)),
         "baseline_httpx_raw_bytes_events_per_s": round(events / min(raw)),
         "baseline_httpx_sse_json_events_per_s": round(events / min(sse)),
         "repeats": repeats,

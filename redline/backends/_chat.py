@@ -52,6 +52,7 @@ class ChatParser:
         "_done",
         "_ended",
         "_finish",
+        "_plain",
         "_provider",
         "_think",
         "_timing",
@@ -64,6 +65,7 @@ class ChatParser:
         self._provider = provider
         self._diffusing = diffusing
         self._think = ThinkSplitter()
+        self._plain = False  # answer text passes straight through (no think tags to look for)
         self._usage: dict[str, object] | None = None
         self._timing: tuple[str, dict[str, object]] | None = None
         self._finish: str | None = None
@@ -90,10 +92,13 @@ class ChatParser:
                 content = delta.get("content")
                 if content:
                     self.started = True
-                    if self._diffusing:
+                    if self._plain:
+                        out.append(TextDelta(content))
+                    elif self._diffusing:
                         out.append(TextSnapshot(content))
                     else:
                         self._think.feed(content, out)
+                        self._plain = self._think.passthrough
                 if len(delta) > 1 or not content:
                     self._rest_of_delta(delta, out)
             finish = choice.get("finish_reason")

@@ -19,6 +19,11 @@ _START, _THINK, _AFTER, _TEXT = 0, 1, 2, 3
 class ThinkSplitter:
     __slots__ = ("_pending", "_state")
 
+    @property
+    def passthrough(self) -> bool:
+        """True once the answer proper has started: text needs no more looking at."""
+        return self._state == _TEXT and not self._pending
+
     def __init__(self) -> None:
         self._state = _START
         self._pending = ""

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
-from contextlib import aclosing
 from dataclasses import replace
 
 import httpx
@@ -153,8 +152,11 @@ class StreamClient:
         return body
 
     # streaming -----------------------------------------------------------------------
-    async def stream(self, request: ChatRequest) -> AsyncIterator[Event]:
+    def stream(self, request: ChatRequest) -> AsyncGenerator[Event, None]:
         """The answer as events; always ends with ``Finished`` or ``StreamError``."""
+        return self._stream(request)  # one async-generator hop per event, not two
+
+    async def _stream(self, request: ChatRequest) -> AsyncGenerator[Event, None]:
         if self.preset.key_env and not self._key:
             yield missing_key(self.name, self.preset.key_env)
             return
@@ -176,11 +178,83 @@ class StreamClient:
                         for event in await self._whole(opened, ctype):
                             yield event
                         return
-                    async with aclosing(
-                        self._events(opened, deadline, diffusing, may_retry)
-                    ) as events:
-                        async for event in events:
-                            yield event
+                    loop = asyncio.get_running_loop()
+                    stall = self.timeouts.stall_s
+                    responses = self.wire == "responses"
+                    chat = ChatParser(self.name, diffusing=diffusing)
+                    resp = ResponsesParser(self.name)
+                    out: list[Event] = []
+                    started = done = False
+                    source = EventSource(opened).aiter_sse()
+                    next_sse = source.__anext__
+                    watch = Watchdog(loop, deadline)
+                    try:
+                        while True:
+                            if (
+                                started
+                            ):  # a stall is time spent waiting on the network, not on the consumer
+                                watch.deadline = loop.time() + stall
+                            watch.reading = True
+                            try:
+                                sse = await next_sse()
+                            except StopAsyncIteration:
+                                break
+                            except asyncio.CancelledError:
+                                if not watch.take_timeout():
+                                    raise
+                                yield (
+                                    self._stall_timeout()
+                                    if started
+                                    else self._first_token_timeout()
+                                )
+                                return
+                            except httpx.HTTPError as exc:
+                                error = self._scrubbed(
+                                    transport_error(exc, provider=self.name, url=self.base_url)
+                                )
+                                if not started and may_retry:
+                                    raise _Retry(error, self.retry.backoff_s) from None
+                                yield error
+                                return
+                            finally:
+                                watch.reading = False
+                            data = sse.data
+                            if not data:
+                                continue
+                            if responses:
+                                done = resp.feed(sse.event, data, out)
+                                now_started = resp.started
+                            else:
+                                done = chat.feed(data, out)
+                                now_started = chat.started
+                            if now_started and not started:
+                                started = True
+                                watch.arm(
+                                    loop.time() + stall
+                                )  # earlier than the first-token deadline
+                            if out:
+                                if not started and may_retry:
+                                    self._maybe_retry(out)
+                                for event in out:
+                                    yield (
+                                        self._scrubbed(event)
+                                        if type(event) is StreamError
+                                        else event
+                                    )
+                                out.clear()
+                            if done:
+                                break
+                        watch.cancel()
+                        (resp if responses else chat).close(out)
+                        if out and not started and may_retry:
+                            self._maybe_retry(out)
+                        for event in out:
+                            yield self._scrubbed(event) if type(event) is StreamError else event
+                        if done:
+                            await self._drain(source)
+                    finally:
+                        watch.cancel()
+                        await source.aclose()
                     return
                 finally:
                     await opened.aclose()
@@ -229,75 +303,6 @@ class StreamClient:
         if may_retry and wait is not None:
             raise _Retry(error, wait)
         return error
-
-    async def _events(
-        self, response: httpx.Response, deadline: float, diffusing: bool, may_retry: bool
-    ) -> AsyncGenerator[Event, None]:
-        loop = asyncio.get_running_loop()
-        stall = self.timeouts.stall_s
-        responses = self.wire == "responses"
-        chat = ChatParser(self.name, diffusing=diffusing)
-        resp = ResponsesParser(self.name)
-        out: list[Event] = []
-        started = done = False
-        source = EventSource(response).aiter_sse()
-        next_sse = source.__anext__
-        watch = Watchdog(loop, deadline)
-        try:
-            while True:
-                if started:  # a stall is time spent waiting on the network, not on the consumer
-                    watch.deadline = loop.time() + stall
-                watch.reading = True
-                try:
-                    sse = await next_sse()
-                except StopAsyncIteration:
-                    break
-                except asyncio.CancelledError:
-                    if not watch.take_timeout():
-                        raise
-                    yield self._stall_timeout() if started else self._first_token_timeout()
-                    return
-                except httpx.HTTPError as exc:
-                    error = self._scrubbed(
-                        transport_error(exc, provider=self.name, url=self.base_url)
-                    )
-                    if not started and may_retry:
-                        raise _Retry(error, self.retry.backoff_s) from None
-                    yield error
-                    return
-                finally:
-                    watch.reading = False
-                data = sse.data
-                if not data:
-                    continue
-                if responses:
-                    done = resp.feed(sse.event, data, out)
-                    now_started = resp.started
-                else:
-                    done = chat.feed(data, out)
-                    now_started = chat.started
-                if now_started and not started:
-                    started = True
-                    watch.arm(loop.time() + stall)  # earlier than the first-token deadline
-                if out:
-                    if not started and may_retry:
-                        self._maybe_retry(out)
-                    for event in out:
-                        yield self._scrubbed(event) if type(event) is StreamError else event
-                    out.clear()
-                if done:
-                    break
-            watch.cancel()
-            (resp if responses else chat).close(out)
-            if out and not started and may_retry:
-                self._maybe_retry(out)
-            for event in out:
-                yield self._scrubbed(event) if type(event) is StreamError else event
-            if done:
-                await self._drain(source)
-        finally:
-            watch.cancel()
-            await source.aclose()
 
     @staticmethod
     async def _drain(source: AsyncIterator[object]) -> None:
