@@ -9,12 +9,47 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from redline.tools.edits import ApplyResult, apply_reply, session_diff, undo_last
+from redline.tools.edits import (
+    ApplyResult,
+    EditStreamParser,
+    apply_reply,
+    session_diff,
+    undo_last,
+)
 from redline.tools.edits.gitops import NotARepository, head_sha, open_repo
 from redline.tui.slash import SlashCommand
 
 if TYPE_CHECKING:
     from redline.tui.app import RedlineApp
+
+
+class EditCards:
+    """Feeds the streamed answer to the edit parser; each block that closes becomes a card.
+
+    Cheap enough for the stream sink (about a microsecond a chunk); the card itself is drawn
+    later, on the transcript's timer."""
+
+    def __init__(self, handle: Any) -> None:
+        self._add = getattr(handle, "add_block", None)  # None: a transcript without cards
+        self._parser = EditStreamParser()
+        self.blocks: list[Any] = []
+
+    def feed(self, text: str) -> None:
+        if self._add is not None:
+            for block in self._parser.feed(text):
+                self._card(block)
+
+    def finish(self) -> None:
+        if self._add is not None:
+            for block in self._parser.finish():
+                self._card(block)
+
+    def _card(self, block: Any) -> None:
+        from redline.tui.widgets.diff_card import diff_card
+
+        self.blocks.append(block)
+        assert self._add is not None
+        self._add(diff_card(block, status="failed" if block.error else "proposed"))
 
 
 def _head(root: Any) -> str | None:
@@ -43,10 +78,15 @@ def applied_note(result: ApplyResult) -> str:
     return f"{sha}{names}{more} (+{added} -{removed}). /undo takes it back."
 
 
-async def apply_turn(app: Any, turn: Any) -> ApplyResult | None:
-    """Apply a finished turn's edits (for /apply and auto-apply); notify either way."""
+async def apply_turn(
+    app: Any, turn: Any, *, quiet_without_edits: bool = False
+) -> ApplyResult | None:
+    """Apply a finished turn's edits (for /apply and auto-apply); notify either way.
+
+    With `quiet_without_edits` (auto-apply), an answer that has no edit says nothing."""
     if turn is None or not turn.text:
-        app.notify("No answer to apply yet.", severity="warning")
+        if not quiet_without_edits:
+            app.notify("No answer to apply yet.", severity="warning")
         return None
     if turn.error is not None or turn.interrupted:
         app.notify("That answer did not finish: its edits are not applied.", severity="warning")
@@ -61,7 +101,10 @@ async def apply_turn(app: Any, turn: Any) -> ApplyResult | None:
         provider=turn.provider,
         model=turn.model,
         summary=turn.prompt,
+        require_edits=not quiet_without_edits,
     )
+    if quiet_without_edits and not result.edits:
+        return result
     app.notify(applied_note(result), severity="error" if result.error else "information")
     return result
 

@@ -11,10 +11,11 @@ from typing import Any
 
 from textual import work
 
-from redline.backends.events import Event, StreamError
+from redline.backends.events import Event, StreamError, TextDelta
 from redline.backends.meter import MeterReading
 from redline.tui._base import SWITCH_HINT, AppBase
 from redline.tui.context_commands import turn_context
+from redline.tui.edit_commands import EditCards
 from redline.tui.loop import Turn, TurnLoop
 from redline.tui.slash import ParsedSlash, parse_slash
 
@@ -75,6 +76,10 @@ class TurnRunning(AppBase):
             self._status(activity=self._activity(), context_tokens=self._context_estimate())
         if turn is not None and turn in self.conversation.turns:
             await self._save(turn)
+            if self.options.auto_apply:
+                from redline.tui.edit_commands import apply_turn
+
+                await apply_turn(self, turn, quiet_without_edits=True)
         await self.close_retired_backends()
         if self._queue:
             self.run_turn(self._queue.pop(0))
@@ -94,9 +99,12 @@ class TurnRunning(AppBase):
         loop = self._loop_for(backend)
         handle.attach_meter(LoopMeter(loop))
         push = handle.push
+        cards = EditCards(handle)
 
         def sink(event: Event) -> None:
             push(with_hint(event) if type(event) is StreamError else event)
+            if type(event) is TextDelta:
+                cards.feed(event.text)
 
         try:
             turn = await loop.run(prompt, sink=sink)
@@ -104,6 +112,7 @@ class TurnRunning(AppBase):
             turn = self._interrupted(prompt, provider, model)
         if turn.error is not None:
             turn.error = with_hint(turn.error)
+        cards.finish()
         handle.finish(turn)
         return turn
 

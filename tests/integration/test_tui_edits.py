@@ -59,3 +59,63 @@ async def test_apply_failure_and_refused_undo_are_explained(tmp_path: Path):
         await pilot.press(*"/undo", "enter")
         await wait_for(pilot, lambda: any("not a redline commit" in n for n in notes))
     assert (repo / "a.txt").read_text() == "alpha\n"
+
+
+async def test_auto_apply_commits_when_the_answer_ends(tmp_path: Path):
+    from dataclasses import replace
+
+    from tests.helpers_tui import RecordingServer, settle, wait_until
+
+    repo = make_repo(tmp_path / "repo", {"a.txt": "alpha\nbeta\n"})
+    server = RecordingServer("Done:\n\n" + REPLY)
+    url = await server.start()
+    notes: list[str] = []
+    try:
+        app = make_app(provider=None, base_url=url, repo_root=repo)
+        app.options = replace(app.options, auto_apply=True)
+        app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press(*"shout", "enter")
+            await wait_until(pilot, lambda: any("Committed" in n for n in notes), timeout=20)
+            assert (repo / "a.txt").read_text() == "ALPHA\nbeta\n"
+            # The same answer again: its SEARCH text is gone now, so nothing is written.
+            await pilot.press(*"again", "enter")
+            await wait_until(pilot, lambda: any("not applied" in n for n in notes), timeout=20)
+            assert (repo / "a.txt").read_text() == "ALPHA\nbeta\n"
+    finally:
+        await server.stop()
+
+
+def test_each_edit_block_becomes_a_card_while_the_answer_streams():
+    from rich.console import Console
+
+    from redline.tui.edit_commands import EditCards
+
+    answer = "Here:\n\n" + REPLY + "\nand a new file:\n\n" + ADD_PATCH
+
+    class Handle:
+        def __init__(self) -> None:
+            self.cards: list[object] = []
+
+        def add_block(self, content: object) -> None:
+            self.cards.append(content)
+
+    handle = Handle()
+    cards = EditCards(handle)
+    first_card_at = None
+    for start in range(0, len(answer), 7):
+        cards.feed(answer[start : start + 7])
+        if handle.cards and first_card_at is None:
+            first_card_at = start
+    cards.finish()
+    assert first_card_at is not None and first_card_at < answer.index("and a new file")
+    console = Console(width=80, record=True)
+    for card in handle.cards:
+        console.print(card)
+    text = console.export_text()
+    assert "a.txt  +1 -1  proposed" in text and "-alpha" in text and "+ALPHA" in text
+    assert "new notes/b.md  +2 -0" in text
+
+
+ADD_PATCH = "*** Begin Patch\n*** Add File: notes/b.md\n+# B\n+text\n*** End Patch\n"

@@ -1,0 +1,67 @@
+"""A diff card: one edit block as the transcript shows it (file, +/- counts, coloured hunks).
+
+Pure rendering: the card is a rich renderable handed to ``TurnHandle.add_block`` the moment the
+edit parser closes a block, and again with its status once the edits are applied or fail.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.text import Text
+
+from redline.tools.edits import EditBlock, EditKind, block_diff
+
+MAX_CARD_LINES = 24
+_STATUS_STYLE = {"proposed": "yellow", "applied": "green", "failed": "bold red"}
+
+
+def _title(block: EditBlock, added: int, removed: int, status: str | None) -> Text:
+    title = Text()
+    verb = {
+        EditKind.ADD: "new ",
+        EditKind.DELETE: "delete ",
+        EditKind.MOVE: "move ",
+        EditKind.WHOLE: "rewrite ",
+    }.get(block.kind, "")
+    title.append(verb, style="dim")
+    title.append(block.path or "(no path)", style="bold")
+    if block.move_to:
+        title.append(f" → {block.move_to}", style="bold")
+    title.append(f"  +{added}", style="green")
+    title.append(f" -{removed}", style="red")
+    if status:
+        title.append(f"  {status}", style=_STATUS_STYLE.get(status, ""))
+    return title
+
+
+def diff_card(
+    block: EditBlock, *, status: str | None = None, error: str | None = None
+) -> RenderableType:
+    """The card for `block`; `status` ("proposed", "applied", "failed") and `error` when known."""
+    added, removed = block.counts()
+    lines = block_diff(block).splitlines()[2:]  # the ---/+++ header is in the title
+    body = Text()
+    for line in lines[:MAX_CARD_LINES]:
+        style = ""
+        if line.startswith("+"):
+            style = "green"
+        elif line.startswith("-"):
+            style = "red"
+        elif line.startswith(("@@", "!")):
+            style = "cyan" if line.startswith("@@") else "bold red"
+        body.append(line + "\n", style=style)
+    if len(lines) > MAX_CARD_LINES:
+        body.append(f"… {len(lines) - MAX_CARD_LINES} more lines\n", style="dim")
+    parts: list[RenderableType] = [body]
+    problem = error or block.error
+    if problem:
+        parts.append(Text(problem, style="bold red"))
+    border = _STATUS_STYLE.get(status or "", "blue") if not problem else "red"
+    return Panel(
+        Group(*parts),
+        title=_title(block, added, removed, status),
+        title_align="left",
+        border_style=border,
+        padding=(0, 1),
+    )
