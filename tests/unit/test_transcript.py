@@ -217,3 +217,20 @@ async def test_a_finished_turn_with_nothing_streamed_shows_its_own_text() -> Non
         assert "def greet" in text
         assert "▸ reasoning (~1 tokens)" in text
         assert "1,502 tok" in text
+
+
+async def test_cyclic_gc_pauses_while_streaming_and_resumes_after() -> None:
+    import gc
+
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)):
+        transcript = app.transcript
+        handle = transcript.start_turn(1, "hi", "sim", "m")
+        assert not gc.isenabled()
+        handle.finish(Turn("hi", "sim", "m", text="done"))
+        for _ in range(12):
+            transcript.flush()
+        assert gc.isenabled()
+        transcript.start_turn(2, "again", "sim", "m")
+        assert not gc.isenabled()
+    assert gc.isenabled()  # unmounting gives it back

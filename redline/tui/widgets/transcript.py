@@ -18,6 +18,7 @@ Shell's side of the contract::
 
 from __future__ import annotations
 
+import gc
 import time
 from bisect import bisect_right
 from collections import OrderedDict, deque
@@ -32,13 +33,14 @@ from textual.strip import Strip
 
 from redline.backends.events import Event
 from redline.tui.loop import Turn
-from redline.tui.render_lines import RenderContext
+from redline.tui.render_lines import RenderContext, warm_up
 from redline.tui.stream_buffer import Clock
 from redline.tui.widgets._parts import BlockPart, Part, ReasoningPart
 from redline.tui.widgets._turn_view import ExtraPart, MeterSource, TurnView
 from redline.tui.widgets.meter import MeterBar
 
 LAG_SHOWN_AFTER_S = 0.1  # the display counts as behind once text waited this long
+METER_EVERY = 3  # ticks between meter updates (~10 Hz: the live rate moves no faster)
 
 
 class TurnHandle:
@@ -105,7 +107,9 @@ class Transcript(ScrollView, can_focus=True):
         clock: Clock = time.perf_counter,
         tick_hz: float = 30.0,
         polish_budget_s: float = 0.006,
-        max_cached_lines: int = 6000,
+        max_cached_lines: int = 3000,
+        pause_gc: bool = True,
+        warm_up: bool = True,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
@@ -128,6 +132,11 @@ class Transcript(ScrollView, can_focus=True):
         self._style_key: tuple[Style, str] | None = None
         self._follow = True
         self._meter_bar: MeterBar | None = None
+        self._pause_gc = pause_gc
+        self._warm = warm_up
+        self._gc_paused = False
+        self._idle_ticks = 0
+        self._ticks = 0
 
     # -- public API ------------------------------------------------------------------------
 
@@ -138,6 +147,7 @@ class Transcript(ScrollView, can_focus=True):
         self._by_id[turn_id] = view
         self._wake(view)
         self._follow = True
+        self._hold_gc(True)
         return TurnHandle(self, view)
 
     def handle(self, turn_id: object) -> TurnHandle:
@@ -208,6 +218,8 @@ class Transcript(ScrollView, can_focus=True):
     def on_mount(self) -> None:
         super().on_mount()
         self.set_interval(self._tick_interval, self._tick, name="transcript-tick")
+        if self._warm:
+            self.run_worker(warm_up, thread=True, group="transcript-warm-up")
 
     def _wake(self, view: TurnView) -> None:
         if view not in self._active:
@@ -236,7 +248,16 @@ class Transcript(ScrollView, can_focus=True):
         return ctx
 
     def _tick(self, polish_budget: float | None = -1.0) -> None:
+        if self._gc_paused and not self._active:
+            # Resume collection a few ticks after the last turn ended, past its final frame.
+            self._idle_ticks += 1
+            if self._idle_ticks > 10:
+                self._hold_gc(False)
+        else:
+            self._idle_ticks = 0
         budget = self._polish_budget if polish_budget == -1.0 else polish_budget
+        self._ticks += 1
+        meter_now = budget is None or self._ticks % METER_EVERY == 0
         changed = False
         for view in list(self._active):
             lag = view.buffer.lag_chars if view.buffer.pending_age() > LAG_SHOWN_AFTER_S else 0
@@ -249,14 +270,15 @@ class Transcript(ScrollView, can_focus=True):
             if view.pending_finish is not None:
                 self._polish.extend((view, p) for p in view.finish(view.pending_finish))
                 view.pending_finish = None
-            elif view.live:
+                meter_now = True
+            elif view.live and (meter_now or lag):
                 view.poll_meter(lag)
             view.meter_in_bar = self._meter_bar is not None
             view.refresh_footer()
             if not view.live:
                 self._active.remove(view)
             changed = changed or view.dirty
-        if self._meter_bar is not None and self._turns:
+        if self._meter_bar is not None and self._turns and meter_now:
             newest = self._turns[-1]
             self._meter_bar.show(newest.reading, newest.lag_chars, streaming=newest.live)
         ctx = self._render_context()
@@ -266,6 +288,22 @@ class Transcript(ScrollView, can_focus=True):
             changed = True
         if changed or ctx.key != self._layout_key:
             self._relayout(ctx)
+
+    def _hold_gc(self, hold: bool) -> None:
+        """No cyclic GC while text streams: a full collection can stall a frame by 100 ms+.
+
+        Reference counting still frees everything the transcript drops; collection resumes
+        (and catches up) once no turn is streaming.
+        """
+        if hold and self._pause_gc and not self._gc_paused and gc.isenabled():
+            gc.disable()
+            self._gc_paused = True
+        elif not hold and self._gc_paused:
+            self._gc_paused = False
+            gc.enable()
+
+    def on_unmount(self) -> None:
+        self._hold_gc(False)
 
     def _polish_some(self, ctx: RenderContext, budget: float | None) -> bool:
         deadline = None if budget is None else time.perf_counter() + budget
