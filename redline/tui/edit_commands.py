@@ -13,6 +13,7 @@ from redline.tools.edits import (
     ApplyResult,
     EditStreamParser,
     apply_reply,
+    parse_edits,
     session_diff,
     undo_last,
 )
@@ -78,12 +79,23 @@ def applied_note(result: ApplyResult) -> str:
     return f"{sha}{names}{more} (+{added} -{removed}). /undo takes it back."
 
 
+def fix_prompt(error: str) -> str:
+    """What `/fix` sends back to the model after a failed edit."""
+    return (
+        "Your edit could not be applied, so nothing was changed:\n\n"
+        f"{error}\n\n"
+        "Please send the corrected edit blocks (all of them), copying the lines to replace "
+        "exactly from the file."
+    )
+
+
 async def apply_turn(
-    app: Any, turn: Any, *, quiet_without_edits: bool = False
+    app: Any, turn: Any, *, quiet_without_edits: bool = False, only: list[str] | None = None
 ) -> ApplyResult | None:
     """Apply a finished turn's edits (for /apply and auto-apply); notify either way.
 
-    With `quiet_without_edits` (auto-apply), an answer that has no edit says nothing."""
+    With `quiet_without_edits` (auto-apply), an answer that has no edit says nothing. `only`
+    keeps the blocks for those paths (per-file review)."""
     if turn is None or not turn.text:
         if not quiet_without_edits:
             app.notify("No answer to apply yet.", severity="warning")
@@ -94,10 +106,17 @@ async def apply_turn(
     root = app.options.repo_root
     if getattr(app, "edits_session_start", None) is None:
         app.edits_session_start = await asyncio.to_thread(_head, root)
+    reply: Any = turn.text
+    if only:
+        wanted = set(only)
+        reply = [b for b in parse_edits(turn.text) if {b.path, b.target} & wanted]
+        if not reply:
+            app.notify(f"No edit in the last answer touches {', '.join(only)}.", severity="warning")
+            return None
     result = await asyncio.to_thread(
         apply_reply,
         root,
-        turn.text,
+        reply,
         provider=turn.provider,
         model=turn.model,
         summary=turn.prompt,
@@ -105,12 +124,25 @@ async def apply_turn(
     )
     if quiet_without_edits and not result.edits:
         return result
-    app.notify(applied_note(result), severity="error" if result.error else "information")
+    app.edits_last_error = result.error
+    note = applied_note(result)
+    if result.error:
+        note += " /fix sends this back to the model."
+    app.notify(note, severity="error" if result.error else "information")
     return result
 
 
 async def _apply(app: RedlineApp, arg: str) -> None:
-    await apply_turn(app, _last_answer(app))
+    await apply_turn(app, _last_answer(app), only=arg.split() or None)
+
+
+def _fix(app: RedlineApp, arg: str) -> None:
+    error = getattr(app, "edits_last_error", None)
+    if not error:
+        app.notify("No failed edit to send back.", severity="warning")
+        return
+    app.edits_last_error = None  # type: ignore[attr-defined]
+    app.handle_prompt(fix_prompt(error))
 
 
 async def _undo(app: RedlineApp, arg: str) -> None:
@@ -134,7 +166,8 @@ async def _diff(app: RedlineApp, arg: str) -> None:
 
 def commands() -> list[SlashCommand]:
     return [
-        SlashCommand("apply", "apply the last answer's edits and commit", _apply),
+        SlashCommand("apply", "apply the last answer's edits (/apply PATH...: only those)", _apply),
+        SlashCommand("fix", "send the last failed edit's error back to the model", _fix),
         SlashCommand("undo", "revert the last redline commit (when safe)", _undo),
         SlashCommand("diff", "what this session changed", _diff),
     ]

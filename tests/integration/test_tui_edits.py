@@ -54,7 +54,7 @@ async def test_apply_failure_and_refused_undo_are_explained(tmp_path: Path):
     app = _app(repo, notes)
     async with app.run_test(size=SIZE) as pilot:
         app.conversation.turns.append(Turn("x", "sim", "m", text=REPLY.replace("alpha", "gamma")))
-        await pilot.press(*"/apply", "enter")
+        app.run_slash_text("/apply")
         await wait_for(pilot, lambda: any("not applied" in n for n in notes))
         await pilot.press(*"/undo", "enter")
         await wait_for(pilot, lambda: any("not a redline commit" in n for n in notes))
@@ -119,3 +119,24 @@ def test_each_edit_block_becomes_a_card_while_the_answer_streams():
 
 
 ADD_PATCH = "*** Begin Patch\n*** Add File: notes/b.md\n+# B\n+text\n*** End Patch\n"
+
+
+async def test_fix_sends_the_failure_back_and_apply_can_pick_files(tmp_path: Path):
+    repo = make_repo(tmp_path / "repo", {"a.txt": "alpha\nbeta\n"})
+    notes: list[str] = []
+    sent: list[str] = []
+    app = _app(repo, notes)
+    app.handle_prompt = sent.append  # type: ignore[method-assign]
+    bad = REPLY.replace("alpha", "gamma")
+    async with app.run_test(size=SIZE) as pilot:
+        app.conversation.turns.append(Turn("x", "sim", "m", text=bad + "\n" + ADD_PATCH))
+        app.run_slash_text("/apply")
+        await wait_for(pilot, lambda: any("/fix sends" in n for n in notes))
+        app.run_slash_text("/fix")
+        await wait_for(pilot, lambda: bool(sent))
+        assert sent[0].startswith("Your edit could not be applied")
+        assert "a.txt" in sent[0] and "the lines to replace were not found" in sent[0]
+        app.run_slash_text("/apply notes/b.md")  # per-file choice: only the new file
+        await wait_for(pilot, lambda: any("Committed" in n for n in notes))
+    assert (repo / "notes" / "b.md").read_text() == "# B\ntext\n"
+    assert (repo / "a.txt").read_text() == "alpha\nbeta\n"
