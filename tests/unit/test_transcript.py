@@ -234,3 +234,38 @@ async def test_cyclic_gc_pauses_while_streaming_and_resumes_after() -> None:
         transcript.start_turn(2, "again", "sim", "m")
         assert not gc.isenabled()
     assert gc.isenabled()  # unmounting gives it back
+
+
+async def test_width_change_rewraps_at_once_and_polishes_again() -> None:
+    app = TranscriptApp()
+    async with app.run_test(size=(100, 24)) as pilot:
+        transcript = app.transcript
+        handle = transcript.start_turn(1, "wrap", "sim", "m")
+        words = " ".join(f"word{i}" for i in range(60))
+        handle.push(TextDelta(f"{words}\n\n```python\nx = 1\n```\n"))
+        transcript.flush()
+        code = next(p for p in transcript._turns[0].blocks if p.block.kind == "code")
+        assert code.polished
+        await pilot.resize_terminal(50, 24)
+        await pilot.pause()
+        assert transcript.scrollable_content_region.width < 50
+        lines = transcript.lines_text()
+        assert all(len(line) <= transcript.scrollable_content_region.width for line in lines)
+        assert "word59" in "\n".join(lines)
+        transcript.flush()
+        assert code.polished
+
+
+async def test_clear_forgets_every_turn() -> None:
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)):
+        transcript = app.transcript
+        handle = transcript.start_turn(1, "one", "sim", "m")
+        handle.attach_meter(FixedMeter(LIVE_READING))
+        handle.push(TextDelta("text"))
+        transcript.flush()
+        transcript.clear()
+        transcript.flush()
+        assert transcript.turn_count == 0
+        assert transcript.lines_text() == []
+        assert str(app.meter_bar.render()) == ""

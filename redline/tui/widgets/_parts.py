@@ -247,7 +247,7 @@ def reasoning_title(tokens: int, exact: bool, expanded: bool) -> Text:
 class ReasoningPart(Part):
     """One line ("▸ reasoning (~123 tokens)") that expands to the reasoning text."""
 
-    __slots__ = ("chunks", "exact_tokens", "expanded", "text")
+    __slots__ = ("chunks", "counted", "exact_tokens", "expanded", "text")
 
     live = True
 
@@ -257,6 +257,7 @@ class ReasoningPart(Part):
         self.text = ""
         self.expanded = False
         self.exact_tokens: int | None = None
+        self.counted: int | None = None  # the meter's estimate, better than length / 4
 
     def append(self, text: str) -> None:
         self.chunks.append(text)
@@ -266,14 +267,22 @@ class ReasoningPart(Part):
         self.expanded = not self.expanded
         self._key = None
 
+    def count(self, tokens: int, exact: bool) -> None:
+        """The meter's count of reasoning tokens (exact once the server sent usage)."""
+        if exact:
+            self.exact_tokens = tokens
+        elif tokens != self.counted:
+            self.counted = tokens
+            self._key = None
+
     @property
     def tokens(self) -> int:
-        if self.exact_tokens:
-            return self.exact_tokens
         if self.chunks:
             self.text += "".join(self.chunks)
             self.chunks = []
-        return (len(self.text) + 3) // 4
+        if self.exact_tokens:
+            return self.exact_tokens
+        return self.counted or (len(self.text) + 3) // 4
 
     def render(self, ctx: RenderContext) -> list[Strip]:
         title = reasoning_title(self.tokens, bool(self.exact_tokens), self.expanded)

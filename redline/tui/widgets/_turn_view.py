@@ -169,6 +169,7 @@ class TurnView:
             self.reading = turn.reading
         elif self.meter is not None:
             self.reading = self.meter.reading()
+        self._count_reasoning()
         self.lag_chars = 0
         self.dirty = True
         return new
@@ -176,7 +177,13 @@ class TurnView:
     def poll_meter(self, lag_chars: int) -> None:
         if self.meter is not None:
             self.reading = self.meter.reading()
+            self._count_reasoning()
         self.lag_chars = lag_chars
+
+    def _count_reasoning(self) -> None:
+        reading = self.reading
+        if self.reasoning is not None and reading is not None and reading.reasoning_tokens:
+            self.reasoning.count(reading.reasoning_tokens, exact=False)  # exact: from Usage
 
     # -- drawing ---------------------------------------------------------------------------
 
