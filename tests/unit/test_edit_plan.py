@@ -136,3 +136,20 @@ def test_submodule_pointer_changes_are_skipped(tmp_path):
         "diff --git a/f.txt b/f.txt\n--- a/f.txt\n+++ b/f.txt\n@@ -1 +1 @@\n-a\n+b\n"
     )
     assert _plan(tmp_path, {"f.txt": b"a\n"}, reply) == {"f.txt": b"b\n"}
+
+
+def test_whole_file_with_elided_code_is_refused(tmp_path):
+    from redline.tools.edits.plan import plan_blocks
+
+    (tmp_path / "app.py").write_text("import os\n\ndef main():\n    run()\n")
+    reply = (
+        "app.py\n```python\nimport os\n\n# ... existing code ...\n\ndef extra():\n    pass\n```\n"
+    )
+    plan = plan_blocks(tmp_path, parse_edits(reply))
+    assert not plan.ok and "leaves code out" in (plan.error or "")
+
+
+def test_patch_context_lines_that_look_like_markers_are_content(tmp_path):
+    reply = "*** Begin Patch\n*** Update File: notes.md\n@@\n *** Note: keep\n-old\n+new\n*** End Patch\n"
+    out = _plan(tmp_path, {"notes.md": b"*** Note: keep\nold\n"}, reply)
+    assert out["notes.md"] == b"*** Note: keep\nnew\n"

@@ -14,6 +14,8 @@ Markers may be padded with whitespace (Codex accepts that too).
 
 from __future__ import annotations
 
+import re
+
 from redline.tools.edits._lines import FENCE, Line, make_block
 from redline.tools.edits.blocks import EditBlock, EditFormat, EditKind, Hunk, ParseProgress
 
@@ -24,6 +26,7 @@ _UPDATE = "*** Update File: "
 _MOVE = "*** Move to: "
 _EOF = "*** End of File"
 _END = "*** End Patch"
+_OTHER_HEADER = re.compile(r"^\*\*\* [A-Z][A-Za-z]* File: ")
 
 
 class _Chunk:
@@ -76,7 +79,7 @@ class ApplyPatch:
                 return self._close(), [ln]  # the fence ends the envelope: forgive the missing end
         if self.state == "skip":
             return [], None
-        if marker.startswith("*** ") and self._is_header(marker):
+        if marker.startswith("*** ") and self._is_header(marker, text):
             return self._header(marker, ln), None
         out: list[EditBlock] = []
         if self.state in ("add", "update"):
@@ -87,11 +90,14 @@ class ApplyPatch:
             out.append(self._invalid(ln, f"'{marker}' is not a valid apply_patch header"))
         return out, None
 
-    def _is_header(self, marker: str) -> bool:
+    def _is_header(self, marker: str, text: str) -> bool:
         if marker.startswith((_ADD, _DELETE, _UPDATE, _MOVE)) or marker == _EOF:
             return True
-        # Any other "*** Xxx File:" line is a header Codex would reject, so reject it too.
-        return marker.endswith(":") or " File:" in marker or self.state == "files"
+        if self.state == "files":
+            return True  # between files every "*** " line is a header (or a bad one)
+        # Inside a file section an unknown "*** Xxx File: p" at the line start is a bad header;
+        # anything else (" *** note" as a context line) is content.
+        return text.startswith("*** ") and _OTHER_HEADER.match(marker) is not None
 
     def _header(self, marker: str, ln: Line) -> list[EditBlock]:
         if marker == _EOF and self.state == "update":

@@ -9,13 +9,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from redline.tools.edits._diffpaths import MNEMONIC, git_pair, header_path, unquote
 from redline.tools.edits._lines import BINARY_LINE, Line, make_block
 from redline.tools.edits.blocks import EditBlock, EditFormat, EditKind, Hunk, ParseProgress
 
 _UD = EditFormat.UDIFF
 _HUNK = re.compile(r"^@@+ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@+")
-_TIMESTAMP = re.compile(r"\s+\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.\d+)?)?( ?[+-]\d{4})?\s*$")
-_EPOCH = ("1970-01-01", "1969-12-31", "Thu Jan  1 00:00:00 1970")
 _IGNORED = (
     "index ",
     "old mode ",
@@ -23,64 +22,6 @@ _IGNORED = (
     "similarity index ",
     "dissimilarity index ",
 )
-_MNEMONIC = ("a/", "b/", "c/", "i/", "w/", "o/", "1/", "2/")
-_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
-
-
-def unquote(path: str) -> str:
-    """Git's C-style quoting ("a/caf\\303\\251.txt") back to the real name."""
-    if not (len(path) >= 2 and path[0] == '"' and path[-1] == '"'):
-        return path
-    out = bytearray()
-    body = path[1:-1]
-    i = 0
-    while i < len(body):
-        c = body[i]
-        if c == "\\" and i + 1 < len(body):
-            nxt = body[i + 1]
-            if nxt in "01234567" and i + 3 < len(body) + 1:
-                out.append(int(body[i + 1 : i + 4], 8))
-                i += 4
-                continue
-            out.extend(_ESCAPES.get(nxt, nxt).encode())
-            i += 2
-            continue
-        out.extend(c.encode())
-        i += 1
-    return out.decode("utf-8", "replace")
-
-
-def header_path(rest: str) -> tuple[str, bool]:
-    """The path on a ---/+++ line (timestamps dropped) and whether it names no file."""
-    rest = rest.rstrip("\r\n")
-    stamp = ""
-    if "\t" in rest:
-        rest, stamp = rest.split("\t", 1)
-    else:
-        m = _TIMESTAMP.search(rest)
-        if m:
-            rest, stamp = rest[: m.start()], m.group(0).strip()
-    path = unquote(rest.strip())
-    absent = path == "/dev/null" or stamp.strip().startswith(_EPOCH)
-    return path, absent
-
-
-def _git_pair(rest: str) -> tuple[str, str]:
-    """`a/x b/y` from a `diff --git` line (paths may be quoted or contain spaces)."""
-    rest = rest.strip()
-    if rest.startswith('"'):
-        end = rest.find('"', 1)
-        while end > 0 and rest[end - 1] == "\\":
-            end = rest.find('"', end + 1)
-        return unquote(rest[: end + 1]), unquote(rest[end + 1 :].strip())
-    if rest.endswith('"'):
-        start = rest.rfind(' "')
-        return rest[:start], unquote(rest[start + 1 :])
-    half = (len(rest) - 1) // 2
-    if len(rest) % 2 == 1 and rest[half] == " " and rest[2:half] == rest[half + 3 :]:
-        return rest[:half], rest[half + 1 :]
-    i = rest.find(" b/")
-    return (rest[:i], rest[i + 1 :]) if i > 0 else (rest, rest)
 
 
 def _strip_one(path: str) -> str | None:
@@ -175,7 +116,7 @@ class UnifiedDiff:
         self.held: list[Line] = []  # lines whose meaning depends on the next one
         self.lines = 0
         if git:
-            self.git_old, self.git_new = _git_pair(first.text[len("diff --git ") :])
+            self.git_old, self.git_new = git_pair(first.text[len("diff --git ") :])
         else:
             self.git_old = self.git_new = ""
         if default_path is not None:  # a bare hunk in a fence headed by the path
@@ -352,7 +293,7 @@ class UnifiedDiff:
         prefixed = (old.startswith("a/") or self.old_absent) and (
             new.startswith("b/") or self.new_absent
         )
-        mnemonic = old[:2] in _MNEMONIC and new[:2] in _MNEMONIC and old[:2] != new[:2]
+        mnemonic = old[:2] in MNEMONIC and new[:2] in MNEMONIC and old[:2] != new[:2]
         stripped = _strip_one(side)
         if stripped is None:
             both = not (self.old_absent or self.new_absent)

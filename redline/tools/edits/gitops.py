@@ -10,7 +10,7 @@ from pathlib import Path
 
 import git
 
-from redline.tools.edits._udiff import unquote
+from redline.tools.edits._diffpaths import unquote
 
 TRAILER = "Redline"
 
