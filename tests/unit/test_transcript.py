@@ -191,12 +191,13 @@ async def test_big_code_block_is_highlighted_in_chunks_without_changing_height()
         handle = transcript.start_turn(1, "code", "sim", "m")
         code = "".join(f"x_{i} = {i}\n" for i in range(CODE_CHUNK * 3))
         handle.push(TextDelta(f"```python\n{code}```\n"))
-        transcript._tick(polish_budget=0.0)  # one chunk per tick at most
+        transcript._tick(polish_budget=0.0)
+        transcript._polish_slice(0.0)  # one chunk per slice at most
         (part,) = [p for p in transcript._turns[0].blocks if isinstance(p, BlockPart)]
         assert not part.polished
         height = part.height
-        transcript._tick(polish_budget=0.0)
-        transcript._tick(polish_budget=0.0)
+        transcript._polish_slice(0.0)
+        transcript._polish_slice(0.0)
         assert part.polished
         assert part.height == height == CODE_CHUNK * 3 + 1
         assert "x_100 = 100" in _screen_text(app)

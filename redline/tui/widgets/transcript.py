@@ -18,6 +18,7 @@ Shell's side of the contract::
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import time
 from bisect import bisect_right
@@ -137,6 +138,7 @@ class Transcript(ScrollView, can_focus=True):
         self._gc_paused = False
         self._idle_ticks = 0
         self._ticks = 0
+        self._polish_scheduled = False
 
     # -- public API ------------------------------------------------------------------------
 
@@ -284,9 +286,20 @@ class Transcript(ScrollView, can_focus=True):
         ctx = self._render_context()
         if ctx is None:
             return
-        if self._polish and self._polish_some(ctx, budget):
-            changed = True
+        if budget is None:  # flush(): everything, now
+            if self._polish and self._polish_some(ctx, None):
+                changed = True
+        elif self._polish and not self._polish_scheduled:
+            # Polish in its own loop iteration: the new text's frame is never held up by it.
+            self._polish_scheduled = True
+            asyncio.get_running_loop().call_soon(self._polish_slice, budget)
         if changed or ctx.key != self._layout_key:
+            self._relayout(ctx)
+
+    def _polish_slice(self, budget: float) -> None:
+        self._polish_scheduled = False
+        ctx = self._render_context()
+        if ctx is not None and self._polish and self._polish_some(ctx, budget):
             self._relayout(ctx)
 
     def _hold_gc(self, hold: bool) -> None:
