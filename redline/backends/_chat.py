@@ -214,8 +214,21 @@ class ChatParser:
             return
         self._ended = True
         self._emit_tail(out)
-        if self._done or self._finish is not None:
+        if self._finish is not None:
             out.append(Finished(self._finish))
+        elif self._done:
+            # Every Chat Completions server names a finish reason before [DONE]; without one
+            # the answer was cut short (llama-cpp-python does this to a running answer when
+            # another request reaches it).
+            out.append(
+                StreamError(
+                    "server",
+                    f"{self._provider} ended the answer without a finish reason, so it may be "
+                    "cut short (a llama-cpp-python server stops an answer when another request "
+                    "reaches it); the partial answer was kept; try again, or pick another "
+                    "provider with /backend or --provider.",
+                )
+            )
         else:
             out.append(
                 StreamError(

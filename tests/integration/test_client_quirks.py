@@ -247,3 +247,18 @@ async def test_content_parts_and_odd_chunks():
     assert isinstance(err, StreamError) and err.kind == "protocol"
     assert "cannot read" in err.message
     assert sum(isinstance(e, (Finished, StreamError)) for e in events) == 1
+
+
+async def test_done_without_a_finish_reason_is_a_cut_short_answer():
+    # llama-cpp-python ends a running answer with a bare [DONE] when another request arrives.
+    events = await serve(
+        sse(delta(role="assistant"), delta(content="def rev"), delta(content="(s)"))
+    )
+    assert text_of(events) == "def rev(s)"
+    err = events[-1]
+    assert isinstance(err, StreamError) and err.kind == "server"
+    assert "without a finish reason" in err.message and "partial answer was kept" in err.message
+    assert not any(isinstance(e, Finished) for e in events)
+
+    events = await serve(sse(delta(content="done"), finish("stop")))
+    assert events[-1] == Finished("stop")
