@@ -35,6 +35,7 @@ def handle(turn: Turn, repo_root: Path, *, apply: bool) -> EditOutcome:
             provider=turn.provider,
             model=turn.model,
             summary=turn.prompt,
+            require_edits=False,  # an answer that only talks is not a failed edit
         )
     else:
         result = plan_edits(repo_root, turn.text)
