@@ -257,7 +257,9 @@ async def _drive_harness(
 
 async def _drive_full_app(app: Any, run: Run, tokens: int, turns: int) -> None:
     await app._backend_ready.wait()
-    app._loop = TurnLoop(app.backend, app.conversation, clock=app.clock, max_tokens=tokens // turns)
+    app.turn_loop = TurnLoop(
+        app.backend, app.conversation, clock=app.clock, max_tokens=tokens // turns
+    )
     transcript: Transcript = app.transcript
     run.displayed = lambda: sum(v.buffer.shown_chars for v in transcript._turns)
 

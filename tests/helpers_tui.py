@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -20,14 +21,37 @@ SIZE = (100, 30)
 
 
 class StepClock:
-    """A clock that moves ``step`` seconds each time it is read: deterministic meter figures."""
+    """The meter's clock in tests: time moves with what the meter is fed, never with a look.
 
-    def __init__(self, step: float = 0.001) -> None:
+    ``SpeedMeter.reading()`` reads the clock as often as the screen refreshes; letting those
+    reads move time would tie the figures to frame timing. So only the meter's inputs move
+    it: the first text ``ttft`` after the request, then each text as if written at ``rate``
+    tokens/s (4 characters a token), and ``step`` for anything else.
+    """
+
+    def __init__(self, ttft: float = 0.15, rate: float = 2000.0, step: float = 0.0001) -> None:
         self.now = 1000.0
+        self.ttft = ttft
+        self.rate = rate
         self.step = step
+        self._waiting_first = False
 
     def __call__(self) -> float:
-        self.now += self.step
+        caller = sys._getframe(1)
+        name = caller.f_code.co_name
+        if name == "request_sent":
+            self._waiting_first = True
+        elif name == "feed":
+            text = getattr(caller.f_locals.get("event"), "text", "")
+            if text and self._waiting_first:
+                self.now += self.ttft
+                self._waiting_first = False
+            elif text:
+                self.now += len(text) / 4 / self.rate
+            else:
+                self.now += self.step
+        elif name != "reading":
+            self.now += self.step
         return self.now
 
 
@@ -52,6 +76,7 @@ def make_app(
         save_setting=save_setting,
         open_backend=open_backend,
         clock=clock or StepClock(),
+        display_clock=lambda: 0.0,
         cursor_blink=False,
         read_git=lambda _path: git,
         sessions=sessions,

@@ -14,8 +14,9 @@ from textual.app import App
 from redline.tui.builtin_commands import default_registry
 from redline.tui.loop import Conversation, Turn, TurnLoop
 from redline.tui.sessions import LoadedSession, SessionStore, SessionWriter
+from redline.tui.widgets.meter import MeterBar
 from redline.tui.widgets.status_bar import StatusBar
-from redline.tui.widgets.turn_placeholder import PlaceholderTranscript
+from redline.tui.widgets.transcript import Transcript
 
 Clock = Callable[[], float]
 BackendOpener = Callable[[str | None, str | None, str | None], Awaitable[Any]]
@@ -43,13 +44,15 @@ class AppBase(App[None]):
         config: Any,
         open_backend: BackendOpener,
         clock: Clock = time.perf_counter,
+        display_clock: Clock = time.perf_counter,
         sessions: SessionStore | None = None,
         resumed: LoadedSession | None = None,
     ) -> None:
         super().__init__()
         self.options = options or AppOptions()
         self.config = config
-        self.clock = clock
+        self.clock = clock  # the meter's
+        self.display_clock = display_clock  # the transcript's (render lag)
         self.slash = default_registry()
         self.conversation = resumed.conversation if resumed else Conversation()
         self.prompt_history: list[str] = []
@@ -72,8 +75,8 @@ class AppBase(App[None]):
         self.context_set: Any = None
 
     @property
-    def transcript(self) -> PlaceholderTranscript:
-        return self.query_one(PlaceholderTranscript)
+    def transcript(self) -> Transcript:
+        return self.query_one(Transcript)
 
     def _status(self, **changes: Any) -> None:
         """Update the status bar, if it is there (not yet mounted, or shutting down: skip)."""
@@ -93,6 +96,21 @@ class AppBase(App[None]):
                     await close()
                 except Exception:
                     pass  # closing is best effort
+
+    def _streaming(self, on: bool) -> None:
+        """The live meter line shows only while a turn streams (each turn keeps its own after).
+
+        The line keeps its place when idle, so the transcript never changes height (and
+        never loses the tail) as turns start and end.
+        """
+        bars = self.query(MeterBar)
+        transcripts = self.query(Transcript)
+        if bars and transcripts:
+            bar = bars.first()
+            transcripts.first().bind_meter_bar(bar if on else None)
+            if not on:
+                bar.blank()
+        self._status(activity=self._activity())
 
     def _activity(self) -> str:
         parts = []

@@ -52,6 +52,7 @@ class RedlineApp(TurnRunning, BackendSwitching):
         config: Any = None,
         open_backend: BackendOpener | None = None,
         clock: Clock = time.perf_counter,
+        display_clock: Clock = time.perf_counter,
         cursor_blink: bool = True,
         completion_sources: dict[str, CompletionSource] | None = None,
         read_git: Callable[[Path], GitState] = read_git_state,
@@ -65,6 +66,7 @@ class RedlineApp(TurnRunning, BackendSwitching):
             config=config,
             open_backend=open_backend or self._default_opener,
             clock=clock,
+            display_clock=display_clock,
             sessions=sessions,
             resumed=resumed,
         )
@@ -87,8 +89,6 @@ class RedlineApp(TurnRunning, BackendSwitching):
         return MainScreen()
 
     def on_mount(self) -> None:
-        if self._resumed is not None:
-            self._show_resumed(self._resumed)
         self.open_backend(self.options.provider, self.options.model, self.options.base_url)
         self.refresh_git_state()
         start_indexing(self)
@@ -100,6 +100,11 @@ class RedlineApp(TurnRunning, BackendSwitching):
         from redline.backends.selection import open_backend
 
         return await open_backend(provider, model, base_url, self.config)
+
+    def main_screen_ready(self) -> None:
+        """The transcript is mounted: show the resumed conversation, if any."""
+        if self._resumed is not None:
+            self._show_resumed(self._resumed)
 
     def _show_resumed(self, session: LoadedSession) -> None:
         for turn in session.conversation.turns:

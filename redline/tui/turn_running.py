@@ -63,7 +63,7 @@ class TurnRunning(AppBase):
     async def run_turn(self, prompt: str) -> None:
         task = asyncio.create_task(self._stream_turn(prompt))
         self._turn_task = task
-        self._status(activity=self._activity())
+        self._streaming(True)
         try:
             turn = await asyncio.shield(task)
         except asyncio.CancelledError:
@@ -73,7 +73,8 @@ class TurnRunning(AppBase):
             turn = None  # cancelled before the backend was ready: nothing to keep
         finally:
             self._turn_task = None
-            self._status(activity=self._activity(), context_tokens=self._context_estimate())
+            self._streaming(False)
+            self._status(context_tokens=self._context_estimate())
         if turn is not None and turn in self.conversation.turns:
             await self._save(turn)
             if self.options.auto_apply:
@@ -126,7 +127,11 @@ class TurnRunning(AppBase):
     def _loop_for(self, backend: Any) -> TurnLoop:
         if self.turn_loop is None:
             self.turn_loop = TurnLoop(
-                backend, self.conversation, clock=self.clock, context=turn_context(self)
+                backend,
+                self.conversation,
+                clock=self.clock,
+                context=turn_context(self),
+                max_tokens=getattr(self.config, "max_tokens", None),
             )
         self.turn_loop.backend = backend
         return self.turn_loop

@@ -49,7 +49,9 @@ class HelpScreen(ModalScreen[None]):
         for key, does in PROMPT_KEYS:
             table.add_row(key, does)
         for binding in app.help_bindings():
-            table.add_row(binding.key_display or binding.key, binding.description)
+            table.add_row(
+                binding.key_display or binding.key, binding.tooltip or binding.description
+            )
         return table
 
     def _commands_table(self, app: RedlineApp) -> Table:

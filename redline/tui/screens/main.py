@@ -9,9 +9,10 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from redline.tui.widgets.completion_menu import CompletionMenu
+from redline.tui.widgets.meter import MeterBar
 from redline.tui.widgets.prompt import PromptInput
 from redline.tui.widgets.status_bar import StatusBar
-from redline.tui.widgets.turn_placeholder import PlaceholderTranscript
+from redline.tui.widgets.transcript import Transcript
 
 if TYPE_CHECKING:
     from redline.tui.app import RedlineApp
@@ -22,7 +23,8 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         app = cast("RedlineApp", self.app)
-        yield PlaceholderTranscript(id="transcript")
+        yield Transcript(clock=app.display_clock, id="transcript")
+        yield MeterBar(id="meter")
         yield CompletionMenu(id="completion")
         yield PromptInput(id="prompt", history=app.prompt_history, cursor_blink=app.cursor_blink)
         yield StatusBar(id="status")
@@ -34,6 +36,7 @@ class MainScreen(Screen[None]):
         app = cast("RedlineApp", self.app)
         prompt.sources.update(app.completion_sources)
         prompt.focus()
+        app.main_screen_ready()
 
     def on_prompt_input_submitted(self, message: PromptInput.Submitted) -> None:
         cast("RedlineApp", self.app).handle_prompt(message.text)

@@ -54,8 +54,7 @@ class ModelPickerScreen(ModalScreen[str | None]):
         self._models = sorted(models)
         self.query_one(LoadingIndicator).display = False
         self.query_one(OptionList).display = True
-        self._refill("")
-        self._note(f"{len(self._models)} models · enter switches · esc closes")
+        self._refill(self.query_one(Input).value)
 
     def _show_error(self, message: str) -> None:
         self.query_one(LoadingIndicator).display = False
@@ -75,6 +74,8 @@ class ModelPickerScreen(ModalScreen[str | None]):
         if shown:
             current = shown.index(self._current) if self._current in shown else 0
             options.highlighted = current
+        count = f"{len(shown)} of {len(self._models)}" if words else f"{len(self._models)}"
+        self._note(f"{count} models · enter switches · esc closes")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if self._models:

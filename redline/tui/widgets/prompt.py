@@ -19,6 +19,7 @@ from redline.tui.widgets.completion_menu import Completion, CompletionMenu
 
 CompletionSource = Callable[[str], list[Completion]]
 
+PLACEHOLDER = "Ask for a change · / commands · @ files · ctrl+j new line · f1 help"
 NEWLINE_KEYS = frozenset({"shift+enter", "ctrl+j", "alt+enter"})
 
 
@@ -64,6 +65,7 @@ class PromptInput(TextArea):
             show_line_numbers=False,
             tab_behavior="focus",
             highlight_cursor_line=False,
+            placeholder=PLACEHOLDER,
             id=id,
         )
         self.cursor_blink = cursor_blink

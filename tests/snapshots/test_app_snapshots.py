@@ -1,0 +1,125 @@
+"""Snapshots of the whole app: start, prompt, a real turn on the simulator, errors, screens, themes.
+
+Deterministic: fixed size, the git state pinned, no cursor blink, the meter's clock stepped per
+input (``StepClock``), and a simulator so fast that no late wake-up can split its reply another
+way (it sends 8 tokens a chunk, all due at once).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from redline.backends.sim import SimServer
+from redline.config import load_config
+from tests.helpers_tui import SIZE, make_app, settle, wait_until
+
+PROMPT = "Make greet say hello"
+
+
+@pytest.fixture(scope="module")
+def sim_url() -> Iterator[str]:
+    """A simulator so fast that timing never splits its reply differently."""
+    with SimServer(profile="baseten", rate=1_000_000, ttft_ms=0, chunk_tokens=8) as server:
+        yield server.base_url
+
+
+def config_for(tmp_path: Path, base_url: str) -> Any:
+    """Providers named in a config file, so nothing on screen carries the random port."""
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'[providers.fastsim]\nbase_url = "{base_url}"\ndefault_model = "gpt-oss-120b"\n'
+        "[providers.keyed]\n"
+        f'base_url = "{base_url.replace("/v1", "/fault/401/v1")}"\n'
+        'api_key_env = "KEYED_API_KEY"\ndefault_model = "gpt-oss-120b"\n'
+    )
+    return load_config(None, user_path=path)
+
+
+async def run_turn(pilot: Pilot[None], prompt: str = PROMPT) -> None:
+    app: Any = pilot.app
+    await settle(pilot)
+    await pilot.press(*prompt, "enter")
+    await wait_until(pilot, lambda: bool(app.conversation.turns))
+    await settle(pilot)
+    app.transcript.flush()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause(0.1)  # the scrollbar repaints after the last layout
+
+
+class TestStart:
+    def test_empty(self, snap_compare: Any) -> None:
+        assert snap_compare(make_app(provider="sim"), terminal_size=SIZE, run_before=settle)
+
+    def test_prompt_typed(self, snap_compare: Any) -> None:
+        async def run_before(pilot: Pilot[None]) -> None:
+            await settle(pilot)
+            await pilot.press(*"Fix the off-by-one", "ctrl+j", *"in the pager, keep the API")
+
+        assert snap_compare(make_app(provider="sim"), terminal_size=SIZE, run_before=run_before)
+
+    def test_slash_completion(self, snap_compare: Any) -> None:
+        async def run_before(pilot: Pilot[None]) -> None:
+            await settle(pilot)
+            await pilot.press("/")
+
+        assert snap_compare(make_app(provider="sim"), terminal_size=SIZE, run_before=run_before)
+
+
+class TestTurns:
+    def test_finished_turn_with_meter(self, snap_compare: Any, sim_url: str, tmp_path: Path):
+        app = make_app(provider="fastsim", config=config_for(tmp_path, sim_url))
+        assert snap_compare(app, terminal_size=SIZE, run_before=run_turn)
+
+    def test_401_error_turn(
+        self, snap_compare: Any, sim_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ):
+        monkeypatch.setenv("KEYED_API_KEY", "test-key-not-real")
+        app = make_app(provider="keyed", config=config_for(tmp_path, sim_url))
+        assert snap_compare(app, terminal_size=SIZE, run_before=run_turn)
+
+
+class TestScreens:
+    def test_backend_picker(self, snap_compare: Any) -> None:
+        async def run_before(pilot: Pilot[None]) -> None:
+            await settle(pilot)
+            await pilot.press("ctrl+b")
+            await pilot.pause()
+
+        assert snap_compare(make_app(provider="sim"), terminal_size=SIZE, run_before=run_before)
+
+    def test_model_list_filtered(self, snap_compare: Any) -> None:
+        async def run_before(pilot: Pilot[None]) -> None:
+            await settle(pilot)
+            await pilot.press("ctrl+o")
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press("l", "l")
+            await pilot.pause()
+
+        assert snap_compare(make_app(provider="sim"), terminal_size=SIZE, run_before=run_before)
+
+    def test_help(self, snap_compare: Any) -> None:
+        async def run_before(pilot: Pilot[None]) -> None:
+            await settle(pilot)
+            await pilot.press("f1")
+            await pilot.pause()
+
+        assert snap_compare(make_app(provider="sim"), terminal_size=SIZE, run_before=run_before)
+
+
+class TestThemes:
+    @pytest.mark.parametrize("theme", ["redline-dark", "redline-light", "redline-contrast"])
+    def test_theme(self, snap_compare: Any, sim_url: str, tmp_path: Path, theme: str) -> None:
+        app = make_app(provider="fastsim", config=config_for(tmp_path, sim_url))
+
+        async def run_before(pilot: Pilot[None]) -> None:
+            app.theme = theme
+            await run_turn(pilot)
+            await pilot.press(*"/th")
+
+        assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
