@@ -34,6 +34,13 @@ def usage_from(obj: dict[str, object]) -> Usage:
     return Usage(_int(prompt), _int(completion), reasoning)
 
 
+def _parts_text(content: object) -> str:
+    """Content sent as a list of parts (``[{"type": "text", "text": ...}]``) as one string."""
+    if isinstance(content, list):
+        return "".join(p.get("text") or "" if isinstance(p, dict) else str(p) for p in content)
+    return str(content)
+
+
 def _num(value: object) -> float | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
@@ -90,6 +97,8 @@ class ChatParser:
             delta = choice.get("delta") or choice.get("message")
             if delta:
                 content = delta.get("content")
+                if content and content.__class__ is not str:
+                    content = _parts_text(content)
                 if content:
                     self.started = True
                     if self._plain:
@@ -194,6 +203,10 @@ class ChatParser:
                 out.append(timing)
         self._usage = None
         self._timing = None
+
+    def abandon(self) -> None:
+        """The stream was ended by the client (an unreadable chunk): nothing more to add."""
+        self._ended = True
 
     def close(self, out: list[Event]) -> None:
         """End of the stream (``[DONE]`` or EOF)."""

@@ -102,6 +102,10 @@ class ResponsesParser:
         self._ended = True
         return True
 
+    def abandon(self) -> None:
+        """The stream was ended by the client (an unreadable chunk): nothing more to add."""
+        self._ended = True
+
     def close(self, out: list[Event]) -> None:
         if self._ended:
             return

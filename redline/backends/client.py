@@ -184,7 +184,7 @@ class StreamClient:
                     chat = ChatParser(self.name, diffusing=diffusing)
                     resp = ResponsesParser(self.name)
                     out: list[Event] = []
-                    started = done = False
+                    started = done = broken = False
                     source = EventSource(opened).aiter_sse()
                     next_sse = source.__anext__
                     watch = Watchdog(loop, deadline)
@@ -221,12 +221,20 @@ class StreamClient:
                             data = sse.data
                             if not data:
                                 continue
-                            if responses:
-                                done = resp.feed(sse.event, data, out)
-                                now_started = resp.started
-                            else:
-                                done = chat.feed(data, out)
-                                now_started = chat.started
+                            try:
+                                if responses:
+                                    done = resp.feed(sse.event, data, out)
+                                    now_started = resp.started
+                                else:
+                                    done = chat.feed(data, out)
+                                    now_started = chat.started
+                            except (AttributeError, TypeError, KeyError, IndexError) as exc:
+                                # A chunk of an unexpected shape: say so, keep what came before.
+                                out.append(self._odd_chunk(data, exc))
+                                done = broken = True
+                                now_started = started
+                                chat.abandon()
+                                resp.abandon()
                             if now_started and not started:
                                 started = True
                                 watch.arm(
@@ -250,7 +258,7 @@ class StreamClient:
                             self._maybe_retry(out)
                         for event in out:
                             yield self._scrubbed(event) if type(event) is StreamError else event
-                        if done:
+                        if done and not broken:
                             await self._drain(source)
                     finally:
                         watch.cancel()
@@ -371,6 +379,13 @@ class StreamClient:
             models=models,
         )
         return self._scrubbed(error)
+
+    def _odd_chunk(self, data: str, exc: BaseException) -> StreamError:
+        return StreamError(
+            "protocol",
+            f"{self.name} sent a stream chunk redline cannot read ({type(exc).__name__}: "
+            f"{short(self._scrub(data), 80)}); the partial answer was kept; try again, or {SWITCH}.",
+        )
 
     def _first_token_timeout(self) -> StreamError:
         return StreamError(

@@ -144,6 +144,14 @@ class TurnLoop:
         except asyncio.CancelledError:
             turn.interrupted = True
             raise
+        except Exception as exc:  # a bug must not cost the partial answer or show a traceback
+            turn.error = StreamError(
+                "protocol",
+                f"redline failed while reading the answer ({type(exc).__name__}: {exc}); "
+                "the partial answer was kept.",
+            )
+            if sink is not None:
+                sink(turn.error)
         finally:
             turn.text = "".join(text)
             turn.reasoning = "".join(reasoning)

@@ -233,3 +233,17 @@ async def test_responses_tool_call_and_error_event():
     assert text_of(events) == '\n[tool call: apply_patch]\n{"input": "*** Begin Patch'
     err = events[-1]
     assert isinstance(err, StreamError) and err.kind == "rate_limit" and "Slow down" in err.message
+
+
+async def test_content_parts_and_odd_chunks():
+    parts = delta(content=[{"type": "text", "text": "Hel"}, {"type": "text", "text": "lo"}])
+    events = await serve(sse(parts, finish()))
+    assert text_of(events) == "Hello" and events[-1] == Finished("stop")
+
+    odd = sse(delta(content="ok"), {"choices": ["not a dict"]}, delta(content="never"))
+    events = await serve(odd)
+    assert text_of(events) == "ok"
+    err = events[-1]
+    assert isinstance(err, StreamError) and err.kind == "protocol"
+    assert "cannot read" in err.message
+    assert sum(isinstance(e, (Finished, StreamError)) for e in events) == 1

@@ -53,7 +53,14 @@ async def test_unknown_names_are_clear():
 
 async def test_detects_a_local_server(tmp_path: Path):
     with LoopbackServer({"/v1/models": MODELS}) as srv:
-        (tmp_path / ".redline.toml").write_text(f'[providers.here]\nbase_url = "{srv.url}"\n')
+        # The standard local ports may be in use on this machine: point those presets elsewhere.
+        closed = "".join(
+            f'[providers.{name}]\nbase_url = "http://127.0.0.1:9/v1"\n'
+            for name in ("ollama", "lmstudio", "llamacpp", "vllm")
+        )
+        (tmp_path / ".redline.toml").write_text(
+            closed + f'[providers.here]\nbase_url = "{srv.url}"\n'
+        )
         config = load_config(tmp_path)
         found = await probe_local(config.presets())
         name, reason = await choose(None, None, config, {}, probe=True)

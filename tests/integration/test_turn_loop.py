@@ -118,3 +118,22 @@ async def test_cancel_marks_interrupted_and_keeps_partial_text():
 
 def test_turn_is_a_plain_value():
     assert dataclasses.is_dataclass(Conversation())
+
+
+async def test_a_failing_stream_becomes_an_error_not_a_traceback():
+    class Broken:
+        model = "m"
+
+        async def stream(self, request: object):
+            yield TextDelta("half")
+            raise RuntimeError("boom")
+
+    backend = Backend("t", ProviderPreset("t", "", None), "m", Broken(), "test")  # type: ignore[arg-type]
+    got: list[Event] = []
+    turn = await TurnLoop(backend, Conversation()).run("x", sink=got.append)
+    assert (
+        turn.text == "half"
+        and turn.error is not None
+        and "RuntimeError: boom" in turn.error.message
+    )
+    assert got[-1] == turn.error
