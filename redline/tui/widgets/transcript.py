@@ -352,10 +352,30 @@ class Transcript(ScrollView, can_focus=True):
         self._height = y
         self._cache.evict()
         follow = self._follow
-        self.virtual_size = Size(ctx.width, y)
+        self._set_virtual_height(Size(ctx.width, y))
         if follow:
             self.scroll_end(animate=False, immediate=True, x_axis=False, force=True)
         self.refresh()
+
+    def _set_virtual_height(self, size: Size) -> None:
+        """Grow the scrollable area; without a screen layout pass when only the height moved.
+
+        A layout pass reflows every widget on screen; at 30 updates a second that is most of a
+        frame's cost in the full app. It is needed only when the scrollbar appears or goes.
+        """
+        old = self.virtual_size
+        view_height = self.scrollable_content_region.height
+        if (
+            size == old
+            or size.width != old.width
+            or not self.show_vertical_scrollbar
+            or size.height <= view_height
+        ):
+            if size != old:
+                self.virtual_size = size
+            return
+        self.set_reactive(Transcript.virtual_size, size)
+        self._scroll_update(size)
 
     def _requeue_polish(self, ctx: RenderContext) -> None:
         """After a width or theme change: polish again, the turns in view first."""
