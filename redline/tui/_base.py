@@ -53,7 +53,7 @@ class AppBase(App[None]):
         self.config = config
         self.clock = clock  # the meter's
         self.display_clock = display_clock  # the transcript's (render lag)
-        self.slash = default_registry()
+        self.slash = default_registry(extras=False)  # the rest after first paint
         self.conversation = resumed.conversation if resumed else Conversation()
         self.prompt_history: list[str] = []
         # backend switching

@@ -15,7 +15,6 @@ from redline.backends.events import Event, StreamError, TextDelta
 from redline.backends.meter import MeterReading
 from redline.tui._base import SWITCH_HINT, AppBase
 from redline.tui.context_commands import turn_context
-from redline.tui.edit_commands import EditCards
 from redline.tui.loop import Turn, TurnLoop
 from redline.tui.slash import ParsedSlash, parse_slash
 
@@ -100,6 +99,8 @@ class TurnRunning(AppBase):
         loop = self._loop_for(backend)
         handle.attach_meter(LoopMeter(loop))
         push = handle.push
+        from redline.tui.edit_commands import EditCards  # slow import: not before first paint
+
         cards = EditCards(handle)
 
         def sink(event: Event) -> None:

@@ -161,3 +161,16 @@ class TestSwitching:
             assert server.bodies[-1]["model"] == "m-2"
         finally:
             await server.stop()
+
+
+class TestFailedSwitch:
+    async def test_switching_to_an_unknown_provider_keeps_the_current_one(self):
+        app = make_app(provider="sim")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            backend = app.backend
+            await pilot.press(*"/backend nonesuch", "enter")
+            await settle(pilot)
+            assert app.backend is backend
+            assert app.backend_error is None
+            assert any("Still using sim" in str(n.message) for n in app._notifications)
