@@ -153,3 +153,17 @@ def test_patch_context_lines_that_look_like_markers_are_content(tmp_path):
     reply = "*** Begin Patch\n*** Update File: notes.md\n@@\n *** Note: keep\n-old\n+new\n*** End Patch\n"
     out = _plan(tmp_path, {"notes.md": b"*** Note: keep\nold\n"}, reply)
     assert out["notes.md"] == b"*** Note: keep\nnew\n"
+
+
+def test_a_hunk_with_a_context_line_missing_its_space_fails_instead_of_half_applying(tmp_path):
+    from redline.tools.edits.plan import plan_blocks
+
+    (tmp_path / "f.py").write_text("x = 1\ndef f():\n    return 1\n")
+    reply = "--- a/f.py\n+++ b/f.py\n@@ -1,3 +1,3 @@\n-x = 1\n+x = 2\ndef f():\n-    return 1\n+    return 2\n"
+    plan = plan_blocks(tmp_path, parse_edits(reply))
+    assert not plan.ok and "leading space" in (plan.error or "")
+
+
+def test_inflated_counts_before_a_blank_line_and_prose_are_tolerated(tmp_path):
+    reply = "--- a/f.py\n+++ b/f.py\n@@ -1,9 +1,9 @@\n-x = 1\n+x = 2\n\nThat is the change.\n"
+    assert _plan(tmp_path, {"f.py": b"x = 1\n"}, reply) == {"f.py": b"x = 2\n"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 
 from redline.tools.edits.blocks import EditFormat, Hunk
 from redline.tools.edits.matcher import (
@@ -36,26 +37,14 @@ def apply_hunk(
     """Apply one hunk to `tf`; return (new cursor, line delta, added, removed)."""
     lines = tf.lines
     index = LineIndex(lines)
-    scope: int | None = None
-    for anchor in hunk.anchors:
-        at = seek_line(index, anchor, cursor)
-        if at is not None:
-            cursor = at + 1
-            scope = _scope_end(lines, at)
-            continue
-        if not hunk.old:
-            raise EditFailure(f"the @@ anchor line '{anchor.strip()}' was not found")
-        # An earlier hunk passed (or changed) it: still inside its scope, if it is there.
-        back = seek_line_before(index, anchor, cursor)
-        if back is not None:
-            end = _scope_end(lines, back)
-            if end is not None and end > cursor:
-                scope = end
+    frames = _anchor_frames(index, hunk, cursor)
     old, new = hunk.old, hunk.new
     style = cr_style(old + new)
     if not old:
+        if not frames:
+            raise EditFailure(f"the @@ anchor line '{hunk.anchors[-1].strip()}' was not found")
         if hunk.anchors:
-            pos = cursor
+            pos = frames[0][0]
         elif hunk.old_start is not None:
             pos = min(max(hunk.old_start + delta, 0), len(lines))
         else:
@@ -65,15 +54,13 @@ def apply_hunk(
         _eof_state(tf, hunk, pos + len(merged))
         return pos + len(merged), len(merged), len(merged), 0
     hint = None if hunk.old_start is None else hunk.old_start - 1 + delta
-    eof = hunk.end_of_file
-    found = seek(index, old, start=cursor, hint=hint, at_end=eof, upper=scope)
-    if isinstance(found, NoMatch) and found.ambiguous and following is not None:
-        upper = _upper_bound(index, following, cursor)
-        if upper is not None and scope is not None:
-            upper = min(upper, scope)
-        found = seek(index, old, start=cursor, hint=hint, at_end=eof, upper=upper)
+    found: Match | NoMatch = NoMatch("the lines to replace were not found in the file")
+    for start, scope in frames or [(cursor, None)]:
+        found = _locate(index, hunk, start, scope, hint, following)
+        if isinstance(found, Match) or found.ambiguous:
+            break
     if isinstance(found, NoMatch) and source is EditFormat.UDIFF and cursor > 0:
-        found = seek(index, old, start=0, hint=hint, at_end=eof)
+        found = seek(index, old, start=0, hint=hint, at_end=hunk.end_of_file)
     if isinstance(found, NoMatch):
         detail = found.reason
         if found.closest:
@@ -89,7 +76,49 @@ def apply_hunk(
     return pos + len(merged), len(merged) - len(old), added, removed
 
 
-def _scope_end(lines: list[str], at: int) -> int | None:
+def _anchor_frames(index: LineIndex, hunk: Hunk, cursor: int) -> list[tuple[int, int | None]]:
+    """Where to search, as (start, scope end) readings of the hunk's `@@` anchors, best first:
+    the anchors found after the cursor; else (or failing that) the anchors an earlier hunk
+    already passed, keeping the cursor and the scope of their last occurrence."""
+    if not hunk.anchors:
+        return [(cursor, None)]
+    lines = index.lines
+    frames: list[tuple[int, int | None]] = []
+    start, scope, found = cursor, None, True
+    for anchor in hunk.anchors:
+        at = seek_line(index, anchor, start)
+        if at is None:
+            found = False
+            break
+        start, scope = at + 1, _scope_end(lines, at)
+    if found:
+        frames.append((start, scope))
+    if hunk.old:
+        back = seek_line_before(index, hunk.anchors[-1], cursor)
+        end = _scope_end(lines, back) if back is not None else None
+        frames.append((cursor, end if end is not None and end > cursor else None))
+    return frames
+
+
+def _locate(
+    index: LineIndex,
+    hunk: Hunk,
+    start: int,
+    scope: int | None,
+    hint: int | None,
+    following: Hunk | None,
+) -> Match | NoMatch:
+    eof = hunk.end_of_file
+    found = seek(index, hunk.old, start=start, hint=hint, at_end=eof, upper=scope)
+    if isinstance(found, NoMatch) and found.ambiguous and following is not None:
+        upper = _upper_bound(index, following, start)
+        if upper is not None and scope is not None:
+            upper = min(upper, scope)
+        found = seek(index, hunk.old, start=start, hint=hint, at_end=eof, upper=upper)
+    return found
+
+
+def _scope_end(lines: Sequence[str], at: int) -> int | None:
     """Where the anchor's block ends: the next line indented no deeper than the anchor (the
     scope git's hunk headers name). None when nothing is nested under it."""
     head = lines[at]

@@ -10,10 +10,13 @@ import re
 from typing import Any
 
 from redline.tools.edits._diffpaths import MNEMONIC, git_pair, header_path, unquote
-from redline.tools.edits._lines import BINARY_LINE, Line, make_block
+from redline.tools.edits._lines import BINARY_LINE, FENCE, SR_START, Line, make_block
 from redline.tools.edits.blocks import EditBlock, EditFormat, EditKind, Hunk, ParseProgress
 
 _UD = EditFormat.UDIFF
+_BOUNDARIES = (
+    "@@", "diff ", "--- ", "Index: ", "Only in ", "Binary files ", "*** Begin Patch", "=====",
+)  # fmt: skip
 _HUNK = re.compile(r"^@@+ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@+")
 _IGNORED = (
     "index ",
@@ -31,6 +34,7 @@ def _strip_one(path: str) -> str | None:
 
 class _HunkBuilder:
     __slots__ = (
+        "blanks",
         "by_count",
         "last",
         "new",
@@ -52,6 +56,7 @@ class _HunkBuilder:
         self.old_eof: bool | None = None
         self.new_eof: bool | None = None
         self.last = " "
+        self.blanks = 0  # trailing context lines that were empty lines in the reply
 
     def complete(self) -> bool:
         return self.by_count and self.old_left <= 0 and self.new_left <= 0
@@ -64,7 +69,8 @@ class _HunkBuilder:
             return self.new_left > 0
         return self.old_left > 0 and self.new_left > 0
 
-    def add(self, first: str, body: str) -> None:
+    def add(self, first: str, body: str, *, blank: bool = False) -> None:
+        self.blanks = self.blanks + 1 if blank else 0
         if first == "-":
             self.old.append(body)
             self.old_left -= 1
@@ -94,6 +100,16 @@ class _HunkBuilder:
         )
 
 
+def _boundary(text: str) -> bool:
+    """Lines that may follow a diff directly: blank, a fence, another diff's or format's start."""
+    return (
+        not text.strip()
+        or FENCE.match(text) is not None
+        or SR_START.match(text) is not None
+        or text.startswith(_BOUNDARIES)
+    )
+
+
 def _submodule(h: Hunk) -> bool:
     return all(s.startswith("Subproject commit ") for s in (*h.old, *h.new))
 
@@ -114,6 +130,7 @@ class UnifiedDiff:
         self.hunks: list[Hunk] = []
         self.cur: _HunkBuilder | None = None
         self.held: list[Line] = []  # lines whose meaning depends on the next one
+        self.malformed: str | None = None
         self.lines = 0
         if git:
             self.git_old, self.git_new = git_pair(first.text[len("diff --git ") :])
@@ -238,12 +255,12 @@ class UnifiedDiff:
             elif first in (" ", "-", "+") or not text.rstrip("\r"):
                 kind = first if first in ("-", "+") else " "
                 if cur.fits(kind):
-                    cur.add(kind, text[1:])
+                    cur.add(kind, text[1:], blank=not first)
                     self._touch(ln)
                     return None
                 cur.by_count = False
             else:
-                return [ln]  # fewer lines than the header said
+                return self._short(ln)  # fewer lines than the header said
         # by content
         if first in ("-", "+", " "):
             if text.startswith("--- ") and not self.held:
@@ -255,6 +272,24 @@ class UnifiedDiff:
         if not text.rstrip("\r"):
             self.held.append(ln)  # an empty context line, if the hunk goes on
             return None
+        return self._short(ln)
+
+    def _short(self, ln: Line) -> list[Line]:
+        """The hunk stops at `ln`: fine after a blank line or before a diff/fence boundary;
+        otherwise the diff is malformed (a context line without its leading space?), and the
+        rest of the hunk must not be silently dropped."""
+        cur = self.cur
+        assert cur is not None
+        if cur.blanks:
+            del cur.old[len(cur.old) - cur.blanks :]
+            del cur.new[len(cur.new) - cur.blanks :]
+            return [ln]
+        text = ln.text
+        if not _boundary(text):
+            self.malformed = (
+                f"reply line {ln.no}: '{text.strip()[:60]}' inside a diff hunk starts with "
+                "neither ' ', '-' nor '+' (every context line needs its leading space)"
+            )
         return [ln]
 
     def _touch(self, ln: Line) -> None:
@@ -323,6 +358,10 @@ class UnifiedDiff:
                 binary=True,
                 error=f"{path}: binary diffs cannot be applied (only text edits are)",
                 **common,
+            )
+        if self.malformed is not None:
+            return make_block(
+                first, last, path, EditKind.INVALID, _UD, error=self.malformed, **common
             )
         if self.copy:
             return make_block(
