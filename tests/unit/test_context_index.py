@@ -184,3 +184,17 @@ def test_default_cache_lives_under_the_user_cache_dir(git_repo: Path) -> None:
     cache_root = Path(os.environ["XDG_CACHE_HOME"]) / "redline" / "context"
     (folder,) = cache_root.iterdir()
     assert len(list(folder.glob("*.tags"))) == 1  # one shard written for one file
+
+
+def test_cpp_headers_named_dot_h_use_the_cpp_grammar(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            "cpp.h": "namespace demo {\nclass Widget {\npublic:\n  void draw();\n};\n}\n",
+            "plain.h": "struct point { int x; };\nint area(struct point *p);\n",
+        },
+    )
+    _, cpp = parse_file(str(tmp_path), "cpp.h", "c")
+    _, plain = parse_file(str(tmp_path), "plain.h", "c")
+    assert cpp[2] == "cpp" and ("Widget", "class") in {(d[0], d[1]) for d in cpp[3]}
+    assert plain[2] == "c" and ("area", "function") in {(d[0], d[1]) for d in plain[3]}

@@ -53,3 +53,15 @@ def test_unknown_extensions_have_no_grammar() -> None:
     assert language_for("README.md") is None
     assert language_for("Rakefile") == "ruby"
     assert language_for("x.HPP") == "cpp"
+
+
+def test_cpp_local_object_is_not_a_function_declaration() -> None:
+    source = b"int area(int w);\nnamespace geo { int perimeter(int w); }\nvoid f() {\n    Widget w(3);\n}\n"
+    tags = extract_tags("a.cpp", source, "cpp")
+    names = [d.name for d in tags.definitions]
+    assert names == ["area", "geo", "perimeter", "f"]
+
+
+def test_signature_drops_trailing_blank_lines() -> None:
+    tags = extract_tags("k.py", b"class K:\n\n    x = 1\n", "python")
+    assert tags.definitions[0].signature == "class K:"

@@ -6,6 +6,7 @@ one-file change rewrite only its own shard.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import marshal
 import os
@@ -13,6 +14,7 @@ import sys
 import tempfile
 import threading
 import zlib
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,7 @@ from platformdirs import user_cache_dir
 
 from redline.tools.context.tags import FileTags
 
-FORMAT = 2
+FORMAT = 3  # bump when tags change meaning (queries, signatures)
 SHARDS = 32
 
 # One entry: (mtime_ns, size, language, definitions, references) or, for a skipped file,
@@ -39,6 +41,17 @@ def cache_folder(root: Path, cache_dir: Path | None = None) -> Path:
     return folder / f"{root.name or 'root'}-{digest}"
 
 
+@functools.cache
+def queries_digest() -> str:
+    """Changes whenever a tags query does, so tags from older queries are never reused."""
+    folder = resources.files("redline.tools.context").joinpath("queries")
+    digest = hashlib.sha1()
+    for item in sorted(folder.iterdir(), key=lambda i: i.name):
+        if item.name.endswith(".scm"):
+            digest.update(item.name.encode() + b"\0" + item.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def _shard(path: str) -> int:
     return zlib.crc32(path.encode("utf-8", "surrogateescape")) % SHARDS
 
@@ -55,8 +68,8 @@ class TagCache:
         self._load()
 
     @staticmethod
-    def _header() -> tuple[int, int, int, int]:
-        return (FORMAT, SHARDS, sys.version_info[0], sys.version_info[1])
+    def _header() -> tuple[int, int, int, int, str]:
+        return (FORMAT, SHARDS, sys.version_info[0], sys.version_info[1], queries_digest())
 
     def _load(self) -> None:
         for k in range(SHARDS):

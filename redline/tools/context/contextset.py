@@ -70,9 +70,12 @@ class ContextSet:
 
     # -- building ---------------------------------------------------------------------
     def refresh(self, progress: Progress | None = None) -> None:
-        """Index (or re-index) the repository now, e.g. in the background at start-up."""
+        """Index (or re-index) the repository now, e.g. in the background at start-up, and
+        build the completion tables so that typing `@` never waits for them."""
         with self._lock:
             self.index.refresh(progress)
+        self.completer()
+        self.symbols()
 
     def bundle(
         self, prompt: str = "", progress: Progress | None = None, *, preview: bool = False
@@ -97,7 +100,9 @@ class ContextSet:
                             if path not in self.added:
                                 self.added.append(path)
             self.last = bundle
-            return bundle
+        if self.index.peek("symbols") is not None:
+            self.symbols()  # keep symbol completion current, here in the worker thread
+        return bundle
 
     def build(self, prompt: str, conversation: Any = None) -> str:
         """The turn loop's hook: the context text for this prompt."""
@@ -120,4 +125,8 @@ class ContextSet:
         files = [Completion(p, "file", p) for p in self.complete_paths(prefix, limit)]
         if len(files) >= limit or not prefix:
             return files[:limit]
-        return files + self.symbols().complete(prefix, limit - len(files))
+        # The last symbol table, even if a file changed since: never build one per keystroke.
+        symbols: SymbolTable | None = self.index.peek("symbols")
+        if symbols is None:
+            return files
+        return files + symbols.complete(prefix, limit - len(files))

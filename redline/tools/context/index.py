@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -25,6 +26,11 @@ Progress = Callable[[int, int], None]
 T = TypeVar("T")
 
 POOL_MIN_FILES = 250
+_CPP_HINT = re.compile(
+    rb"^[ \t]*(?:namespace\s+\w+\s*\{|template\s*<|class\s+\w+[^;{]*\{|"
+    rb"(?:public|private|protected)\s*:|using\s+namespace\b)",
+    re.MULTILINE,
+)
 BATCH = 48
 
 
@@ -62,6 +68,8 @@ def parse_file(root: str, path: str, language: str) -> tuple[str, Entry]:
         source.decode("utf-8")
     except UnicodeDecodeError:
         return path, (*stamp, None, "not_utf8", None)
+    if language == "c" and path.endswith(".h") and _CPP_HINT.search(source, 0, 32_768):
+        language = "cpp"  # a C++ header: the C grammar would stumble (and crawl) through it
     try:
         tags = extract_tags(path, source, language)
     except (Unparseable, ValueError, RuntimeError):
@@ -112,6 +120,11 @@ class RepoIndex:
             value = build()
             self._derived[key] = (generation, value)
             return value
+
+    def peek(self, key: str) -> Any:
+        """The last value ``derived`` built for ``key``, current or not (None if never built)."""
+        seen = self._derived.get(key)
+        return seen[1] if seen is not None else None
 
     def keep(self, key: str, factory: Callable[[], T]) -> T:
         """A long-lived helper object (e.g. the reference graph) that updates itself."""

@@ -56,7 +56,11 @@ _COMMON = (
     "id run start stop close open read write send map filter find index count "
     "sort reverse then catch toString equals hashCode length size new init main next iter "
     "call apply bind emit log print error warn info debug data text key path "
-    "parse load save create delete has contains match replace test self"
+    "parse load save create delete has contains match replace test self "
+    "string vector array tuple object number boolean bool float double char byte bytes "
+    "String Vec Box Option Result Some Ok Err HashMap Map Set List Dict Any Optional "
+    "Callable Iterable Iterator Sequence Mapping Exception Error Object Integer Long "
+    "Boolean Promise Array Record Partial Self this super"
 )
 COMMON_NAMES = frozenset(_COMMON.split(" "))
 
@@ -261,14 +265,12 @@ class ReferenceGraph:
         out: list[RankedDefinition] = []
         for score, (j, name) in items:
             path = self.paths[j]
-            out.extend(
-                RankedDefinition(path, d, score)
-                for d in self.tags[path].definitions
-                if d.name == name
-            )
+            # One definition per name and file: a class, not also each of its constructors.
+            first = next(d for d in self.tags[path].defs if d[0] == name)
+            out.append(RankedDefinition(path, Definition._make(first), score))
         if limit is not None and len(out) >= limit:
             return tuple(out[:limit])
-        taken = {(r.path, r.definition.name) for r in out}
+        taken = {(r.path, r.definition.name) for r in out}  # also one per name and file below
         order = sorted(range(len(ranks)), key=ranks.__getitem__, reverse=True)
         for j in order:
             if j in chat:
@@ -277,6 +279,7 @@ class ReferenceGraph:
             tie = ranks[j] * 1e-3
             for d in self.tags[path].definitions:
                 if (path, d.name) not in taken:
+                    taken.add((path, d.name))
                     out.append(RankedDefinition(path, d, tie))
             if limit is not None and len(out) >= limit:
                 break

@@ -113,4 +113,6 @@ def _signature(node: Node, lines: list[bytes]) -> str:
         if len(text) > MAX_LINE_CHARS:
             text = text[: MAX_LINE_CHARS - 1] + "…"
         out.append(text)
+    while len(out) > 1 and not out[-1].strip():
+        out.pop()
     return "\n".join(out)

@@ -8,7 +8,9 @@
 (function_definition declarator: (pointer_declarator declarator: (function_declarator declarator: (identifier) @name.definition.function))) @definition.function
 (function_definition declarator: (reference_declarator (function_declarator declarator: (identifier) @name.definition.function))) @definition.function
 (field_declaration declarator: (function_declarator declarator: (field_identifier) @name.definition.method)) @definition.method
-(declaration declarator: (function_declarator declarator: (identifier) @name.definition.function)) @definition.function
+(translation_unit (declaration declarator: (function_declarator declarator: (identifier) @name.definition.function)) @definition.function)
+(declaration_list (declaration declarator: (function_declarator declarator: (identifier) @name.definition.function)) @definition.function)
+(linkage_specification body: (declaration_list (declaration declarator: (function_declarator declarator: (identifier) @name.definition.function)) @definition.function))
 (class_specifier name: (type_identifier) @name.definition.class body: (field_declaration_list)) @definition.class
 (struct_specifier name: (type_identifier) @name.definition.struct body: (field_declaration_list)) @definition.struct
 (union_specifier name: (type_identifier) @name.definition.struct body: (field_declaration_list)) @definition.struct
