@@ -169,3 +169,10 @@ def test_block_diff_renders_each_kind_for_cards():
     moved = block_diff(blocks[2])
     assert "+++ b/src/helpers.py" in moved and "@@ def helper():" in moved
     assert "deleted" in block_diff(blocks[3])
+
+
+def test_a_patch_that_forgot_begin_patch_is_still_read():
+    reply = "```\n*** Update File: a.py\n@@\n-x\n+y\n```\n"
+    (block,) = parse_edits(reply)
+    assert block.kind is EditKind.UPDATE and block.path == "a.py"
+    assert block.hunks[0].old == ("x",) and block.hunks[0].new == ("y",)

@@ -27,6 +27,7 @@ from redline.tools.edits._udiff import UnifiedDiff, header_path
 from redline.tools.edits.blocks import EditBlock, EditFormat, EditKind, ParseProgress
 
 _BEGIN = "*** Begin Patch"
+_FILE_HEADERS = ("*** Update File: ", "*** Add File: ", "*** Delete File: ")
 
 
 class EditStreamParser:
@@ -154,6 +155,10 @@ class EditStreamParser:
         stripped = text.strip()
         if stripped.startswith(_BEGIN):
             self._sub = ApplyPatch(ln, self._fence)
+            return
+        if stripped.startswith(_FILE_HEADERS):  # an envelope that forgot "*** Begin Patch"
+            self._sub = ApplyPatch(ln, self._fence)
+            self._process(ln)
             return
         if SR_START.match(text):
             self._sub = SearchReplace(self._sr_path(), ln)
