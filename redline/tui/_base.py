@@ -53,7 +53,7 @@ class AppBase(App[None]):
         self.config = config
         self.clock = clock  # the meter's
         self.display_clock = display_clock  # the transcript's (render lag)
-        self.slash = default_registry()
+        self.slash = default_registry(extras=False)  # the rest after first paint
         self.conversation = resumed.conversation if resumed else Conversation()
         self.prompt_history: list[str] = []
         # backend switching
@@ -96,6 +96,9 @@ class AppBase(App[None]):
                     await close()
                 except Exception:
                     pass  # closing is best effort
+
+    def refresh_git_state(self) -> Any:
+        """Re-read the branch and dirty state (off the UI loop); see ``RedlineApp``."""
 
     def _streaming(self, on: bool) -> None:
         """The live meter line shows only while a turn streams (each turn keeps its own after).

@@ -20,6 +20,7 @@ from textual.theme import Theme
 from redline.themes import DEFAULT_THEME, load_themes
 from redline.tui._base import AppOptions, BackendOpener, Clock
 from redline.tui.backend_switching import BackendSwitching
+from redline.tui.builtin_commands import extra_commands
 from redline.tui.context_commands import at_completions, start_indexing
 from redline.tui.git_state import GitState, read_git_state
 from redline.tui.messages import GitStateRead
@@ -89,6 +90,7 @@ class RedlineApp(TurnRunning, BackendSwitching):
         return MainScreen()
 
     def on_mount(self) -> None:
+        self.load_extra_commands()
         self.open_backend(self.options.provider, self.options.model, self.options.base_url)
         self.refresh_git_state()
         start_indexing(self)
@@ -117,7 +119,19 @@ class RedlineApp(TurnRunning, BackendSwitching):
         if self._sessions is not None:
             self._session = self._sessions.resume(session.info.id)
         self._status(context_tokens=self._context_estimate())
-        self.notify(f"Resumed {session.info.id} ({session.info.turns} turns).")
+        turns = session.info.turns
+        self.notify(f"Resumed {session.info.id} ({turns} turn{'' if turns == 1 else 's'}).")
+
+    @work(thread=True, group="startup")
+    def load_extra_commands(self) -> None:
+        """/undo, /diff, /add ...: their modules import git and tree-sitter; not on the UI loop."""
+        commands = extra_commands()
+
+        def register() -> None:
+            for command in commands:
+                self.slash.register(command)
+
+        self.call_from_thread(register)
 
     @work(thread=True, exclusive=True, group="git")
     def refresh_git_state(self) -> None:

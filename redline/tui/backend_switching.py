@@ -32,9 +32,15 @@ class BackendSwitching(AppBase):
         try:
             backend = await self._open_backend_fn(provider, model, base_url)
         except Exception as exc:  # the backend layer's sentence, never a traceback
-            self.backend_error = str(exc) or exc.__class__.__name__
-            self._status(backend="no backend", reason=self.backend_error)
-            self.notify(f"{self.backend_error} {SWITCH_HINT}", title="Backend", severity="error")
+            message = str(exc) or exc.__class__.__name__
+            if self.backend is not None:  # a failed switch keeps the backend in use
+                current = self.backend
+                self._status(backend=backend_label(current), reason=getattr(current, "reason", ""))
+                self.notify(f"{message} Still using {backend_label(current)}.", severity="error")
+                return
+            self.backend_error = message
+            self._status(backend="no backend", reason=message)
+            self.notify(f"{message} {SWITCH_HINT}", title="Backend", severity="error")
         else:
             old, self.backend, self.backend_error = self.backend, backend, None
             if self.turn_loop is not None:

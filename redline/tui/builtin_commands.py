@@ -63,10 +63,16 @@ def builtin_commands() -> list[SlashCommand]:
     ]
 
 
-def default_registry() -> SlashRegistry:
-    registry = SlashRegistry(builtin_commands())
+def extra_commands() -> list[SlashCommand]:
+    """The other modules' commands (importing them is slow: the app does it after first paint)."""
+    commands: list[SlashCommand] = []
     for module_name in EXTRA_MODULES:
-        module = importlib.import_module(module_name)
-        for command in module.commands():
-            registry.register(command)
+        commands.extend(importlib.import_module(module_name).commands())
+    return commands
+
+
+def default_registry(*, extras: bool = True) -> SlashRegistry:
+    registry = SlashRegistry(builtin_commands())
+    for command in extra_commands() if extras else ():
+        registry.register(command)
     return registry

@@ -42,10 +42,11 @@ class CompletionMenu(OptionList):
     def show(self, items: list[Completion]) -> None:
         self._items = list(items)
         self.clear_options()
+        width = min(max((len(item.label) for item in self._items), default=0), 40) + 2
         for item in self._items:
-            label = Text(item.label, style="bold")
+            label = Text(item.label.ljust(width), style="bold")
             if item.help:
-                label.append("  " + item.help, style="dim")
+                label.append(item.help, style="dim")
             self.add_option(Option(label))
         self.highlighted = 0
         self.display = True
