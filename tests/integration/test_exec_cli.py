@@ -259,7 +259,12 @@ def test_providers_finds_a_custom_local_server(run_redline, tmp_path: Path):
         (tmp_path / ".redline.toml").write_text(
             f'[providers.mine]\nbase_url = "{srv.url}"\n' + dead_local_presets_toml()
         )
-        result = run_redline("providers", "--json", cwd=tmp_path, env={"REDLINE_NO_PROBE": "0"})
+        result = run_redline(
+            "providers",
+            "--json",
+            cwd=tmp_path,
+            env={"REDLINE_NO_PROBE": "0", "REDLINE_PROBE_TIMEOUT_S": "5"},
+        )
     report = json.loads(result.stdout)
     assert report["local_servers"] == [
         {"name": "mine", "base_url": srv.url, "models": ["zai-glm-4.7", "gpt-oss-120b"]}
