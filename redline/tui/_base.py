@@ -97,6 +97,9 @@ class AppBase(App[None]):
                 except Exception:
                     pass  # closing is best effort
 
+    def refresh_git_state(self) -> Any:
+        """Re-read the branch and dirty state (off the UI loop); see ``RedlineApp``."""
+
     def _streaming(self, on: bool) -> None:
         """The live meter line shows only while a turn streams (each turn keeps its own after).
 

@@ -81,6 +81,7 @@ class TurnRunning(AppBase):
 
                 await apply_turn(self, turn, quiet_without_edits=True)
         await self.close_retired_backends()
+        self.refresh_git_state()  # the turn may have committed
         if self._queue:
             self.run_turn(self._queue.pop(0))
 
@@ -112,6 +113,11 @@ class TurnRunning(AppBase):
             turn = await loop.run(prompt, sink=sink)
         except asyncio.CancelledError:
             turn = self._interrupted(prompt, provider, model)
+        except Exception as exc:  # a bug below us: a sentence in the turn, never a traceback
+            turn = self._latest(prompt, provider, model)
+            turn.error = StreamError(
+                "protocol", f"redline failed on this turn ({exc.__class__.__name__}: {exc})."
+            )
         if turn.error is not None:
             turn.error = with_hint(turn.error)
         cards.finish()
@@ -119,11 +125,15 @@ class TurnRunning(AppBase):
         return turn
 
     def _interrupted(self, prompt: str, provider: str, model: str) -> Turn:
-        """The loop re-raised the cancellation: find (or make) the turn it was writing."""
-        turns = self.conversation.turns
-        turn = turns[-1] if turns and turns[-1].prompt == prompt else Turn(prompt, provider, model)
+        """The loop re-raised the cancellation: the turn it was writing, marked interrupted."""
+        turn = self._latest(prompt, provider, model)
         turn.interrupted = True
         return turn
+
+    def _latest(self, prompt: str, provider: str, model: str) -> Turn:
+        """The turn the loop was writing when it raised (or a new one if it had not begun)."""
+        turns = self.conversation.turns
+        return turns[-1] if turns and turns[-1].prompt == prompt else Turn(prompt, provider, model)
 
     def _loop_for(self, backend: Any) -> TurnLoop:
         if self.turn_loop is None:

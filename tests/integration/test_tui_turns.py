@@ -174,3 +174,37 @@ class TestFailedSwitch:
             assert app.backend is backend
             assert app.backend_error is None
             assert any("Still using sim" in str(n.message) for n in app._notifications)
+
+
+class BrokenClient:
+    """A client with a bug: the stream raises something no backend should."""
+
+    async def stream(self, request: object):
+        raise ValueError("unexpected shape")
+        yield  # pragma: no cover
+
+    async def aclose(self) -> None:
+        pass
+
+
+class BrokenBackend:
+    name = "broken"
+    model = "m"
+    reason = "test"
+    client = BrokenClient()
+
+
+class TestNoTraceback:
+    async def test_a_bug_below_the_app_becomes_the_turns_error(self):
+        async def opener(provider, model, base_url):
+            return BrokenBackend()
+
+        app = make_app(open_backend=opener)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press(*"hello", "enter")
+            await settle(pilot)
+            [turn] = app.conversation.turns
+            assert turn.error is not None
+            assert "ValueError: unexpected shape" in turn.error.message
+            assert app.is_running
