@@ -19,6 +19,7 @@ Prints one JSON object. Usage: python benchmarks/real_diffs.py DIR [--unified-co
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import platform
 import re
@@ -37,7 +38,9 @@ from redline.tools.edits import parse_edits  # noqa: E402
 from redline.tools.edits.plan import plan_blocks  # noqa: E402
 
 Tree = dict[str, bytes]
-_ARCHIVE = re.compile(r"^(?P<name>[A-Za-z0-9_.]+?)-(?P<ver>\d[^-]*?)(?:-py.*\.whl|\.tar\.gz|\.zip)$")
+_ARCHIVE = re.compile(
+    r"^(?P<name>[A-Za-z0-9_.]+?)-(?P<ver>\d[^-]*?)(?:-py.*\.whl|\.tar\.gz|\.zip)$"
+)
 
 
 def _version_key(v: str) -> tuple[int, ...]:
@@ -84,7 +87,7 @@ def pairs(directory: Path) -> list[tuple[str, Path, Path]]:
     out = []
     for name, versions in sorted(by_name.items()):
         versions.sort(key=lambda vp: _version_key(vp[0]))
-        for (va, pa), (vb, pb) in zip(versions, versions[1:], strict=False):
+        for (va, pa), (vb, pb) in itertools.pairwise(versions):
             out.append((f"{name} {va}->{vb}", pa, pb))
     return out
 

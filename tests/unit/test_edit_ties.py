@@ -52,7 +52,9 @@ def test_apply_patch_anchor_then_first_match_after_it(tmp_path):
 
 
 def test_a_lone_apply_patch_hunk_with_several_matches_is_refused(tmp_path):
-    reply = "*** Begin Patch\n*** Update File: m.py\n@@\n-    return x\n+    return 0\n*** End Patch\n"
+    reply = (
+        "*** Begin Patch\n*** Update File: m.py\n@@\n-    return x\n+    return 0\n*** End Patch\n"
+    )
     plan = _plan(tmp_path, reply)
     assert not plan.ok and "matches 3 places" in (plan.error or "")
     assert plan.changes == ()
