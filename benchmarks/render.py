@@ -63,6 +63,7 @@ class Run:
     received: int = 0  # characters received (text, plus reasoning when the view shows it)
     displayed: Callable[[], int] = lambda: 0
     caught_up_at: float | None = None  # first frame of the final all-shown streak
+    _caught_up_chars: int = 0
     max_stall: float = 0.0
     segments: list[list[float]] = field(default_factory=list)  # [first, last] byte per turn
     cpu_s: float = 0.0  # this process's CPU time while streaming and catching up
@@ -75,9 +76,12 @@ class Run:
     def frame(self) -> None:
         now = time.perf_counter()
         self.frames.append(now)
-        if self.received and self.displayed() >= self.received:
-            if self.caught_up_at is None:
+        received = self.received
+        if received and self.displayed() >= received:
+            # A new streak when more text arrived since the last all-shown frame.
+            if self.caught_up_at is None or self._caught_up_chars != received:
                 self.caught_up_at = now
+                self._caught_up_chars = received
         else:
             self.caught_up_at = None
 

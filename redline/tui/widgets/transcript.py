@@ -22,7 +22,7 @@ import asyncio
 import gc
 import time
 from bisect import bisect_right
-from collections import OrderedDict, deque
+from collections import deque
 
 from rich.console import RenderableType
 from rich.style import Style
@@ -36,7 +36,8 @@ from redline.backends.events import Event
 from redline.tui.loop import Turn
 from redline.tui.render_lines import RenderContext, warm_up
 from redline.tui.stream_buffer import Clock
-from redline.tui.widgets._parts import BlockPart, Part, ReasoningPart
+from redline.tui.widgets._parts import BlockPart, ReasoningPart
+from redline.tui.widgets._strip_cache import StripCache
 from redline.tui.widgets._turn_view import ExtraPart, MeterSource, TurnView
 from redline.tui.widgets.meter import MeterBar
 
@@ -118,15 +119,13 @@ class Transcript(ScrollView, can_focus=True):
         self._clock = clock
         self._tick_interval = 1.0 / tick_hz
         self._polish_budget = polish_budget_s
-        self.max_cached_lines = max_cached_lines
         self._turns: list[TurnView] = []
         self._by_id: dict[object, TurnView] = {}
         self._active: list[TurnView] = []  # turns with buffered work
         self._offsets: list[int] = []
         self._height = 0
         self._polish: deque[tuple[TurnView, BlockPart]] = deque()
-        self._cache: OrderedDict[int, tuple[Part, int]] = OrderedDict()
-        self._cache_lines = 0
+        self._cache = StripCache(max_cached_lines)
         self._ctx: RenderContext | None = None
         self._layout_key: tuple[int, int] | None = None
         self._generation = 0
@@ -163,7 +162,6 @@ class Transcript(ScrollView, can_focus=True):
         self._active.clear()
         self._polish.clear()
         self._cache.clear()
-        self._cache_lines = 0
         if self._meter_bar is not None:
             self._meter_bar.blank()
         self._relayout(self._render_context())
@@ -196,7 +194,7 @@ class Transcript(ScrollView, can_focus=True):
     @property
     def cached_lines(self) -> int:
         """Lines held as strips by finished parts (bounded by ``max_cached_lines``)."""
-        return self._cache_lines
+        return self._cache.lines
 
     @property
     def pending_polish(self) -> int:
@@ -327,7 +325,7 @@ class Transcript(ScrollView, can_focus=True):
             if part.needs_polish(ctx):
                 if part.polish_step(ctx):
                     polish.popleft()
-                self._touch(part)
+                self._cache.touch(part)
                 view.dirty = True
                 done = True
                 if deadline is not None and time.perf_counter() >= deadline:
@@ -345,19 +343,39 @@ class Transcript(ScrollView, can_focus=True):
         y = 0
         for view in self._turns:
             if rekeyed or view.dirty:
-                view.layout(ctx, self._touch)
+                view.layout(ctx, self._cache.touch)
             offsets.append(y)
             y += view.height
         if rekeyed:
             self._requeue_polish(ctx)
         self._offsets = offsets
         self._height = y
-        self._evict()
+        self._cache.evict()
         follow = self._follow
-        self.virtual_size = Size(ctx.width, y)
+        self._set_virtual_height(Size(ctx.width, y))
         if follow:
             self.scroll_end(animate=False, immediate=True, x_axis=False, force=True)
         self.refresh()
+
+    def _set_virtual_height(self, size: Size) -> None:
+        """Grow the scrollable area; without a screen layout pass when only the height moved.
+
+        A layout pass reflows every widget on screen; at 30 updates a second that is most of a
+        frame's cost in the full app. It is needed only when the scrollbar appears or goes.
+        """
+        old = self.virtual_size
+        view_height = self.scrollable_content_region.height
+        if (
+            size == old
+            or size.width != old.width
+            or not self.show_vertical_scrollbar
+            or size.height <= view_height
+        ):
+            if size != old:
+                self.virtual_size = size
+            return
+        self.set_reactive(Transcript.virtual_size, size)
+        self._scroll_update(size)
 
     def _requeue_polish(self, ctx: RenderContext) -> None:
         """After a width or theme change: polish again, the turns in view first."""
@@ -369,24 +387,6 @@ class Transcript(ScrollView, can_focus=True):
             for part in view.blocks:
                 if isinstance(part, BlockPart) and part.needs_polish(ctx):
                     self._polish.append((view, part))
-
-    # -- the strip cache -------------------------------------------------------------------
-
-    def _touch(self, part: Part) -> None:
-        key = id(part)
-        old = self._cache.pop(key, None)
-        if old is not None:
-            self._cache_lines -= old[1]
-        lines = part.cached_lines
-        self._cache[key] = (part, lines)
-        self._cache_lines += lines
-
-    def _evict(self) -> None:
-        cache = self._cache
-        while self._cache_lines > self.max_cached_lines and cache:
-            _key, (part, lines) = cache.popitem(last=False)
-            part.drop()
-            self._cache_lines -= lines
 
     # -- drawing ---------------------------------------------------------------------------
 
@@ -405,7 +405,7 @@ class Transcript(ScrollView, can_focus=True):
                 was_cached = part.cached_lines > 0
                 strip = part.line(within, ctx)
                 if not was_cached and not part.live:
-                    self._touch(part)
+                    self._cache.touch(part)
                     if isinstance(part, BlockPart) and part.needs_polish(ctx):
                         self._polish.appendleft((self._turns[index], part))
         if strip is None:
