@@ -57,6 +57,15 @@ def probing_enabled(env: Mapping[str, str]) -> bool:
     return env.get("REDLINE_NO_PROBE", "") not in ("1", "true", "yes")
 
 
+def probe_timeout(env: Mapping[str, str], default: float = 0.25) -> float:
+    """How long a local server has to answer ``/v1/models`` (``REDLINE_PROBE_TIMEOUT_S``)."""
+    try:
+        value = float(env.get("REDLINE_PROBE_TIMEOUT_S", default))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
 async def probe_local(
     presets: Mapping[str, ProviderPreset], timeout_s: float = 0.25
 ) -> list[tuple[str, str, list[str]]]:
@@ -105,6 +114,7 @@ async def choose(
     config: object,
     env: Mapping[str, str],
     probe: bool,
+    probe_timeout_s: float = 0.25,
 ) -> tuple[str, str]:
     """(provider name, reason). Raises ``SelectionError`` for an unknown name."""
     presets = all_presets(config)
@@ -140,7 +150,7 @@ async def choose(
         if env_var and env.get(env_var):
             return name, f"{env_var} is set"
     if probe:
-        found = await probe_local(presets)
+        found = await probe_local(presets, probe_timeout_s)
         if found:
             name, url, _ = found[0]
             return name, f"found a {name} server at {url}"
@@ -156,13 +166,15 @@ async def open_backend(
     wire: str | None = None,
     env: Mapping[str, str] | None = None,
     probe: bool | None = None,
+    probe_timeout_s: float | None = None,
     warm: bool = True,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> Backend:
     """Pick a backend, start the simulator if that is the pick, and pre-connect."""
     env = os.environ if env is None else env
     probe = probing_enabled(env) if probe is None else probe
-    name, reason = await choose(provider, base_url, config, env, probe)
+    timeout = probe_timeout(env) if probe_timeout_s is None else probe_timeout_s
+    name, reason = await choose(provider, base_url, config, env, probe, timeout)
     presets = all_presets(config)
     sim = None
     if name == "custom":

@@ -252,10 +252,10 @@ async def test_a_slow_consumer_is_not_a_stalled_server():
         b'data: {"choices":[{"delta":{},"finish_reason":"stop"}]}\n\n',
     ]
     with LoopbackServer({"/v1/chat/completions": Reply(chunks=chunks)}) as srv:
-        client = StreamClient(ProviderPreset("t", srv.url, None), timeouts=Timeouts(stall_s=0.1))
+        client = StreamClient(ProviderPreset("t", srv.url, None), timeouts=Timeouts(stall_s=0.25))
         events = []
         async for event in client.stream(ChatRequest("m", (Message("user", "hi"),))):
             events.append(event)
-            await asyncio.sleep(0.3)  # the consumer, not the server, is slow
+            await asyncio.sleep(0.6)  # the consumer, not the server, is slow
         await client.aclose()
     assert text_of(events) == "ab" and events[-1] == Finished("stop")

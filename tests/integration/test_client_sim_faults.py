@@ -40,7 +40,7 @@ async def test_sim_fault(fault: str, kind: str, text_kept: bool, retries: int):
         events = await collect(
             url,
             sleep=sleeps,
-            timeouts=Timeouts(first_token_s=1.0, stall_s=0.5),
+            timeouts=Timeouts(first_token_s=3.0, stall_s=1.0),
             retry=RetryPolicy(max_retries=2),
         )
     error = events[-1]

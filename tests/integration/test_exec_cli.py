@@ -256,7 +256,12 @@ def test_providers_json(run_redline, tmp_path: Path):
 def test_providers_finds_a_custom_local_server(run_redline, tmp_path: Path):
     with server() as srv:
         (tmp_path / ".redline.toml").write_text(f'[providers.mine]\nbase_url = "{srv.url}"\n')
-        result = run_redline("providers", "--json", cwd=tmp_path, env={"REDLINE_NO_PROBE": "0"})
+        result = run_redline(
+            "providers",
+            "--json",
+            cwd=tmp_path,
+            env={"REDLINE_NO_PROBE": "0", "REDLINE_PROBE_TIMEOUT_S": "5"},
+        )
     report = json.loads(result.stdout)
     assert {
         "name": "mine",

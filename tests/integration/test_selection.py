@@ -62,9 +62,11 @@ async def test_detects_a_local_server(tmp_path: Path):
             closed + f'[providers.here]\nbase_url = "{srv.url}"\n'
         )
         config = load_config(tmp_path)
-        found = await probe_local(config.presets())
-        name, reason = await choose(None, None, config, {}, probe=True)
-        backend = await open_backend(None, None, None, config, env={}, probe=True)
+        found = await probe_local(config.presets(), 5.0)  # generous: a busy test machine
+        name, reason = await choose(None, None, config, {}, probe=True, probe_timeout_s=5.0)
+        backend = await open_backend(
+            None, None, None, config, env={}, probe=True, probe_timeout_s=5.0
+        )
         await backend.aclose()
     assert ("here", srv.url, ["first", "second"]) in found
     assert name == "here" and reason == f"found a here server at {srv.url}"

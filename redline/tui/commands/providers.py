@@ -36,12 +36,13 @@ async def gather(config: Any, env: os._Environ[str] | dict[str, str]) -> dict[st
         all_presets,
         choose,
         probe_local,
+        probe_timeout,
         probing_enabled,
     )
 
     presets = all_presets(config)
     probe = probing_enabled(env)
-    found = await probe_local(presets) if probe else []
+    found = await probe_local(presets, probe_timeout(env)) if probe else []
     found_by_name = {name: (url, models) for name, url, models in found}
     rows = []
     for preset in presets.values():
