@@ -33,8 +33,12 @@ def apply_hunk(
     delta: int,
     source: EditFormat,
     following: Hunk | None = None,
+    first: bool = False,
 ) -> tuple[int, int, int, int]:
-    """Apply one hunk to `tf`; return (new cursor, line delta, added, removed)."""
+    """Apply one hunk to `tf`; return (new cursor, line delta, added, removed).
+
+    `first`: when the lines occur more than once at or after the cursor, take the first of them
+    (Codex's apply_patch semantics, and SEARCH/REPLACE blocks ordered by their siblings)."""
     lines = tf.lines
     index = LineIndex(lines)
     frames = _anchor_frames(index, hunk, cursor)
@@ -56,7 +60,7 @@ def apply_hunk(
     hint = None if hunk.old_start is None else hunk.old_start - 1 + delta
     found: Match | NoMatch = NoMatch("the lines to replace were not found in the file")
     for start, scope in frames or [(cursor, None)]:
-        found = _locate(index, hunk, start, scope, hint, following)
+        found = _locate(index, hunk, start, scope, hint, following, first)
         if isinstance(found, Match) or found.ambiguous:
             break
     if isinstance(found, NoMatch) and source is EditFormat.UDIFF and cursor > 0:
@@ -107,8 +111,11 @@ def _locate(
     scope: int | None,
     hint: int | None,
     following: Hunk | None,
+    first: bool = False,
 ) -> Match | NoMatch:
     eof = hunk.end_of_file
+    if first:
+        return seek(index, hunk.old, start=start, at_end=eof, first_after=True)
     found = seek(index, hunk.old, start=start, hint=hint, at_end=eof, upper=scope)
     if isinstance(found, NoMatch) and found.ambiguous and following is not None:
         upper = _upper_bound(index, following, start)

@@ -64,8 +64,9 @@ class Plan:
 class _Tree:
     """The working tree as the blocks see it, block after block."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, first: bool) -> None:
         self.root = root
+        self.first = first
         self.files: dict[str, TextFile | None] = {}
         self.original: dict[str, bytes | None] = {}
         self.modes: dict[str, str] = {}
@@ -102,9 +103,16 @@ class _Tree:
         self.files[path] = tf
 
 
-def plan_blocks(root: Path, blocks: list[EditBlock]) -> Plan:
-    """Apply every block in memory; stop short of writing anything."""
-    tree = _Tree(root)
+def plan_blocks(root: Path, blocks: list[EditBlock], *, first_after_cursor: bool = True) -> Plan:
+    """Apply every block in memory; stop short of writing anything.
+
+    `first_after_cursor` (the rule): lines found more than once are placed at the first
+    occurrence at or after the end of the previous edit to the same file, for apply_patch hunks
+    (Codex's defined semantics) and for SEARCH/REPLACE blocks that have a sibling block for the
+    same file and came in file order. A lone hunk or block with nothing ordering it (no sibling,
+    no anchor) is still refused when it matches several places. Off: every tie is refused (the earlier, stricter rule,
+    kept for `benchmarks/real_diffs.py` to compare)."""
+    tree = _Tree(root, first_after_cursor)
     results: list[BlockResult] = []
     errors: list[str] = []
     strip_level = _strip_levels(root, blocks)
@@ -223,10 +231,14 @@ def _apply_block(
     tf = TextFile(list(existing.lines), existing.final_newline)
     added = removed = 0
     cursor = delta = 0
+    ordered = tree.first and block.source is EditFormat.APPLY_PATCH
     for n, hunk in enumerate(block.hunks):
         following = block.hunks[n + 1] if n + 1 < len(block.hunks) else None
+        # Codex: the first match at or after the cursor; but a lone hunk without an anchor has
+        # nothing to order it, so a tie there is refused.
+        first = ordered and (len(block.hunks) > 1 or bool(hunk.anchors))
         try:
-            cursor, d, a, r = apply_hunk(tf, hunk, cursor, delta, block.source, following)
+            cursor, d, a, r = apply_hunk(tf, hunk, cursor, delta, block.source, following, first)
         except EditFailure as exc:
             label = f"hunk {n + 1}" if len(block.hunks) > 1 else "the hunk"
             raise EditFailure(f"{label}: {exc}") from None
@@ -263,6 +275,9 @@ def _search_replace(
     first_error: EditFailure | None = None
     cursor, in_order = tree.sr_cursor.get(path, (0, True))
     following = _next_search(blocks, block, path)
+    # A sibling block for the same file orders this one: ties go to the first place after the
+    # previous block. An isolated block with several equal matches is refused.
+    first = tree.first and (path in tree.sr_cursor or following is not None)
     # Several "=======" lines: every reading is tried, the longest SEARCH that is found wins.
     readings = sorted(((hunk.old, hunk.new), *hunk.splits), key=lambda r: -len(r[0]))
     for old, new in readings:
@@ -275,7 +290,7 @@ def _search_replace(
                     raise
                 # Blocks for this file came in file order so far: the previous one pins a start.
                 end, _, a, r = apply_hunk(
-                    tf, Hunk(old=old, new=new), cursor, 0, block.source, following
+                    tf, Hunk(old=old, new=new), cursor, 0, block.source, following, first
                 )
         except EditFailure as exc:
             first_error = first_error or exc
