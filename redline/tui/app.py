@@ -43,6 +43,29 @@ class RedlineApp(TurnRunning, BackendSwitching):
         Binding("ctrl+b", "pick_backend", "Backend", tooltip="pick a provider"),
         Binding("ctrl+o", "pick_model", "Model", tooltip="pick a model from /v1/models"),
         Binding("f1", "help", "Help", tooltip="keys and commands"),
+        Binding(
+            "ctrl+r",
+            "toggle_reasoning",
+            "Reasoning",
+            show=False,
+            tooltip="open or fold the newest reasoning",
+        ),
+        Binding(
+            "pageup",
+            "scroll_transcript(-1)",
+            "Page up",
+            show=False,
+            priority=True,
+            tooltip="scroll the transcript up",
+        ),
+        Binding(
+            "pagedown",
+            "scroll_transcript(1)",
+            "Page down",
+            show=False,
+            priority=True,
+            tooltip="scroll the transcript down",
+        ),
         Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="leave redline"),
     ]
 
@@ -141,6 +164,17 @@ class RedlineApp(TurnRunning, BackendSwitching):
         self._status(git=message.state)
 
     # --- screens and themes --------------------------------------------------------------
+
+    def action_toggle_reasoning(self) -> None:
+        if not self.transcript.toggle_reasoning():
+            self.notify("No reasoning in this conversation yet.")
+
+    def action_scroll_transcript(self, pages: int) -> None:
+        transcript = self.transcript
+        if pages < 0:
+            transcript.scroll_page_up(animate=False)
+        else:
+            transcript.scroll_page_down(animate=False)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

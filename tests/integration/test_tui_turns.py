@@ -208,3 +208,28 @@ class TestNoTraceback:
             assert turn.error is not None
             assert "ValueError: unexpected shape" in turn.error.message
             assert app.is_running
+
+
+class TestTranscriptKeys:
+    async def test_ctrl_r_opens_the_reasoning_and_page_keys_scroll(self):
+        sim = SimServer(rate=1_000_000, ttft_ms=0)
+        url = await sim.start()
+        try:
+            app = make_app(provider=None, base_url=url)
+            async with app.run_test(size=SIZE) as pilot:
+                await settle(pilot)
+                await pilot.press(*"hello", "enter")
+                await settle(pilot)
+                app.transcript.flush()
+                before = "\n".join(app.transcript.lines_text())
+                await pilot.press("ctrl+r")
+                app.transcript.flush()
+                opened = "\n".join(app.transcript.lines_text())
+                assert len(opened) > len(before)  # the reasoning text is now shown
+                bottom = app.transcript.scroll_y
+                await pilot.press("pageup")
+                await pilot.pause()
+                assert app.transcript.scroll_y < bottom
+                assert app.query_one(PromptInput).has_focus  # typing goes on in the prompt
+        finally:
+            await sim.stop()

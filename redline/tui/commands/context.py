@@ -5,12 +5,28 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 from redline.tools.context import DEFAULT_BUDGET, build_context
 
 EXIT_OK = 0
 EXIT_USAGE = 2
+
+
+def _progress(stream: TextIO) -> Callable[[int, int], None] | None:
+    """`indexing 1,200/9,000 files` on a terminal while a big repository is first read."""
+    if not stream.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total >= 500:
+            end = "\n" if done == total else ""
+            stream.write(f"\rindexing {done:,}/{total:,} files{end}")
+            stream.flush()
+
+    return show
 
 
 def run(args: argparse.Namespace) -> int:
@@ -20,7 +36,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     root = Path.cwd()
     try:
-        bundle = build_context(root, budget=budget, mentions=list(args.mention))
+        bundle = build_context(
+            root, budget=budget, mentions=list(args.mention), progress=_progress(sys.stderr)
+        )
     except OSError as exc:
         print(f"redline context: cannot read {root}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE

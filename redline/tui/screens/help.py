@@ -21,6 +21,7 @@ PROMPT_KEYS = (
     ("up / down", "earlier prompts (on the first / last line)"),
     ("/", "slash commands, completed as you type (tab or enter accepts)"),
     ("@", "mention a file or symbol (completed as you type)"),
+    ("ctrl+p", "command palette: every command and theme, searchable"),
 )
 
 
