@@ -50,11 +50,13 @@ async def shoot(out: Path, after: float) -> None:
     try:
         options = AppOptions(provider="sim", base_url=url, repo_root=repo)
         app = RedlineApp(options, config=load_config(repo), cursor_blink=False)
-        async with app.run_test(size=(110, 34)) as pilot:
+        async with app.run_test(size=(110, 38)) as pilot:
             await app._backend_ready.wait()
             app.handle_prompt("Explain what mean() in @stats.py does")
             while app.turn_running or not app.conversation.turns:
                 await pilot.pause(0.05)
+            if app.turn_loop is not None:
+                app.turn_loop.max_tokens = 2000  # long enough to be caught mid-way
             app.handle_prompt("Add a moving average helper to stats.py")
             await pilot.pause(after)
             app.save_screenshot(filename=out.name, path=str(out.parent))
@@ -65,7 +67,7 @@ async def shoot(out: Path, after: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot.svg")
-    parser.add_argument("--after", type=float, default=1.6, help="seconds into the 2nd turn")
+    parser.add_argument("--after", type=float, default=0.6, help="seconds into the 2nd turn")
     args = parser.parse_args()
     asyncio.run(shoot(args.out, args.after))
     print(args.out)
