@@ -1,5 +1,6 @@
-"""Lines that occur more than once: first match at or after the cursor when the edit orders
-them (apply_patch's defined semantics, SEARCH/REPLACE siblings), refused when nothing does."""
+"""Lines that occur more than once: the first match at or after the end of the previous edit
+to the same file (apply_patch's defined semantics, SEARCH/REPLACE blocks in file order); the
+first edit of a file has nothing before it to order it, so a tie there is refused."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def test_the_strict_rule_refuses_the_same_patch(tmp_path):
     assert not plan.ok and "matches 2 places" in (plan.error or "")
 
 
-def test_apply_patch_anchor_then_first_match_after_it(tmp_path):
+def test_the_scope_of_a_first_hunks_anchor_settles_a_tie(tmp_path):
     reply = (
         "*** Begin Patch\n*** Update File: m.py\n@@ def b(x):\n-    return x\n+    return -x\n"
         "*** End Patch\n"
@@ -86,3 +87,19 @@ def test_a_sibling_placed_before_the_previous_block_breaks_the_order(tmp_path):
     )
     plan = _plan(tmp_path, reply)
     assert not plan.ok and "matches 2 places" in (plan.error or "")
+
+
+def test_the_first_of_several_hunks_with_a_tie_is_refused(tmp_path):
+    # Both hunks are in file order, but nothing says which `return x` the first one means.
+    reply = (
+        "*** Begin Patch\n*** Update File: m.py\n@@\n-    return x\n+    return 0\n"
+        "@@\n def c(x):\n-    return x\n+    return 3\n*** End Patch\n"
+    )
+    plan = _plan(tmp_path, reply)
+    assert not plan.ok and "hunk 1: matches" in (plan.error or "")
+
+
+def test_the_first_of_several_search_replace_blocks_with_a_tie_is_refused(tmp_path):
+    reply = _sr("    return x", "    return 0") + _sr("def c(x):", "def c(x, y):")
+    plan = _plan(tmp_path, reply)
+    assert not plan.ok and "matches 3 places" in (plan.error or "")

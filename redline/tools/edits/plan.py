@@ -108,9 +108,9 @@ def plan_blocks(root: Path, blocks: list[EditBlock], *, first_after_cursor: bool
 
     `first_after_cursor` (the rule): lines found more than once are placed at the first
     occurrence at or after the end of the previous edit to the same file, for apply_patch hunks
-    (Codex's defined semantics) and for SEARCH/REPLACE blocks that have a sibling block for the
-    same file and came in file order. A lone hunk or block with nothing ordering it (no sibling,
-    no anchor) is still refused when it matches several places. Off: every tie is refused (the earlier, stricter rule,
+    (Codex's defined semantics) and SEARCH/REPLACE blocks, when an earlier hunk or block of the
+    same file (in file order) placed that cursor. The first edit of a file has nothing before it
+    and is still refused when it matches several places. Off: every tie is refused (the earlier, stricter rule,
     kept for `benchmarks/real_diffs.py` to compare)."""
     tree = _Tree(root, first_after_cursor)
     results: list[BlockResult] = []
@@ -234,9 +234,10 @@ def _apply_block(
     ordered = tree.first and block.source is EditFormat.APPLY_PATCH
     for n, hunk in enumerate(block.hunks):
         following = block.hunks[n + 1] if n + 1 < len(block.hunks) else None
-        # Codex: the first match at or after the cursor; but a lone hunk without an anchor has
-        # nothing to order it, so a tie there is refused.
-        first = ordered and (len(block.hunks) > 1 or bool(hunk.anchors))
+        # Codex: the first match at or after the cursor, once an earlier hunk of this file has
+        # placed the cursor. The first hunk has nothing before it (an `@@` anchor naming a class
+        # often covers both places): a tie there is refused unless the anchor's scope settles it.
+        first = ordered and n > 0
         try:
             cursor, d, a, r = apply_hunk(tf, hunk, cursor, delta, block.source, following, first)
         except EditFailure as exc:
@@ -275,9 +276,9 @@ def _search_replace(
     first_error: EditFailure | None = None
     cursor, in_order = tree.sr_cursor.get(path, (0, True))
     following = _next_search(blocks, block, path)
-    # A sibling block for the same file orders this one: ties go to the first place after the
-    # previous block. An isolated block with several equal matches is refused.
-    first = tree.first and (path in tree.sr_cursor or following is not None)
+    # An earlier block for the same file orders this one: ties go to the first place after it.
+    # The first (or only) block for a file with several equal matches is refused.
+    first = tree.first and path in tree.sr_cursor
     # Several "=======" lines: every reading is tried, the longest SEARCH that is found wins.
     readings = sorted(((hunk.old, hunk.new), *hunk.splits), key=lambda r: -len(r[0]))
     for old, new in readings:
