@@ -45,8 +45,6 @@ class StatusBar(Static):
         info = self.info
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(info.backend, style="bold")
-        if info.reason:
-            text.append(f" ({info.reason})", style="italic")
         text.append("  │  ")
         if info.git is None:
             text.append("git …")
@@ -66,6 +64,8 @@ class StatusBar(Static):
         if info.activity:
             text.append("  │  ")
             text.append(info.activity, style="bold")
+        if info.reason:  # last: it can be long, and the short facts must stay in view
+            text.append(f"  │  {info.reason}", style="italic dim")
         return text
 
     def _redraw(self) -> None:
