@@ -38,3 +38,31 @@ def test_bench_table_and_errors(run_redline, tmp_path: Path):
     assert missing.returncode == 3 and "CEREBRAS_API_KEY is not set" in missing.stderr
     assert run_redline("bench", "--runs", "0", cwd=tmp_path).returncode == 2
     assert run_redline("bench", "--provider", "nosuch", cwd=tmp_path).returncode == 2
+
+
+def test_bench_table_names_a_model_whose_id_is_a_file_path(run_redline, tmp_path: Path):
+    # llama-cpp-python lists its model as the GGUF file's full path; the table shows its name.
+    from tests.helpers_client import LoopbackServer, json_reply, sse_reply, stream_fixture
+
+    model_id = "/home/someone/.cache/models/gemma-3-270m-q4_k_m.gguf"
+    routes = {
+        "/v1/models": json_reply(200, {"object": "list", "data": [{"id": model_id}]}),
+        "/v1/chat/completions": sse_reply(stream_fixture("llama_cpp_python_server.sse")),
+    }
+    with LoopbackServer(routes) as srv:  # type: ignore[arg-type]
+        (tmp_path / ".redline.toml").write_text(f'[providers.local]\nbase_url = "{srv.url}"\n')
+        table = run_redline("bench", "--provider", "local", "--runs", "1", cwd=tmp_path)
+        as_json = run_redline("bench", "--provider", "local", "--runs", "1", "--json", cwd=tmp_path)
+    assert table.returncode == 0, table.stderr
+    row = table.stdout.splitlines()[1]
+    assert row.split()[:2] == ["local", "gemma-3-270m-q4_k_m.gguf"]
+    assert json.loads(as_json.stdout)["summary"][0]["model"] == model_id  # JSON keeps the id
+
+
+def test_model_label_fits_long_ids():
+    from redline.tui.commands.bench import model_label
+
+    assert model_label("gpt-oss-120b", 26) == "gpt-oss-120b"
+    assert model_label("/a/b/gemma-3-270m-q4_k_m.gguf", 26) == "gemma-3-270m-q4_k_m.gguf"
+    label = model_label("/models/" + "x" * 40 + "-tail.gguf", 26)
+    assert len(label) == 26 and label.startswith("…") and label.endswith("-tail.gguf")

@@ -116,6 +116,15 @@ def summarise(name: str, model: str, reason: str, turns: list[Turn]) -> dict[str
     }
 
 
+def model_label(model: str, width: int) -> str:
+    """A model id fitted to ``width``: local servers often use the model file's full path as
+    its id (llama-cpp-python does), whose end says which model it is, not its start."""
+    if len(model) <= width:
+        return model
+    name = model.rstrip("/").rsplit("/", 1)[-1] or model
+    return name if len(name) <= width else "…" + name[-(width - 1) :]
+
+
 def render(report: dict[str, Any]) -> str:
     def num(value: object, unit: str = "") -> str:
         return "-" if value is None else f"{value:,.0f}{unit}"
@@ -127,7 +136,7 @@ def render(report: dict[str, Any]) -> str:
     for s in report["summary"]:
         tokens = num(s["output_tokens"])
         lines.append(
-            f"{s['provider']:<16} {s['model'][:26]:<26} {s['ok_runs']:>2}/{s['runs']:<2} "
+            f"{s['provider']:<16} {model_label(s['model'], 26):<26} {s['ok_runs']:>2}/{s['runs']:<2} "
             f"{num(s['ttft_ms'], ' ms'):>9} {num(s['decode_tps'], ' tok/s'):>12} "
             f"{num(s['server_tps'], ' tok/s'):>12} {num(s['e2e_tps'], ' tok/s'):>12} "
             f"{('' if s['tokens_exact'] or tokens == '-' else '~') + tokens:>7}"
