@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from redline.tools.context.files import MAX_FILE_BYTES, is_binary
+from redline.tools.context.gcpause import gc_paused
 from redline.tools.context.index import Progress, RepoIndex
 from redline.tools.context.mentions import (
     PathCompleter,
@@ -146,7 +147,8 @@ def build_context(
     started = time.perf_counter()
     if index is None:
         index = RepoIndex(repo_root, cache_dir=cache_dir)
-    return _build(index, started, budget, mentions, chat_files, progress)
+    with gc_paused():
+        return _build(index, started, budget, mentions, chat_files, progress)
 
 
 def _build(

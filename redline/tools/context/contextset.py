@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from redline.tools.context.builder import DEFAULT_BUDGET, ContextBundle, build_context
+from redline.tools.context.gcpause import gc_paused
 from redline.tools.context.index import Progress, RepoIndex
 from redline.tools.context.mentions import (
     Completion,
@@ -72,10 +73,11 @@ class ContextSet:
     def refresh(self, progress: Progress | None = None) -> None:
         """Index (or re-index) the repository now, e.g. in the background at start-up, and
         build the completion tables so that typing `@` never waits for them."""
-        with self._lock:
-            self.index.refresh(progress)
-        self.completer()
-        self.symbols()
+        with gc_paused():
+            with self._lock:
+                self.index.refresh(progress)
+            self.completer()
+            self.symbols()
 
     def bundle(
         self, prompt: str = "", progress: Progress | None = None, *, preview: bool = False
