@@ -131,4 +131,18 @@ class AppBase(App[None]):
 
 
 def backend_label(backend: Any) -> str:
-    return f"{getattr(backend, 'name', '?')} · {getattr(backend, 'model', '?')}"
+    return f"{getattr(backend, 'name', '?')} · {short_model(str(getattr(backend, 'model', '?')))}"
+
+
+MODEL_FILE_SUFFIXES = (".gguf", ".bin", ".safetensors", ".ggml", ".onnx", ".pt", ".pth")
+
+
+def short_model(model: str) -> str:
+    """The file name of a model id that is a path (llama-cpp-python reports the full path)."""
+    path_like = model.startswith(("/", "~", "./", "../")) or (
+        "/" in model and model.lower().endswith(MODEL_FILE_SUFFIXES)
+    )
+    if path_like or (len(model) > 2 and model[1] == ":" and model[2] in "\\/"):
+        name = model.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+        return name or model
+    return model
