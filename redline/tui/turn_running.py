@@ -76,6 +76,7 @@ class TurnRunning(AppBase):
             self._status(context_tokens=self._context_estimate())
         if turn is not None and turn in self.conversation.turns:
             await self._save(turn)
+            self.edits_reviewable(turn, self._turn_blocks)
             if self.options.auto_apply:
                 from redline.tui.edit_commands import apply_turn
 
@@ -103,6 +104,7 @@ class TurnRunning(AppBase):
         from redline.tui.edit_commands import EditCards  # slow import: not before first paint
 
         cards = EditCards(handle)
+        self._turn_blocks = cards.blocks
 
         def sink(event: Event) -> None:
             push(with_hint(event) if type(event) is StreamError else event)
