@@ -45,6 +45,13 @@ class RedlineApp(EditReview, BackendSwitching):
         Binding("f1", "help", "Help", tooltip="keys and commands"),
         *REVIEW_BINDINGS,
         Binding(
+            "f5",
+            "toggle_context",
+            "Context",
+            show=False,
+            tooltip="show or hide the context panel: what the next request carries (/context)",
+        ),
+        Binding(
             "ctrl+r",
             "toggle_reasoning",
             "Reasoning",
@@ -176,6 +183,11 @@ class RedlineApp(EditReview, BackendSwitching):
             transcript.scroll_page_up(animate=False)
         else:
             transcript.scroll_page_down(animate=False)
+
+    def action_toggle_context(self) -> None:
+        from redline.tui.context_commands import toggle_context_panel
+
+        toggle_context_panel(self)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

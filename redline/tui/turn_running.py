@@ -14,7 +14,7 @@ from textual import work
 from redline.backends.events import Event, StreamError, TextDelta
 from redline.backends.meter import MeterReading
 from redline.tui._base import SWITCH_HINT, AppBase
-from redline.tui.context_commands import turn_context
+from redline.tui.context_commands import turn_context, update_estimate
 from redline.tui.loop import Turn, TurnLoop
 from redline.tui.slash import ParsedSlash, parse_slash
 
@@ -73,7 +73,7 @@ class TurnRunning(AppBase):
         finally:
             self._turn_task = None
             self._streaming(False)
-            self._status(context_tokens=self._context_estimate())
+            update_estimate(self)  # the status bar's figure and the context panel
         if turn is not None and turn in self.conversation.turns:
             await self._save(turn)
             self.edits_reviewable(turn, self._turn_blocks)
