@@ -38,7 +38,7 @@ def test_ctx_figure_fits_in_120_columns_with_a_long_model_id() -> None:
     bar.info = StatusInfo(
         backend="llama-cpp · " + "very-long-model-name-" * 8 + ".gguf",
         reason="--provider llama-cpp",
-        git=GitState("feature/some-branch", dirty=True, changed=3),
+        git=GitState("feature/" + "a-very-long-branch-name-" * 4, dirty=True, changed=3),
         context_tokens=12_345,
     )
     plain = bar.render_text().plain

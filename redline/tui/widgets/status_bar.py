@@ -51,7 +51,7 @@ class StatusBar(Static):
         elif info.git.branch is None:
             text.append("not a git repo")
         else:
-            text.append(f" {info.git.branch}")
+            text.append(f" {ellipsize(info.git.branch, BRANCH_MAX)}")
             if info.git.dirty:
                 text.append(f" ● {info.git.changed} changed", style="bold")
             else:
@@ -73,6 +73,7 @@ class StatusBar(Static):
 
 
 BACKEND_MAX = 44  # so branch and the ctx figure stay in view on a narrow screen
+BRANCH_MAX = 28
 
 
 def ellipsize(label: str, limit: int) -> str:
