@@ -166,6 +166,7 @@ class TurnRunning(AppBase):
         self.conversation.turns.clear()
         self._session = None  # the next turn starts a new session file
         self.transcript.clear()
+        self.edits_decided(None)  # no answer left to apply, discard or fix
         self._status(context_tokens=0, activity=self._activity())
 
 

@@ -188,6 +188,12 @@ async def test_review_keys_apply_discard_and_fix(tmp_path: Path):
             await wait_until(pilot, lambda: len(server.bodies) > sent, timeout=20)
             last = server.bodies[-1]["messages"][-1]["content"]
             assert "could not be applied" in last
+            await settle(pilot)
+            assert _review_keys(app) == {"f2", "f3"}  # the fixed answer waits for review
+            await pilot.press(*"/clear", "enter")
+            await wait_until(pilot, lambda: not app.conversation.turns)
+            await pilot.pause()
+            assert _review_keys(app) == set()
     finally:
         await server.stop()
 
