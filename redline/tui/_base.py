@@ -73,6 +73,10 @@ class AppBase(App[None]):
         self._session: SessionWriter | None = None
         # context: a ContextSet (see tui/context_commands.py); None sends no repository context
         self.context_set: Any = None
+        # edits: the turn whose edits wait for apply/discard, and a failed edit's error for /fix
+        self.review_turn: Turn | None = None
+        self.edits_last_error: str | None = None
+        self._turn_blocks: list[Any] = []
 
     @property
     def transcript(self) -> Transcript:
@@ -97,6 +101,12 @@ class AppBase(App[None]):
                 except Exception:
                     pass  # closing is best effort
 
+    def edits_reviewable(self, turn: Turn, blocks: list[Any]) -> None:
+        """A turn ended with these edit blocks; see ``EditReview``."""
+
+    def edits_decided(self, error: str | None = None) -> None:
+        """The last answer's edits were applied, tried or dropped; see ``EditReview``."""
+
     def refresh_git_state(self) -> Any:
         """Re-read the branch and dirty state (off the UI loop); see ``RedlineApp``."""
 
@@ -114,6 +124,7 @@ class AppBase(App[None]):
             if not on:
                 bar.blank()
         self._status(activity=self._activity())
+        self.refresh_bindings()  # the edit review keys hide while a turn streams
 
     def _activity(self) -> str:
         parts = []
@@ -131,4 +142,18 @@ class AppBase(App[None]):
 
 
 def backend_label(backend: Any) -> str:
-    return f"{getattr(backend, 'name', '?')} · {getattr(backend, 'model', '?')}"
+    return f"{getattr(backend, 'name', '?')} · {short_model(str(getattr(backend, 'model', '?')))}"
+
+
+MODEL_FILE_SUFFIXES = (".gguf", ".bin", ".safetensors", ".ggml", ".onnx", ".pt", ".pth")
+
+
+def short_model(model: str) -> str:
+    """The file name of a model id that is a path (llama-cpp-python reports the full path)."""
+    path_like = model.startswith(("/", "~", "./", "../")) or (
+        "/" in model and model.lower().endswith(MODEL_FILE_SUFFIXES)
+    )
+    if path_like or (len(model) > 2 and model[1] == ":" and model[2] in "\\/"):
+        name = model.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+        return name or model
+    return model

@@ -22,20 +22,20 @@ from redline.tui._base import AppOptions, BackendOpener, Clock
 from redline.tui.backend_switching import BackendSwitching
 from redline.tui.builtin_commands import extra_commands
 from redline.tui.context_commands import at_completions, start_indexing
+from redline.tui.edit_review import REVIEW_BINDINGS, EditReview
 from redline.tui.git_state import GitState, read_git_state
 from redline.tui.messages import GitStateRead
 from redline.tui.palette import RedlineCommands
 from redline.tui.screens.help import HelpScreen
 from redline.tui.screens.main import MainScreen
 from redline.tui.sessions import LoadedSession, SessionStore
-from redline.tui.turn_running import TurnRunning
 from redline.tui.widgets.completion_menu import Completion
 from redline.tui.widgets.prompt import CompletionSource
 
 __all__ = ["AppOptions", "RedlineApp"]
 
 
-class RedlineApp(TurnRunning, BackendSwitching):
+class RedlineApp(EditReview, BackendSwitching):
     TITLE = "redline"
     COMMANDS: ClassVar = App.COMMANDS | {RedlineCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -43,6 +43,14 @@ class RedlineApp(TurnRunning, BackendSwitching):
         Binding("ctrl+b", "pick_backend", "Backend", tooltip="pick a provider"),
         Binding("ctrl+o", "pick_model", "Model", tooltip="pick a model from /v1/models"),
         Binding("f1", "help", "Help", tooltip="keys and commands"),
+        *REVIEW_BINDINGS,
+        Binding(
+            "f5",
+            "toggle_context",
+            "Context",
+            show=False,
+            tooltip="show or hide the context panel: what the next request carries (/context)",
+        ),
         Binding(
             "ctrl+r",
             "toggle_reasoning",
@@ -176,6 +184,11 @@ class RedlineApp(TurnRunning, BackendSwitching):
         else:
             transcript.scroll_page_down(animate=False)
 
+    def action_toggle_context(self) -> None:
+        from redline.tui.context_commands import toggle_context_panel
+
+        toggle_context_panel(self)
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
@@ -215,4 +228,5 @@ class RedlineApp(TurnRunning, BackendSwitching):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "interrupt":
             return self._turn_task is not None
-        return True
+        allowed = self.review_action_allowed(action)
+        return True if allowed is None else allowed

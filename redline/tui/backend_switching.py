@@ -25,7 +25,11 @@ PROBE_TIMEOUT_S = 2.0
 class BackendSwitching(AppBase):
     @work(exclusive=True, group="backend")
     async def open_backend(
-        self, provider: str | None, model: str | None, base_url: str | None
+        self,
+        provider: str | None,
+        model: str | None,
+        base_url: str | None,
+        reason: str | None = None,
     ) -> None:
         self._backend_ready.clear()
         self._status(backend=f"opening {provider or 'backend'}…", reason="")
@@ -42,6 +46,8 @@ class BackendSwitching(AppBase):
             self._status(backend="no backend", reason=message)
             self.notify(f"{message} {SWITCH_HINT}", title="Backend", severity="error")
         else:
+            if reason is not None:  # picked at run time, not by a flag or the config
+                backend.reason = reason
             old, self.backend, self.backend_error = self.backend, backend, None
             if self.turn_loop is not None:
                 self.turn_loop.backend = backend
@@ -55,7 +61,7 @@ class BackendSwitching(AppBase):
 
     def switch_backend(self, provider: str, model: str | None = None) -> None:
         """Use ``provider`` from the next turn on; the conversation is kept and re-sent."""
-        self.open_backend(provider, model, None)
+        self.open_backend(provider, model, None, "picked with /backend")
 
     def switch_model(self, model: str) -> None:
         """Same backend and connection, another model from the next turn on."""

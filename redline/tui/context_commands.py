@@ -72,22 +72,55 @@ async def _drop(app: RedlineApp, arg: str) -> None:
     update_estimate(app)
 
 
-async def _show(app: RedlineApp, arg: str) -> None:
-    context = context_of(app)
-    if context is None:
+def _show(app: RedlineApp, arg: str) -> None:
+    toggle_context_panel(app, arg or None)
+
+
+def _panel(app: Any) -> Any:
+    from redline.tui.widgets.context_panel import ContextPanel
+
+    try:
+        panels = app.query(ContextPanel)
+    except Exception:  # no screen yet, or the app is closing
+        return None
+    return panels.first() if panels else None
+
+
+def toggle_context_panel(app: Any, draft: str | None = None) -> None:
+    """f5 and `/context`: open the side panel (or close it); `/context TEXT` shows it for TEXT."""
+    panel = _panel(app)
+    if panel is None:
+        return
+    if context_of(app) is None:
         app.notify(OFF, severity="warning")
         return
-    from redline.tui.screens.context_view import ContextView
-
-    draft = arg or _draft(app)
-    view = ContextView(draft)
-    app.push_screen(view)
-    try:
-        bundle = await asyncio.to_thread(context.bundle, draft, preview=True)
-    except Exception as exc:  # tree-sitter, git or file errors: say so, never crash
-        view.show_error(str(exc))
+    if panel.is_open and draft is None:
+        panel.set_open(False)
         return
-    view.show(bundle)
+    panel.set_open(True)
+    refresh_context_panel(app, draft)
+
+
+def refresh_context_panel(app: Any, draft: str | None = None) -> None:
+    """Rebuild the open panel's content off the UI loop (a preview: nothing is remembered)."""
+    panel = _panel(app)
+    if panel is None or not panel.is_open:
+        return
+    context = context_of(app)
+    if context is None:
+        panel.show_message(OFF)
+        return
+    prompt = draft if draft is not None else _draft(app)
+
+    async def fill() -> None:
+        try:
+            bundle = await asyncio.to_thread(context.bundle, prompt, preview=True)
+        except Exception as exc:  # tree-sitter, git or file errors: say so, never crash
+            panel.show_message(f"Could not build the context: {exc}")
+            return
+        panel.show(bundle)
+
+    app.run_worker(fill(), group="context-panel", exclusive=True)
 
 
 def _draft(app: Any) -> str:
@@ -101,7 +134,12 @@ def _draft(app: Any) -> str:
 
 def commands() -> list[SlashCommand]:
     return [
-        SlashCommand("context", "show what the next request carries (files, symbols, map)", _show),
+        SlashCommand(
+            "context",
+            "show or hide what the next request carries (files, symbols, map)",
+            _show,
+            key="f5",
+        ),
         SlashCommand("add", "send a file whole with every request", _add, "PATH"),
         SlashCommand("drop", "stop sending an added file (no PATH: all)", _drop, "[PATH]"),
     ]
@@ -170,6 +208,7 @@ def update_estimate(app: Any) -> None:
     estimate = getattr(app, "_context_estimate", None)
     if status is not None and estimate is not None:
         status(context_tokens=estimate())
+    refresh_context_panel(app)
 
 
 def start_indexing(app: Any) -> None:

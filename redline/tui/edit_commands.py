@@ -124,10 +124,10 @@ async def apply_turn(
     )
     if quiet_without_edits and not result.edits:
         return result
-    app.edits_last_error = result.error
+    app.edits_decided(result.error)
     note = applied_note(result)
     if result.error:
-        note += " /fix sends this back to the model."
+        note += " /fix (f4) sends this back to the model."
     app.notify(note, severity="error" if result.error else "information")
     return result
 
@@ -137,12 +137,20 @@ async def _apply(app: RedlineApp, arg: str) -> None:
 
 
 def _fix(app: RedlineApp, arg: str) -> None:
-    error = getattr(app, "edits_last_error", None)
+    error = app.edits_last_error
     if not error:
         app.notify("No failed edit to send back.", severity="warning")
         return
-    app.edits_last_error = None  # type: ignore[attr-defined]
+    app.edits_decided(None)
     app.handle_prompt(fix_prompt(error))
+
+
+def _discard(app: RedlineApp, arg: str) -> None:
+    if app.review_turn is None:
+        app.notify("No edits wait for a decision.", severity="warning")
+        return
+    app.edits_decided(None)
+    app.notify("Dropped the last answer's edits; no file was changed.")
 
 
 async def _undo(app: RedlineApp, arg: str) -> None:
@@ -166,8 +174,14 @@ async def _diff(app: RedlineApp, arg: str) -> None:
 
 def commands() -> list[SlashCommand]:
     return [
-        SlashCommand("apply", "apply the last answer's edits (/apply PATH...: only those)", _apply),
-        SlashCommand("fix", "send the last failed edit's error back to the model", _fix),
+        SlashCommand(
+            "apply",
+            "apply the last answer's edits (/apply PATH...: only those)",
+            _apply,
+            key="f2",
+        ),
+        SlashCommand("discard", "drop the last answer's edits", _discard, key="f3"),
+        SlashCommand("fix", "send the last failed edit's error back to the model", _fix, key="f4"),
         SlashCommand("undo", "revert the last redline commit (when safe)", _undo),
         SlashCommand("diff", "what this session changed", _diff),
     ]

@@ -14,7 +14,7 @@ from textual import work
 from redline.backends.events import Event, StreamError, TextDelta
 from redline.backends.meter import MeterReading
 from redline.tui._base import SWITCH_HINT, AppBase
-from redline.tui.context_commands import turn_context
+from redline.tui.context_commands import turn_context, update_estimate
 from redline.tui.loop import Turn, TurnLoop
 from redline.tui.slash import ParsedSlash, parse_slash
 
@@ -73,9 +73,10 @@ class TurnRunning(AppBase):
         finally:
             self._turn_task = None
             self._streaming(False)
-            self._status(context_tokens=self._context_estimate())
+            update_estimate(self)  # the status bar's figure and the context panel
         if turn is not None and turn in self.conversation.turns:
             await self._save(turn)
+            self.edits_reviewable(turn, self._turn_blocks)
             if self.options.auto_apply:
                 from redline.tui.edit_commands import apply_turn
 
@@ -103,6 +104,7 @@ class TurnRunning(AppBase):
         from redline.tui.edit_commands import EditCards  # slow import: not before first paint
 
         cards = EditCards(handle)
+        self._turn_blocks = cards.blocks
 
         def sink(event: Event) -> None:
             push(with_hint(event) if type(event) is StreamError else event)
@@ -164,6 +166,7 @@ class TurnRunning(AppBase):
         self.conversation.turns.clear()
         self._session = None  # the next turn starts a new session file
         self.transcript.clear()
+        self.edits_decided(None)  # no answer left to apply, discard or fix
         self._status(context_tokens=0, activity=self._activity())
 
 

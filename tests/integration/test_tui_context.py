@@ -9,8 +9,8 @@ import pytest
 
 from redline.tools.context import ContextSet
 from redline.tui.context_commands import at_completions
-from redline.tui.screens.context_view import ContextView
 from redline.tui.widgets.completion_menu import CompletionMenu
+from redline.tui.widgets.context_panel import ContextPanel
 from redline.tui.widgets.prompt import PromptInput
 from tests.helpers_context import SAMPLES, commit_all, write_files
 from tests.helpers_tui import SIZE, failing_opener, make_app
@@ -73,22 +73,45 @@ class TestCompletion:
             assert app.query_one(PromptInput).text == "fix @server/handler.go "
 
 
-class TestContextView:
+class TestContextPanel:
     async def test_context_lists_what_the_next_request_carries(self, repo: Path, tmp_path: Path):
         app, context = app_with_context(repo, tmp_path, open_backend=failing_opener)
         context.add("deploy.sh")
         async with app.run_test(size=SIZE) as pilot:
+            panel = app.query_one(ContextPanel)
+            assert not panel.is_open
             await pilot.press(*"/context", "enter")
-            await wait_for(pilot, lambda: isinstance(app.screen, ContextView))
-            view = app.screen
-            assert isinstance(view, ContextView)
-            await wait_for(pilot, lambda: view.bundle is not None)
-            assert view.bundle is not None
-            assert view.bundle.files == ("scripts/deploy.sh",)
-            assert "scripts/deploy.sh\n```bash\n" in view.bundle.text
+            await wait_for(pilot, lambda: panel.is_open and panel.bundle is not None)
+            assert panel.display  # docked beside the transcript, the prompt keeps focus
+            assert isinstance(app.focused, PromptInput)
+            assert panel.bundle is not None
+            assert panel.bundle.files == ("scripts/deploy.sh",)
+            assert "scripts/deploy.sh\n```bash\n" in panel.bundle.text
             assert context.last is None  # a preview sends nothing and remembers nothing
-            await pilot.press("escape")
-            await wait_for(pilot, lambda: not isinstance(app.screen, ContextView))
+            await pilot.press(*"/add handler.go", "enter")  # kept up to date
+            await wait_for(
+                pilot,
+                lambda: panel.bundle is not None and "server/handler.go" in panel.bundle.files,
+            )
+            await pilot.press(*"/drop deploy.sh", "enter")
+            await wait_for(
+                pilot,
+                lambda: panel.bundle is not None and panel.bundle.files == ("server/handler.go",),
+            )
+            await pilot.press("f5")
+            await wait_for(pilot, lambda: not panel.is_open)
+            assert not panel.display
+            await pilot.press("f5")
+            await wait_for(pilot, lambda: panel.is_open)
+
+    async def test_without_context_the_panel_says_so(self, repo: Path, tmp_path: Path):
+        app = make_app(repo_root=repo, open_backend=failing_opener)
+        notes: list[str] = []
+        app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("f5")
+            await wait_for(pilot, lambda: any("context is off" in n for n in notes))
+            assert not app.query_one(ContextPanel).is_open
 
 
 class TestTurnHook:

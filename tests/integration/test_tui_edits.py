@@ -131,7 +131,7 @@ async def test_fix_sends_the_failure_back_and_apply_can_pick_files(tmp_path: Pat
     async with app.run_test(size=SIZE) as pilot:
         app.conversation.turns.append(Turn("x", "sim", "m", text=bad + "\n" + ADD_PATCH))
         app.run_slash_text("/apply")
-        await wait_for(pilot, lambda: any("/fix sends" in n for n in notes))
+        await wait_for(pilot, lambda: any("sends this back" in n for n in notes))
         app.run_slash_text("/fix")
         await wait_for(pilot, lambda: bool(sent))
         assert sent[0].startswith("Your edit could not be applied")
@@ -140,3 +140,68 @@ async def test_fix_sends_the_failure_back_and_apply_can_pick_files(tmp_path: Pat
         await wait_for(pilot, lambda: any("Committed" in n for n in notes))
     assert (repo / "notes" / "b.md").read_text() == "# B\ntext\n"
     assert (repo / "a.txt").read_text() == "alpha\nbeta\n"
+
+
+def _review_keys(app) -> set[str]:
+    """The edit review keys the footer shows now."""
+    shown = app.screen.active_bindings
+    return {key for key in ("f2", "f3", "f4") if key in shown and shown[key].enabled}
+
+
+async def test_review_keys_apply_discard_and_fix(tmp_path: Path):
+    from tests.helpers_tui import RecordingServer, settle, wait_until
+
+    repo = make_repo(tmp_path / "repo", {"a.txt": "alpha\nbeta\n"})
+    server = RecordingServer("Done:\n\n" + REPLY)
+    url = await server.start()
+    notes: list[str] = []
+    try:
+        app = make_app(provider=None, base_url=url, repo_root=repo)
+        app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert _review_keys(app) == set()  # nothing to review: the footer stays short
+            await pilot.press("f2")  # hidden keys do nothing
+            await pilot.press(*"shout", "enter")
+            await settle(pilot)
+            assert _review_keys(app) == {"f2", "f3"}
+            await pilot.press("f3")  # discard
+            await wait_until(pilot, lambda: any("Dropped" in n for n in notes))
+            assert _review_keys(app) == set()
+            assert (repo / "a.txt").read_text() == "alpha\nbeta\n"
+
+            await pilot.press(*"again", "enter")
+            await settle(pilot)
+            await pilot.press("f2")  # apply
+            await wait_until(pilot, lambda: any("Committed" in n for n in notes), timeout=20)
+            assert (repo / "a.txt").read_text() == "ALPHA\nbeta\n"
+            assert _review_keys(app) == set()
+
+            await pilot.press(*"once more", "enter")  # its SEARCH text is gone now
+            await settle(pilot)
+            await pilot.press("f2")
+            await wait_until(pilot, lambda: any("not applied" in n for n in notes), timeout=20)
+            await settle(pilot)
+            assert _review_keys(app) == {"f4"}
+            sent = len(server.bodies)
+            await pilot.press("f4")  # one key: the error goes back to the model
+            await wait_until(pilot, lambda: len(server.bodies) > sent, timeout=20)
+            last = server.bodies[-1]["messages"][-1]["content"]
+            assert "could not be applied" in last
+            await settle(pilot)
+            assert _review_keys(app) == {"f2", "f3"}  # the fixed answer waits for review
+            await pilot.press(*"/clear", "enter")
+            await wait_until(pilot, lambda: not app.conversation.turns)
+            await pilot.pause()
+            assert _review_keys(app) == set()
+    finally:
+        await server.stop()
+
+
+async def test_discard_without_edits_says_so(tmp_path: Path):
+    repo = make_repo(tmp_path / "repo", {"a.txt": "alpha\n"})
+    notes: list[str] = []
+    app = _app(repo, notes)
+    async with app.run_test(size=SIZE) as pilot:
+        app.run_slash_text("/discard")
+        await wait_for(pilot, lambda: any("No edits wait" in n for n in notes))

@@ -7,6 +7,7 @@ from textual.widgets import OptionList
 
 from redline.tui.screens.backend_picker import BackendPickerScreen
 from redline.tui.screens.model_picker import ModelPickerScreen
+from redline.tui.widgets.status_bar import StatusBar
 from tests.helpers_tui import SIZE, RecordingServer, make_app, settle, wait_until
 
 
@@ -29,6 +30,9 @@ class TestBackendPicker:
             await pilot.press("down", "enter")  # sim:baseten
             await wait_until(pilot, lambda: app.backend.name == "sim:baseten")
             await settle(pilot)
+            status = app.query_one(StatusBar).render_text().plain
+            assert "picked with /backend" in status
+            assert "--provider" not in status
 
     async def test_key_status_never_shows_a_key(self, monkeypatch: pytest.MonkeyPatch):
         monkeypatch.setenv("CEREBRAS_API_KEY", "test-key-not-real")

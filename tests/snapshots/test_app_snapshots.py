@@ -123,3 +123,27 @@ class TestThemes:
             await pilot.press(*"/th")
 
         assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+class TestContextPanel:
+    def test_panel_open_beside_the_transcript(self, snap_compare: Any, git_repo: Path) -> None:
+        from dataclasses import replace
+
+        from redline.tools.context import ContextSet
+        from redline.tui.widgets.context_panel import ContextPanel
+
+        (git_repo / "greet.py").write_text('def greet(name):\n    return f"hi {name}"\n')
+        app = make_app(provider="sim", repo_root=git_repo)
+        app.context_set = ContextSet(git_repo, budget=3000, cache_dir=git_repo.parent / "cache")
+        app.context_set.add("greet.py")
+
+        async def run_before(pilot: Pilot[None]) -> None:
+            await settle(pilot)
+            await pilot.press("f5")
+            panel = app.query_one(ContextPanel)
+            await wait_until(pilot, lambda: panel.bundle is not None)
+            assert panel.bundle is not None
+            panel.show(replace(panel.bundle, elapsed_ms=3.0))  # the build time is not pinned
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -30,7 +30,7 @@ def _turn(prompt: str, text: str = "answer") -> Turn:
 
 def test_turns_round_trip_through_the_file(tmp_path: Path):
     store = SessionStore(tmp_path, now=Ticks())
-    writer = store.create(Path("/work/repo"))
+    writer = store.create(Path("/home/user/repo"))
     first = _turn("fix the bug\nplease")
     second = Turn(
         "go on",
@@ -46,7 +46,7 @@ def test_turns_round_trip_through_the_file(tmp_path: Path):
     loaded = store.load("last")
     assert loaded.conversation.turns == [first, second]
     assert loaded.info.title == "fix the bug"
-    assert loaded.info.repo == "/work/repo"
+    assert loaded.info.repo == "/home/user/repo"
     assert loaded.info.turns == 2
     assert loaded.info.problem is None
 

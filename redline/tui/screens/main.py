@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from redline.tui.widgets.completion_menu import CompletionMenu
+from redline.tui.widgets.context_panel import ContextPanel
 from redline.tui.widgets.meter import MeterBar
 from redline.tui.widgets.prompt import PromptInput
 from redline.tui.widgets.status_bar import StatusBar
@@ -29,6 +30,7 @@ class MainScreen(Screen[None]):
         yield PromptInput(id="prompt", history=app.prompt_history, cursor_blink=app.cursor_blink)
         yield StatusBar(id="status")
         yield Footer()
+        yield ContextPanel(id="context-panel")  # after the footer: it docks beside the rest
 
     def on_mount(self) -> None:
         prompt = self.query_one(PromptInput)

@@ -44,14 +44,14 @@ class StatusBar(Static):
     def render_text(self) -> Text:
         info = self.info
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(info.backend, style="bold")
+        text.append(ellipsize(info.backend, BACKEND_MAX), style="bold")
         text.append("  │  ")
         if info.git is None:
             text.append("git …")
         elif info.git.branch is None:
             text.append("not a git repo")
         else:
-            text.append(f" {info.git.branch}")
+            text.append(f" {ellipsize(info.git.branch, BRANCH_MAX)}")
             if info.git.dirty:
                 text.append(f" ● {info.git.changed} changed", style="bold")
             else:
@@ -70,6 +70,18 @@ class StatusBar(Static):
 
     def _redraw(self) -> None:
         self.update(self.render_text(), layout=False)
+
+
+BACKEND_MAX = 44  # so branch and the ctx figure stay in view on a narrow screen
+BRANCH_MAX = 28
+
+
+def ellipsize(label: str, limit: int) -> str:
+    """``label`` cut in the middle to ``limit`` characters: the start and the end both tell."""
+    if len(label) <= limit:
+        return label
+    head = (limit - 1) * 2 // 3
+    return label[:head] + "…" + label[len(label) - (limit - 1 - head) :]
 
 
 def _compact(n: int) -> str:
