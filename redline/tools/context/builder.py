@@ -145,10 +145,15 @@ def build_context(
     mentioned symbols and scopes follow while they fit; the repo map takes what is left.
     """
     started = time.perf_counter()
+    own = index is None
     if index is None:
         index = RepoIndex(repo_root, cache_dir=cache_dir)
     with gc_paused():
-        return _build(index, started, budget, mentions, chat_files, progress)
+        try:
+            return _build(index, started, budget, mentions, chat_files, progress)
+        finally:
+            if own:
+                index.release()
 
 
 def _build(

@@ -88,6 +88,10 @@ class TagCache:
             if header == self._header() and isinstance(entries, dict):
                 self._shards[k] = entries
 
+    def containers(self) -> list[dict[str, Entry]]:
+        """The shards, for freeing a throwaway cache gradually."""
+        return list(self._shards)
+
     def __len__(self) -> int:
         return sum(len(s) for s in self._shards)
 

@@ -19,6 +19,7 @@ from typing import Any, TypeVar, cast
 
 from redline.tools.context.cache import Entry, TagCache, cache_folder, from_entry, to_entry
 from redline.tools.context.files import MAX_FILE_BYTES, RepoFile, Scan, is_binary, scan
+from redline.tools.context.gcpause import release_gradually
 from redline.tools.context.languages import language_for
 from redline.tools.context.tags import FileTags, Unparseable, extract_tags
 
@@ -132,6 +133,19 @@ class RepoIndex:
             if key not in self._kept:
                 self._kept[key] = factory()
             return cast(T, self._kept[key])
+
+    def release(self) -> None:
+        """Free a throwaway index slice by slice (one big free would stall other threads)."""
+        with self._lock, self._memo_lock:
+            parts: list[dict[Any, Any] | list[Any]] = [self._kept, self._derived]
+            graph = self._kept.get("graph")
+            if graph is not None and hasattr(graph, "containers"):
+                parts[:0] = graph.containers()
+            parts += [self.tags, self._stamps]
+            if self._cache is not None:
+                parts += self._cache.containers()
+            self.files = ()
+            release_gradually(parts)
 
     def refresh(self, progress: Progress | None = None) -> IndexStats:
         """Rescan the tree and re-tag only what changed since the last refresh or run."""

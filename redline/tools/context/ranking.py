@@ -14,6 +14,7 @@ import math
 import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from redline.tools.context.tags import Definition, FileTags
 
@@ -93,6 +94,19 @@ class ReferenceGraph:
         self._names: list[frozenset[str]] = []
         self._targets: dict[str, tuple[list[int], float]] = {}
         self._last_ranks: list[float] | None = None
+
+    def containers(self) -> list[dict[Any, Any] | list[Any]]:
+        """The big containers, for freeing a throwaway graph gradually."""
+        return [
+            self.by_definition,
+            self.incoming,
+            self.rows,
+            self._targets,
+            self.defines,
+            self.tags,
+            self.index,
+            self._names,
+        ]
 
     def update(self, tags: Mapping[str, FileTags]) -> None:
         """Take the index's current tags; re-link only what changed when that is enough."""
