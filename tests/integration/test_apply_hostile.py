@@ -25,7 +25,7 @@ HOSTILE = {
     "climbs out with ..": "*** Begin Patch\n*** Add File: ../escaped.txt\n+pwned\n*** End Patch\n",
     "climbs out mid-path": "*** Begin Patch\n*** Add File: src/../../escaped.txt\n+x\n*** End Patch\n",
     "backslash climb": "*** Begin Patch\n*** Add File: ..\\escaped.txt\n+x\n*** End Patch\n",
-    "absolute path": SR.format(path="/tmp/redline-escaped.txt", old="", new="x"),
+    "absolute path": SR.format(path="/var/tmp/escaped-by-redline.txt", old="", new="x"),
     "home path": SR.format(path="~/redline-escaped.txt", old="", new="x"),
     "writes .git/config": (
         "```diff\n--- a/.git/config\n+++ b/.git/config\n@@ -1 +1,2 @@\n [core]\n+\tfsmonitor = evil\n```\n"
