@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -59,8 +61,6 @@ class ContextPanel(VerticalScroll):
         self.set_class(on, "-open")
 
     def show(self, bundle: ContextBundle) -> None:
-        from redline.tui.screens.context_view import summary
-
         self.bundle = bundle
         self.query_one("#context-panel-summary", Static).update(summary(bundle))
         text = Text(bundle.text or "(nothing: no source files and nothing added)", style="dim")
@@ -70,3 +70,35 @@ class ContextPanel(VerticalScroll):
         self.bundle = None
         self.query_one("#context-panel-summary", Static).update(Text(message, style="bold"))
         self.query_one("#context-panel-text", Static).update("")
+
+
+MAX_LISTED = 40
+
+
+def summary(bundle: ContextBundle) -> Group:
+    """Files, mentions and the map in a few rows, with the token estimate against the budget."""
+    head = Text()
+    head.append(f"~{bundle.tokens:,} tokens", style="bold")
+    head.append(f" of a {bundle.budget:,}-token budget · {bundle.source_files:,} source files")
+    head.append(f" indexed · built in {bundle.elapsed_ms:,.0f} ms")
+    skipped = sum(bundle.skipped.values())
+    if skipped:
+        reasons = ", ".join(f"{n} {why.replace('_', ' ')}" for why, n in bundle.skipped.items())
+        head.append(f" · skipped {reasons}")
+    table = Table(show_header=False, box=None, expand=True, padding=(0, 1))
+    table.add_column("what", style="bold", no_wrap=True, min_width=10)
+    table.add_column("items")
+    table.add_row("whole", ", ".join(bundle.files) or "none (use /add or @path)")
+    for mention in bundle.mentions:
+        where = ", ".join(mention.paths[:5]) or ", ".join(mention.suggestions) or "-"
+        table.add_row(f"@{mention.text}", f"{mention.kind}: {where}")
+    listed = bundle.map_files[:MAX_LISTED]
+    more = len(bundle.map_files) - len(listed)
+    table.add_row(
+        "map",
+        (", ".join(listed) + (f" and {more} more" if more else "")) or "empty",
+    )
+    parts: list[Text | Table] = [head, table]
+    for warning in bundle.warnings:
+        parts.append(Text(f"! {warning}", style="yellow"))
+    return Group(*parts)

@@ -66,8 +66,6 @@ class TurnHandle:
         """Poll ``meter.reading()`` every tick while the turn streams."""
         self._view.meter = meter
 
-    set_meter = attach_meter  # the name the app's turn runner first used
-
     def finish(self, turn: Turn) -> None:
         """The stream is over; the next tick shows ``turn``'s final state."""
         self._view.pending_finish = turn
@@ -165,8 +163,6 @@ class Transcript(ScrollView, can_focus=True):
         if self._meter_bar is not None:
             self._meter_bar.blank()
         self._relayout(self._render_context())
-
-    clear_turns = clear
 
     def bind_meter_bar(self, bar: MeterBar | None) -> None:
         """Keep ``bar`` showing the newest live turn's meter (and lag) every tick."""
