@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT.parent / "shared" / "fixtures"
+FIXTURES = ROOT / "tests" / "fixtures"
 
 # Keys a developer may have set must never reach a test (tests use fake keys).
 _PROVIDER_KEYS = (
@@ -23,9 +23,8 @@ _PROVIDER_KEYS = (
 
 
 def fixtures_dir() -> Path:
-    """`shared/fixtures` beside the checkout (CI lays a copy there)."""
-    env = os.environ.get("REDLINE_FIXTURES")
-    return Path(env) if env else FIXTURES
+    """`tests/fixtures` in this checkout: the suite needs nothing outside the repository."""
+    return FIXTURES
 
 
 @pytest.fixture(autouse=True)

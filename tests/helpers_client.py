@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -18,14 +17,8 @@ from pathlib import Path
 
 
 def fixtures_dir() -> Path:
-    env = os.environ.get("REDLINE_FIXTURES")
-    if env:
-        return Path(env)
-    root = Path(__file__).resolve().parents[1]
-    for up in root.parents:  # `shared/` beside the checkout (or beside its worktree folder)
-        if (up / "shared" / "fixtures").is_dir():
-            return up / "shared" / "fixtures"
-    return root.parent / "shared" / "fixtures"
+    """`tests/fixtures` in this checkout: the suite needs nothing outside the repository."""
+    return Path(__file__).resolve().parent / "fixtures"
 
 
 def stream_fixture(name: str) -> bytes:

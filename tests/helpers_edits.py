@@ -11,13 +11,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def fixtures_dir() -> Path:
-    env = os.environ.get("REDLINE_FIXTURES")
-    if env:
-        return Path(env)
-    for base in ROOT.parents:  # beside the checkout, or beside the worktrees' folder
-        if (base / "shared" / "fixtures").is_dir():
-            return base / "shared" / "fixtures"
-    return ROOT.parent / "shared" / "fixtures"
+    """`tests/fixtures` in this checkout: the suite needs nothing outside the repository."""
+    return ROOT / "tests" / "fixtures"
 
 
 def scenarios_dir() -> Path:

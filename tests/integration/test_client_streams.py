@@ -1,4 +1,4 @@
-"""Every stream sample in shared/fixtures/streams, served over a real loopback socket."""
+"""Every stream sample in tests/fixtures/streams, served over a real loopback socket."""
 
 from __future__ import annotations
 
