@@ -18,6 +18,7 @@ from pathlib import Path
 import platformdirs
 
 from redline.backends.presets import PRESETS, ProviderPreset, preset_from_table
+from redline.tools.edits.safety import DEFAULT_PROTECTED
 
 EDIT_FORMATS = ("search-replace", "apply-patch", "udiff", "whole")
 
@@ -78,6 +79,7 @@ TOP_LEVEL: dict[str, Check] = {
     "connect_timeout_s": NUM,
     "first_token_timeout_s": NUM,
     "stall_timeout_s": NUM,
+    "protected_paths": _str_list,  # adds to DEFAULT_PROTECTED; every file's list counts
 }
 PROVIDER_KEYS: dict[str, Check] = {
     "base_url": STR,
@@ -117,6 +119,7 @@ class Config:
     connect_timeout_s: float | None = None
     first_token_timeout_s: float | None = None
     stall_timeout_s: float | None = None
+    protected_paths: tuple[str, ...] = ()  # on top of DEFAULT_PROTECTED, never instead
     providers: Mapping[str, ProviderPreset] = field(default_factory=dict)  # custom/overridden
     models: Mapping[str, ModelOptions] = field(default_factory=dict)
     files: tuple[Path, ...] = ()  # the files that were read
@@ -126,6 +129,10 @@ class Config:
         merged = dict(PRESETS)
         merged.update(self.providers)
         return merged
+
+    def protected(self) -> tuple[str, ...]:
+        """The patterns no edit may touch: the defaults plus every config file's list."""
+        return tuple(dict.fromkeys((*DEFAULT_PROTECTED, *self.protected_paths)))
 
     def model_diffusing(self) -> dict[str, bool]:
         return {m: o.diffusing for m, o in self.models.items() if o.diffusing is not None}
@@ -158,6 +165,8 @@ def load_config(repo_root: Path | None = None, *, user_path: Path | None = None)
                 target = providers if key == "providers" else models
                 for name, table in value.items():  # type: ignore[attr-defined]
                     target.setdefault(name, {}).update(table)
+            elif key == "protected_paths":  # a list can only grow: a repo cannot unprotect
+                top[key] = (*top.get(key, ()), *value)  # type: ignore[misc]
             else:
                 top[key] = value
     presets: dict[str, ProviderPreset] = {}

@@ -7,6 +7,7 @@ session's first commit is remembered on the app (``edits_session_start``) for `/
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from redline.tools.edits import (
@@ -18,6 +19,7 @@ from redline.tools.edits import (
     undo_last,
 )
 from redline.tools.edits.gitops import NotARepository, head_sha, open_repo
+from redline.tools.edits.safety import UnsafePath, check_path
 from redline.tui.slash import SlashCommand
 
 if TYPE_CHECKING:
@@ -30,8 +32,9 @@ class EditCards:
     Cheap enough for the stream sink (about a microsecond a chunk); the card itself is drawn
     later, on the transcript's timer."""
 
-    def __init__(self, handle: Any) -> None:
+    def __init__(self, handle: Any, root: Path | None = None) -> None:
         self._add = getattr(handle, "add_block", None)  # None: a transcript without cards
+        self._root = root  # the repository, to tell whether a move lands on an existing file
         self._parser = EditStreamParser()
         self.blocks: list[Any] = []
 
@@ -50,7 +53,17 @@ class EditCards:
 
         self.blocks.append(block)
         assert self._add is not None
-        self._add(diff_card(block, status="failed" if block.error else "proposed"))
+        status = "failed" if block.error else "proposed"
+        self._add(diff_card(block, status=status, overwrites=self._overwrites(block)))
+
+    def _overwrites(self, block: Any) -> bool:
+        if self._root is None or not block.move_to or block.move_to == block.path:
+            return False
+        try:
+            safe = check_path(self._root, block.move_to)
+            return (self._root / safe).is_file()
+        except (UnsafePath, OSError):
+            return False  # the apply refuses it and says why
 
 
 def _head(root: Any) -> str | None:
@@ -58,6 +71,14 @@ def _head(root: Any) -> str | None:
         return head_sha(open_repo(root))
     except NotARepository:
         return None
+
+
+def _protected(app: Any) -> tuple[str, ...]:
+    from redline.config import Config
+    from redline.tools.edits.safety import DEFAULT_PROTECTED
+
+    config = getattr(app, "config", None)
+    return config.protected() if isinstance(config, Config) else DEFAULT_PROTECTED
 
 
 def _last_answer(app: Any) -> Any:
@@ -76,7 +97,9 @@ def applied_note(result: ApplyResult) -> str:
     names = ", ".join(f.path for f in result.files[:3])
     more = f" and {len(result.files) - 3} more" if len(result.files) > 3 else ""
     sha = f"Committed {result.commit[:10]}: " if result.commit else "Applied: "
-    return f"{sha}{names}{more} (+{added} -{removed}). /undo takes it back."
+    over = [f.path for f in result.files if f.overwrites]
+    overwrote = f" Overwrote {', '.join(over)} (a move)." if over else ""
+    return f"{sha}{names}{more} (+{added} -{removed}).{overwrote} /undo takes it back."
 
 
 def fix_prompt(error: str) -> str:
@@ -121,6 +144,7 @@ async def apply_turn(
         model=turn.model,
         summary=turn.prompt,
         require_edits=not quiet_without_edits,
+        protected=_protected(app),
     )
     if quiet_without_edits and not result.edits:
         return result

@@ -6,11 +6,13 @@ result to the ``edits`` / ``commit`` / ``error`` fields of ``exec --json``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from redline.backends.events import StreamError
 from redline.tools.edits import apply_reply, plan_edits
+from redline.tools.edits.safety import DEFAULT_PROTECTED
 from redline.tui.loop import Turn
 
 
@@ -21,7 +23,9 @@ class EditOutcome:
     error: StreamError | None = None  # kind "edit": exit code 4
 
 
-def handle(turn: Turn, repo_root: Path, *, apply: bool) -> EditOutcome:
+def handle(
+    turn: Turn, repo_root: Path, *, apply: bool, protected: Iterable[str] = DEFAULT_PROTECTED
+) -> EditOutcome:
     """Edits in the answer: planned (``proposed``), or with ``apply`` written and committed.
 
     Nothing is applied from an answer that ended in an error or was interrupted.
@@ -36,9 +40,10 @@ def handle(turn: Turn, repo_root: Path, *, apply: bool) -> EditOutcome:
             model=turn.model,
             summary=turn.prompt,
             require_edits=False,  # an answer that only talks is not a failed edit
+            protected=protected,
         )
     else:
-        result = plan_edits(repo_root, turn.text)
+        result = plan_edits(repo_root, turn.text, protected=protected)
     data = result.to_json()
     rows = list(data["edits"])
     if not apply or turn.error is not None or turn.interrupted:

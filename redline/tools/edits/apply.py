@@ -5,7 +5,8 @@ All or nothing: if any block fails, or git disagrees, no file changes and HEAD s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,8 @@ from redline.tools.edits import gitops
 from redline.tools.edits.blocks import EditBlock
 from redline.tools.edits.gitdiff import file_diff
 from redline.tools.edits.parser import parse_edits
-from redline.tools.edits.plan import BlockResult, FileChange, Plan, plan_blocks
+from redline.tools.edits.plan import BlockResult, Plan, plan_blocks
+from redline.tools.edits.safety import DEFAULT_PROTECTED, protected_by
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +29,7 @@ class FilePreview:
     added: int
     removed: int
     diff: str
+    overwrites: bool = False  # a move or rename lands on this existing (tracked, clean) file
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,20 +70,69 @@ class ApplyResult:
         }
 
 
-def _previews(changes: tuple[FileChange, ...]) -> tuple[FilePreview, ...]:
+def _previews(plan: Plan) -> tuple[FilePreview, ...]:
     out = []
-    for c in changes:
+    for c in plan.changes:
         text, added, removed = file_diff(c)
         status = "added" if c.before is None else "deleted" if c.after is None else "modified"
-        out.append(FilePreview(c.path, status, added, removed, text))
+        out.append(FilePreview(c.path, status, added, removed, text, c.path in plan.overwrites))
     return tuple(out)
 
 
-def plan_edits(repo_root: Path | str, reply: str | list[EditBlock]) -> ApplyResult:
+def _refuse(plan: Plan, path: str, message: str) -> Plan:
+    """`plan` failed with `message`; the blocks that touch `path` carry it."""
+    results = tuple(
+        replace(r, status="failed", added=0, removed=0, error=message) if r.path == path else r
+        for r in plan.results
+    )
+    return replace(plan, results=results, error=message)
+
+
+def _protect(plan: Plan, protected: Iterable[str]) -> Plan:
+    """Refuse a plan that creates, changes, deletes or moves onto a protected file."""
+    patterns = tuple(protected)
+    for c in plan.changes:
+        pattern = protected_by(c.path, patterns)
+        if pattern is not None:
+            return _refuse(
+                plan,
+                c.path,
+                f"{c.path}: protected (protected_paths has {pattern!r}); redline never creates, "
+                "changes, deletes or moves onto it: edit it yourself",
+            )
+    return plan
+
+
+def _overwrites(repo: git.Repo, plan: Plan) -> Plan:
+    """A move onto an existing file only when git can give that file back: tracked and clean."""
+    for path in plan.overwrites:
+        if not gitops.tracked(repo, path):
+            state = "untracked"
+        elif gitops.dirty(repo, [path]):
+            state = "changed since the last commit"
+        else:
+            continue
+        return _refuse(
+            plan,
+            path,
+            f"{path}: the move would overwrite an existing file that is {state}, so it could not "
+            "be given back; move it away or commit it first",
+        )
+    return plan
+
+
+def plan_edits(
+    repo_root: Path | str,
+    reply: str | list[EditBlock],
+    *,
+    protected: Iterable[str] = DEFAULT_PROTECTED,
+) -> ApplyResult:
     """Preview without writing: per-file diffs and counts, and why any block would fail."""
     blocks = parse_edits(reply) if isinstance(reply, str) else list(reply)
     plan = plan_blocks(Path(repo_root), blocks)
-    previews = _previews(plan.changes)
+    if plan.ok:
+        plan = _protect(plan, protected)
+    previews = _previews(plan)
     return ApplyResult(
         edits=plan.results,
         files=previews,
@@ -101,11 +153,13 @@ def apply_reply(
     commit: bool = True,
     init: bool = False,
     require_edits: bool = True,
+    protected: Iterable[str] = DEFAULT_PROTECTED,
 ) -> ApplyResult:
     """Apply every edit in `reply` (text, or blocks already parsed while streaming).
 
     A reply without any edit block is an error (`redline apply` exits 4) unless
     `require_edits` is False (an answer that only talks is fine for `exec --apply`).
+    `protected` are the `protected_paths` patterns no edit may touch.
     """
     blocks = parse_edits(reply) if isinstance(reply, str) else list(reply)
     if not blocks and not require_edits:
@@ -118,7 +172,11 @@ def apply_reply(
         return ApplyResult(failed, error=str(exc), needs_init=True, blocks=tuple(blocks))
     root = gitops.root_of(repo)
     plan = plan_blocks(root, blocks)
-    previews = _previews(plan.changes)
+    if plan.ok:
+        plan = _protect(plan, protected)
+    if plan.ok:
+        plan = _overwrites(repo, plan)
+    previews = _previews(plan)
     patch = "".join(f.diff for f in previews)
 
     def fail(message: str) -> ApplyResult:

@@ -105,6 +105,11 @@ def dirty(repo: git.Repo, paths: Iterable[str]) -> list[str]:
     return found
 
 
+def tracked(repo: git.Repo, path: str) -> bool:
+    """Whether git tracks `path` (it is in the index)."""
+    return bool(repo.git.ls_files("-z", "--", *_literal([path])))
+
+
 def ignored(repo: git.Repo, paths: Iterable[str]) -> list[str]:
     paths = list(paths)
     if not paths:

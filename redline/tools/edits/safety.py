@@ -1,12 +1,18 @@
-"""Which paths an edit may touch: inside the repository, outside `.git/`, through no symlink."""
+"""Which paths an edit may touch: inside the repository, outside `.git/`, through no symlink,
+not a protected file (`protected_paths`), and short enough for the operating system."""
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+
+# Files an edit never creates, changes, deletes or moves onto; config can add to these.
+DEFAULT_PROTECTED = (".redline.toml", ".env", ".env.*")
 
 
 class UnsafePath(ValueError):
@@ -29,6 +35,7 @@ def check_path(root: Path, path: str) -> str:
         raise UnsafePath("the path names the repository itself")
     if any(p.lower() == ".git" for p in clean):
         raise UnsafePath("writing inside .git/ is refused")
+    _check_length(root, clean)
     real_root = os.path.realpath(root)
     here = Path(root)
     for i, part in enumerate(clean):
@@ -51,3 +58,53 @@ def check_path(root: Path, path: str) -> str:
         if i < len(clean) - 1 and not here.is_dir():
             raise UnsafePath(f"{'/'.join(clean[: i + 1])} is a file, not a directory")
     return "/".join(clean)
+
+
+def _limit(root: Path, name: str, default: int) -> int:
+    try:
+        return os.pathconf(root, name)
+    except (OSError, ValueError):
+        return default
+
+
+def _check_length(root: Path, parts: list[str]) -> None:
+    """Refuse a path the OS cannot hold, before anything stats it (ENAMETOOLONG otherwise)."""
+    name_max = _limit(root, "PC_NAME_MAX", 255)
+    for part in parts:
+        size = len(os.fsencode(part))
+        if size > name_max:
+            raise UnsafePath(
+                f"a name in the path is {size} bytes, longer than this system allows "
+                f"({name_max}); use a shorter file name"
+            )
+    size = len(os.fsencode(os.path.join(root, *parts)))
+    path_max = _limit(root, "PC_PATH_MAX", 4096)
+    if size >= path_max:
+        raise UnsafePath(
+            f"the path is {size} bytes, longer than this system allows ({path_max - 1}); "
+            "use a shorter path"
+        )
+
+
+def protected_by(path: str, patterns: Iterable[str]) -> str | None:
+    """The `protected_paths` pattern that covers `path`, if any (case-insensitive, as on macOS).
+
+    A pattern without "/" matches a file name at any depth (`.env` also covers `app/.env`);
+    one with "/" matches the path from the repository root; "dir/" covers every file under a
+    folder of that name.
+    """
+    low = path.lower()
+    name = low.rsplit("/", 1)[-1]
+    for pattern in patterns:
+        pat = pattern.strip().lower().lstrip("/")
+        if not pat:
+            continue
+        if pat.endswith("/"):
+            if low.startswith(pat) or f"/{pat}" in f"/{low}":
+                return pattern
+        elif "/" in pat:
+            if fnmatch.fnmatchcase(low, pat):
+                return pattern
+        elif fnmatch.fnmatchcase(name, pat):
+            return pattern
+    return None

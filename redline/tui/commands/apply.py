@@ -23,11 +23,19 @@ def _read(source: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from redline.config import ConfigError, load_config
+    from redline.tui.commands.exec import repo_root_of
+
     source = getattr(args, "file", "-") or "-"
     try:
         reply = _read(source)
     except OSError as exc:
         print(f"redline apply: cannot read {source}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        protected = load_config(repo_root_of(Path.cwd())).protected()
+    except ConfigError as exc:
+        print(f"redline apply: {exc}", file=sys.stderr)
         return EXIT_USAGE
     result = apply_reply(
         Path.cwd(),
@@ -37,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
         check=bool(args.check),
         commit=not args.no_commit,
         init=bool(getattr(args, "init", False)),
+        protected=protected,
     )
     if args.json:
         print(json.dumps(result.to_json()))
@@ -50,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _report(result: ApplyResult, *, check: bool, commit: bool) -> None:
     for f in result.files:
-        print(f"{f.status:<9} {f.path}  +{f.added} -{f.removed}")
+        status = "overwrites" if f.overwrites else f.status
+        print(f"{status:<9} {f.path}  +{f.added} -{f.removed}")
     if result.error is not None:
         for e in result.edits:
             if e.error:

@@ -214,7 +214,9 @@ async def _exec(args: argparse.Namespace, prompt: str, config: Any, repo_root: P
         session.append(turn)
     from redline.tui.exec_edits import handle
 
-    outcome = await asyncio.to_thread(handle, turn, repo_root, apply=args.apply)
+    outcome = await asyncio.to_thread(
+        handle, turn, repo_root, apply=args.apply, protected=config.protected()
+    )
     return _report(args, turn, outcome)
 
 
