@@ -6,6 +6,7 @@ the state they share in ``_base.py``.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -125,7 +126,26 @@ class RedlineApp(EditReview, BackendSwitching):
         self.open_backend(self.options.provider, self.options.model, self.options.base_url)
         self.refresh_git_state()
         start_indexing(self)
+        self._recover_interrupted_apply()
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    def _recover_interrupted_apply(self) -> None:
+        """An apply or undo cut short (a crash, a kill) is finished or rolled back, and said so."""
+        from redline.tools.edits.pending import interrupted_apply
+
+        root = self.options.repo_root
+        if not interrupted_apply(root):
+            return
+
+        async def recover() -> None:
+            from redline.tools.edits.journal import recover
+
+            note = await asyncio.to_thread(recover, root)
+            if note:
+                self.notify(note, severity="warning", timeout=10)
+                self.refresh_git_state()
+
+        self.run_worker(recover(), group="edits-recover")
 
     async def _default_opener(
         self, provider: str | None, model: str | None, base_url: str | None

@@ -1,10 +1,13 @@
-"""Apply a reply's edits to a repository: plan in memory, `git apply --check`, apply, commit.
+"""Apply a reply's edits to a repository: plan in memory, `git apply --check`, then write and
+commit through the journal (`journal.py`).
 
-All or nothing: if any block fails, or git disagrees, no file changes and HEAD stays put.
+All or nothing: if any block fails, or git disagrees, no file changes and HEAD stays put; an
+apply interrupted half way is finished or rolled back, then or at the next start.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -12,7 +15,8 @@ from typing import Any
 
 import git
 
-from redline.tools.edits import gitops
+from redline.tools.edits import gitops, journal
+from redline.tools.edits._commits import TreeBuilder
 from redline.tools.edits.blocks import EditBlock
 from redline.tools.edits.gitdiff import file_diff
 from redline.tools.edits.parser import parse_edits
@@ -44,6 +48,7 @@ class ApplyResult:
     needs_init: bool = False
     diff: str = ""
     blocks: tuple[EditBlock, ...] = field(default=(), repr=False)
+    recovered: str | None = None  # what became of an apply interrupted earlier
 
     @property
     def ok(self) -> bool:
@@ -170,6 +175,21 @@ def apply_reply(
     except gitops.NotARepository as exc:
         failed = tuple(BlockResult(b.index, b.path, "failed", 0, 0, str(exc)) for b in blocks)
         return ApplyResult(failed, error=str(exc), needs_init=True, blocks=tuple(blocks))
+    recovered = journal.recover(gitops.root_of(repo))
+    result = _apply(repo, blocks, provider, model, summary, check, commit, protected)
+    return replace(result, recovered=recovered) if recovered else result
+
+
+def _apply(
+    repo: git.Repo,
+    blocks: list[EditBlock],
+    provider: str,
+    model: str,
+    summary: str,
+    check: bool,
+    commit: bool,
+    protected: Iterable[str],
+) -> ApplyResult:
     root = gitops.root_of(repo)
     plan = plan_blocks(root, blocks)
     if plan.ok:
@@ -196,12 +216,11 @@ def apply_reply(
             return fail(f"git apply --check refused the edit: {why}")
     if check:
         return ApplyResult(plan.results, previews, diff=patch, blocks=tuple(blocks))
-    return _write(repo, root, plan, previews, patch, provider, model, summary, commit)
+    return _write(repo, plan, previews, patch, provider, model, summary, commit)
 
 
 def _write(
     repo: git.Repo,
-    root: Path,
     plan: Plan,
     previews: tuple[FilePreview, ...],
     patch: str,
@@ -210,36 +229,78 @@ def _write(
     summary: str,
     commit: bool,
 ) -> ApplyResult:
-    changes = plan.changes
-    paths = [c.path for c in changes]
-    snapshot = gitops.Snapshot(repo, root, {c.path: c.before for c in changes})
     checkpoint = None
-    sha = None
     try:
-        if commit and paths:
-            user_work = gitops.dirty(repo, paths)
-            if user_work:
-                checkpoint = gitops.commit(repo, user_work, _checkpoint_message(user_work))
-        if changes:
-            gitops.apply_patch(repo, patch)
-            for c in changes:
-                full = root / c.path
-                got = full.read_bytes() if full.is_file() else None
-                if got != c.after:
-                    raise RuntimeError(f"{c.path}: git wrote different bytes than planned")
-        if commit and paths:
-            sha = gitops.commit(repo, paths, _message(plan, previews, provider, model, summary))
-    except (git.GitCommandError, RuntimeError, OSError) as exc:
-        snapshot.restore()
-        why = gitops._git_error(exc) if isinstance(exc, git.GitCommandError) else str(exc)
+        steps, contents = _steps(repo, plan)
+        transaction = journal.Journal("apply", steps, token=secrets.token_hex(4))
+        if commit and steps:
+            transaction, checkpoint = _commits(
+                repo, transaction, plan, previews, provider, model, summary
+            )
+        if steps:
+            journal.execute(repo, gitops.root_of(repo), transaction, contents)
+    except (git.GitCommandError, journal.ApplyFailed, OSError) as exc:
+        why = gitops.git_error(exc) if isinstance(exc, git.GitCommandError) else str(exc)
         results = tuple(BlockResult(r.index, r.path, "failed", 0, 0, why) for r in plan.results)
         return ApplyResult(results, previews, error=f"could not write the edit: {why}", diff=patch)
+    if transaction.new is not None:
+        journal.record_made(repo, transaction.new)
     applied = tuple(
         BlockResult(r.index, r.path, "applied", r.added, r.removed, None) for r in plan.results
     )
     return ApplyResult(
-        applied, previews, commit=sha, checkpoint=checkpoint, diff=patch, blocks=plan.blocks
+        applied,
+        previews,
+        commit=transaction.new,
+        checkpoint=checkpoint,
+        diff=patch,
+        blocks=plan.blocks,
     )
+
+
+def _steps(
+    repo: git.Repo, plan: Plan
+) -> tuple[tuple[journal.FileStep, ...], dict[str, bytes | None]]:
+    """Each file's before and after bytes, stored as blobs first (a rollback reads them back)."""
+    steps = []
+    for c in plan.changes:
+        before, after = journal.store_blob(repo, c.before), journal.store_blob(repo, c.after)
+        steps.append(journal.FileStep(c.path, before, after, c.mode, c.mode))
+    return tuple(steps), {c.path: c.after for c in plan.changes}
+
+
+def _commits(
+    repo: git.Repo,
+    transaction: journal.Journal,
+    plan: Plan,
+    previews: tuple[FilePreview, ...],
+    provider: str,
+    model: str,
+    summary: str,
+) -> tuple[journal.Journal, str | None]:
+    """The checkpoint of the person's uncommitted work in these files (if any) and the edit's
+    commit, built as objects; HEAD moves to the last one when the files are written."""
+    steps = {s.path: s for s in transaction.files}
+    head = gitops.head_sha(repo)
+    checkpoint = None
+    builder = TreeBuilder(repo, head)
+    try:
+        parent = head
+        user_work = [p for p in gitops.dirty(repo, list(steps)) if p in steps]
+        if user_work:
+            saved = {p: _entry(steps[p].before_mode, steps[p].before) for p in user_work}
+            checkpoint = builder.commit(saved, _checkpoint_message(user_work), parent)
+            parent = checkpoint
+        entries = {p: _entry(s.mode, s.after) for p, s in steps.items()}
+        message = _message(plan, previews, provider, model, summary)
+        new = builder.commit(entries, message, parent)
+    finally:
+        builder.close()
+    return replace(transaction, ref=journal.current_ref(repo), old=head, new=new), checkpoint
+
+
+def _entry(mode: str, blob: str | None) -> tuple[str, str] | None:
+    return None if blob is None else (mode, blob)
 
 
 def _message(

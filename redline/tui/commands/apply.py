@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from redline.tools.edits import ApplyResult, apply_reply
+from redline.tools.edits.journal import Interrupted
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -37,7 +38,25 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"redline apply: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    result = apply_reply(
+    try:
+        result = _apply(args, reply, protected)
+    except Interrupted as exc:
+        print(f"redline apply: {exc.message}", file=sys.stderr)
+        return 128 + exc.signum
+    if result.recovered:
+        print(f"redline apply: {result.recovered}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(result.to_json()))
+    else:
+        _report(result, check=bool(args.check), commit=not args.no_commit)
+    if result.error is not None:
+        print(f"redline apply: {result.error}", file=sys.stderr)
+        return EXIT_EDIT
+    return EXIT_OK
+
+
+def _apply(args: argparse.Namespace, reply: str, protected: tuple[str, ...]) -> ApplyResult:
+    return apply_reply(
         Path.cwd(),
         reply,
         provider="manual",
@@ -47,14 +66,6 @@ def run(args: argparse.Namespace) -> int:
         init=bool(getattr(args, "init", False)),
         protected=protected,
     )
-    if args.json:
-        print(json.dumps(result.to_json()))
-    else:
-        _report(result, check=bool(args.check), commit=not args.no_commit)
-    if result.error is not None:
-        print(f"redline apply: {result.error}", file=sys.stderr)
-        return EXIT_EDIT
-    return EXIT_OK
 
 
 def _report(result: ApplyResult, *, check: bool, commit: bool) -> None:

@@ -192,6 +192,14 @@ def run(args: argparse.Namespace) -> int:
     except (UsageError, ConfigError) as exc:
         print(f"redline exec: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    from redline.tools.edits.pending import interrupted_apply
+
+    if interrupted_apply(repo_root):
+        from redline.tools.edits.journal import recover
+
+        note = recover(repo_root)
+        if note:
+            print(f"redline exec: {note}", file=sys.stderr)
     return asyncio.run(_exec(args, prompt, config, repo_root))
 
 
