@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from redline import __version__
+from redline.safety.terminal import guard_terminal_streams
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -106,6 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help/--version
         return int(exc.code or 0)
     command = args.command or "tui"
+    guard_terminal_streams(sys)  # nothing printed from here on can drive the terminal
     module = importlib.import_module(f"redline.tui.commands.{command}")
     try:
         return int(module.run(args))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any, TextIO
 
 from redline.backends.events import Event, StreamError, TextDelta, TextSnapshot
 from redline.backends.meter import MeterReading
+from redline.safety.terminal import json_dumps
 from redline.tui.exec_edits import EditOutcome
 from redline.tui.loop import Conversation, Turn, TurnLoop
 
@@ -245,7 +245,7 @@ def _report(args: argparse.Namespace, turn: Turn, outcome: EditOutcome) -> int:
             "commit": outcome.commit,
             "error": error_json(error),
         }
-        sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_dumps(obj) + "\n")
         sys.stdout.flush()
     elif error is None or (turn.reading is not None and turn.reading.output_tokens):
         print(summary_line(turn), file=sys.stderr)
