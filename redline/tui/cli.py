@@ -89,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sessions", help="saved sessions")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
+    p = sub.add_parser("trust", help="trust this repository's .redline.toml")
+    p.add_argument("--revoke", action="store_true", help="stop trusting it")
+
     p = sub.add_parser("sim", help="run the built-in provider simulator")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=0, help="port (default: any free port)")

@@ -165,6 +165,9 @@ def run(args: argparse.Namespace) -> int:
     except (UsageError, ConfigError) as exc:
         print(f"redline exec: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    notice = config.trust_notice()
+    if notice:
+        print(f"redline exec: {notice}", file=sys.stderr)
     return asyncio.run(_exec(args, prompt, config, repo_root))
 
 
