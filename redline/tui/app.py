@@ -128,6 +128,9 @@ class RedlineApp(EditReview, BackendSwitching):
         start_indexing(self)
         self._recover_interrupted_apply()
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        notice = self.config.trust_notice() if self.config is not None else None
+        if notice:  # an untrusted repo config: say what was ignored and how to allow it
+            self.notify(notice, title="Repository config", severity="warning", timeout=20)
 
     def _recover_interrupted_apply(self) -> None:
         """An apply or undo cut short (a crash, a kill) is finished or rolled back, and said so."""

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from redline.config import ConfigError, load_config, save_user_setting, user_config_path
+from redline.safety.trust import TrustStore
 
 
 def write(path: Path, text: str) -> Path:
@@ -44,6 +45,7 @@ base_url = "http://127.0.0.1:9999/v1"
 diffusing = false
 """,
     )
+    TrustStore.default().trust(tmp_path / ".redline.toml")
     config = load_config(tmp_path)
     presets = config.presets()
     together = presets["together"]
@@ -70,6 +72,7 @@ diffusing = false
 )
 def test_errors_name_file_and_line(tmp_path: Path, text: str, line: int, words: str):
     path = write(tmp_path / ".redline.toml", text)
+    TrustStore.default().trust(path)  # a trusted repo file gets every check a user file gets
     with pytest.raises(ConfigError) as info:
         load_config(tmp_path)
     message = str(info.value)
@@ -100,3 +103,30 @@ def test_save_user_setting_creates_file_and_rejects_unknown(tmp_path: Path):
         save_user_setting("api_key", "x")
     with pytest.raises(ConfigError):
         save_user_setting("auto_apply", "yes")
+
+
+def test_per_model_provider_knobs(tmp_path: Path):
+    write(
+        tmp_path / ".redline.toml",
+        """
+[models."mercury-2"]
+reasoning_effort = "instant"
+reasoning_summary = true
+realtime = true
+max_tokens = 32000
+
+[models."moonshotai/Kimi-K2.5"]
+reasoning = true
+""",
+    )
+    knobs = load_config(tmp_path).model_knobs()
+    mercury = knobs["mercury-2"]
+    assert mercury.reasoning_effort == "instant" and mercury.reasoning_summary is True
+    assert mercury.realtime is True and mercury.max_tokens == 32000
+    assert knobs["moonshotai/Kimi-K2.5"].reasoning is True
+
+
+def test_bad_reasoning_effort_names_the_choices(tmp_path: Path):
+    write(tmp_path / ".redline.toml", '[models.m]\nreasoning_effort = "max"\n')
+    with pytest.raises(ConfigError, match=r"line 2: reasoning_effort must be one of instant"):
+        load_config(tmp_path)
