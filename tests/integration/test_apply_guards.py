@@ -177,12 +177,12 @@ SPECIAL = {
     "new symlink": (
         "diff --git a/link b/link\nnew file mode 120000\nindex 0000000..1111111\n"
         "--- /dev/null\n+++ b/link\n@@ -0,0 +1 @@\n+/etc/passwd\n\\ No newline at end of file\n",
-        "symlink",
+        "symbolic link",
     ),
     "file turned into a symlink": (
         "diff --git a/a.txt b/a.txt\nold mode 100644\nnew mode 120000\n--- a/a.txt\n+++ b/a.txt\n"
         "@@ -1 +1 @@\n-one\n+/etc/passwd\n\\ No newline at end of file\n",
-        "symlink",
+        "symbolic link",
     ),
     "new submodule": (
         "diff --git a/vendor/lib b/vendor/lib\nnew file mode 160000\nindex 0000000..2222222\n"

@@ -60,6 +60,31 @@ def test_rollback_leaves_a_file_a_person_changed_meanwhile(repo, monkeypatch):
     _clean_git_state(repo)
 
 
+def test_a_file_written_after_planning_is_never_overwritten(repo, monkeypatch):
+    def hook(point: str) -> None:
+        if point == "file:0":
+            (repo / "b.txt").write_text("saved by the editor just now\n")
+
+    monkeypatch.setattr(journal, "HOOK", hook)
+    head = git(repo, "rev-parse", "HEAD").strip()
+    result = apply_reply(repo, REPLY)
+    assert not result.ok and "b.txt changed while the edit was being applied" in (
+        result.error or ""
+    )
+    assert (repo / "b.txt").read_text() == "saved by the editor just now\n"
+    assert (repo / "a.txt").read_text() == "alpha\n"
+    assert git(repo, "rev-parse", "HEAD").strip() == head
+    _clean_git_state(repo)
+
+
+def test_a_detached_head_moves_by_compare_and_swap_too(repo):
+    git(repo, "checkout", "-q", "--detach")
+    result = apply_reply(repo, REPLY)
+    assert result.ok and git(repo, "rev-parse", "HEAD").strip() == result.commit
+    assert git(repo, "rev-parse", "main").strip() != result.commit
+    assert git(repo, "status", "--porcelain") == ""
+
+
 def test_a_commit_made_while_redline_applies_is_never_dropped(repo, monkeypatch):
     theirs: list[str] = []
 
@@ -195,6 +220,27 @@ def test_sigkill_after_head_moved_is_finished_by_the_next_apply(repo, run_redlin
     assert "Redline: yes" in git(repo, "log", "-1", "--format=%B")
     assert (repo / "new" / "c.txt").read_text() == "sea\n"
     assert git(repo, "status", "--porcelain") == ""  # HEAD, index and files agree
+    _clean_git_state(repo)
+
+
+def test_exec_rolls_back_an_interrupted_apply_before_it_starts(repo, run_redline):
+    from tests.helpers_client import LoopbackServer, chat_chunk, sse_reply
+
+    before = fingerprint(repo)
+    code, _ = _kill(_start(repo, "file:1"), signal.SIGKILL)
+    assert code == -signal.SIGKILL
+    body = (
+        chat_chunk("Nothing to change.")
+        + b'data: {"choices":[{"delta":{},"finish_reason":"stop"}]}\n\n'
+    )
+    with LoopbackServer({"/v1/chat/completions": sse_reply(body + b"data: [DONE]\n\n")}) as srv:
+        out = run_redline(
+            "exec", "look", "--provider", "llamacpp", "--base-url", srv.url,
+            "--json", "--no-context", cwd=repo,
+        )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert "rolled back an interrupted apply" in out.stderr
+    assert fingerprint(repo) == before
     _clean_git_state(repo)
 
 

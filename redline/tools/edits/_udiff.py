@@ -34,7 +34,7 @@ def _special_mode(text: str) -> str | None:
     if not words:
         return None
     if words[-1] == "120000" and text.startswith(("new file mode", "new mode", "index ")):
-        return "a symlink (mode 120000)"
+        return "a symbolic link (mode 120000)"
     if words[-1] == "160000" and text.startswith(("new file mode", "new mode")):
         return "a submodule (mode 160000)"
     return None

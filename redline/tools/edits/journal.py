@@ -36,6 +36,7 @@ from redline.tools.edits._locks import (
     clear_stale_index_lock,
     state_dir,
 )
+from redline.tools.edits.pending import interrupted_apply
 
 __all__ = ["ApplyFailed", "FileStep", "Interrupted", "Journal", "execute", "recover"]
 
@@ -211,8 +212,8 @@ def ref_value(repo: git.Repo, ref: str) -> str | None:
 def current_ref(repo: git.Repo) -> str:
     """The branch HEAD names (`refs/heads/main`), or "HEAD" when it is detached."""
     try:
-        return str(repo.git.symbolic_ref("-q", "HEAD")).strip() or "HEAD"
-    except git.GitCommandError:
+        return str(repo.head.ref.path)
+    except TypeError:  # GitPython's way of saying HEAD is detached
         return "HEAD"
 
 
@@ -295,6 +296,8 @@ def _is_ancestor(repo: git.Repo, commit: str, of: str) -> bool:
 
 def recover(repo_root: Path) -> str | None:
     """Finish or roll back an apply that was interrupted; a sentence saying what was done."""
+    if not interrupted_apply(repo_root):
+        return None  # the usual case: one stat, no git
     try:
         repo = gitops.open_repo(repo_root)
     except gitops.NotARepository:
