@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from redline.tui.commands.exec import repo_root_of, stats_json
-from redline.tui.loop import Conversation, Turn, TurnLoop
+from redline.agent import Conversation, Turn, TurnLoop
+from redline.cli.exec import repo_root_of, stats_json
 
 EXIT_OK, EXIT_USAGE, EXIT_PROVIDER = 0, 2, 3
 DEFAULT_PROMPT = (
