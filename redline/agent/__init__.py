@@ -1,4 +1,5 @@
-"""The conversation and the turn: session state, the turn engine, edits, and what they emit.
+"""The conversation and the turn: session state, the turn engine, edits, speed history, and what
+they emit.
 
 Plain asyncio: imports ``redline.backends`` and ``redline.tools``, never ``redline.cli``,
 ``redline.tui`` or Textual. A front end talks to it only through ``Session`` and the typed

@@ -26,6 +26,7 @@ class Turn:
     error: StreamError | None = None
     interrupted: bool = False
     reading: MeterReading | None = None
+    prompt_estimate: int = 0  # tokens the request carried, estimated (when usage has none)
     edits: list[EditBlock] = field(default_factory=list)  # as the loop's parser closed them
 
     @property

@@ -23,6 +23,11 @@ from redline.backends.request import ChatRequest, Message
 from redline.tools.prompts import default_edit_format, system_prompt
 
 
+def estimate_prompt_tokens(request: ChatRequest) -> int:
+    """About four characters a token, plus a few per message for the chat template."""
+    return sum(len(m.content) // 4 + 4 for m in request.messages)
+
+
 class TurnLoop:
     """Runs one turn at a time against ``backend`` (settable: switching keeps the conversation)."""
 
@@ -83,6 +88,7 @@ class TurnLoop:
         self.last_context = built.text
         request = self.build_request(prompt, built.text)
         turn = Turn(prompt, provider=backend.name, model=backend.model)
+        turn.prompt_estimate = estimate_prompt_tokens(request)
         self.conversation.turns.append(turn)
         meter = SpeedMeter(self._clock)
         self.meter = meter

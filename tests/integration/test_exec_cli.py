@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from redline.config import user_config_path
 from tests.helpers_client import LoopbackServer, json_reply, sse_reply, stream_fixture
 from tests.helpers_local import dead_local_presets_toml
 
@@ -23,6 +24,7 @@ STATS_FIELDS = {
     "server_tps",
     "duration_ms",
     "prompt_tokens",
+    "cost_usd",
 }
 TOP_FIELDS = {
     "provider",
@@ -76,6 +78,7 @@ def test_exec_json_has_exactly_the_documented_fields(run_redline, tmp_path: Path
     stats = obj["stats"]
     assert stats["output_tokens"] == 27 and stats["tokens_exact"] is True
     assert stats["prompt_tokens"] == 22
+    assert stats["cost_usd"] == 0.0  # a local server costs nothing
     assert stats["server_tps"] == pytest.approx(27 / 0.013694258, rel=1e-3)
     assert stats["ttft_ms"] is not None and stats["duration_ms"] > 0
     assert sent["messages"][-1] == {"role": "user", "content": "add two numbers"}
@@ -256,7 +259,7 @@ def test_providers_json(run_redline, tmp_path: Path):
 
 def test_providers_finds_a_custom_local_server(run_redline, tmp_path: Path):
     with server() as srv:
-        (tmp_path / ".redline.toml").write_text(
+        _user_config().write_text(
             f'[providers.mine]\nbase_url = "{srv.url}"\n' + dead_local_presets_toml()
         )
         result = run_redline(
@@ -380,3 +383,10 @@ def test_exec_continues_a_saved_session(run_redline, tmp_path: Path):
     assert store.load(session_id).info.turns == 2
     missing = run_redline("exec", "x", "--session", "nosuch", "--no-context", cwd=tmp_path)
     assert missing.returncode == 2 and "No session 'nosuch'" in missing.stderr
+
+
+def _user_config() -> Path:
+    """The user's own config file (trusted, unlike a repository's .redline.toml)."""
+    path = user_config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
