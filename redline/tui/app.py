@@ -123,9 +123,6 @@ class RedlineApp(App[None]):
         notice = self.config.trust_notice() if self.config is not None else None
         if notice:  # an untrusted repo config: say what was ignored and how to allow it
             self.notify(notice, title="Repository config", severity="warning", timeout=20)
-        notice = self.config.trust_notice() if self.config is not None else None
-        if notice:  # an untrusted repo config: say what was ignored and how to allow it
-            self.notify(notice, title="Repository config", severity="warning", timeout=20)
 
     async def _default_opener(
         self, provider: str | None, model: str | None, base_url: str | None
