@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from redline.tui.loop import Turn
+from redline.agent import Turn
 from tests.helpers_client import LoopbackServer, chat_chunk, sse_reply
 from tests.helpers_edits import fingerprint, git, make_repo
 from tests.helpers_tui import SIZE, failing_opener, make_app
@@ -133,12 +133,14 @@ async def test_f2_with_a_too_long_path_notifies_one_sentence(repo):
         from redline.tools.edits import parse_edits
 
         turn = Turn("x", "sim", "m", text=_add(LONG_NAME + ".txt"))
-        app.conversation.turns.append(turn)
-        app.edits_reviewable(turn, parse_edits(turn.text))
+        turn.edits = parse_edits(turn.text)
+        app.session.conversation.turns.append(turn)
+        app.session.review.turn_ended(turn)
+        app.refresh_bindings()
         await pilot.pause()
         await pilot.press("f2")
         for _ in range(500):
-            if notes:
+            if any("longer than this system allows" in n for n in notes):
                 break
             await pilot.pause(0.02)
     assert any("longer than this system allows" in n for n in notes), notes

@@ -255,7 +255,7 @@ async def test_the_tui_finishes_an_interrupted_apply_when_it_starts(repo):
     app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
     async with app.run_test(size=SIZE) as pilot:
         for _ in range(500):
-            if notes:
+            if any("an interrupted apply" in n for n in notes):
                 break
             await pilot.pause(0.02)
     assert any("rolled back an interrupted apply" in n for n in notes), notes

@@ -24,8 +24,8 @@ def _read(source: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from redline.cli.exec import repo_root_of
     from redline.config import ConfigError, load_config
-    from redline.tui.commands.exec import repo_root_of
 
     source = getattr(args, "file", "-") or "-"
     try:
