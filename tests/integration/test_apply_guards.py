@@ -211,3 +211,12 @@ def test_the_card_of_a_move_onto_an_existing_file_says_overwrites(repo):
     console = Console(width=100, record=True)
     console.print(diff_card(block, overwrites=True))
     assert "overwrites" in console.export_text()
+
+
+def test_the_streamed_card_knows_a_move_lands_on_an_existing_file(repo):
+    from redline.tools.edits import parse_edits
+    from redline.tui.presenter import _overwrites
+
+    assert _overwrites(repo, parse_edits(_move("a.txt", "b.txt"))[0])
+    assert not _overwrites(repo, parse_edits(_move("a.txt", "fresh.txt"))[0])
+    assert not _overwrites(repo, parse_edits(_move("a.txt", "../b.txt"))[0])
