@@ -78,6 +78,11 @@ TOP_LEVEL: dict[str, Check] = {
     "connect_timeout_s": NUM,
     "first_token_timeout_s": NUM,
     "stall_timeout_s": NUM,
+    # shell: the project's test command, and what the sandbox lets a model's command reach
+    # (dangerous from an untrusted .redline.toml: see the safety issue's list)
+    "test_command": STR,
+    "sandbox_network": BOOL,
+    "sandbox_writable": _str_list,
 }
 PROVIDER_KEYS: dict[str, Check] = {
     "base_url": STR,
@@ -117,6 +122,9 @@ class Config:
     connect_timeout_s: float | None = None
     first_token_timeout_s: float | None = None
     stall_timeout_s: float | None = None
+    test_command: str | None = None
+    sandbox_network: bool = False
+    sandbox_writable: tuple[str, ...] = ()
     providers: Mapping[str, ProviderPreset] = field(default_factory=dict)  # custom/overridden
     models: Mapping[str, ModelOptions] = field(default_factory=dict)
     files: tuple[Path, ...] = ()  # the files that were read
@@ -126,6 +134,10 @@ class Config:
         merged = dict(PRESETS)
         merged.update(self.providers)
         return merged
+
+    def key_env_names(self) -> tuple[str, ...]:
+        """Every preset's key variable and every configured ``api_key_env``: never in a command."""
+        return tuple(sorted({p.key_env for p in self.presets().values() if p.key_env}))
 
     def model_diffusing(self) -> dict[str, bool]:
         return {m: o.diffusing for m, o in self.models.items() if o.diffusing is not None}
@@ -169,6 +181,8 @@ def load_config(repo_root: Path | None = None, *, user_path: Path | None = None)
                 '(e.g. base_url = "http://127.0.0.1:8080/v1").'
             )
         presets[name] = preset_from_table(name, table)
+    if "sandbox_writable" in top:
+        top["sandbox_writable"] = tuple(top["sandbox_writable"])  # type: ignore[arg-type]
     return Config(
         **top,  # type: ignore[arg-type]
         providers=presets,
