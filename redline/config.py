@@ -121,7 +121,9 @@ TABLES = {"providers": PROVIDER_KEYS, "models": MODEL_KEYS}
 # What a repository's .redline.toml may not set until the person runs `redline trust`: keys that
 # decide where requests and API keys go, or what happens without asking. Add such keys here
 # (the agent's approval and sandbox keys belong here too). A table name covers the whole table.
-NEEDS_TRUST: frozenset[str] = frozenset({"providers", "auto_apply"})
+NEEDS_TRUST: frozenset[str] = frozenset(
+    {"providers", "auto_apply", "test_command", "sandbox_network", "sandbox_writable"}
+)
 # default_provider needs trust only when it names something other than a built-in preset.
 
 

