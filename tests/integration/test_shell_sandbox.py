@@ -123,7 +123,8 @@ async def test_extra_writable_path_from_settings(repo: Path, tmp_path: Path) -> 
     extra = tmp_path / "extra"
     extra.mkdir()
     tool = _tool(repo, tmp_path, writable=(extra,))
-    await tool.run(ShellArgs(f"echo ok > {extra}/w.txt"))
+    result = await tool.run(ShellArgs(f"echo ok > {extra}/w.txt"))
+    assert result.exit_code == 0, result
     assert (extra / "w.txt").read_text() == "ok\n"
 
 
@@ -212,6 +213,21 @@ async def test_cancel_kills_the_running_command(repo: Path, tmp_path: Path) -> N
     assert result.cancelled and result.status == "cancelled"
     await asyncio.sleep(1.2)
     assert not (repo / "after").exists()
+
+
+async def test_a_kill_during_sandbox_setup_still_stops_the_command(
+    repo: Path, tmp_path: Path
+) -> None:
+    tool = _tool(repo, tmp_path)
+    await tool.sandbox_status()
+    loop = asyncio.get_running_loop()
+    for n in range(12):
+        cancel = asyncio.Event()
+        loop.call_later(n * 0.002, cancel.set)
+        result = await tool.run(ShellArgs(f"sleep 0.4; touch after{n}"), cancel=cancel)
+        assert result.cancelled
+    await asyncio.sleep(0.8)
+    assert not list(repo.glob("after*"))
 
 
 async def test_cancelling_the_task_kills_it_too(repo: Path, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import asyncio
 import codecs
 import contextlib
 import os
+import re
 import shutil
 import signal
 import tempfile
@@ -31,6 +32,7 @@ from redline.tools.shell.sandbox import Sandbox, SandboxPolicy
 DEFAULT_TIMEOUT_S = 120.0
 _GRACE_S = 0.5  # between SIGTERM and SIGKILL
 _DRAIN_S = 1.0  # how long to wait for pipes a stray grandchild still holds
+_INFO_WAIT_S = 5.0  # how long a kill waits for bubblewrap to say which process it started
 _READ = 65_536
 
 OnOutput = Callable[[OutputChunk], None]
@@ -82,14 +84,85 @@ class CommandResult:
 
 
 class _Kill:
-    """Signals a process group, tolerating one that is already gone."""
+    """Signals the command's process group and, when sandboxed, the sandbox's first process.
 
-    def __init__(self, pgid: int) -> None:
+    Bubblewrap ties the sandbox to its own life only once the sandbox is set up: killing it in its
+    first milliseconds leaves the command running. Killing the sandbox's PID 1 (its pid comes on
+    the info fd right after the clone) takes the whole PID namespace down at any moment.
+    """
+
+    def __init__(self, pgid: int, info: _ChildPid | None) -> None:
         self.pgid = pgid
+        self.info = info
 
     def send(self, sig: int) -> None:
+        child = self.info.pid if self.info else None
+        if child is not None and sig == signal.SIGKILL:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(child, sig)
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.pgid, sig)
+
+    async def ready(self, exited: asyncio.Event) -> None:
+        """Wait (briefly) until a sandbox's first process is known, so a kill reaches it."""
+        if self.info is not None:
+            await self.info.wait(exited)
+
+
+class _ChildPid:
+    """Reads bubblewrap's `--info-fd` JSON for the sandbox's first process."""
+
+    def __init__(self) -> None:
+        self.read_fd, self.write_fd = os.pipe()
+        os.set_blocking(self.read_fd, False)
+        self.pid: int | None = None
+        self._data = b""
+        self._done = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def start(self) -> None:
+        self._close_write()
+        self._loop = asyncio.get_running_loop()
+        self._loop.add_reader(self.read_fd, self._readable)
+
+    def _readable(self) -> None:
+        try:
+            chunk = os.read(self.read_fd, 4096)
+        except BlockingIOError:
+            return
+        except OSError:
+            chunk = b""
+        self._data += chunk
+        match = re.search(rb'"child-pid"\s*:\s*(\d+)', self._data)
+        if match:
+            self.pid = int(match.group(1))
+        if match or not chunk:
+            self._done.set()
+        if not chunk and self._loop is not None:  # keep reading until EOF: bubblewrap
+            self._loop.remove_reader(self.read_fd)  # dies of SIGPIPE if we stop early
+            self._loop = None
+
+    async def wait(self, exited: asyncio.Event) -> None:
+        waiters = [asyncio.ensure_future(self._done.wait()), asyncio.ensure_future(exited.wait())]
+        try:
+            await asyncio.wait(waiters, timeout=_INFO_WAIT_S, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for w in waiters:
+                w.cancel()
+
+    def _close_write(self) -> None:
+        if self.write_fd >= 0:
+            os.close(self.write_fd)
+            self.write_fd = -1
+
+    def close(self) -> None:
+        if self._loop is not None:
+            self._loop.remove_reader(self.read_fd)
+            self._loop = None
+        if self.read_fd >= 0:
+            os.close(self.read_fd)
+            self.read_fd = -1
+        self._close_write()
 
 
 async def _pump(
@@ -123,7 +196,7 @@ class _Protocol(asyncio.subprocess.SubprocessStreamProtocol):
 
 
 async def _spawn(
-    argv: list[str], cwd: Path, env: Mapping[str, str]
+    argv: list[str], cwd: Path, env: Mapping[str, str], pass_fds: tuple[int, ...] = ()
 ) -> tuple[asyncio.subprocess.Process, asyncio.Event]:
     loop = asyncio.get_running_loop()
     exited = asyncio.Event()
@@ -136,11 +209,13 @@ async def _spawn(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
         start_new_session=True,
+        pass_fds=pass_fds,
     )
     return asyncio.subprocess.Process(transport, protocol, loop), exited
 
 
 async def _stop(exited: asyncio.Event, kill: _Kill) -> None:
+    await kill.ready(exited)
     kill.send(signal.SIGTERM)
     try:
         await asyncio.wait_for(exited.wait(), _GRACE_S)
@@ -167,6 +242,31 @@ async def _wait(exited: asyncio.Event, timeout_s: float, cancel: asyncio.Event |
     return "cancel" if done else "timeout"
 
 
+@dataclass(frozen=True, slots=True)
+class _Launch:
+    argv: list[str]
+    label: str | None  # the sandbox's kind
+    network: bool
+    info: _ChildPid | None = None  # bubblewrap's report of its first process
+    tmp_dir: Path | None = None  # macOS: the private temp dir, removed after
+
+
+def _launch(
+    command: str, env: dict[str, str], sandbox: Sandbox | None, policy: SandboxPolicy
+) -> _Launch:
+    shell = shutil.which("bash", path=env.get("PATH")) or "/bin/sh"
+    argv = [shell, "-c", command]
+    if sandbox is None:
+        return _Launch(argv, None, True)
+    if sandbox.kind == "sandbox-exec":
+        tmp = Path(tempfile.mkdtemp(prefix="redline-cmd-"))
+        env["TMPDIR"] = str(tmp)
+        return _Launch(sandbox.wrap(argv, policy, tmp), sandbox.kind, policy.network, tmp_dir=tmp)
+    info = _ChildPid()
+    wrapped = sandbox.wrap(argv, policy, info_fd=info.write_fd)
+    return _Launch(wrapped, sandbox.kind, policy.network, info=info)
+
+
 async def run_command(
     command: str,
     cwd: Path,
@@ -184,54 +284,52 @@ async def run_command(
 
     Cancelling the awaiting task kills the command too, then re-raises.
     """
-    policy = policy or SandboxPolicy(cwd)
-    shell = shutil.which("bash", path=env.get("PATH")) or "/bin/sh"
-    argv = [shell, "-c", command]
-    mac_tmp = None
-    if sandbox is not None:
-        if sandbox.kind == "sandbox-exec":
-            mac_tmp = Path(tempfile.mkdtemp(prefix="redline-cmd-"))
-            env = {**env, "TMPDIR": str(mac_tmp)}
-        argv = sandbox.wrap(argv, policy, mac_tmp)
-    label = sandbox.kind if sandbox else None
-    network = sandbox is None or policy.network
     start = clock()
-    try:
-        return await _run(
-            argv, command, cwd, env, timeout_s, on_output, cancel, output_chars, clock, start,
-            label, network,
-        )  # fmt: skip
-    finally:
-        if mac_tmp is not None:
-            shutil.rmtree(mac_tmp, ignore_errors=True)
+    env = dict(env)
+    launch = _launch(command, env, sandbox, policy or SandboxPolicy(cwd))
 
-
-async def _run(
-    argv: list[str],
-    command: str,
-    cwd: Path,
-    env: Mapping[str, str],
-    timeout_s: float,
-    on_output: OnOutput | None,
-    cancel: asyncio.Event | None,
-    output_chars: int,
-    clock: Clock,
-    start: float,
-    label: str | None,
-    network: bool,
-) -> CommandResult:
     def result(**kw: object) -> CommandResult:
         return CommandResult(
-            command, cwd, duration_ms=(clock() - start) * 1000, sandbox=label, network=network,
-            **kw,  # type: ignore[arg-type]
+            command, cwd, duration_ms=(clock() - start) * 1000, sandbox=launch.label,
+            network=launch.network, **kw,  # type: ignore[arg-type]
         )  # fmt: skip
 
     try:
-        proc, exited = await _spawn(argv, cwd, env)
-    except OSError as exc:
-        why = f"could not start the command: {exc.strerror or exc}"
-        return result(exit_code=None, output="", error=why)
-    kill = _Kill(proc.pid)
+        if cancel is not None and cancel.is_set():
+            return result(exit_code=None, output="", cancelled=True)
+        try:
+            fds = (launch.info.write_fd,) if launch.info else ()
+            proc, exited = await _spawn(launch.argv, cwd, env, fds)
+        except OSError as exc:
+            return result(exit_code=None, output="", error=f"could not start the command: {exc}")
+        if launch.info:
+            launch.info.start()
+        how, capture = await _supervise(
+            proc, exited, _Kill(proc.pid, launch.info), timeout_s, cancel, on_output, output_chars
+        )
+    finally:
+        if launch.info:
+            launch.info.close()
+        if launch.tmp_dir is not None:
+            shutil.rmtree(launch.tmp_dir, ignore_errors=True)
+    return result(
+        exit_code=proc.returncode if how == "done" else None,
+        output=for_model_text(capture.text()),
+        timed_out=how == "timeout",
+        cancelled=how == "cancel",
+        cut_chars=capture.cut_chars,
+    )
+
+
+async def _supervise(
+    proc: asyncio.subprocess.Process,
+    exited: asyncio.Event,
+    kill: _Kill,
+    timeout_s: float,
+    cancel: asyncio.Event | None,
+    on_output: OnOutput | None,
+    output_chars: int,
+) -> tuple[str, OutputCapture]:
     capture = OutputCapture(output_chars)
     assert proc.stdout is not None and proc.stderr is not None
     pumps = [
@@ -246,6 +344,7 @@ async def _run(
         kill.send(signal.SIGKILL)  # whatever it left running in the background goes too
         await asyncio.wait(pumps, timeout=_DRAIN_S)
     except asyncio.CancelledError:
+        await kill.ready(exited)
         kill.send(signal.SIGKILL)
         raise
     finally:
@@ -254,11 +353,4 @@ async def _run(
         transport = getattr(proc, "_transport", None)
         if transport is not None:
             transport.close()  # pipes a stray grandchild still holds are closed on our side
-    code = proc.returncode if how == "done" else None
-    return result(
-        exit_code=code,
-        output=for_model_text(capture.text()),
-        timed_out=how == "timeout",
-        cancelled=how == "cancel",
-        cut_chars=capture.cut_chars,
-    )
+    return how, capture

@@ -42,11 +42,17 @@ class Sandbox:
     executable: str
 
     def wrap(
-        self, argv: list[str], policy: SandboxPolicy, tmp_dir: Path | None = None
+        self,
+        argv: list[str],
+        policy: SandboxPolicy,
+        tmp_dir: Path | None = None,
+        info_fd: int | None = None,
     ) -> list[str]:
-        """`argv` run inside the sandbox. `tmp_dir` (macOS only) is the private temp dir to allow."""
+        """`argv` run inside the sandbox. `tmp_dir` (macOS only) is the private temp dir to allow;
+        `info_fd` (bubblewrap only) gets `{"child-pid": N}`, the sandbox's first process."""
         if self.kind == "bwrap":
-            return [self.executable, *bwrap_args(policy), "--", *argv]
+            info = ["--info-fd", str(info_fd)] if info_fd is not None else []
+            return [self.executable, *bwrap_args(policy), *info, "--", *argv]
         return [self.executable, *sandbox_exec_args(policy, tmp_dir), "--", *argv]
 
 
