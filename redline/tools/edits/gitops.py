@@ -120,6 +120,33 @@ def ignored(repo: git.Repo, paths: Iterable[str]) -> list[str]:
     return [unquote(p) for p in out.splitlines() if p]
 
 
+def commit(repo: git.Repo, paths: list[str], message: str) -> str:
+    """Stage exactly `paths` and commit only them (other staged work is left alone); the commit
+    is recorded as one redline made, so `redline undo` may take it back."""
+    repo.git.add("-A", "--", *literal(paths))
+    with _patch_file(message) as name:
+        repo.git.commit("-q", "--no-verify", "--only", "-F", name, "--", *literal(paths))
+    sha = head_sha(repo)
+    assert sha is not None
+    record_made(repo, sha)
+    return sha
+
+
+def record_made(repo: git.Repo, sha: str) -> None:
+    """Remember a commit redline made here: undo takes back only those, unchanged."""
+    path = Path(repo.git_dir) / "redline" / "made"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = path.read_text().split() if path.exists() else []
+    path.write_text("\n".join([*lines[-199:], sha]) + "\n")
+
+
+def made(repo: git.Repo) -> list[str]:
+    try:
+        return (Path(repo.git_dir) / "redline" / "made").read_text().split()
+    except OSError:
+        return []
+
+
 def trailers(message: str) -> dict[str, str]:
     """The `Key: value` lines of a commit message's last paragraph."""
     last = message.strip().split("\n\n")[-1]

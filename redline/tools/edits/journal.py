@@ -36,9 +36,19 @@ from redline.tools.edits._locks import (
     clear_stale_index_lock,
     state_dir,
 )
+from redline.tools.edits.gitops import made, record_made
 from redline.tools.edits.pending import interrupted_apply
 
-__all__ = ["ApplyFailed", "FileStep", "Interrupted", "Journal", "execute", "recover"]
+__all__ = [
+    "ApplyFailed",
+    "FileStep",
+    "Interrupted",
+    "Journal",
+    "execute",
+    "made",
+    "record_made",
+    "recover",
+]
 
 # Test seam: called with each named point ("file:N", "files", "head", "index") of an apply.
 HOOK: Callable[[str], None] | None = None
@@ -337,21 +347,3 @@ def _recover(repo: git.Repo, root: Path, path: Path) -> str | None:
     if left:
         message += f"; left alone (changed since): {', '.join(left)}"
     return message
-
-
-# -- the commits redline made (undo takes back only those, unchanged) ----------------------
-
-
-def record_made(repo: git.Repo, sha: str) -> None:
-    path = state_dir(repo) / "made"
-    lines = path.read_text().split() if path.exists() else []
-    lines = [*lines[-199:], sha]
-    path.write_text("\n".join(lines) + "\n")
-
-
-def made(repo: git.Repo) -> list[str]:
-    path = state_dir(repo) / "made"
-    try:
-        return path.read_text().split()
-    except OSError:
-        return []
