@@ -25,6 +25,7 @@ from pathlib import Path
 
 import git
 from gitdb import IStream
+from gitdb.db import LooseObjectDB
 
 from redline.tools.edits import gitops
 from redline.tools.edits._locks import (
@@ -94,9 +95,17 @@ def blob_id(data: bytes | None) -> str | None:
 
 
 def store_blob(repo: git.Repo, data: bytes | None) -> str | None:
+    """Write `data` as a loose object in Python (GitPython's own store runs a git per blob)."""
     if data is None:
         return None
-    return repo.odb.store(IStream(b"blob", len(data), io.BytesIO(data))).hexsha.decode()
+    sha = blob_id(data)
+    assert sha is not None
+    objects = os.path.join(repo.common_dir, "objects")
+    if os.path.exists(os.path.join(objects, sha[:2], sha[2:])):
+        return sha  # a clean file's bytes are usually there already
+    return (
+        LooseObjectDB(objects).store(IStream(b"blob", len(data), io.BytesIO(data))).hexsha.decode()
+    )
 
 
 def _read_blob(repo: git.Repo, sha: str) -> bytes:
