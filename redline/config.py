@@ -92,6 +92,7 @@ PROVIDER_KEYS: dict[str, Check] = {
 }
 MODEL_KEYS: dict[str, Check] = {
     "diffusing": BOOL,
+    "tools": BOOL,
     "edit_format": _choice(*EDIT_FORMATS),
     "max_tokens": INT,
 }
@@ -101,6 +102,7 @@ TABLES = {"providers": PROVIDER_KEYS, "models": MODEL_KEYS}
 @dataclass(slots=True, frozen=True)
 class ModelOptions:
     diffusing: bool | None = None
+    tools: bool | None = None  # False: never offer tools to this model (edit-block turns)
     edit_format: str | None = None
     max_tokens: int | None = None
 
@@ -129,6 +131,9 @@ class Config:
 
     def model_diffusing(self) -> dict[str, bool]:
         return {m: o.diffusing for m, o in self.models.items() if o.diffusing is not None}
+
+    def model_tools(self) -> dict[str, bool]:
+        return {m: o.tools for m, o in self.models.items() if o.tools is not None}
 
 
 def user_config_path() -> Path:

@@ -50,6 +50,29 @@ class ServerTiming:
 
 
 @dataclass(slots=True, frozen=True)
+class ToolCallDelta:
+    """A tool call as it streams: ``name`` on its first fragment ("" after), then arguments.
+
+    ``index`` orders the calls of one answer (parallel calls stream interleaved); ``arguments``
+    is this fragment of the JSON text, not the whole of it.
+    """
+
+    index: int
+    call_id: str
+    name: str
+    arguments: str
+
+
+@dataclass(slots=True, frozen=True)
+class ToolCall:
+    """A complete tool call; ``arguments`` is the full JSON text, as the model wrote it."""
+
+    call_id: str
+    name: str
+    arguments: str
+
+
+@dataclass(slots=True, frozen=True)
 class Finished:
     """Normal end of the stream; ``reason`` is the finish reason when one was sent."""
 
@@ -65,4 +88,14 @@ class StreamError:
     retry_after_s: float | None = None
 
 
-Event = TextDelta | ReasoningDelta | TextSnapshot | Usage | ServerTiming | Finished | StreamError
+Event = (
+    TextDelta
+    | ReasoningDelta
+    | TextSnapshot
+    | Usage
+    | ServerTiming
+    | ToolCallDelta
+    | ToolCall
+    | Finished
+    | StreamError
+)

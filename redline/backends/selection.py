@@ -198,6 +198,7 @@ async def open_backend(
         api_key=api_key,
         wire=wire,
         model_diffusing=_model_diffusing(config),
+        model_tools=_model_tools(config),
         timeouts=_timeouts(config),
         transport=transport,
     )
@@ -217,6 +218,11 @@ async def open_backend(
 
 def _model_diffusing(config: object) -> dict[str, bool]:
     fn = _config_attr(config, "model_diffusing")
+    return dict(fn()) if callable(fn) else {}
+
+
+def _model_tools(config: object) -> dict[str, bool]:
+    fn = _config_attr(config, "model_tools")
     return dict(fn()) if callable(fn) else {}
 
 

@@ -243,3 +243,22 @@ def test_request_sent_starts_a_fresh_measurement() -> None:
     assert reading.output_tokens == 0
     assert reading.ttft_ms is None
     assert not reading.finished
+
+
+def test_ttft_counts_the_first_tool_argument_fragment() -> None:
+    from redline.backends.events import ToolCall, ToolCallDelta
+
+    clock = FakeClock()
+    meter = SpeedMeter(clock)
+    meter.request_sent()
+    clock.advance(0.05)
+    meter.feed(ToolCallDelta(0, "c1", "read_file", ""))  # the name alone is not output yet
+    clock.advance(0.05)
+    meter.feed(ToolCallDelta(0, "c1", "", '{"path": "a.py"}'))
+    clock.advance(0.1)
+    meter.feed(ToolCallDelta(0, "c1", "", ', "x": 1}'))
+    meter.feed(ToolCall("c1", "read_file", '{"path": "a.py", "x": 1}'))
+    meter.feed(Finished("tool_calls"))
+    reading = meter.reading()
+    assert reading.ttft_ms == pytest.approx(100.0)
+    assert reading.output_tokens == count_tokens('{"path": "a.py", "x": 1}')
