@@ -18,6 +18,7 @@ from pathlib import Path
 import platformdirs
 
 from redline.backends.presets import PRESETS, ProviderPreset, preset_from_table
+from redline.backends.prices import PriceOverride
 
 EDIT_FORMATS = ("search-replace", "apply-patch", "udiff", "whole")
 
@@ -63,8 +64,19 @@ def _positive(check: Check) -> Check:
     return inner
 
 
+def _not_negative(check: Check) -> Check:
+    def inner(value: object) -> str | None:
+        problem = check(value)
+        if problem is None and isinstance(value, (int, float)) and value < 0:
+            return "must be 0 or more"
+        return problem
+
+    return inner
+
+
 STR, BOOL = _type(str, "a string"), _type(bool, "true or false")
 INT, NUM = _positive(_type(int, "a whole number")), _positive(_type(float, "a number"))
+PRICE = _not_negative(_type(float, "a number of US dollars per 1M tokens"))
 
 # Top-level keys. Other parts of redline add theirs here (one line each).
 TOP_LEVEL: dict[str, Check] = {
@@ -95,6 +107,9 @@ MODEL_KEYS: dict[str, Check] = {
     "tools": BOOL,
     "edit_format": _choice(*EDIT_FORMATS),
     "max_tokens": INT,
+    "price_in": PRICE,
+    "price_out": PRICE,
+    "price_cached": PRICE,
 }
 TABLES = {"providers": PROVIDER_KEYS, "models": MODEL_KEYS}
 
@@ -105,6 +120,9 @@ class ModelOptions:
     tools: bool | None = None  # False: never offer tools to this model (edit-block turns)
     edit_format: str | None = None
     max_tokens: int | None = None
+    price_in: float | None = None  # US dollars per 1M tokens
+    price_out: float | None = None
+    price_cached: float | None = None
 
 
 @dataclass(slots=True, frozen=True)
@@ -128,6 +146,14 @@ class Config:
         merged = dict(PRESETS)
         merged.update(self.providers)
         return merged
+
+    def price_overrides(self) -> dict[str, PriceOverride]:
+        """Each model's price keys from ``[models."ID"]`` (only models that set one)."""
+        return {
+            m: PriceOverride(o.price_in, o.price_out, o.price_cached)
+            for m, o in self.models.items()
+            if (o.price_in, o.price_out, o.price_cached) != (None, None, None)
+        }
 
     def model_diffusing(self) -> dict[str, bool]:
         return {m: o.diffusing for m, o in self.models.items() if o.diffusing is not None}

@@ -82,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prompt", default=None, help="the prompt to send")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
+    p = sub.add_parser("stats", help="speed history: medians per provider and model")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
     p = sub.add_parser("providers", help="presets, keys present, local servers found")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 

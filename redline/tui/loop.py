@@ -41,6 +41,7 @@ class Turn:
     error: StreamError | None = None
     interrupted: bool = False
     reading: MeterReading | None = None
+    prompt_estimate: int = 0  # tokens the request carried, estimated (when usage has none)
 
 
 @dataclass(slots=True)
@@ -56,6 +57,11 @@ class Conversation:
             if turn.text:
                 messages.append(Message("assistant", turn.text))
         return messages
+
+
+def estimate_prompt_tokens(request: ChatRequest) -> int:
+    """About four characters a token, plus a few per message for the chat template."""
+    return sum(len(m.content) // 4 + 4 for m in request.messages)
 
 
 class ContextSource(Protocol):
@@ -117,6 +123,7 @@ class TurnLoop:
         self.last_context = context_text
         request = self.build_request(prompt, context_text)
         turn = Turn(prompt, provider=backend.name, model=backend.model)
+        turn.prompt_estimate = estimate_prompt_tokens(request)
         self.conversation.turns.append(turn)
         meter = SpeedMeter(self._clock)
         self.meter = meter

@@ -23,6 +23,7 @@ STATS_FIELDS = {
     "server_tps",
     "duration_ms",
     "prompt_tokens",
+    "cost_usd",
 }
 TOP_FIELDS = {
     "provider",
@@ -76,6 +77,7 @@ def test_exec_json_has_exactly_the_documented_fields(run_redline, tmp_path: Path
     stats = obj["stats"]
     assert stats["output_tokens"] == 27 and stats["tokens_exact"] is True
     assert stats["prompt_tokens"] == 22
+    assert stats["cost_usd"] == 0.0  # a local server costs nothing
     assert stats["server_tps"] == pytest.approx(27 / 0.013694258, rel=1e-3)
     assert stats["ttft_ms"] is not None and stats["duration_ms"] > 0
     assert sent["messages"][-1] == {"role": "user", "content": "add two numbers"}

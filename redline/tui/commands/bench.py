@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from redline.tui.commands.exec import repo_root_of, stats_json
+from redline.tui.commands.exec import cost_of, log_speed, repo_root_of, stats_json, summary_line
 from redline.tui.loop import Conversation, Turn, TurnLoop
 
 EXIT_OK, EXIT_USAGE, EXIT_PROVIDER = 0, 2, 3
@@ -65,6 +65,7 @@ async def bench(
     prompt = args.prompt or DEFAULT_PROMPT
     runs: list[dict[str, object]] = []
     summary: list[dict[str, object]] = []
+    total = len(providers) * args.runs
     for provider in providers:
         try:
             backend = await open_backend(provider, args.model, None, config)
@@ -76,12 +77,15 @@ async def bench(
                 loop = TurnLoop(backend, Conversation(), max_tokens=DEFAULT_MAX_TOKENS)
                 turn = await loop.run(prompt)
                 turns.append(turn)
+                cost = cost_of(turn, config)
+                log_speed(turn, cost, "bench", sys.stderr)
+                _progress(len(runs) + 1, total, index + 1, args.runs, turn, cost)
                 runs.append(
                     {
                         "provider": backend.name,
                         "model": backend.model,
                         "run": index + 1,
-                        "stats": stats_json(turn.reading),
+                        "stats": stats_json(turn.reading, cost),
                         "error": turn.error.message if turn.error else None,
                     }
                 )
@@ -89,6 +93,12 @@ async def bench(
             await backend.aclose()
         summary.append(summarise(backend.name, backend.model, backend.reason, turns))
     return {"prompt": prompt, "runs_per_provider": args.runs, "summary": summary, "runs": runs}
+
+
+def _progress(done: int, total: int, run: int, runs: int, turn: Turn, cost: Any) -> None:
+    """One line on stderr per finished run, so a long bench shows it is moving."""
+    outcome = f"error: {turn.error.message}" if turn.error else summary_line(turn, cost)
+    print(f"[{done}/{total}] run {run}/{runs} · {outcome}", file=sys.stderr, flush=True)
 
 
 def _median(values: list[float | None]) -> float | None:

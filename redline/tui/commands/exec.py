@@ -15,8 +15,10 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from redline.agent.history import SpeedHistory, append_quietly, record_of
 from redline.backends.events import Event, StreamError, TextDelta, TextSnapshot
 from redline.backends.meter import MeterReading
+from redline.backends.prices import Cost, price_for, reading_cost
 from redline.tui.exec_edits import EditOutcome
 from redline.tui.loop import Conversation, Turn, TurnLoop
 
@@ -82,7 +84,7 @@ class StdoutStream:
         self._out.flush()
 
 
-def stats_json(reading: MeterReading | None) -> dict[str, object]:
+def stats_json(reading: MeterReading | None, cost: Cost | None = None) -> dict[str, object]:
     r = reading or MeterReading()
 
     def rounded(value: float | None) -> float | None:
@@ -97,6 +99,7 @@ def stats_json(reading: MeterReading | None) -> dict[str, object]:
         "server_tps": rounded(r.server_tps),
         "duration_ms": round(r.duration_ms, 2),
         "prompt_tokens": r.prompt_tokens,
+        "cost_usd": None if cost is None else round(cost.usd, 8),
     }
 
 
@@ -106,7 +109,29 @@ def error_json(error: StreamError | None) -> dict[str, object] | None:
     return {"kind": error.kind, "message": error.message, "retry_after_s": error.retry_after_s}
 
 
-def summary_line(turn: Turn) -> str:
+def cost_of(turn: Turn, config: Any) -> Cost | None:
+    """What the turn cost at the provider's list price (or the config's), None when unknown."""
+    price = price_for(turn.provider, turn.model, config.price_overrides())
+    return reading_cost(price, turn.reading, prompt_estimate=turn.prompt_estimate)
+
+
+def log_speed(turn: Turn, cost: Cost | None, source: str, warn: TextIO) -> None:
+    """Append the turn's figures to the speed history; a warning on stderr if that fails."""
+    record = record_of(
+        turn.reading,
+        provider=turn.provider,
+        model=turn.model,
+        source=source,
+        cost=cost,
+        error=turn.error.kind if turn.error else None,
+        interrupted=turn.interrupted,
+    )
+    problem = append_quietly(SpeedHistory(), record)
+    if problem:
+        print(f"redline: {problem}", file=warn)
+
+
+def summary_line(turn: Turn, cost: Cost | None = None) -> str:
     r = turn.reading or MeterReading()
     parts = [f"{turn.provider} {turn.model}"]
     if r.ttft_ms is not None:
@@ -119,6 +144,8 @@ def summary_line(turn: Turn) -> str:
         parts.append(f"end-to-end {r.e2e_tps:,.0f} tok/s")
     parts.append(f"{'' if r.tokens_exact else '~'}{r.output_tokens:,} tokens")
     parts.append(f"{r.duration_ms / 1000:.2f} s")
+    if cost is not None:
+        parts.append(cost.label())
     if turn.interrupted:
         parts.append("interrupted")
     return " · ".join(parts)
@@ -212,10 +239,12 @@ async def _exec(args: argparse.Namespace, prompt: str, config: Any, repo_root: P
         await backend.aclose()
     if session is not None:
         session.append(turn)
+    cost = cost_of(turn, config)
+    log_speed(turn, cost, "exec", sys.stderr)
     from redline.tui.exec_edits import handle
 
     outcome = await asyncio.to_thread(handle, turn, repo_root, apply=args.apply)
-    return _report(args, turn, outcome)
+    return _report(args, turn, outcome, cost)
 
 
 def _session(args: argparse.Namespace, repo_root: Path) -> tuple[Conversation, Any]:
@@ -231,7 +260,7 @@ def _session(args: argparse.Namespace, repo_root: Path) -> tuple[Conversation, A
         raise UsageError(str(exc)) from None
 
 
-def _report(args: argparse.Namespace, turn: Turn, outcome: EditOutcome) -> int:
+def _report(args: argparse.Namespace, turn: Turn, outcome: EditOutcome, cost: Cost | None) -> int:
     error = turn.error or outcome.error
     if args.json:
         obj = {
@@ -240,7 +269,7 @@ def _report(args: argparse.Namespace, turn: Turn, outcome: EditOutcome) -> int:
             "text": turn.text,
             "reasoning": turn.reasoning,
             "finish_reason": turn.finish_reason,
-            "stats": stats_json(turn.reading),
+            "stats": stats_json(turn.reading, cost),
             "edits": outcome.rows,
             "commit": outcome.commit,
             "error": error_json(error),
@@ -248,7 +277,7 @@ def _report(args: argparse.Namespace, turn: Turn, outcome: EditOutcome) -> int:
         sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
         sys.stdout.flush()
     elif error is None or (turn.reading is not None and turn.reading.output_tokens):
-        print(summary_line(turn), file=sys.stderr)
+        print(summary_line(turn, cost), file=sys.stderr)
         for row in outcome.rows:
             verb = row["status"]
             print(f"{verb} {row['path']} +{row['added']} -{row['removed']}", file=sys.stderr)
