@@ -19,7 +19,7 @@ from redline.backends.client import StreamClient, Timeouts
 from redline.backends.presets import PRESETS, ProviderPreset
 
 KEYED_ORDER = ("cerebras", "baseten", "inception", "openai")
-SIM_PROFILES = ("cerebras", "baseten", "mercury", "openai", "llamacpp")
+SIM_PROFILES = ("cerebras", "baseten", "mercury", "openai", "llamacpp", "agent")
 
 
 class SelectionError(Exception):
