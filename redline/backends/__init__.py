@@ -6,6 +6,7 @@ Never imports ``redline.tui`` or Textual, nor ``redline.tools``.
 from redline.backends.events import (
     Event,
     Finished,
+    Notice,
     ReasoningDelta,
     ServerTiming,
     StreamError,
@@ -22,6 +23,7 @@ __all__ = [
     "Event",
     "Finished",
     "Message",
+    "Notice",
     "ReasoningDelta",
     "ServerTiming",
     "StreamError",

@@ -38,6 +38,7 @@ class Usage:
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
     reasoning_tokens: int | None = None
+    cached_tokens: int | None = None  # prompt tokens served from the provider's prompt cache
 
 
 @dataclass(slots=True, frozen=True)
@@ -73,6 +74,14 @@ class ToolCall:
 
 
 @dataclass(slots=True, frozen=True)
+class Notice:
+    """Something the provider said the person should know (Mercury's ``warning``, a low
+    rate-limit budget, a wire switch): shown once as a notice, listed in ``exec --json``."""
+
+    text: str
+
+
+@dataclass(slots=True, frozen=True)
 class Finished:
     """Normal end of the stream; ``reason`` is the finish reason when one was sent."""
 
@@ -96,6 +105,7 @@ Event = (
     | ServerTiming
     | ToolCallDelta
     | ToolCall
+    | Notice
     | Finished
     | StreamError
 )

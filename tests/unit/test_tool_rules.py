@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from redline.backends._body import NO_RESULT, add_tools, chat_messages, paired, strict_schema
+from redline.backends._conversation import (
+    NO_RESULT,
+    add_tools,
+    chat_messages,
+    paired,
+    strict_schema,
+)
 from redline.backends.events import ToolCall
 from redline.backends.presets import PRESETS, ToolRules
 from redline.backends.request import ChatRequest, Message, ToolSpec
