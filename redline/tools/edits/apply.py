@@ -289,10 +289,10 @@ def _commits(
         user_work = [p for p in gitops.dirty(repo, list(steps)) if p in steps]
         if user_work:
             saved = {p: _entry(steps[p].before_mode, steps[p].before) for p in user_work}
-            checkpoint = builder.commit(saved, _checkpoint_message(user_work), parent)
+            checkpoint = builder.commit(saved, checkpoint_message(user_work), parent)
             parent = checkpoint
         entries = {p: _entry(s.mode, s.after) for p, s in steps.items()}
-        message = _message(plan, previews, provider, model, summary)
+        message = commit_message(previews, provider, model, summary)
         new = builder.commit(entries, message, parent)
     finally:
         builder.close()
@@ -303,9 +303,10 @@ def _entry(mode: str, blob: str | None) -> tuple[str, str] | None:
     return None if blob is None else (mode, blob)
 
 
-def _message(
-    plan: Plan, previews: tuple[FilePreview, ...], provider: str, model: str, summary: str
+def commit_message(
+    previews: tuple[FilePreview, ...], provider: str, model: str, summary: str
 ) -> str:
+    """A redline commit: a title, one line per file, the trailers ``undo`` looks for."""
     title = " ".join(summary.split())[:72] if summary.strip() else ""
     if not title:
         names = ", ".join(p.path for p in previews[:3])
@@ -320,7 +321,7 @@ def _message(
     return f"{title}\n\n{body}\n\n" + "\n".join(trailers) + "\n"
 
 
-def _checkpoint_message(paths: list[str]) -> str:
+def checkpoint_message(paths: list[str]) -> str:
     listed = "\n".join(f"  {p}" for p in paths)
     return (
         "redline: checkpoint of your uncommitted changes\n\n"
