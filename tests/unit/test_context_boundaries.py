@@ -94,3 +94,37 @@ def test_secrets_files_are_sent_only_when_named_exactly(git_repo: Path, tmp_path
 )
 def test_is_secret(path: str, secret: bool):
     assert is_secret(path) is secret
+
+
+@pytest.mark.parametrize(
+    "crafted",
+    ["wrong_shapes", "garbage", "code_object", "not_a_tuple"],
+)
+def test_crafted_cache_entries_are_misses_never_a_crash(git_repo: Path, tmp_path: Path, crafted):
+    import marshal
+
+    from redline.tools.context.cache import SHARDS, TagCache, cache_folder
+
+    write_files(
+        git_repo, {"app.py": "def main():\n    return helper()\n\ndef helper():\n    pass\n"}
+    )
+    commit_all(git_repo)
+    cache_dir = tmp_path / "cache"
+    first = build_context(git_repo, budget=2000, cache_dir=cache_dir)
+    folder = cache_folder(git_repo.resolve(), cache_dir)
+    header = TagCache._header()
+    stamp = (git_repo / "app.py").stat()
+    bad_entries = {  # app.py's stamp matches, so only the shape check keeps it out
+        "app.py": (stamp.st_mtime_ns, stamp.st_size, "python", (("x", 1, "y", None, 3),), {}),
+        "README.md": "nonsense",
+    }
+    payload = {
+        "wrong_shapes": marshal.dumps((header, bad_entries)),
+        "garbage": b"\x00\xffnot marshal at all",
+        "code_object": marshal.dumps(compile("print('hi')", "x", "exec")),
+        "not_a_tuple": marshal.dumps([1, 2, 3]),
+    }[crafted]
+    for k in range(SHARDS):
+        (folder / f"{k:02d}.tags").write_bytes(payload)
+    again = build_context(git_repo, budget=2000, cache_dir=cache_dir)
+    assert again.text == first.text and "helper" in again.text

@@ -240,27 +240,45 @@ async def _exec(args: argparse.Namespace, prompt: str, config: Any, repo_root: P
                 stream.close()
     finally:
         await backend.aclose()
-    if session is not None:
-        session.append(turn)
+    saved = _save(session, turn, repo_root)
     cost = cost_of(turn, config)
     log_speed(turn, cost, "exec", sys.stderr)
     from redline.tui.exec_edits import handle
 
     outcome = await asyncio.to_thread(handle, turn, repo_root, apply=args.apply)
-    return _report(args, turn, outcome, cost)
+    code = _report(args, turn, outcome, cost)
+    if saved and not args.json:
+        print(f"session {saved} (redline exec --session {saved} continues it)", file=sys.stderr)
+    return code
 
 
 def _session(args: argparse.Namespace, repo_root: Path) -> tuple[Conversation, Any]:
+    """The conversation to continue and its writer (``--session``; created when missing)."""
     if not args.session:
         return Conversation(), None
     from redline.tui.sessions import SessionError, SessionStore
 
-    store = SessionStore()
     try:
-        loaded = store.load(args.session)
-        return loaded.conversation, store.resume(loaded.info.id)
+        return SessionStore().open_or_create(args.session, repo_root)
     except SessionError as exc:
         raise UsageError(str(exc)) from None
+
+
+def _save(session: Any, turn: Turn, repo_root: Path) -> str | None:
+    """Every run is recorded: appended to ``--session``, else saved as a new session."""
+    from redline.tui.sessions import SessionStore, record_run
+
+    if session is not None:
+        try:
+            session.append(turn)
+        except OSError as exc:
+            print(f"redline exec: the turn was not saved ({exc.strerror or exc}).", file=sys.stderr)
+            return None
+        return str(session.id)
+    saved, problem = record_run(SessionStore(), repo_root, turn)
+    if problem:
+        print(f"redline exec: {problem}.", file=sys.stderr)
+    return saved
 
 
 def _report(args: argparse.Namespace, turn: Turn, outcome: EditOutcome, cost: Cost | None) -> int:
