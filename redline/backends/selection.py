@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from redline.backends.client import StreamClient, Timeouts
+from redline.backends.options import ModelKnobs
 from redline.backends.presets import PRESETS, ProviderPreset, url_problem
 
 KEYED_ORDER = ("cerebras", "baseten", "inception", "openai")
@@ -203,6 +204,7 @@ async def open_backend(
         api_key=api_key,
         wire=wire,
         model_diffusing=_model_diffusing(config),
+        model_knobs=_model_knobs(config),
         timeouts=_timeouts(config),
         transport=transport,
     )
@@ -222,6 +224,11 @@ async def open_backend(
 
 def _model_diffusing(config: object) -> dict[str, bool]:
     fn = _config_attr(config, "model_diffusing")
+    return dict(fn()) if callable(fn) else {}
+
+
+def _model_knobs(config: object) -> dict[str, ModelKnobs]:
+    fn = _config_attr(config, "model_knobs")
     return dict(fn()) if callable(fn) else {}
 
 
