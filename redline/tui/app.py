@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
 
+from redline.safety.terminal import for_terminal, one_line
 from redline.themes import DEFAULT_THEME, load_themes
 from redline.tui._base import AppOptions, BackendOpener, Clock
 from redline.tui.backend_switching import BackendSwitching
@@ -114,6 +115,10 @@ class RedlineApp(EditReview, BackendSwitching):
             self.register_theme(theme)
         wanted = getattr(config, "theme", None)
         self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
+
+    def notify(self, message: str, *, title: str = "", **options: Any) -> None:
+        """Every toast goes through the terminal sanitiser (messages carry server text)."""
+        super().notify(for_terminal(message), title=one_line(title), **options)
 
     # --- start-up ------------------------------------------------------------------------
 

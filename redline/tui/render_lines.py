@@ -23,7 +23,8 @@ from rich.syntax import Syntax
 from rich.text import Text
 from textual.strip import Strip
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+from redline.safety.terminal import for_terminal, is_safe, one_line
+
 # Paragraphs free of these render the same as plain text, so they skip rich Markdown.
 _MARKDOWN_SIGNS = re.compile(r"[*_`\[\]<>#|\\~]|^\s*(?:[-+]\s|\d+[.)]\s|>)|https?://", re.M)
 
@@ -48,10 +49,11 @@ class RenderContext:
 
 
 def clean(line: str) -> str:
-    """Tabs expanded and control characters made visible, so cell widths are right."""
+    """One line made safe for the terminal (no escapes, invisible characters shown) with tabs
+    expanded, so cell widths are right."""
     if "\t" in line:
         line = line.expandtabs(4)
-    return _CONTROL.sub("\ufffd", line)
+    return line if is_safe(line) else one_line(line)
 
 
 def wrap(line: str, width: int) -> list[str]:
@@ -108,13 +110,22 @@ def rich_strips(
     """Any rich renderable at the context width; ``trim`` drops blank edge lines."""
     options = ctx.console.options.update_width(ctx.width).update(highlight=False)
     lines = ctx.console.render_lines(renderable, options, style=ctx.base, pad=True)
-    strips = [Strip(line, ctx.width) for line in lines]
+    strips = [_safe_strip(line, ctx.width) for line in lines]
     if trim:
         while strips and not strips[0].text.strip():
             strips.pop(0)
         while strips and not strips[-1].text.strip():
             strips.pop()
     return strips
+
+
+def _safe_strip(segments: list[Segment], width: int) -> Strip:
+    """The last guard before the screen: whatever a renderable was built from, no segment
+    carries a control sequence (rich control segments are dropped)."""
+    if all(seg.control is None and is_safe(seg.text) for seg in segments):
+        return Strip(segments, width)
+    safe = [Segment(one_line(seg.text), seg.style) for seg in segments if seg.control is None]
+    return Strip(safe).crop_extend(0, width, None)
 
 
 def needs_markdown(text: str) -> bool:
@@ -151,7 +162,7 @@ def lexer_for(lang: str) -> Lexer | str:
 
 
 def markdown_strips(text: str, ctx: RenderContext) -> list[Strip]:
-    return rich_strips(_Markdown(text, ctx.code_theme), ctx, trim=True)
+    return rich_strips(_Markdown(for_terminal(text), ctx.code_theme), ctx, trim=True)
 
 
 def syntax_strips(code: str, lang: str, ctx: RenderContext) -> list[Strip]:
@@ -159,7 +170,7 @@ def syntax_strips(code: str, lang: str, ctx: RenderContext) -> list[Strip]:
     if not code:
         return code_strips([""], ctx)
     syntax = Syntax(
-        code,
+        for_terminal(code),
         lexer_for(lang.lower()),
         theme=ctx.code_theme,
         word_wrap=False,

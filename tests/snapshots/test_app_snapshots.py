@@ -1,8 +1,8 @@
 """Snapshots of the whole app: start, prompt, a real turn on the simulator, errors, screens, themes.
 
 Deterministic: fixed size, the git state pinned, no cursor blink, the meter's clock stepped per
-input (``StepClock``), and a simulator so fast that no late wake-up can split its reply another
-way (it sends 8 tokens a chunk, all due at once).
+input (``StepClock``), and a simulator that always sends exactly 8 tokens a chunk however late
+it wakes up (``exact_chunks``), so the meter's figures never depend on the machine's speed.
 """
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ PROMPT = "Make greet say hello"
 
 @pytest.fixture(scope="module")
 def sim_url() -> Iterator[str]:
-    """A simulator so fast that timing never splits its reply differently."""
-    with SimServer(profile="baseten", rate=1_000_000, ttft_ms=0, chunk_tokens=8) as server:
+    """A simulator whose chunks never depend on how busy the machine is (exact_chunks)."""
+    with SimServer(
+        profile="baseten", rate=1_000_000, ttft_ms=0, chunk_tokens=8, exact_chunks=True
+    ) as server:
         yield server.base_url
 
 

@@ -34,7 +34,7 @@ def test_floors_are_above_known_advisories():
     for name, safe in ADVISORY_FLOORS.items():
         assert name in floors, f"{name} needs a floor in pyproject.toml"
         assert Version(safe) in floors[name]
-        below = Version(safe).release[:-1] + (Version(safe).release[-1] - 1,)
+        below = (*Version(safe).release[:-1], Version(safe).release[-1] - 1)
         assert Version(".".join(map(str, below))) not in floors[name], name
 
 

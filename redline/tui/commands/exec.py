@@ -246,10 +246,9 @@ async def _exec(args: argparse.Namespace, prompt: str, config: Any, repo_root: P
     from redline.tui.exec_edits import handle
 
     outcome = await asyncio.to_thread(handle, turn, repo_root, apply=args.apply)
-    code = _report(args, turn, outcome, cost)
     if saved and not args.json:
         print(f"session {saved} (redline exec --session {saved} continues it)", file=sys.stderr)
-    return code
+    return _report(args, turn, outcome, cost)
 
 
 def _session(args: argparse.Namespace, repo_root: Path) -> tuple[Conversation, Any]:
