@@ -54,7 +54,7 @@ async def test_pilot_screen_shows_no_control_or_invisible_character():
         async with app.run_test(size=(120, 60)) as pilot:
             await settle(pilot)
             await pilot.press(*"go", "enter")
-            await wait_until(pilot, lambda: bool(app.conversation.turns))
+            await wait_until(pilot, lambda: bool(app.session.conversation.turns))
             await settle(pilot)
             app.transcript.flush()
             await pilot.pause()

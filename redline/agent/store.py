@@ -19,9 +19,9 @@ from typing import Any
 
 import platformdirs
 
+from redline.agent.conversation import Conversation, Turn
 from redline.backends.events import StreamError
 from redline.backends.meter import MeterReading
-from redline.tui.loop import Conversation, Turn
 
 FORMAT_VERSION = 1
 _ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")
@@ -284,17 +284,3 @@ def _unwritable(root: Path, exc: OSError) -> str:
         f"Cannot write sessions in {root} ({exc.strerror or exc}): make it writable, or set "
         "XDG_STATE_HOME to a folder you can write."
     )
-
-
-def record_run(store: SessionStore, repo: Path, turn: Turn) -> tuple[str | None, str | None]:
-    """Save a one-off run (``redline exec`` without ``--session``) as its own session:
-    (its id, None) or (None, why it could not be saved)."""
-    try:
-        writer = store.create(repo)
-        writer.append(turn)
-    except (OSError, SessionError) as exc:
-        return (
-            None,
-            f"this run was not saved as a session ({getattr(exc, 'strerror', None) or exc})",
-        )
-    return writer.id, None
