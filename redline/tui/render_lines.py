@@ -48,6 +48,17 @@ class RenderContext:
         return Syntax.get_theme(self.code_theme).get_background_style()
 
 
+# Huge answers stay responsive: a line past this many characters is cut with a note, so one
+# 50 MB line costs no more to draw than a long one.
+MAX_LINE_CHARS = 10_000
+
+
+def fold_line(line: str) -> str:
+    if len(line) <= MAX_LINE_CHARS:
+        return line
+    return f"{line[:MAX_LINE_CHARS]} … ({len(line) - MAX_LINE_CHARS:,} more characters not shown)"
+
+
 def clean(line: str) -> str:
     """One line made safe for the terminal (no escapes, invisible characters shown) with tabs
     expanded, so cell widths are right."""
@@ -93,7 +104,7 @@ def plain_strips(lines: list[str], ctx: RenderContext, style: Style | None = Non
     width = ctx.width
     strips: list[Strip] = []
     for line in lines:
-        for row in wrap(clean(line), width):
+        for row in wrap(clean(fold_line(line)), width):
             strips.append(strip_of(row, width, style))
     return strips
 
@@ -101,7 +112,7 @@ def plain_strips(lines: list[str], ctx: RenderContext, style: Style | None = Non
 def code_strips(lines: list[str], ctx: RenderContext) -> list[Strip]:
     """Code as it streams: one strip per line, cropped, on the code theme's background."""
     style = ctx.base + ctx.code_background()
-    return [strip_of(" " + clean(line), ctx.width, style) for line in lines]
+    return [strip_of(" " + clean(fold_line(line)), ctx.width, style) for line in lines]
 
 
 def rich_strips(

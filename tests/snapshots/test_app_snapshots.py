@@ -48,6 +48,11 @@ async def run_turn(pilot: Pilot[None], prompt: str = PROMPT) -> None:
     await pilot.press(*prompt, "enter")
     await wait_until(pilot, lambda: bool(app.session.conversation.turns))
     await settle(pilot)
+    # Polished by the frame, not by the clock: a late theme or size change re-polishes lazily,
+    # so flush until nothing is left to polish (a busy machine only makes this loop longer).
+    app.transcript.flush()
+    await pilot.pause()
+    await wait_until(pilot, lambda: app.transcript.pending_polish == 0)
     app.transcript.flush()
     await pilot.wait_for_scheduled_animations()
     await pilot.pause(0.1)  # the scrollbar repaints after the last layout
@@ -121,6 +126,7 @@ class TestThemes:
 
         async def run_before(pilot: Pilot[None]) -> None:
             app.theme = theme
+            await pilot.pause()  # the theme is applied before the turn renders
             await run_turn(pilot)
             await pilot.press(*"/th")
 
