@@ -105,7 +105,7 @@ LONG_NAME = "n" * 300
     ids=["name", "udiff name", "whole path", "search-replace"],
 )
 def test_a_path_longer_than_the_os_allows_is_one_sentence(reply, repo, run_redline):
-    stderr = _refused(run_redline, repo, reply, "longer than this system allows")
+    stderr = _refused(run_redline, repo, reply, "the file system allows")
     assert "Errno" not in stderr
 
 
@@ -119,7 +119,7 @@ def test_exec_apply_with_a_too_long_path_exits_4(repo, run_redline):
             "--json", "--apply", "--no-context", cwd=repo,
         )  # fmt: skip
     assert result.returncode == 4, result.stderr
-    assert "longer than this system allows" in json.loads(result.stdout)["error"]["message"]
+    assert "the file system allows" in json.loads(result.stdout)["error"]["message"]
     assert "Traceback" not in result.stderr
     assert fingerprint(repo) == before
 
@@ -140,10 +140,10 @@ async def test_f2_with_a_too_long_path_notifies_one_sentence(repo):
         await pilot.pause()
         await pilot.press("f2")
         for _ in range(500):
-            if any("longer than this system allows" in n for n in notes):
+            if any("the file system allows" in n for n in notes):
                 break
             await pilot.pause(0.02)
-    assert any("longer than this system allows" in n for n in notes), notes
+    assert any("the file system allows" in n for n in notes), notes
     assert fingerprint(repo) == before
 
 

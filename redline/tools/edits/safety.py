@@ -60,30 +60,26 @@ def check_path(root: Path, path: str) -> str:
     return "/".join(clean)
 
 
-def _limit(root: Path, name: str, default: int) -> int:
+def _limit(root: Path, name: str, fallback: int) -> int:
     try:
-        return os.pathconf(root, name)
+        return int(os.pathconf(root, name))
     except (OSError, ValueError):
-        return default
+        return fallback
 
 
 def _check_length(root: Path, parts: list[str]) -> None:
-    """Refuse a path the OS cannot hold, before anything stats it (ENAMETOOLONG otherwise)."""
+    """Names and paths longer than the file system allows are refused before any file call."""
     name_max = _limit(root, "PC_NAME_MAX", 255)
     for part in parts:
         size = len(os.fsencode(part))
         if size > name_max:
             raise UnsafePath(
-                f"a name in the path is {size} bytes, longer than this system allows "
-                f"({name_max}); use a shorter file name"
+                f"a name in the path is {size} bytes long; the file system allows {name_max}"
             )
-    size = len(os.fsencode(os.path.join(root, *parts)))
     path_max = _limit(root, "PC_PATH_MAX", 4096)
+    size = len(os.fsencode(os.path.join(root, *parts)))
     if size >= path_max:
-        raise UnsafePath(
-            f"the path is {size} bytes, longer than this system allows ({path_max - 1}); "
-            "use a shorter path"
-        )
+        raise UnsafePath(f"the path is {size} bytes long; the file system allows {path_max - 1}")
 
 
 def protected_by(path: str, patterns: Iterable[str]) -> str | None:
