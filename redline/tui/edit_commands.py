@@ -30,9 +30,9 @@ class EditCards:
     Cheap enough for the stream sink (about a microsecond a chunk); the card itself is drawn
     later, on the transcript's timer."""
 
-    def __init__(self, handle: Any) -> None:
+    def __init__(self, handle: Any, requested_format: str | None = None) -> None:
         self._add = getattr(handle, "add_block", None)  # None: a transcript without cards
-        self._parser = EditStreamParser()
+        self._parser = EditStreamParser(requested_format)
         self.blocks: list[Any] = []
 
     def feed(self, text: str) -> None:
@@ -109,7 +109,8 @@ async def apply_turn(
     reply: Any = turn.text
     if only:
         wanted = set(only)
-        reply = [b for b in parse_edits(turn.text) if {b.path, b.target} & wanted]
+        blocks = parse_edits(turn.text, turn.edit_format)
+        reply = [b for b in blocks if {b.path, b.target} & wanted]
         if not reply:
             app.notify(f"No edit in the last answer touches {', '.join(only)}.", severity="warning")
             return None
@@ -121,6 +122,7 @@ async def apply_turn(
         model=turn.model,
         summary=turn.prompt,
         require_edits=not quiet_without_edits,
+        requested_format=turn.edit_format,
     )
     if quiet_without_edits and not result.edits:
         return result

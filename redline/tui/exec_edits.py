@@ -36,9 +36,10 @@ def handle(turn: Turn, repo_root: Path, *, apply: bool) -> EditOutcome:
             model=turn.model,
             summary=turn.prompt,
             require_edits=False,  # an answer that only talks is not a failed edit
+            requested_format=turn.edit_format,
         )
     else:
-        result = plan_edits(repo_root, turn.text)
+        result = plan_edits(repo_root, turn.text, requested_format=turn.edit_format)
     data = result.to_json()
     rows = list(data["edits"])
     if not apply or turn.error is not None or turn.interrupted:

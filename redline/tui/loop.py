@@ -41,6 +41,7 @@ class Turn:
     error: StreamError | None = None
     interrupted: bool = False
     reading: MeterReading | None = None
+    edit_format: str | None = None  # the format the turn asked for (None: not known)
     prompt_estimate: int = 0  # tokens the request carried, estimated (when usage has none)
 
 
@@ -122,7 +123,9 @@ class TurnLoop:
         context_text = await self._context_text(prompt)
         self.last_context = context_text
         request = self.build_request(prompt, context_text)
-        turn = Turn(prompt, provider=backend.name, model=backend.model)
+        turn = Turn(
+            prompt, provider=backend.name, model=backend.model, edit_format=self.edit_format
+        )
         turn.prompt_estimate = estimate_prompt_tokens(request)
         self.conversation.turns.append(turn)
         meter = SpeedMeter(self._clock)

@@ -103,7 +103,7 @@ class TurnRunning(AppBase):
         push = handle.push
         from redline.tui.edit_commands import EditCards  # slow import: not before first paint
 
-        cards = EditCards(handle)
+        cards = EditCards(handle, loop.edit_format)
         self._turn_blocks = cards.blocks
 
         def sink(event: Event) -> None:

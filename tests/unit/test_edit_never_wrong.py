@@ -238,3 +238,80 @@ def test_new_file_in_a_directory_diff_still_drops_the_version_prefix(tmp_path):
 def test_whole_block_kind_survives_the_marker_guard():
     (block,) = parse_edits("notes.txt\n```\njust text\n```\n")
     assert block.kind is EditKind.WHOLE
+
+
+# -- 7. a whole file is an edit only when asked for (or clearly meant); never a snippet --------
+
+CALC = (
+    "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n\n\ndef mul(a, b):\n"
+)
+CALC += "    return a * b\n"
+QUOTE = "calc.py:\n```python\ndef mul(a, b):\n    return a * b\n```\n"
+RAMBLE = (
+    "Let me look at the code. The function you mean is this one:\n\n" + QUOTE + "\nIt multiplies."
+    " You could also keep helpers apart:\n\nhelpers.py\n```python\ndef helper():\n    pass\n```\n"
+)
+
+
+@pytest.mark.parametrize("fmt", ["search-replace", "udiff", "apply-patch"])
+def test_a_quoted_file_is_not_an_edit_when_another_format_was_asked(tmp_path, fmt):
+    assert parse_edits(RAMBLE, fmt) == []
+    # redline's own context format (the path, then the fenced file) read back: not an edit.
+    context = "calc.py\n```python\n" + CALC + "```\n\nPlease double `mul`.\n\nSure.\n"
+    assert parse_edits(context, fmt) == []
+
+
+@pytest.mark.parametrize("fmt", [None, "whole"])
+def test_a_snippet_that_would_delete_most_of_a_file_is_refused(tmp_path, fmt):
+    _setup(tmp_path, {"calc.py": CALC})
+    plan = plan_blocks(tmp_path, parse_edits(RAMBLE, fmt))
+    assert not plan.ok and "delete most of the file" in (plan.error or "")
+
+
+def test_a_reply_that_is_only_whole_files_is_clearly_one(tmp_path):
+    reply = "Here is the updated file.\n\ncalc.py\n```python\n" + CALC.replace("a * b", "b * a")
+    reply += "```\n"
+    _setup(tmp_path, {"calc.py": CALC})
+    (block,) = parse_edits(reply, "search-replace")
+    assert block.kind is EditKind.WHOLE
+    plan = plan_blocks(tmp_path, [block])
+    assert plan.ok and plan.changes[0].after == CALC.replace("a * b", "b * a").encode()
+
+
+def test_whole_files_beside_other_edits_are_not_edits_unless_asked():
+    reply = "calc.py\n```\nx = 1\n```\n" + _sr("other.py", "a", "b")
+    assert [b.kind for b in parse_edits(reply, "search-replace")] == [EditKind.SEARCH_REPLACE]
+    assert [b.kind for b in parse_edits(reply, "whole")] == [
+        EditKind.WHOLE,
+        EditKind.SEARCH_REPLACE,
+    ]
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "calc.py\n```python\n" + CALC.replace("a + b", "b + a") + "```\n",
+        _sr("calc.py", "    return a - b", "    return b - a"),
+    ],
+)
+def test_two_conflicting_edits_of_one_file_are_refused(tmp_path, second):
+    first = "calc.py\n```python\n" + CALC.replace("a * b", "b * a") + "```\n"
+    error = _refused(tmp_path, {"calc.py": CALC}, first + "\n" + second)
+    assert "conflict" in error and "block 1 and block 2" in error
+    assert (tmp_path / "calc.py").read_text() == CALC
+
+
+def test_a_file_created_twice_with_different_content_is_refused(tmp_path):
+    reply = "*** Begin Patch\n*** Add File: n.txt\n+one\n*** Add File: n.txt\n+two\n*** End Patch\n"
+    assert "conflict" in _refused(tmp_path, {"x": "x\n"}, reply)
+
+
+def test_the_same_whole_file_sent_twice_is_not_a_conflict(tmp_path):
+    block = "calc.py\n```python\n" + CALC.replace("a * b", "b * a") + "```\n"
+    out = _after(tmp_path, {"calc.py": CALC}, block + "\n" + block)
+    assert out["calc.py"] == CALC.replace("a * b", "b * a").encode()
+
+
+def test_delete_then_create_again_is_one_reading(tmp_path):
+    reply = "*** Begin Patch\n*** Delete File: n.txt\n*** Add File: n.txt\n+fresh\n*** End Patch\n"
+    assert _after(tmp_path, {"n.txt": "old\n"}, reply) == {"n.txt": b"fresh\n"}

@@ -148,8 +148,8 @@ class WholeFile:
                 )
             ]
         body = [s for s in self.lines if s.strip()]
-        if len(body) == 1 and strict_path(body[0]) is not None:
-            self.path_only = strict_path(body[0])  # a file name in its own fence (DeepSeek)
+        if len(body) == 1 and strict_path(body[0]) == self.path:
+            self.path_only = self.path  # the file's name again, alone in its fence (DeepSeek)
             return []
         return [
             make_block(

@@ -169,7 +169,9 @@ def _locate(
         # The anchor pins the place when the lines follow it at once, or when the anchor is a
         # plain line with nothing nested under it ("after this line"): the first match wins.
         hits = find_all(index, hunk.old, start)
-        if hits and (hits[0] == start or scope is None or scope <= start):
+        lines = index.lines
+        nested = scope is not None and any(s.strip() for s in lines[start:scope])
+        if hits and (hits[0] == start or not nested):
             return Match(hits[0], "after-anchor")
     return found
 

@@ -7,7 +7,7 @@ text, returns the blocks that closed with it, and `progress` describes the open 
 `requested_format` is the format the turn asked for. A path line then a fenced file is also how
 redline shows files to the model, so such a block is a whole-file edit only when the turn asked
 for `whole` (or nobody said: `redline apply` of a saved reply), or when the reply clearly is
-one: nothing but whole files, no edit in another format, at most two lines of prose.
+one: nothing but whole files, no edit in another format, at most one line of prose.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ class EditStreamParser:
             sub, self._sub = self._sub, None
             self._emit(sub.finish())
         deferred, self._deferred = self._deferred, []
-        if deferred and not self._others and self._prose <= len(deferred) + 2:
+        if deferred and not self._others and self._prose <= len(deferred) + 1:
             self._whole_ok = True  # nothing but whole files: the model clearly meant them
             self._emit(deferred)
         return out

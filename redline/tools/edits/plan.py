@@ -116,8 +116,11 @@ def plan_blocks(root: Path, blocks: list[EditBlock], *, first_after_cursor: bool
     results: list[BlockResult] = []
     errors: list[str] = []
     strip_level = _strip_levels(root, blocks)
+    conflicts = _conflicts(blocks)
     for block in blocks:
         try:
+            if block.index in conflicts:
+                raise EditFailure(conflicts[block.index])
             path, added, removed = _apply_block(tree, block, strip_level, blocks)
             results.append(BlockResult(block.index, path, "proposed", added, removed))
         except (EditFailure, UnsafePath) as exc:
@@ -221,6 +224,7 @@ def _apply_block(
         if existing is None:
             tree.store(path, TextFile(content, True))
             return path, len(content), 0
+        _refuse_snippet(path, existing.lines, content)
         lines = conform(content, crlf=existing.crlf(), written_cr=cr_style(content))
         added, removed = _count(existing.lines, lines)
         tree.store(path, TextFile(lines, existing.final_newline))
@@ -307,6 +311,49 @@ def _search_replace(
         return path, a, r
     assert first_error is not None
     raise first_error
+
+
+def _conflicts(blocks: list[EditBlock]) -> dict[int, str]:
+    """Blocks that contradict an earlier one of the same reply: a whole file and any other edit
+    of that file, or a file created twice, unless it is the very same content again. Never
+    last-one-wins: the person sees both were sent."""
+    seen: dict[str, list[EditBlock]] = {}
+    out: dict[int, str] = {}
+    for b in blocks:
+        if b.kind is EditKind.INVALID:
+            continue
+        for path in dict.fromkeys((b.path, b.target)):
+            earlier = seen.setdefault(path, [])
+            clash = next((e for e in earlier if _contradicts(e, b)), None)
+            earlier.append(b)
+            if clash is not None and b.index not in out:
+                out[b.index] = (
+                    f"this reply edits {path} twice in ways that conflict (block "
+                    f"{clash.index + 1} and block {b.index + 1}); send one edit for the file"
+                )
+    return out
+
+
+def _contradicts(first: EditBlock, later: EditBlock) -> bool:
+    whole, add = EditKind.WHOLE, EditKind.ADD
+    if first.kind is later.kind and later.kind in (whole, add) and first.content == later.content:
+        return False  # the same file sent twice
+    if whole in (first.kind, later.kind):
+        return True
+    return later.kind is add and first.kind is not EditKind.DELETE
+
+
+def _refuse_snippet(path: str, before: list[str], content: list[str]) -> None:
+    """A "whole file" far shorter than the file is a quoted snippet: writing it would delete
+    most of the file."""
+    old_n = sum(1 for s in before if s.strip())
+    new_n = sum(1 for s in content if s.strip())
+    if old_n >= 6 and new_n * 2 < old_n:
+        raise EditFailure(
+            f"the whole-file block has {new_n} lines where {path} has {old_n}: writing it would "
+            "delete most of the file, so it looks like a snippet; send SEARCH/REPLACE blocks "
+            "(or a diff) for the lines that change"
+        )
 
 
 def _next_search(blocks: list[EditBlock], block: EditBlock, path: str) -> Hunk | None:
