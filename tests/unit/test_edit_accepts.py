@@ -189,3 +189,25 @@ def test_new_shapes_split_at_every_position(fmt):
         parser = EditStreamParser(fmt)
         got = parser.feed(NEW_SHAPES[:cut]) + parser.feed(NEW_SHAPES[cut:]) + parser.finish()
         assert got == whole, cut
+
+
+# -- SEARCH with blank lines the file does not have around it ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "search, replace",
+    [
+        ("\n  one\n  two", "  uno\n  dos"),  # a stray leading blank line (and lost indentation)
+        ("    one\n    two\n", "    uno\n    dos\n"),  # a trailing blank line on both sides
+    ],
+)
+def test_blank_lines_around_search_that_the_file_lacks(tmp_path, search, replace):
+    reply = f"n.py\n```\n<<<<<<< SEARCH\n{search}\n=======\n{replace}\n>>>>>>> REPLACE\n```\n"
+    out = _after(tmp_path, {"n.py": "    one\n    two\n    three\n"}, reply)
+    assert out["n.py"] == b"    uno\n    dos\n    three\n"
+
+
+def test_a_blank_line_that_pins_the_search_is_used_first(tmp_path):
+    reply = "n.py\n```\n<<<<<<< SEARCH\nx = 1\n\n=======\nx = 2\n\n>>>>>>> REPLACE\n```\n"
+    out = _after(tmp_path, {"n.py": "x = 1\n\ny = 1\nx = 1\nz = 1\n"}, reply)
+    assert out["n.py"] == b"x = 2\n\ny = 1\nx = 1\nz = 1\n"

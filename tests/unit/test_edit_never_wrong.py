@@ -315,3 +315,40 @@ def test_the_same_whole_file_sent_twice_is_not_a_conflict(tmp_path):
 def test_delete_then_create_again_is_one_reading(tmp_path):
     reply = "*** Begin Patch\n*** Delete File: n.txt\n*** Add File: n.txt\n+fresh\n*** End Patch\n"
     assert _after(tmp_path, {"n.txt": "old\n"}, reply) == {"n.txt": b"fresh\n"}
+
+
+# -- formats redline does not claim are refused, and never written as the file ----------------
+
+OTHER_DIFFS = {
+    "normal": "2c2\n< b\n---\n> B\n",
+    "ed": "2c\nB\n.\nw\n",
+    "context": "*** a.txt\n--- a.txt\n***************\n*** 1,3 ****\n  a\n! b\n  c\n--- 1,3 ----\n"
+    "  a\n! B\n  c\n",
+}
+
+
+@pytest.mark.parametrize("kind", list(OTHER_DIFFS))
+@pytest.mark.parametrize("info", ["", "diff"])
+@pytest.mark.parametrize("fmt", [None, "whole", "udiff"])
+def test_normal_ed_and_context_diffs_are_never_a_whole_file(tmp_path, kind, info, fmt):
+    reply = f"a.txt\n```{info}\n{OTHER_DIFFS[kind]}```\n"
+    _setup(tmp_path, {"a.txt": "a\nb\nc\n"})
+    plan = plan_blocks(tmp_path, parse_edits(reply, fmt))
+    assert not plan.ok and not plan.changes
+    assert (tmp_path / "a.txt").read_text() == "a\nb\nc\n"
+
+
+@pytest.mark.parametrize("kind", list(OTHER_DIFFS))
+def test_other_diffs_in_prose_are_no_edit(kind):
+    assert parse_edits(f"Here:\n\n{OTHER_DIFFS[kind]}\nDone.\n") == []
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "path/to/calc.py\n```\nx = 1\n```\n",
+        "--- /dev/null\n+++ b/path/to/file.py\n@@ -0,0 +1 @@\n+x = 1\n",
+    ],
+)
+def test_the_prompts_placeholder_path_is_never_created(tmp_path, reply):
+    assert "placeholder" in _refused(tmp_path, {"calc.py": "x = 0\n"}, reply)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from redline.tools.edits._lines import (
     EDIT_MARKER,
     FENCE,
+    OTHER_DIFF,
     SR_DIVIDER,
     SR_END,
     SR_START,
@@ -77,6 +78,7 @@ class SearchReplace:
         return ParseProgress(_SR, self.path or None, len(self.body))
 
 
+_DIFF_INFO = ("diff", "patch", "udiff")
 _DOC_SUFFIXES = (".md", ".markdown", ".rst", ".txt", ".adoc", ".org", ".textile")
 
 
@@ -89,8 +91,12 @@ class WholeFile:
     all); any other edit-script marker makes the block invalid: it is never written as a file.
     """
 
-    def __init__(self, path: str, fence: str, opener: Line, crlf: bool = False) -> None:
+    def __init__(
+        self, path: str, fence: str, opener: Line, crlf: bool = False, info: str = ""
+    ) -> None:
         self.crlf = crlf
+        # A ```diff fence holds a diff, unless the file itself is one.
+        self.diff_fence = info.split()[0].lower() in _DIFF_INFO if info.split() else False
         self.path = path
         self.fence = fence
         self.first = opener
@@ -117,6 +123,8 @@ class WholeFile:
                 return self._close(ln), []
         if self.marker is None and self.depth == 0 and self._is_marker(text):
             self.marker = text.strip()
+        if OTHER_DIFF.match(text) and self.depth == 0:
+            self.diff_fence = True
         self.lines.append(text)
         self.held.append(ln)
         return [], None
@@ -145,6 +153,18 @@ class WholeFile:
                         "not a whole file and was not read as SEARCH/REPLACE either; write the "
                         "markers exactly as <<<<<<< SEARCH, ======= and >>>>>>> REPLACE"
                     ),
+                )
+            ]
+        if self.diff_fence and not self.path.lower().endswith((".diff", ".patch")):
+            return [
+                make_block(
+                    self.first,
+                    ln,
+                    self.path,
+                    EditKind.INVALID,
+                    EditFormat.WHOLE,
+                    error="the fenced block is a diff redline cannot read (context, normal and ed "
+                    "diffs are not accepted), not the file's content; send a unified diff",
                 )
             ]
         body = [s for s in self.lines if s.strip()]

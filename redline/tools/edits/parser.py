@@ -57,6 +57,7 @@ class EditStreamParser:
         self._sub: SubParser | None = None
         self._fence: str | None = None  # the open fence's marker, e.g. "```"
         self._fence_path: str | None = None
+        self._fence_info = ""
         self._fence_first = False  # the next line is the first inside the fence
         self._fence_cr = False  # the fence line ended in CR: the reply has CRLF line ends
         self._prev = ""  # the last non-blank line at top level
@@ -173,7 +174,9 @@ class EditStreamParser:
                     self._sub = diff
                     self._process(ln)
                     return
-                self._sub = WholeFile(self._fence_path, self._fence or "```", ln, self._fence_cr)
+                self._sub = WholeFile(
+                    self._fence_path, self._fence or "```", ln, self._fence_cr, self._fence_info
+                )
                 self._process(ln)
                 return
         stripped = text.strip()
@@ -198,6 +201,7 @@ class EditStreamParser:
             if self._fence is None:
                 named = whole_path if self._fmt is EditFormat.WHOLE else strict_path
                 self._fence = m.group(1)
+                self._fence_info = m.group(2)
                 self._fence_cr = text.endswith("\r")
                 self._fence_path = fence_info_path(m.group(2)) or named(self._prev)
                 self._fence_first = True

@@ -198,6 +198,11 @@ def _apply_block(
         raise EditFailure(block.error or "the block could not be read")
     path = _resolve(tree, block, strip_level)
     kind = block.kind
+    if path.startswith("path/to/") and not tree.exists(path):
+        raise EditFailure(
+            f"'{path}' is the placeholder path from an example, not a file here; use the "
+            "file's real path"
+        )
     if kind is EditKind.ADD:
         content = list(block.content or ())
         existing = tree.load(path)
@@ -287,6 +292,8 @@ def _search_replace(
     first = tree.first and path in tree.sr_cursor
     # Several "=======" lines: every reading is tried, the longest SEARCH that is found wins.
     readings = sorted(((hunk.old, hunk.new), *hunk.splits), key=lambda r: -len(r[0]))
+    # Blank lines the model added around SEARCH (Aider's issue 25): tried last.
+    readings += [t for t in map(_blank_trimmed, readings) if t not in readings]
     for old, new in readings:
         tf = TextFile(list(existing.lines), existing.final_newline)
         try:
@@ -354,6 +361,22 @@ def _refuse_snippet(path: str, before: list[str], content: list[str]) -> None:
             "delete most of the file, so it looks like a snippet; send SEARCH/REPLACE blocks "
             "(or a diff) for the lines that change"
         )
+
+
+def _blank_trimmed(
+    reading: tuple[tuple[str, ...], tuple[str, ...]],
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A SEARCH without its leading and trailing blank lines (REPLACE loses the same ones)."""
+    old, new = list(reading[0]), list(reading[1])
+    while len(old) > 1 and not old[0].strip():
+        old.pop(0)
+        if new and not new[0].strip():
+            new.pop(0)
+    while len(old) > 1 and not old[-1].strip():
+        old.pop()
+        if new and not new[-1].strip():
+            new.pop()
+    return tuple(old), tuple(new)
 
 
 def _next_search(blocks: list[EditBlock], block: EditBlock, path: str) -> Hunk | None:
