@@ -352,3 +352,29 @@ def test_other_diffs_in_prose_are_no_edit(kind):
 )
 def test_the_prompts_placeholder_path_is_never_created(tmp_path, reply):
     assert "placeholder" in _refused(tmp_path, {"calc.py": "x = 0\n"}, reply)
+
+
+def test_an_anchor_changed_by_an_earlier_hunk_still_counts(tmp_path):
+    # Codex reads anchors in the file as it was: the first hunk rewrites the `def` line the
+    # second hunk names.
+    src = "def f(a):\n    x = 1\n    y = 2\n    z = 3\n    return x\n"
+    reply = (
+        "*** Begin Patch\n*** Update File: m.py\n@@\n-def f(a):\n+def f(a, b):\n     x = 1\n"
+        "@@ def f(a):\n     z = 3\n-    return x\n+    return x + b\n*** End Patch\n"
+    )
+    out = _after(tmp_path, {"m.py": src}, reply)
+    assert out["m.py"] == b"def f(a, b):\n    x = 1\n    y = 2\n    z = 3\n    return x + b\n"
+
+
+def test_an_anchor_cut_at_gits_80_bytes_names_the_line_it_begins(tmp_path):
+    head = "def configure(name: str, verbose: bool = False, retries: int = 3, timeout: float"
+    src = f"{head} = 1.0) -> None:\n    return None\n\ndef other():\n    return None\n"
+    reply = (
+        f"*** Begin Patch\n*** Update File: c.py\n@@ {head[:80]}\n-    return None\n"
+        "+    return print(name)\n*** End Patch\n"
+    )
+    out = _after(tmp_path, {"c.py": src}, reply)
+    assert out["c.py"] == src.replace("    return None", "    return print(name)", 1).encode()
+    # A short anchor that only begins a line is not that line.
+    short = reply.replace(f"@@ {head[:80]}", "@@ def configure(")
+    assert "not found" in _refused(tmp_path, {}, short)

@@ -250,7 +250,9 @@ def _apply_block(
         # often covers both places): a tie there is refused unless the anchor's scope settles it.
         first = ordered and n > 0
         try:
-            cursor, d, a, r = apply_hunk(tf, hunk, cursor, delta, block.source, following, first)
+            cursor, d, a, r = apply_hunk(
+                tf, hunk, cursor, delta, block.source, following, first, existing.lines
+            )
         except EditFailure as exc:
             label = f"hunk {n + 1}" if len(block.hunks) > 1 else "the hunk"
             raise EditFailure(f"{label}: {exc}") from None
