@@ -211,3 +211,32 @@ def test_a_blank_line_that_pins_the_search_is_used_first(tmp_path):
     reply = "n.py\n```\n<<<<<<< SEARCH\nx = 1\n\n=======\nx = 2\n\n>>>>>>> REPLACE\n```\n"
     out = _after(tmp_path, {"n.py": "x = 1\n\ny = 1\nx = 1\nz = 1\n"}, reply)
     assert out["n.py"] == b"x = 2\n\ny = 1\nx = 1\nz = 1\n"
+
+
+# -- Roo Code's line hint ------------------------------------------------------------------------
+
+TWICE = "def a():\n    return 1\n\ndef b():\n    return 1\n"
+
+
+@pytest.mark.parametrize("hint, line", [(":start_line:5\n-------\n", 5), (":start_line:2\n", 2)])
+def test_roo_start_line_hint_settles_a_tie(tmp_path, hint, line):
+    reply = f"m.py\n```\n<<<<<<< SEARCH\n{hint}    return 1\n=======\n    return 2\n>>>>>>> REPLACE\n```\n"
+    out = _after(tmp_path, {"m.py": TWICE}, reply)
+    lines = TWICE.splitlines()
+    lines[line - 1] = "    return 2"
+    assert out["m.py"] == ("\n".join(lines) + "\n").encode()
+
+
+def test_a_start_line_hint_that_names_neither_match_stays_refused(tmp_path):
+    reply = (
+        "m.py\n```\n<<<<<<< SEARCH\n:start_line:3\n-------\n    return 1\n=======\n"
+        "    return 2\n>>>>>>> REPLACE\n```\n"
+    )
+    plan = _plan(tmp_path, {"m.py": TWICE}, reply)
+    assert not plan.ok and "2 places" in (plan.error or "")
+
+
+@pytest.mark.parametrize("marker", ["@@ ", "@@   ", "@@\t"])
+def test_an_at_at_line_with_only_spaces_is_a_bare_chunk_marker(tmp_path, marker):
+    reply = _patch(f"*** Update File: s.txt\n{marker}\n a\n-b\n+B\n")
+    assert _after(tmp_path, {"s.txt": SEVEN}, reply)["s.txt"] == SEVEN.replace("b", "B").encode()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from redline.tools.edits._lines import (
     EDIT_MARKER,
     FENCE,
@@ -17,6 +19,8 @@ from redline.tools.edits._lines import (
 from redline.tools.edits.blocks import EditBlock, EditFormat, EditKind, Hunk, ParseProgress
 
 _SR = EditFormat.SEARCH_REPLACE
+_START_LINE = re.compile(r"^:start_line:\s*(\d+)\s*$")
+_DASHES = re.compile(r"^-{3,}\s*$")
 
 
 class SearchReplace:
@@ -56,9 +60,22 @@ class SearchReplace:
                 _SR,
                 error="SEARCH/REPLACE block has no ======= line between SEARCH and REPLACE",
             )
-        splits = tuple((tuple(self.body[:d]), tuple(self.body[d + 1 :])) for d in self.dividers)
+        start, skip = _line_hint(self.body)
+        body = self.body
+        splits = tuple(
+            (tuple(body[skip:d]), tuple(body[d + 1 :])) for d in self.dividers if d >= skip
+        )
+        if not splits:
+            return make_block(
+                self.first,
+                last,
+                self.path,
+                EditKind.INVALID,
+                _SR,
+                error="SEARCH/REPLACE block has no ======= line after its :start_line: hint",
+            )
         old, new = splits[0]
-        hunk = Hunk(old=old, new=new, splits=splits[1:])
+        hunk = Hunk(old=old, new=new, splits=splits[1:], old_start=start)
         return make_block(self.first, last, self.path, EditKind.SEARCH_REPLACE, _SR, hunks=(hunk,))
 
     def finish(self) -> list[EditBlock]:
@@ -80,6 +97,20 @@ class SearchReplace:
 
 _DIFF_INFO = ("diff", "patch", "udiff")
 _DOC_SUFFIXES = (".md", ".markdown", ".rst", ".txt", ".adoc", ".org", ".textile")
+
+
+def _line_hint(body: list[str]) -> tuple[int | None, int]:
+    """Roo Code's `:start_line:N` (and `:end_line:M`, then a `-------` line) opening SEARCH:
+    the line number, and how many lines the hint takes."""
+    m = _START_LINE.match(body[0]) if body else None
+    if m is None:
+        return None, 0
+    skip = 1
+    if skip < len(body) and body[skip].startswith(":end_line:"):
+        skip += 1
+    if skip < len(body) and _DASHES.match(body[skip]):
+        skip += 1
+    return int(m.group(1)), skip
 
 
 class WholeFile:

@@ -293,6 +293,7 @@ def _search_replace(
     # The first (or only) block for a file with several equal matches is refused.
     first = tree.first and path in tree.sr_cursor
     # Several "=======" lines: every reading is tried, the longest SEARCH that is found wins.
+    hint = hunk.old_start  # Roo Code's `:start_line:`: settles a tie, never moves a match
     readings = sorted(((hunk.old, hunk.new), *hunk.splits), key=lambda r: -len(r[0]))
     # Blank lines the model added around SEARCH (Aider's issue 25): tried last.
     readings += [t for t in map(_blank_trimmed, readings) if t not in readings]
@@ -300,13 +301,13 @@ def _search_replace(
         tf = TextFile(list(existing.lines), existing.final_newline)
         try:
             try:
-                end, _, a, r = apply_hunk(tf, Hunk(old=old, new=new), 0, 0, block.source)
+                end, _, a, r = apply_hunk(tf, Hunk(old, new, old_start=hint), 0, 0, block.source)
             except Ambiguous:
                 if not in_order:
                     raise
                 # Blocks for this file came in file order so far: the previous one pins a start.
                 end, _, a, r = apply_hunk(
-                    tf, Hunk(old=old, new=new), cursor, 0, block.source, following, first
+                    tf, Hunk(old, new, old_start=hint), cursor, 0, block.source, following, first
                 )
         except EditFailure as exc:
             first_error = first_error or exc
