@@ -35,13 +35,6 @@ FRAME_RATE = "120"
 
 
 def run(args: argparse.Namespace) -> int:
-    if not sys.stdin.isatty():  # the TUI reads its keys from stdin: a pipe would ignore them all
-        print(
-            "redline: standard input is not a terminal, so the TUI could not read your keys. "
-            "To run one prompt from a pipe: echo 'your request' | redline exec -",
-            file=sys.stderr,
-        )
-        return 2
     os.environ.setdefault("TEXTUAL_FPS", FRAME_RATE)  # read once, when Textual is imported
     from redline.agent.store import SessionError, SessionStore
     from redline.tui.app import AppOptions, RedlineApp
@@ -60,6 +53,13 @@ def run(args: argparse.Namespace) -> int:
         except SessionError as exc:
             print(f"redline: {exc}", file=sys.stderr)
             return 2
+    if not sys.stdin.isatty():  # the TUI reads its keys from stdin: a pipe would ignore them all
+        print(
+            "redline: standard input is not a terminal, so the TUI could not read your keys. "
+            "To run one prompt from a pipe: echo 'your request' | redline exec -",
+            file=sys.stderr,
+        )
+        return 2
     options = AppOptions(
         provider=args.provider,
         model=args.model,
