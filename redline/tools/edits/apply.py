@@ -131,9 +131,12 @@ def plan_edits(
     reply: str | list[EditBlock],
     *,
     protected: Iterable[str] = DEFAULT_PROTECTED,
+    requested_format: str | None = None,
 ) -> ApplyResult:
-    """Preview without writing: per-file diffs and counts, and why any block would fail."""
-    blocks = parse_edits(reply) if isinstance(reply, str) else list(reply)
+    """Preview without writing: per-file diffs and counts, and why any block would fail.
+
+    `requested_format`: the edit format the turn asked for (see `parse_edits`)."""
+    blocks = parse_edits(reply, requested_format) if isinstance(reply, str) else list(reply)
     plan = plan_blocks(Path(repo_root), blocks)
     if plan.ok:
         plan = _protect(plan, protected)
@@ -159,14 +162,16 @@ def apply_reply(
     init: bool = False,
     require_edits: bool = True,
     protected: Iterable[str] = DEFAULT_PROTECTED,
+    requested_format: str | None = None,
 ) -> ApplyResult:
     """Apply every edit in `reply` (text, or blocks already parsed while streaming).
 
     A reply without any edit block is an error (`redline apply` exits 4) unless
     `require_edits` is False (an answer that only talks is fine for `exec --apply`).
     `protected` are the `protected_paths` patterns no edit may touch.
+    `requested_format`: the edit format the turn asked for (see `parse_edits`).
     """
-    blocks = parse_edits(reply) if isinstance(reply, str) else list(reply)
+    blocks = parse_edits(reply, requested_format) if isinstance(reply, str) else list(reply)
     if not blocks and not require_edits:
         return ApplyResult(())
     start = Path(repo_root)
