@@ -83,6 +83,7 @@ class RedlineApp(App[None]):
             clock=clock,
             max_tokens=config.max_tokens if config is not None else None,
             store=sessions,
+            approval=self.options.approval,
         )
         self.slash = default_registry(extras=False)  # the rest after first paint
         self.prompt_history: list[str] = []
@@ -134,6 +135,8 @@ class RedlineApp(App[None]):
     @on(MainScreen.Ready)
     def _show_resumed(self) -> None:
         """The transcript is mounted: show the resumed conversation, if any."""
+        if self.session.approval != self.options.approval or self.options.approval != "ask":
+            self._status(approval="" if self.session.approval == "ask" else self.session.approval)
         resumed = self._resumed
         if resumed is None:
             return
@@ -180,18 +183,25 @@ class RedlineApp(App[None]):
     # --- prompts, slash commands and turns -----------------------------------------------
 
     def on_prompt_input_submitted(self, message: PromptInput.Submitted) -> None:
-        self.handle_prompt(message.text)
+        self.handle_prompt(message.text, queue=message.queue)
 
-    def handle_prompt(self, text: str) -> None:
+    def handle_prompt(self, text: str, *, queue: bool = False) -> None:
         """What the prompt sent: a slash command, or a prompt for the model."""
         parsed = parse_slash(text)
         if parsed is not None:
             self.run_slash(parsed)
             return
-        if self.session.turn_running:
+        if self.session.turn_running and queue:
             self.session.queue.append(text)
             self._status(activity=self.main.activity())
             self.notify("Queued: it is sent when the current answer ends (esc stops that one).")
+            return
+        if self.session.turn_running:
+            self.session.steer(text)
+            self._status(activity=self.main.activity())
+            self.notify(
+                "Sent: the model reads it at its next step (tab queues for after the turn)."
+            )
             return
         self.run_turn(text)
 
@@ -219,6 +229,13 @@ class RedlineApp(App[None]):
         else:
             self.refresh_bindings()
 
+    def action_cycle_approval(self) -> None:
+        from redline.agent.approval import DEFAULT_MODE, next_mode
+
+        mode = self.session.approval = next_mode(self.session.approval)
+        self._status(approval="" if mode == DEFAULT_MODE else mode)
+        self.notify(f"Approval mode: {mode}.")
+
     def action_interrupt(self) -> None:
         """Esc: stop the turn; the session keeps the partial answer, marked interrupted."""
         self.session.interrupt()
@@ -226,13 +243,16 @@ class RedlineApp(App[None]):
     @work(group="turn")
     async def run_turn(self, prompt: str) -> None:
         session = self.session
-        show = TurnPresenter(self.transcript, self.say)
+        show = TurnPresenter(
+            self.transcript, self.say, ask=self.main.ask, activity=self.main.tool_activity
+        )
         task = session.start_turn(prompt, show)
         self.main.streaming(True)
         self.refresh_bindings()
         try:
             turn = await session.finish_turn(task, show)
         finally:
+            self.main.drop_approvals()
             self.main.streaming(False)
             self.refresh_bindings()  # the edit review keys hide while a turn streams
             self.context_changed()  # the status bar's figure and the context panel

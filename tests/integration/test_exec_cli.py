@@ -25,6 +25,9 @@ STATS_FIELDS = {
     "duration_ms",
     "prompt_tokens",
     "cost_usd",
+    "model_ms",
+    "tool_ms",
+    "overhead_ms",
 }
 TOP_FIELDS = {
     "provider",
@@ -34,7 +37,9 @@ TOP_FIELDS = {
     "finish_reason",
     "stats",
     "edits",
+    "steps",
     "commit",
+    "warnings",
     "error",
 }
 
