@@ -183,7 +183,7 @@ class TurnLoop:
                     turn.items.append(Message("user", text))
                     sink(SteeringSent(text))
                 turn.answer_start = sum(len(t) for t in texts)
-                request = self._request(base + tuple(turn.items), True)
+                request = await self.next_request(prompt, base, turn)
         except asyncio.CancelledError:
             turn.interrupted = True
             raise
@@ -246,6 +246,13 @@ class TurnLoop:
                 raise
             turn.steps.append(step)
             turn.items.append(Message("tool", step.output, call_id=call.call_id))
+
+    async def next_request(
+        self, prompt: str, base: tuple[Message, ...], turn: Turn
+    ) -> ChatRequest:
+        """The next step's request: the last one with this step's items appended, nothing
+        rebuilt (so the provider's prompt cache holds the whole prefix)."""
+        return self._request(base + tuple(turn.items), True)
 
     def _dispatch(self, turn: Turn) -> ToolDispatch:
         from redline.agent.dispatch import ToolDispatch  # GitPython: not before first paint

@@ -218,6 +218,7 @@ async def _exec(args: argparse.Namespace, prompt: str, config: Config, repo_root
     session = Session(
         approval=getattr(args, "approval", None) or DEFAULT_MODE,
         can_ask=False,  # nobody to ask: what needs approval is denied, and the model told why
+        tools=not args.no_tools,
         repo_root=repo_root,
         open_backend=_no_other_backend,
         conversation=conversation,

@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="the edit format asked of the model",
     )
     p.add_argument("--no-context", action="store_true", help="send no repository context")
+    p.add_argument(
+        "--no-tools", action="store_true", help="offer the model no tools (one edit-block answer)"
+    )
     p.add_argument("--session", metavar="ID", help="continue a saved session")
     p.add_argument("--max-tokens", type=int, help="cap the answer length")
 

@@ -84,6 +84,7 @@ class RedlineApp(App[None]):
             max_tokens=config.max_tokens if config is not None else None,
             store=sessions,
             approval=self.options.approval,
+            tools=self.options.tools,
         )
         self.slash = default_registry(extras=False)  # the rest after first paint
         self.prompt_history: list[str] = []
@@ -183,18 +184,22 @@ class RedlineApp(App[None]):
     # --- prompts, slash commands and turns -----------------------------------------------
 
     def on_prompt_input_submitted(self, message: PromptInput.Submitted) -> None:
-        self.handle_prompt(message.text, queue=message.queue)
+        if message.queue and self.session.turn_running:
+            self.queue_prompt(message.text)
+        else:
+            self.handle_prompt(message.text)
 
-    def handle_prompt(self, text: str, *, queue: bool = False) -> None:
+    def queue_prompt(self, text: str) -> None:
+        """Tab while a turn runs: the prompt waits for the turn to end."""
+        self.session.queue.append(text)
+        self._status(activity=self.main.activity())
+        self.notify("Queued: it is sent when the current answer ends (esc stops that one).")
+
+    def handle_prompt(self, text: str) -> None:
         """What the prompt sent: a slash command, or a prompt for the model."""
         parsed = parse_slash(text)
         if parsed is not None:
             self.run_slash(parsed)
-            return
-        if self.session.turn_running and queue:
-            self.session.queue.append(text)
-            self._status(activity=self.main.activity())
-            self.notify("Queued: it is sent when the current answer ends (esc stops that one).")
             return
         if self.session.turn_running:
             self.session.steer(text)
@@ -252,10 +257,11 @@ class RedlineApp(App[None]):
         try:
             turn = await session.finish_turn(task, show)
         finally:
-            self.main.drop_approvals()
-            self.main.streaming(False)
-            self.refresh_bindings()  # the edit review keys hide while a turn streams
-            self.context_changed()  # the status bar's figure and the context panel
+            if self.is_running and self.main.is_attached:  # not while the app closes
+                self.main.drop_approvals()
+                self.main.streaming(False)
+                self.refresh_bindings()  # the edit review keys hide while a turn streams
+                self.context_changed()  # the status bar's figure and the context panel
         if turn is not None and turn in session.conversation.turns and self.options.auto_apply:
             notice = with_fix_hint(await session.review.apply(turn, quiet=True))
             if notice is not None:

@@ -18,4 +18,5 @@ class AppOptions:
     resume: str | None = None
     auto_apply: bool = False
     approval: ApprovalMode = DEFAULT_MODE
+    tools: bool = True  # False: edit-block turns only (no tools offered)
     repo_root: Path = field(default_factory=Path.cwd)

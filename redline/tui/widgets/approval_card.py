@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Static
 
-from redline.agent import ApprovalRequested
+from redline.agent import ApprovalRequest, ApprovalRequested
 from redline.tui.widgets.tool_card import approval_text
 
 
@@ -42,6 +42,11 @@ class ApprovalCard(Static, can_focus=True):
     @property
     def waiting(self) -> bool:
         return bool(self._waiting)
+
+    @property
+    def request(self) -> ApprovalRequest | None:
+        """The request on show (the first that waits)."""
+        return self._waiting[0].request if self._waiting else None
 
     def ask(self, message: ApprovalRequested) -> None:
         self._waiting.append(message)
