@@ -247,9 +247,7 @@ class TurnLoop:
             turn.steps.append(step)
             turn.items.append(Message("tool", step.output, call_id=call.call_id))
 
-    async def next_request(
-        self, prompt: str, base: tuple[Message, ...], turn: Turn
-    ) -> ChatRequest:
+    async def next_request(self, prompt: str, base: tuple[Message, ...], turn: Turn) -> ChatRequest:
         """The next step's request: the last one with this step's items appended, nothing
         rebuilt (so the provider's prompt cache holds the whole prefix)."""
         return self._request(base + tuple(turn.items), True)

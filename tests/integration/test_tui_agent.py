@@ -40,6 +40,7 @@ class TestApprovalCard:
                 assert isinstance(app.focused, PromptInput) and not card.waiting
                 lines = "\n".join(app.transcript.lines_text())
                 assert "read_file path=app.py" in lines and "apply_patch app.py" in lines
+                assert "4 steps · model " in lines and " · redline " in lines  # the time split
         assert git(repo, "rev-parse", "HEAD~1").strip() == before
 
     async def test_n_denies_and_the_model_is_told(self, tmp_path: Path):
