@@ -80,15 +80,18 @@ class TestModes:
 class TestSteering:
     async def test_enter_while_a_turn_runs_reaches_the_model_at_the_next_step(self, tmp_path: Path):
         repo = make_repo(tmp_path / "repo", {"app.py": APP})
-        async with SimServer(rate=300, ttft_ms=0) as sim:
+        async with SimServer(rate=80, ttft_ms=0) as sim:  # slow: steps left when enter lands
             app = agent_app(repo, sim.base_url, approval="auto-edit")
             async with app.run_test(size=SIZE) as pilot:
                 await settle(pilot)
                 await pilot.press(*"tidy app.py", "enter")
-                await wait_until(pilot, lambda: app.session.turn_running)
+                turns = app.session.conversation.turns
+                await wait_until(
+                    pilot, lambda: bool(turns) and len(turns[0].steps) >= 1, timeout=30
+                )
                 app.query_one(PromptInput).load_text("keep it short")
                 await pilot.press("enter")
-                await wait_until(pilot, lambda: not app.session.turn_running, timeout=30)
+                await wait_until(pilot, lambda: not app.session.turn_running, timeout=60)
                 [turn] = app.session.conversation.turns
                 steered = [m for m in turn.items if m.role == "user"]
                 assert [m.content for m in steered] == ["keep it short"]
