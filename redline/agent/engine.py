@@ -124,11 +124,13 @@ class TurnLoop:
         tools = self.uses_tools()
         request = self.build_request(prompt, built.text, tools=tools)
         base = request.messages
-        turn = Turn(prompt, provider=backend.name, model=backend.model)
+        turn = Turn(
+            prompt, provider=backend.name, model=backend.model, edit_format=self.edit_format
+        )
         turn.prompt_estimate = estimate_prompt_tokens(request)
         self.conversation.turns.append(turn)
         self.last_requests = []
-        watch = EditWatch(sink)
+        watch = EditWatch(sink, self.edit_format)
         timing = TurnTiming()
         turn.timing = timing
         readings: list[MeterReading] = []
