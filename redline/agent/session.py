@@ -19,12 +19,14 @@ from redline.agent.context import RepoContext
 from redline.agent.conversation import Conversation, Turn
 from redline.agent.engine import TurnLoop
 from redline.agent.messages import Emit, Notice, TurnFinished, TurnStarted, ignore
+from redline.agent.own_commands import OwnCommands, WithOwnCommands
 from redline.agent.review import EditReview
 from redline.backends.events import StreamError
 
 if TYPE_CHECKING:
     from redline.agent.store import SessionStore, SessionWriter
     from redline.tools.context import ContextSet
+    from redline.tools.shell import ShellTool
 
 
 @dataclass(slots=True, frozen=True)
@@ -51,6 +53,7 @@ class Session:
         approval: ApprovalMode = DEFAULT_MODE,
         can_ask: bool = True,
         tools: bool = True,
+        shell: ShellTool | None = None,
     ) -> None:
         self.repo_root = repo_root
         self.conversation = conversation if conversation is not None else Conversation()
@@ -73,6 +76,12 @@ class Session:
         self._ready = asyncio.Event()
         self._retired: list[Backend] = []
         self._task: asyncio.Task[Turn] | None = None
+        if shell is None:
+            from redline.tools.shell import ShellTool
+
+            shell = ShellTool(repo_root)
+        self.own = OwnCommands(shell)  # the person's `!cmd` and `/test`
+        self._context_source: WithOwnCommands | None = None
 
     # --- the backend ---------------------------------------------------------------------
 
@@ -202,6 +211,8 @@ class Session:
             emit(TurnFinished(turn))
             return turn
         loop = self._loop_for(backend)
+        if self._context_source is not None:
+            self._context_source.pending = self.own.take_shared()
         emit(TurnStarted(self.turn_count, prompt, backend.name, backend.model, loop.live_meter()))
         try:
             turn = await loop.run(prompt, emit)
@@ -225,7 +236,8 @@ class Session:
 
     def _loop_for(self, backend: Backend) -> TurnLoop:
         if self.turn_loop is None:
-            context = RepoContext(self.context_set) if self.context_set is not None else None
+            inner = RepoContext(self.context_set) if self.context_set is not None else None
+            context = self._context_source = WithOwnCommands(self.own, inner)
             self.turn_loop = TurnLoop(
                 backend,
                 self.conversation,
@@ -236,6 +248,7 @@ class Session:
                 repo_root=self.repo_root if self.tools else None,
                 approval=lambda: self.approval,
                 can_ask=self.can_ask,
+                shell=self.own.tool,
             )
         self.turn_loop.backend = backend
         return self.turn_loop
@@ -265,6 +278,8 @@ class Session:
         self.conversation.turns.clear()
         self._writer = None  # the next turn starts a new session file
         self.review.decided(None)
+        self.own.shared.clear()  # the person's command output waited for a message that is gone
+        self.own.last_failed = None
 
     # --- context -------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from textual.widgets import Footer
 
 from redline.agent import ApprovalRequested, Notice, Session
 from redline.tui.widgets.approval_card import ApprovalCard
+from redline.tui.widgets.command_card import CommandCard
 from redline.tui.widgets.completion_menu import CompletionMenu
 from redline.tui.widgets.context_panel import ContextPanel
 from redline.tui.widgets.meter import MeterBar
@@ -57,6 +58,7 @@ class MainScreen(Screen[None]):
         yield Transcript(clock=self._display_clock, id="transcript")
         yield MeterBar(id="meter")
         yield CompletionMenu(id="completion")
+        yield CommandCard(clock=self._display_clock, id="command-card")
         yield ApprovalCard(id="approval")
         yield PromptInput(id="prompt", history=self._history, cursor_blink=self._cursor_blink)
         yield StatusBar(id="status")
