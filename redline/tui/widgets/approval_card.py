@@ -62,6 +62,7 @@ class ApprovalCard(Static, can_focus=True):
             self.update("")
             return
         self.update(approval_text(self._waiting[0].request))
+        self.refresh_bindings()
         self.set_class(True, "-waiting")
         self.focus()
 
@@ -74,6 +75,12 @@ class ApprovalCard(Static, can_focus=True):
         self._show()
         if not self._waiting:
             self.post_message(self.Answered())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "always":  # offered only for a simple command's prefix
+            request = self.request
+            return bool(request and request.always)
+        return True
 
     def action_always(self) -> None:
         """Only where the request offers it (a simple command's prefix)."""
