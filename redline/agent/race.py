@@ -1,0 +1,191 @@
+"""A race: the same prompt, with the same context and history, streamed to several backends at once.
+
+Each lane is its own turn engine over a copy of the conversation, so lanes never see each other's
+answers; the context is built once and every lane sends exactly that text. Plain asyncio: front ends
+pass a sink that gets ``(lane index, event)`` (it must be cheap: it runs on the network path) and
+read each lane's live meter whenever they redraw.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from redline.backends.events import Event, ReasoningDelta, StreamError, TextDelta, TextSnapshot
+from redline.backends.meter import MeterReading
+from redline.backends.prices import Cost
+from redline.backends.selection import Backend
+from redline.tui.loop import Conversation, Turn, TurnLoop
+
+LaneSink = Callable[[int, Event], None]
+CostOf = Callable[[Turn], Cost | None]
+MIN_LANES, MAX_LANES = 2, 4
+CONTENT = (TextDelta, ReasoningDelta, TextSnapshot)
+
+
+class FixedContext:
+    """The context built once for the race: every lane sends the same text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def build(self, prompt: str, conversation: Conversation) -> str:
+        return self.text
+
+
+@dataclass(slots=True)
+class Lane:
+    """One backend's run in a race."""
+
+    index: int
+    backend: Backend
+    loop: TurnLoop
+    turn: Turn | None = None
+    first_token: int | None = None  # 1: this lane's first token came before every other's
+    finish: int | None = None  # 1: finished first (only lanes that finished without error)
+    done: bool = False
+    cost: Cost | None = None
+
+    @property
+    def provider(self) -> str:
+        return self.backend.name
+
+    @property
+    def model(self) -> str:
+        return self.backend.model
+
+    def reading(self) -> MeterReading:
+        """The live meter (the final reading once the lane is done)."""
+        if self.turn is not None and self.turn.reading is not None:
+            return self.turn.reading
+        meter = self.loop.meter
+        return meter.reading() if meter is not None else MeterReading()
+
+    @property
+    def error(self) -> StreamError | None:
+        return self.turn.error if self.turn is not None else None
+
+    @property
+    def finished_ok(self) -> bool:
+        turn = self.turn
+        return turn is not None and turn.error is None and not turn.interrupted
+
+
+@dataclass(slots=True)
+class RaceResult:
+    lanes: list[Lane]
+    fastest_decode: int | None = None  # index of the lane with the highest decode rate
+    winner: Lane | None = None  # the lane that finished first
+    interrupted: bool = False
+    ranks: dict[int, int] = field(default_factory=dict)
+
+
+class Race:
+    """Start with ``run(prompt)``; ``cancel()`` stops every lane, keeping what arrived."""
+
+    def __init__(
+        self,
+        backends: Sequence[Backend],
+        conversation: Conversation,
+        *,
+        context_text: str = "",
+        edit_format: str | None = None,
+        max_tokens: int | None = None,
+        clock: Callable[[], float] = time.perf_counter,
+        cost_of: CostOf | None = None,
+    ) -> None:
+        if not MIN_LANES <= len(backends) <= MAX_LANES:
+            raise ValueError(f"a race needs {MIN_LANES} to {MAX_LANES} backends")
+        context = FixedContext(context_text)
+        self.lanes = [
+            Lane(
+                i,
+                backend,
+                TurnLoop(
+                    backend,
+                    Conversation(list(conversation.turns)),  # history shared, answers not
+                    clock=clock,
+                    context=context,
+                    edit_format=edit_format,
+                    max_tokens=max_tokens,
+                ),
+            )
+            for i, backend in enumerate(backends)
+        ]
+        self._cost_of = cost_of
+        self._firsts = 0
+        self._finishes = 0
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def run(self, prompt: str, sink: LaneSink | None = None) -> RaceResult:
+        """Every lane at once; returns when all have finished, failed or been cancelled."""
+        self._tasks = [asyncio.create_task(self._lane(lane, prompt, sink)) for lane in self.lanes]
+        interrupted = False
+        try:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        except asyncio.CancelledError:
+            interrupted = True
+            self.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+            raise
+        finally:
+            interrupted = interrupted or any(
+                lane.turn is not None and lane.turn.interrupted for lane in self.lanes
+            )
+        return self.result(interrupted)
+
+    def cancel(self) -> None:
+        for task in self._tasks:
+            if not task.done():
+                task.cancel()
+
+    async def _lane(self, lane: Lane, prompt: str, sink: LaneSink | None) -> None:
+        index = lane.index
+
+        def lane_sink(event: Event) -> None:
+            if lane.first_token is None and isinstance(event, CONTENT) and event.text:
+                self._firsts += 1
+                lane.first_token = self._firsts
+            if sink is not None:
+                sink(index, event)
+
+        try:
+            lane.turn = await lane.loop.run(prompt, sink=lane_sink)
+        except asyncio.CancelledError:
+            turns = lane.loop.conversation.turns
+            lane.turn = turns[-1] if turns and turns[-1].prompt == prompt else None
+            if lane.turn is not None:
+                lane.turn.interrupted = True
+        except Exception as exc:  # a bug in one lane must not stop the others
+            lane.turn = Turn(prompt, lane.provider, lane.model)
+            lane.turn.error = StreamError("protocol", f"redline failed in this lane ({exc}).")
+        finally:
+            lane.done = True
+            if lane.finished_ok:
+                self._finishes += 1
+                lane.finish = self._finishes
+            if lane.turn is not None and self._cost_of is not None:
+                lane.cost = self._cost_of(lane.turn)
+
+    def result(self, interrupted: bool = False) -> RaceResult:
+        ranked = sorted((lane for lane in self.lanes if lane.finish), key=lambda x: x.finish or 0)
+        rates = [
+            (lane.reading().decode_tps or 0.0, lane.index)
+            for lane in self.lanes
+            if lane.finished_ok and lane.reading().decode_tps
+        ]
+        return RaceResult(
+            lanes=self.lanes,
+            fastest_decode=max(rates)[1] if rates else None,
+            winner=ranked[0] if ranked else None,
+            interrupted=interrupted,
+            ranks={lane.index: lane.finish for lane in ranked if lane.finish},
+        )
+
+    def fastest_decode_now(self) -> int | None:
+        """The lane decoding fastest so far (for a live badge)."""
+        rates = [(lane.reading().decode_tps or 0.0, lane.index) for lane in self.lanes]
+        best = max(rates) if rates else (0.0, 0)
+        return best[1] if best[0] > 0 else None
