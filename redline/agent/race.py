@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 
 from redline.backends.events import Event, ReasoningDelta, StreamError, TextDelta, TextSnapshot
 from redline.backends.meter import MeterReading
-from redline.backends.prices import Cost
+from redline.backends.prices import Cost, Price, reading_cost
 from redline.backends.selection import Backend
+from redline.tools.lanes import LaneTree, LaneWorktrees
 from redline.tui.loop import Conversation, Turn, TurnLoop
 
 LaneSink = Callable[[int, Event], None]
-CostOf = Callable[[Turn], Cost | None]
+PriceOf = Callable[[Backend], Price | None]
 MIN_LANES, MAX_LANES = 2, 4
 CONTENT = (TextDelta, ReasoningDelta, TextSnapshot)
 
@@ -46,7 +47,10 @@ class Lane:
     first_token: int | None = None  # 1: this lane's first token came before every other's
     finish: int | None = None  # 1: finished first (only lanes that finished without error)
     done: bool = False
-    cost: Cost | None = None
+    price: Price | None = None
+    tree: LaneTree | None = None  # the lane's own git worktree, when lanes may edit
+    commit: str | None = None  # the lane's commit in its worktree
+    edit_error: str | None = None
 
     @property
     def provider(self) -> str:
@@ -62,6 +66,13 @@ class Lane:
             return self.turn.reading
         meter = self.loop.meter
         return meter.reading() if meter is not None else MeterReading()
+
+    @property
+    def cost(self) -> Cost | None:
+        """What the lane has cost so far (its final cost once done); None without a price."""
+        turns = self.loop.conversation.turns
+        estimate = turns[-1].prompt_estimate if turns else 0
+        return reading_cost(self.price, self.reading(), prompt_estimate=estimate)
 
     @property
     def error(self) -> StreamError | None:
@@ -94,7 +105,8 @@ class Race:
         edit_format: str | None = None,
         max_tokens: int | None = None,
         clock: Callable[[], float] = time.perf_counter,
-        cost_of: CostOf | None = None,
+        price_of: PriceOf | None = None,
+        worktrees: LaneWorktrees | None = None,
     ) -> None:
         if not MIN_LANES <= len(backends) <= MAX_LANES:
             raise ValueError(f"a race needs {MIN_LANES} to {MAX_LANES} backends")
@@ -114,13 +126,19 @@ class Race:
             )
             for i, backend in enumerate(backends)
         ]
-        self._cost_of = cost_of
+        for lane in self.lanes:
+            lane.price = price_of(lane.backend) if price_of is not None else None
+        self.worktrees = worktrees
         self._firsts = 0
         self._finishes = 0
         self._tasks: list[asyncio.Task[None]] = []
 
     async def run(self, prompt: str, sink: LaneSink | None = None) -> RaceResult:
         """Every lane at once; returns when all have finished, failed or been cancelled."""
+        if self.worktrees is not None:
+            trees = await asyncio.to_thread(self.worktrees.create, len(self.lanes))
+            for lane, tree in zip(self.lanes, trees, strict=True):
+                lane.tree = tree
         self._tasks = [asyncio.create_task(self._lane(lane, prompt, sink)) for lane in self.lanes]
         interrupted = False
         try:
@@ -166,8 +184,39 @@ class Race:
             if lane.finished_ok:
                 self._finishes += 1
                 lane.finish = self._finishes
-            if lane.turn is not None and self._cost_of is not None:
-                lane.cost = self._cost_of(lane.turn)
+        if lane.tree is not None and lane.finished_ok and lane.turn is not None:
+            await asyncio.to_thread(self._commit_in_tree, lane, prompt)
+
+    def _commit_in_tree(self, lane: Lane, prompt: str) -> None:
+        """The lane's edits, applied and committed in its own worktree (they cannot collide)."""
+        from redline.tools.edits import apply_reply, parse_edits  # GitPython: a slow import
+
+        assert lane.tree is not None and lane.turn is not None
+        if not parse_edits(lane.turn.text):
+            return
+        result = apply_reply(
+            lane.tree.path, lane.turn.text, provider=lane.provider, model=lane.model, summary=prompt
+        )
+        if result.ok:
+            lane.commit = result.commit
+        else:
+            lane.edit_error = result.error
+
+    async def keep(self, index: int) -> list[str]:
+        """The chosen lane's commits onto the branch, then every lane worktree removed."""
+        if self.worktrees is None:
+            return []
+        lane = self.lanes[index]
+        try:
+            if lane.tree is None:
+                return []
+            return await asyncio.to_thread(self.worktrees.land, lane.tree)
+        finally:
+            await self.discard_trees()
+
+    async def discard_trees(self) -> None:
+        if self.worktrees is not None:
+            await asyncio.to_thread(self.worktrees.remove)
 
     def result(self, interrupted: bool = False) -> RaceResult:
         ranked = sorted((lane for lane in self.lanes if lane.finish), key=lambda x: x.finish or 0)

@@ -17,10 +17,9 @@ from typing import Any, TextIO
 
 from redline.agent.race import MAX_LANES, MIN_LANES, Lane, Race, RaceResult
 from redline.backends.events import Event
-from redline.backends.prices import Cost
+from redline.backends.prices import Price, price_for
 from redline.tui.commands.exec import (
     UsageError,
-    cost_of,
     error_json,
     log_speed,
     make_context,
@@ -88,8 +87,8 @@ async def _race(
             if context is not None:
                 context_text = await asyncio.to_thread(context.build, prompt, Conversation())
 
-        def costing(turn: Any) -> Cost | None:
-            return cost_of(turn, config)
+        def price_of(backend: Any) -> Price | None:
+            return price_for(backend.name, backend.model, config.price_overrides())
 
         race = Race(
             backends,
@@ -97,7 +96,7 @@ async def _race(
             context_text=context_text,
             edit_format=getattr(config, "edit_format", None),
             max_tokens=args.max_tokens or getattr(config, "max_tokens", None),
-            cost_of=costing,
+            price_of=price_of,
         )
         progress = None if args.json else LaneProgress(race, sys.stderr)
         ticker = asyncio.create_task(progress.tick()) if progress is not None else None
