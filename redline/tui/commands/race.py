@@ -71,7 +71,9 @@ async def _race(
     args: argparse.Namespace, prompt: str, providers: list[str], config: Any, repo_root: Path
 ) -> int:
     from redline.backends.selection import SelectionError
+    from redline.tools.lanes import clean_stale
 
+    await asyncio.to_thread(clean_stale, repo_root)  # lane worktrees a crash left behind
     try:
         backends = await _open_all(providers, config)
     except SelectionError as exc:

@@ -22,6 +22,7 @@ class BackendChoice:
     status: str  # "key set", "missing CEREBRAS_API_KEY", "no key needed", "running"
     ready: bool  # False: choosing it will fail until the person fixes ``status``
     current: bool = False
+    speed: str = ""  # from the speed history: "TTFT 150 ms · 2,000 tok/s" (median)
 
 
 class BackendPickerScreen(ModalScreen[str | None]):
@@ -65,6 +66,7 @@ class BackendPickerScreen(ModalScreen[str | None]):
             label.append("● " if choice.current else "  ", style="bold")
             label.append(choice.name.ljust(width), style="bold")
             label.append(choice.status.ljust(28), style="green" if choice.ready else "red")
+            label.append(choice.speed.ljust(26) if choice.speed else "", style="cyan")
             label.append(choice.where, style="dim")
             options.append(Option(label, id=choice.name))
         return options
