@@ -19,6 +19,7 @@ import platformdirs
 
 from redline.backends.presets import PRESETS, ProviderPreset, preset_from_table
 from redline.backends.prices import PriceOverride
+from redline.safety.trust import TrustState, TrustStore
 
 EDIT_FORMATS = ("search-replace", "apply-patch", "udiff", "whole")
 
@@ -112,6 +113,12 @@ MODEL_KEYS: dict[str, Check] = {
 }
 TABLES = {"providers": PROVIDER_KEYS, "models": MODEL_KEYS}
 
+# What a repository's .redline.toml may not set until the person runs `redline trust`: keys that
+# decide where requests and API keys go, or what happens without asking. Add such keys here
+# (the agent's approval and sandbox keys belong here too). A table name covers the whole table.
+NEEDS_TRUST: frozenset[str] = frozenset({"providers", "auto_apply"})
+# default_provider needs trust only when it names something other than a built-in preset.
+
 
 @dataclass(slots=True, frozen=True)
 class ModelOptions:
@@ -138,6 +145,23 @@ class Config:
     providers: Mapping[str, ProviderPreset] = field(default_factory=dict)  # custom/overridden
     models: Mapping[str, ModelOptions] = field(default_factory=dict)
     files: tuple[Path, ...] = ()  # the files that were read
+    ignored: tuple[str, ...] = ()  # keys of an untrusted repo config that were not applied
+    untrusted_file: Path | None = None  # that repo config, when it is not trusted
+    untrusted_state: TrustState | None = None
+
+    def trust_notice(self) -> str | None:
+        """One sentence naming what an untrusted repo config asked for and how to allow it."""
+        if not self.ignored or self.untrusted_file is None:
+            return None
+        why = (
+            "changed since you trusted it"
+            if self.untrusted_state is TrustState.CHANGED
+            else "is not trusted yet"
+        )
+        return (
+            f"Ignored {', '.join(self.ignored)} from {self.untrusted_file}: this repository's "
+            f"config {why}; run `redline trust` in the repository to apply them."
+        )
 
     def presets(self) -> dict[str, ProviderPreset]:
         """Built-in presets with the config's providers merged in."""
@@ -165,8 +189,14 @@ def repo_config_path(repo_root: Path) -> Path:
     return repo_root / ".redline.toml"
 
 
-def load_config(repo_root: Path | None = None, *, user_path: Path | None = None) -> Config:
-    """Read the user config, then the repo's ``.redline.toml`` on top. Raises ``ConfigError``."""
+def load_config(
+    repo_root: Path | None = None,
+    *,
+    user_path: Path | None = None,
+    trust: TrustStore | None = None,
+) -> Config:
+    """Read the user config, then the repo's ``.redline.toml`` on top (only its harmless keys
+    unless the person trusted this exact file). Raises ``ConfigError``."""
     paths = [user_path or user_config_path()]
     if repo_root is not None:
         paths.append(repo_config_path(repo_root))
@@ -174,11 +204,18 @@ def load_config(repo_root: Path | None = None, *, user_path: Path | None = None)
     providers: dict[str, dict[str, object]] = {}
     models: dict[str, dict[str, object]] = {}
     read: list[Path] = []
-    for path in paths:
+    ignored: list[str] = []
+    untrusted: tuple[Path, TrustState] | None = None
+    for index, path in enumerate(paths):
         if not path.is_file():
             continue
-        data = _read(path)
+        data, raw = read_config_file(path)
         read.append(path)
+        if index > 0:
+            state = (trust or TrustStore.default()).state(path, raw)
+            if state is not TrustState.TRUSTED:
+                data, ignored = untrusted_part(data)
+                untrusted = (path, state) if ignored else None
         for key, value in data.items():
             if key in TABLES:
                 target = providers if key == "providers" else models
@@ -200,12 +237,35 @@ def load_config(repo_root: Path | None = None, *, user_path: Path | None = None)
         providers=presets,
         models={m: ModelOptions(**t) for m, t in models.items()},  # type: ignore[arg-type]
         files=tuple(read),
+        ignored=tuple(ignored),
+        untrusted_file=untrusted[0] if untrusted else None,
+        untrusted_state=untrusted[1] if untrusted else None,
     )
 
 
-def _read(path: Path) -> dict[str, object]:
+def untrusted_part(data: dict[str, object]) -> tuple[dict[str, object], list[str]]:
+    """(the keys an untrusted repo config may set, the names of those it may not)."""
+    kept: dict[str, object] = {}
+    ignored: list[str] = []
+    for key, value in data.items():
+        if key in NEEDS_TRUST or (key == "default_provider" and not _names_preset(value)):
+            if isinstance(value, dict):
+                ignored.extend(f"[{key}.{name}]" for name in value)
+            else:
+                ignored.append(key)
+        else:
+            kept[key] = value
+    return kept, ignored
+
+
+def _names_preset(value: object) -> bool:
+    return isinstance(value, str) and value.split(":", 1)[0] in PRESETS
+
+
+def read_config_file(path: Path) -> tuple[dict[str, object], bytes]:
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8", errors="replace")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read it ({exc.strerror or exc}).") from None
     try:
@@ -216,7 +276,7 @@ def _read(path: Path) -> dict[str, object]:
         reason = re.sub(r"\s*\(at line.*\)", "", str(exc)) or "invalid TOML"
         raise ConfigError(f"{path}{line}: {reason}; fix the TOML syntax there.") from None
     _validate(path, text, data)
-    return data
+    return data, raw
 
 
 def _validate(path: Path, text: str, data: dict[str, object]) -> None:

@@ -50,6 +50,24 @@ class _Retry(Exception):
         self.delay_s = delay_s
 
 
+class KeyAuth(httpx.Auth):
+    """The API key as a bearer token, attached only to requests for the origin it belongs to
+    (checked as each request is built, so no later URL change can carry it elsewhere)."""
+
+    def __init__(self, key: str, base_url: str) -> None:
+        self._header = f"Bearer {key}"
+        self._origin = _origin(httpx.URL(base_url))
+
+    def auth_flow(self, request: httpx.Request):  # type: ignore[no-untyped-def]
+        if _origin(request.url) == self._origin:
+            request.headers["authorization"] = self._header
+        yield request
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return (url.scheme, url.host, url.port)
+
+
 def _is_local(url: str) -> bool:
     host = httpx.URL(url).host
     return host in ("127.0.0.1", "localhost", "::1", "0.0.0.0")
@@ -85,10 +103,9 @@ class StreamClient:
         self._models_ttl_s = models_ttl_s
         self._models: tuple[float, list[str]] | None = None
         headers = {"accept": "text/event-stream"}
-        if self._key:
-            headers["authorization"] = f"Bearer {self._key}"
         self._http = httpx.AsyncClient(
             headers=headers,
+            auth=KeyAuth(self._key, self.base_url) if self._key else None,
             timeout=httpx.Timeout(connect=timeouts.connect_s, read=None, write=30.0, pool=30.0),
             limits=httpx.Limits(max_keepalive_connections=8, keepalive_expiry=300.0),
             transport=transport,

@@ -126,6 +126,9 @@ class RedlineApp(EditReview, BackendSwitching):
         self.refresh_git_state()
         start_indexing(self)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        notice = self.config.trust_notice() if self.config is not None else None
+        if notice:  # an untrusted repo config: say what was ignored and how to allow it
+            self.notify(notice, title="Repository config", severity="warning", timeout=20)
 
     async def _default_opener(
         self, provider: str | None, model: str | None, base_url: str | None

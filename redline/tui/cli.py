@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from redline import __version__
+from redline.safety.terminal import guard_terminal_streams
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -100,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sessions", help="saved sessions")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
+    p = sub.add_parser("trust", help="trust this repository's .redline.toml")
+    p.add_argument("--revoke", action="store_true", help="stop trusting it")
+
     p = sub.add_parser("sim", help="run the built-in provider simulator")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=0, help="port (default: any free port)")
@@ -118,6 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help/--version
         return int(exc.code or 0)
     command = args.command or "tui"
+    guard_terminal_streams(sys)  # nothing printed from here on can drive the terminal
     module = importlib.import_module(f"redline.tui.commands.{command}")
     try:
         return int(module.run(args))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from redline.config import user_config_path
+
 
 def test_bench_json_over_two_simulated_providers(run_redline, tmp_path: Path):
     result = run_redline(
@@ -50,7 +52,7 @@ def test_bench_table_names_a_model_whose_id_is_a_file_path(run_redline, tmp_path
         "/v1/chat/completions": sse_reply(stream_fixture("llama_cpp_python_server.sse")),
     }
     with LoopbackServer(routes) as srv:  # type: ignore[arg-type]
-        (tmp_path / ".redline.toml").write_text(f'[providers.local]\nbase_url = "{srv.url}"\n')
+        _user_config().write_text(f'[providers.local]\nbase_url = "{srv.url}"\n')
         table = run_redline("bench", "--provider", "local", "--runs", "1", cwd=tmp_path)
         as_json = run_redline("bench", "--provider", "local", "--runs", "1", "--json", cwd=tmp_path)
     assert table.returncode == 0, table.stderr
@@ -66,3 +68,10 @@ def test_model_label_fits_long_ids():
     assert model_label("/a/b/gemma-3-270m-q4_k_m.gguf", 26) == "gemma-3-270m-q4_k_m.gguf"
     label = model_label("/models/" + "x" * 40 + "-tail.gguf", 26)
     assert len(label) == 26 and label.startswith("…") and label.endswith("-tail.gguf")
+
+
+def _user_config() -> Path:
+    """The user's own config file (trusted, unlike a repository's .redline.toml)."""
+    path = user_config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path

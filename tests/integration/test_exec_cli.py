@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from redline.config import user_config_path
 from tests.helpers_client import LoopbackServer, json_reply, sse_reply, stream_fixture
 from tests.helpers_local import dead_local_presets_toml
 
@@ -258,7 +259,7 @@ def test_providers_json(run_redline, tmp_path: Path):
 
 def test_providers_finds_a_custom_local_server(run_redline, tmp_path: Path):
     with server() as srv:
-        (tmp_path / ".redline.toml").write_text(
+        _user_config().write_text(
             f'[providers.mine]\nbase_url = "{srv.url}"\n' + dead_local_presets_toml()
         )
         result = run_redline(
@@ -382,3 +383,10 @@ def test_exec_continues_a_saved_session(run_redline, tmp_path: Path):
     assert store.load(session_id).info.turns == 2
     missing = run_redline("exec", "x", "--session", "nosuch", "--no-context", cwd=tmp_path)
     assert missing.returncode == 2 and "No session 'nosuch'" in missing.stderr
+
+
+def _user_config() -> Path:
+    """The user's own config file (trusted, unlike a repository's .redline.toml)."""
+    path = user_config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path

@@ -8,7 +8,7 @@ import pytest
 
 from redline.backends.request import ChatRequest
 from redline.backends.selection import SelectionError, choose, open_backend, probe_local
-from redline.config import load_config
+from redline.config import load_config, user_config_path
 from tests.helpers_client import LoopbackServer, json_reply
 
 MODELS = json_reply(200, {"object": "list", "data": [{"id": "first"}, {"id": "second"}]})
@@ -58,9 +58,7 @@ async def test_detects_a_local_server(tmp_path: Path):
             f'[providers.{name}]\nbase_url = "http://127.0.0.1:9/v1"\n'
             for name in ("ollama", "lmstudio", "llamacpp", "vllm")
         )
-        (tmp_path / ".redline.toml").write_text(
-            closed + f'[providers.here]\nbase_url = "{srv.url}"\n'
-        )
+        _user_config().write_text(closed + f'[providers.here]\nbase_url = "{srv.url}"\n')
         config = load_config(tmp_path)
         found = await probe_local(config.presets(), 5.0)  # generous: a busy test machine
         name, reason = await choose(None, None, config, {}, probe=True, probe_timeout_s=5.0)
@@ -92,7 +90,7 @@ async def test_open_backend_warms_and_reuses_one_connection(tmp_path: Path):
 
 
 async def test_key_read_from_env_and_model_from_config(tmp_path: Path):
-    (tmp_path / ".redline.toml").write_text(
+    _user_config().write_text(
         'default_provider = "team"\ndefault_model = "big"\n'
         '[providers.team]\nbase_url = "http://127.0.0.1:9/v1"\napi_key_env = "TEAM_KEY"\n'
     )
@@ -134,3 +132,10 @@ async def test_key_with_stray_whitespace_is_trimmed():
         await backend.aclose()
         assert srv.seen[0].headers["authorization"] == "Bearer test-key-not-real"
     assert events
+
+
+def _user_config() -> Path:
+    """The user's own config file (trusted, unlike a repository's .redline.toml)."""
+    path = user_config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from redline.config import ConfigError, load_config, save_user_setting, user_config_path
+from redline.safety.trust import TrustStore
 
 
 def write(path: Path, text: str) -> Path:
@@ -44,6 +45,7 @@ base_url = "http://127.0.0.1:9999/v1"
 diffusing = false
 """,
     )
+    TrustStore.default().trust(tmp_path / ".redline.toml")
     config = load_config(tmp_path)
     presets = config.presets()
     together = presets["together"]
@@ -70,6 +72,7 @@ diffusing = false
 )
 def test_errors_name_file_and_line(tmp_path: Path, text: str, line: int, words: str):
     path = write(tmp_path / ".redline.toml", text)
+    TrustStore.default().trust(path)  # a trusted repo file gets every check a user file gets
     with pytest.raises(ConfigError) as info:
         load_config(tmp_path)
     message = str(info.value)

@@ -95,10 +95,19 @@ def test_apply_patch_anchor_scope_pins_a_repeated_chunk(tmp_path):
 def test_search_replace_context_keeps_the_files_own_whitespace(tmp_path):
     out = _plan(
         tmp_path,
-        {"k.py": b"def f():  \n\treturn 1\n"},
-        _sr("k.py", "def f():\n  return 1", "def f():\n  return 2"),
+        {"k.py": b"class K:\n    def f(self):  \n        return 1\n"},
+        _sr("k.py", "def f(self):\n    return 1", "def f(self):\n    return 2"),
     )
-    assert out["k.py"] == b"def f():  \n  return 2\n"
+    # The unchanged line keeps its trailing spaces; the new one takes the file's indentation.
+    assert out["k.py"] == b"class K:\n    def f(self):  \n        return 2\n"
+
+
+def test_indentation_that_cannot_be_shifted_consistently_is_refused(tmp_path):
+    # A tab in the file, two spaces in the reply: no one offset turns one into the other.
+    (tmp_path / "k.py").write_bytes(b"def f():  \n\treturn 1\n")
+    reply = _sr("k.py", "def f():\n  return 1", "def f():\n  return 2")
+    plan = plan_blocks(tmp_path, parse_edits(reply))
+    assert not plan.ok and "indentation" in (plan.error or "")
 
 
 def test_search_replace_alternative_divider(tmp_path):

@@ -6,6 +6,7 @@ import re
 
 _TIMESTAMP = re.compile(r"\s+\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.\d+)?)?( ?[+-]\d{4})?\s*$")
 _EPOCH = ("1970-01-01", "1969-12-31", "Thu Jan  1 00:00:00 1970")
+_SVN_ABSENT = ("(revision 0)", "(nonexistent)")  # svn diff's side of a created file
 MNEMONIC = ("a/", "b/", "c/", "i/", "w/", "o/", "1/", "2/")
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
 
@@ -37,6 +38,9 @@ def header_path(rest: str) -> tuple[str, bool]:
     """The path on a ---/+++ line (timestamps dropped) and whether it names no file."""
     rest = rest.rstrip("\r\n")
     stamp = ""
+    for mark in _SVN_ABSENT:
+        if rest.endswith(mark):
+            return unquote(rest[: -len(mark)].strip()), True
     if "\t" in rest:
         rest, stamp = rest.split("\t", 1)
     else:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from redline.tools.edits._lines import (
+    EDIT_MARKER,
     FENCE,
     SR_DIVIDER,
     SR_END,
     SR_START,
     Line,
     closes_fence,
-    loose_path,
     make_block,
+    strict_path,
 )
 from redline.tools.edits.blocks import EditBlock, EditFormat, EditKind, Hunk, ParseProgress
 
@@ -76,11 +77,16 @@ class SearchReplace:
         return ParseProgress(_SR, self.path or None, len(self.body))
 
 
+_DOC_SUFFIXES = (".md", ".markdown", ".rst", ".txt", ".adoc", ".org", ".textile")
+
+
 class WholeFile:
     """A fenced block right after a line naming a file: that file's full new content.
 
     Nested fences with an info string (```` ```python ```` inside a Markdown file) open a level
-    that a bare fence closes, so a README's code samples do not end the block early.
+    that a bare fence closes, so a README's code samples do not end the block early. A
+    ``<<<<<<< SEARCH`` line at the top level hands every line back (a SEARCH/REPLACE block after
+    all); any other edit-script marker makes the block invalid: it is never written as a file.
     """
 
     def __init__(self, path: str, fence: str, opener: Line, crlf: bool = False) -> None:
@@ -92,11 +98,13 @@ class WholeFile:
         self.held: list[Line] = []
         self.depth = 0
         self.closed_fence = False
+        self.marker: str | None = None  # the first edit-script marker line seen
+        self.path_only: str | None = None  # the fence held nothing but a file name
 
     def feed(self, ln: Line) -> tuple[list[EditBlock], list[Line] | None]:
         text = ln.text
-        if len(self.lines) == 1 and SR_START.match(text) and loose_path(self.lines[0]):
-            # The path was inside the fence: this is a SEARCH/REPLACE block, hand both lines back.
+        if self.depth == 0 and SR_START.match(text):
+            # A SEARCH/REPLACE block after all (the path or a comment was inside the fence).
             return [], [*self.held, ln]
         m = FENCE.match(text)
         if m and m.group(1)[0] == self.fence[0]:
@@ -106,20 +114,54 @@ class WholeFile:
                 self.depth -= 1
             elif closes_fence(m, self.fence):
                 self.closed_fence = True
-                block = make_block(
+                return self._close(ln), []
+        if self.marker is None and self.depth == 0 and self._is_marker(text):
+            self.marker = text.strip()
+        self.lines.append(text)
+        self.held.append(ln)
+        return [], None
+
+    def _is_marker(self, text: str) -> bool:
+        if EDIT_MARKER.match(text):
+            return True
+        # An Aider divider alone on a line: in a document it may underline a heading.
+        return (
+            SR_DIVIDER.match(text) is not None
+            and len(text.strip()) >= 5
+            and not self.path.lower().endswith(_DOC_SUFFIXES)
+        )
+
+    def _close(self, ln: Line) -> list[EditBlock]:
+        if self.marker is not None:
+            return [
+                make_block(
                     self.first,
                     ln,
                     self.path,
-                    EditKind.WHOLE,
+                    EditKind.INVALID,
                     EditFormat.WHOLE,
-                    crlf=self.crlf,
-                    content=tuple(self.lines),
+                    error=(
+                        f"the fenced block holds the edit marker '{self.marker[:40]}', so it is "
+                        "not a whole file and was not read as SEARCH/REPLACE either; write the "
+                        "markers exactly as <<<<<<< SEARCH, ======= and >>>>>>> REPLACE"
+                    ),
                 )
-                return [block], []
-        self.lines.append(text)
-        if len(self.held) < 1:
-            self.held.append(ln)
-        return [], None
+            ]
+        body = [s for s in self.lines if s.strip()]
+        if len(body) == 1 and strict_path(body[0]) is not None:
+            self.path_only = strict_path(body[0])  # a file name in its own fence (DeepSeek)
+            return []
+        return [
+            make_block(
+                self.first,
+                ln,
+                self.path,
+                EditKind.WHOLE,
+                EditFormat.WHOLE,
+                crlf=self.crlf,
+                content=tuple(self.lines),
+            )
+        ]
 
     def finish(self) -> list[EditBlock]:
         return [

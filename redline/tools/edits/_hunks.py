@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
+from dataclasses import replace
 
+from redline.tools.edits._indent import IndentMismatch, indent_offset, reindent
 from redline.tools.edits.blocks import EditFormat, Hunk
 from redline.tools.edits.matcher import (
     LineIndex,
@@ -39,11 +41,33 @@ def apply_hunk(
 
     `first`: when the lines occur more than once at or after the cursor, take the first of them
     (Codex's apply_patch semantics, and SEARCH/REPLACE blocks ordered by their siblings)."""
+    try:
+        return _apply(tf, hunk, cursor, delta, source, following, first)
+    except EditFailure:
+        if not hunk.loose_tail:
+            raise
+    # Blank lines before `*** End Patch` or between chunks: context only if the file has them.
+    n = hunk.loose_tail
+    trimmed = replace(hunk, old=hunk.old[:-n], new=hunk.new[:-n], loose_tail=0)
+    return _apply(tf, trimmed, cursor, delta, source, following, first)
+
+
+def _apply(
+    tf: TextFile,
+    hunk: Hunk,
+    cursor: int,
+    delta: int,
+    source: EditFormat,
+    following: Hunk | None,
+    first: bool,
+) -> tuple[int, int, int, int]:
     lines = tf.lines
     index = LineIndex(lines)
     frames = _anchor_frames(index, hunk, cursor)
     old, new = hunk.old, hunk.new
     style = cr_style(old + new)
+    open_end = not tf.final_newline and bool(lines)  # the last line has no line end
+    crlf = tf.crlf()
     if not old:
         if not frames:
             raise EditFailure(f"the @@ anchor line '{hunk.anchors[-1].strip()}' was not found")
@@ -53,14 +77,21 @@ def apply_hunk(
             pos = min(max(hunk.old_start + delta, 0), len(lines))
         else:
             pos = len(lines)
-        merged = conform(new, crlf=tf.crlf(), written_cr=style)
+        merged = conform(new, crlf=crlf, written_cr=style)
+        if open_end and pos == len(lines) and merged:
+            if crlf and not lines[-1].endswith("\r"):
+                lines[-1] += "\r"  # no longer the last line: it gets the file's line end
+            if style != "mixed" and merged[-1].endswith("\r"):
+                merged[-1] = merged[-1][:-1]
         lines[pos:pos] = merged
         _eof_state(tf, hunk, pos + len(merged))
-        return pos + len(merged), len(merged), len(merged), 0
+        # Codex: an unanchored pure addition goes to the end and leaves the cursor where it was.
+        after = cursor if not hunk.anchors and hunk.old_start is None else pos + len(merged)
+        return after, len(merged), len(merged), 0
     hint = None if hunk.old_start is None else hunk.old_start - 1 + delta
     found: Match | NoMatch = NoMatch("the lines to replace were not found in the file")
-    for start, scope in frames or [(cursor, None)]:
-        found = _locate(index, hunk, start, scope, hint, following, first)
+    for start, scope, pinned in frames:
+        found = _locate(index, hunk, start, scope, hint, following, first, pinned)
         if isinstance(found, Match) or found.ambiguous:
             break
     if isinstance(found, NoMatch) and source is EditFormat.UDIFF and cursor > 0:
@@ -74,20 +105,31 @@ def apply_hunk(
     assert isinstance(found, Match)
     pos = found.at
     actual = lines[pos : pos + len(old)]
-    merged, added, removed = _merge(actual, old, new, crlf=tf.crlf(), style=style)
+    ends = open_end and pos + len(old) == len(lines)
+    try:
+        shift = indent_offset(actual, old)
+        merged, added, removed = _merge(
+            actual, old, new, crlf=crlf, style=style, open_end=ends, shift=shift
+        )
+    except IndentMismatch as exc:
+        raise EditFailure(str(exc)) from None
     lines[pos : pos + len(old)] = merged
     _eof_state(tf, hunk, pos + len(merged))
     return pos + len(merged), len(merged) - len(old), added, removed
 
 
-def _anchor_frames(index: LineIndex, hunk: Hunk, cursor: int) -> list[tuple[int, int | None]]:
-    """Where to search, as (start, scope end) readings of the hunk's `@@` anchors, best first:
-    the anchors found after the cursor; else (or failing that) the anchors an earlier hunk
-    already passed, keeping the cursor and the scope of their last occurrence."""
+def _anchor_frames(index: LineIndex, hunk: Hunk, cursor: int) -> list[tuple[int, int | None, bool]]:
+    """Where to search, as (start, scope end, pinned) readings of the hunk's `@@` anchors, best
+    first: the anchors found after the cursor (they pin the search); else the anchors an earlier
+    hunk already passed, keeping the cursor and the scope of their last occurrence. An anchor
+    that is nowhere in the file refuses the hunk (Codex and the agents SDK do the same)."""
     if not hunk.anchors:
-        return [(cursor, None)]
+        return [(cursor, None, False)]
+    for anchor in hunk.anchors:
+        if seek_line(index, anchor, 0) is None:
+            raise EditFailure(f"the @@ anchor line '{anchor.strip()}' was not found in the file")
     lines = index.lines
-    frames: list[tuple[int, int | None]] = []
+    frames: list[tuple[int, int | None, bool]] = []
     start, scope, found = cursor, None, True
     for anchor in hunk.anchors:
         at = seek_line(index, anchor, start)
@@ -96,11 +138,11 @@ def _anchor_frames(index: LineIndex, hunk: Hunk, cursor: int) -> list[tuple[int,
             break
         start, scope = at + 1, _scope_end(lines, at)
     if found:
-        frames.append((start, scope))
+        frames.append((start, scope, True))
     if hunk.old:
         back = seek_line_before(index, hunk.anchors[-1], cursor)
         end = _scope_end(lines, back) if back is not None else None
-        frames.append((cursor, end if end is not None and end > cursor else None))
+        frames.append((cursor, end if end is not None and end > cursor else None, False))
     return frames
 
 
@@ -112,6 +154,7 @@ def _locate(
     hint: int | None,
     following: Hunk | None,
     first: bool = False,
+    pinned: bool = False,
 ) -> Match | NoMatch:
     eof = hunk.end_of_file
     if first:
@@ -122,6 +165,12 @@ def _locate(
         if upper is not None and scope is not None:
             upper = min(upper, scope)
         found = seek(index, hunk.old, start=start, hint=hint, at_end=eof, upper=upper)
+    if isinstance(found, NoMatch) and found.ambiguous and pinned and not eof:
+        # The anchor pins the place when the lines follow it at once, or when the anchor is a
+        # plain line with nothing nested under it ("after this line"): the first match wins.
+        hits = find_all(index, hunk.old, start)
+        if hits and (hits[0] == start or scope is None or scope <= start):
+            return Match(hits[0], "after-anchor")
     return found
 
 
@@ -150,21 +199,50 @@ def _upper_bound(index: LineIndex, following: Hunk, cursor: int) -> int | None:
 
 
 def _merge(
-    actual: list[str], old: tuple[str, ...], new: tuple[str, ...], *, crlf: bool, style: str
+    actual: list[str],
+    old: tuple[str, ...],
+    new: tuple[str, ...] | list[str],
+    *,
+    crlf: bool,
+    style: str,
+    open_end: bool = False,
+    shift: tuple[str, str] = ("", ""),
 ) -> tuple[list[str], int, int]:
-    """The hunk's new lines, keeping the file's own text for the context lines it matched."""
+    """The hunk's new lines, keeping the file's own text for the context lines it matched.
+
+    Line ends: a replacing line takes the end of the line it replaces (mixed LF/CRLF files keep
+    each line's own), an added line the file's usual one; `open_end`: `actual` ends the file
+    and its last line has no line end, which the new last line must keep. `shift`: the
+    indentation offset the lines matched at (see `_indent`), applied to the lines written."""
     strip = [s.rstrip("\r") for s in old]
     strip_new = [s.rstrip("\r") for s in new]
     sm = difflib.SequenceMatcher(None, strip, strip_new, autojunk=False)
     out: list[str] = []
+    src: list[int] = []  # where out[k] was in `actual` (-1: written by the edit)
+    last = len(actual) - 1 if open_end else -1
     added = removed = 0
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
         if tag == "equal":
             out.extend(actual[i1:i2])
+            src.extend(range(i1, i2))
             continue
         removed += i2 - i1
         added += j2 - j1
-        out.extend(conform(new[j1:j2], crlf=crlf, written_cr=style))
+        written = reindent(new[j1:j2], *shift) if any(shift) else new[j1:j2]
+        lines = conform(written, crlf=crlf, written_cr=style)
+        if style != "mixed":
+            for k in range(min(len(lines), i2 - i1)):
+                ref = i1 + k
+                if ref != last:
+                    lines[k] = lines[k].rstrip("\r") + ("\r" if actual[ref].endswith("\r") else "")
+        out.extend(lines)
+        src.extend([-1] * len(lines))
+    if open_end and out:
+        for k in range(len(out) - 1):
+            if src[k] == last and crlf and not out[k].endswith("\r"):
+                out[k] += "\r"  # the old last line is no longer last: it gets a line end
+        if src[-1] < 0 and style != "mixed" and out[-1].endswith("\r"):
+            out[-1] = out[-1][:-1]
     return out, added, removed
 
 

@@ -33,9 +33,15 @@ class SubParser(Protocol):
 
 
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*([^`]*?)\s*$")
-SR_START = re.compile(r"^<{5,9} ?SEARCH\b")
-SR_DIVIDER = re.compile(r"^={5,9}\s*$")
-SR_END = re.compile(r"^>{5,9} ?REPLACE\b")
+# Models miscount the markers (4 to 11 characters seen) and Cline writes ------- SEARCH /
+# +++++++ REPLACE: every such line is a marker.
+SR_START = re.compile(r"^(?:<{3,}|-{3,}) ?SEARCH\b")
+SR_DIVIDER = re.compile(r"^={3,}\s*$")
+SR_END = re.compile(r"^(?:>{3,}|\+{3,}) ?REPLACE\b")
+# A line no whole file has: an edit-script marker (any count, any indent) or a git conflict marker.
+EDIT_MARKER = re.compile(
+    r"^\s*(?:(?:<{3,}|-{3,}) ?SEARCH\b|(?:>{3,}|\+{3,}) ?REPLACE\b|<{7}(?: |$)|>{7}(?: |$))"
+)
 BINARY_LINE = re.compile(r"^Binary files (.+) and (.+) differ\s*$")
 
 _PATHISH = re.compile(r"^[^\s`'\"<>|*?]+$")
@@ -43,6 +49,9 @@ _SPACED_PATH = re.compile(r"^[^\t`'\"<>|*?:]+/[^\t`'\"<>|*?:]*[^\s.:]$")
 _KNOWN_BARE = frozenset(
     {"Makefile", "Dockerfile", "LICENSE", "README", "Gemfile", "Rakefile", "Procfile", "Justfile"}
 )
+_DOTFILE = re.compile(r"^\.[A-Za-z0-9_-][A-Za-z0-9_.-]*$")  # .gitignore, .env.example
+# Names without an extension that are files, when the turn asked for whole files.
+_BARE_FILE = re.compile(r"^(?:[A-Z][A-Za-z]*file|[A-Z][A-Z0-9_-]{2,}|[a-z]+file)$")
 
 
 def clean_path_line(text: str) -> str:
@@ -76,9 +85,19 @@ def strict_path(text: str) -> str | None:
     s = loose_path(text)
     if s is None:
         return None
-    if "/" in s or "." in s.strip(".") or s in _KNOWN_BARE:
+    if "/" in s or "." in s.strip(".") or s in _KNOWN_BARE or _DOTFILE.match(s):
         return s
     return None
+
+
+def whole_path(text: str) -> str | None:
+    """`strict_path`, plus a bare `CODEOWNERS` or `Vagrantfile` alone on the line (for turns
+    that asked for whole files)."""
+    s = strict_path(text)
+    if s is not None:
+        return s
+    bare = text.strip().strip("*`").strip()
+    return bare if _BARE_FILE.match(bare) else None
 
 
 def fence_info_path(info: str) -> str | None:

@@ -30,13 +30,14 @@ _OTHER_HEADER = re.compile(r"^\*\*\* [A-Z][A-Za-z]* File: ")
 
 
 class _Chunk:
-    __slots__ = ("anchors", "eof", "new", "old")
+    __slots__ = ("anchors", "blanks", "eof", "new", "old")
 
     def __init__(self, anchor: str | None) -> None:
         self.anchors: list[str] = [] if anchor is None else [anchor]
         self.old: list[str] = []
         self.new: list[str] = []
         self.eof = False
+        self.blanks = 0  # trailing context lines that were empty lines in the reply
 
     def empty(self) -> bool:
         return not self.old and not self.new
@@ -47,6 +48,7 @@ class _Chunk:
             new=tuple(self.new),
             anchors=tuple(self.anchors),
             end_of_file=self.eof,
+            loose_tail=self.blanks,
         )
 
 
@@ -175,6 +177,7 @@ class ApplyPatch:
             else:
                 chunk.old.append(body)
                 chunk.new.append(body)
+            chunk.blanks = chunk.blanks + 1 if not text.rstrip("\r") else 0
             self._touch(ln)
             return None
         return f"unexpected line in update hunk of {self.path}: '{text.strip()}'"
@@ -228,18 +231,20 @@ class ApplyPatch:
         return []
 
     def finish(self) -> list[EditBlock]:
-        if self.state in ("add", "update"):
-            return [
-                make_block(
-                    self.first,
-                    self.last,
-                    self.path,
-                    EditKind.INVALID,
-                    _AP,
-                    error="*** End Patch missing (was the reply cut off?)",
-                )
-            ]
-        return []
+        # The reply ended inside the envelope: whatever came before (a Delete File too) may be
+        # only part of the patch, so the whole envelope is refused, as Codex does.
+        path = self.path if self.state in ("add", "update") else ""
+        return [
+            make_block(
+                self.first,
+                self.last,
+                path,
+                EditKind.INVALID,
+                _AP,
+                error="*** End Patch missing (was the reply cut off?): nothing in this patch "
+                "is applied",
+            )
+        ]
 
     def progress(self) -> ParseProgress:
         return ParseProgress(_AP, self.path or None, self.lines)

@@ -124,7 +124,7 @@ class UnifiedDiff:
         self.state = "header"  # header | plus | hunks | binary
         self.old_raw = self.new_raw = ""
         self.old_absent = self.new_absent = False
-        self.new_file = self.deleted = self.binary = self.copy = False
+        self.new_file = self.deleted = self.binary = self.copy = self.symlink = False
         self.rename_from: str | None = None
         self.rename_to: str | None = None
         self.hunks: list[Hunk] = []
@@ -197,6 +197,8 @@ class UnifiedDiff:
                 return None
             return [ln]
         # header
+        if text.startswith(("new file mode 120000", "new mode 120000")):
+            self.symlink = True  # a symbolic link, whatever the hunk says it points to
         if text.startswith(_IGNORED):
             self.last = ln
             return None
@@ -298,8 +300,14 @@ class UnifiedDiff:
 
     def _close_hunk(self) -> None:
         cur = self.cur
-        if cur is not None and (cur.old or cur.new):
-            self.hunks.append(cur.hunk())
+        if cur is not None:
+            if cur.old or cur.new:
+                self.hunks.append(cur.hunk())
+            elif self.malformed is None:  # git: "corrupt patch"
+                self.malformed = (
+                    f"reply line {self.last.no}: a hunk header with no diff lines after it "
+                    "(a corrupt or cut-off patch)"
+                )
         self.cur = None
 
     # -- the block ----------------------------------------------------------------------------
@@ -336,7 +344,10 @@ class UnifiedDiff:
         if prefixed or mnemonic:
             return (stripped, side)
         present = not (self.old_absent or self.new_absent)
-        differ = present and other.split("/", 1)[0] != side.split("/", 1)[0]
+        # `diff -ruN old/ new/`: the two sides name different top directories (a created file's
+        # absent side still names its path); `--- /dev/null` says nothing about the prefix.
+        named = old and new and "/dev/null" not in (old, new)
+        differ = bool(named) and other.split("/", 1)[0] != side.split("/", 1)[0]
         found = [stripped, side] if differ else [side, stripped]
         if present and other and other != side:  # `--- a.c.orig` / `+++ a.c`: either may exist
             alt = _strip_one(other)
@@ -357,6 +368,17 @@ class UnifiedDiff:
                 _UD,
                 binary=True,
                 error=f"{path}: binary diffs cannot be applied (only text edits are)",
+                **common,
+            )
+        if self.symlink:
+            return make_block(
+                first,
+                last,
+                path,
+                EditKind.INVALID,
+                _UD,
+                error=f"{path}: the diff makes a symbolic link (mode 120000); redline edits "
+                "only regular files",
                 **common,
             )
         if self.malformed is not None:

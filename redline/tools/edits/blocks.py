@@ -35,7 +35,9 @@ class Hunk:
     apply_patch ``@@ context`` lines to find first; `old_start` is a unified diff's 1-based line
     number hint. `old_eof_newline` / `new_eof_newline` come from "\\ No newline at end of file"
     (None: the diff said nothing). `splits` holds other readings of an ambiguous SEARCH/REPLACE
-    divider (the body contained more than one ``=======`` line).
+    divider (the body contained more than one ``=======`` line). `loose_tail` counts the
+    trailing context lines that were empty lines in the reply (a blank line before
+    ``*** End Patch`` or between chunks): dropped when the hunk is not found with them.
     """
 
     old: tuple[str, ...]
@@ -46,6 +48,7 @@ class Hunk:
     old_eof_newline: bool | None = None
     new_eof_newline: bool | None = None
     splits: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    loose_tail: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,11 @@
 `EditStreamParser` keeps a line buffer and a state machine: `feed(chunk)` only looks at the new
 text, returns the blocks that closed with it, and `progress` describes the open one. The one-shot
 `parse_edits(text)` is the same machine fed the whole text, so both agree for any chunking.
+
+`requested_format` is the format the turn asked for. A path line then a fenced file is also how
+redline shows files to the model, so such a block is a whole-file edit only when the turn asked
+for `whole` (or nobody said: `redline apply` of a saved reply), or when the reply clearly is
+one: nothing but whole files, no edit in another format, at most two lines of prose.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from redline.tools.edits._lines import (
     loose_path,
     make_block,
     strict_path,
+    whole_path,
 )
 from redline.tools.edits._patch import ApplyPatch
 from redline.tools.edits._udiff import UnifiedDiff, header_path
@@ -33,7 +39,16 @@ _FILE_HEADERS = ("*** Update File: ", "*** Add File: ", "*** Delete File: ")
 class EditStreamParser:
     """Incremental edit-block parser: ``feed(chunk) -> list[EditBlock]``, then ``finish()``."""
 
-    def __init__(self) -> None:
+    def __init__(self, requested_format: EditFormat | str | None = None) -> None:
+        fmt = None if requested_format is None else EditFormat(requested_format)
+        self._fmt = fmt
+        self._whole_ok = fmt is None or fmt is EditFormat.WHOLE
+        self._deferred: list[EditBlock] = []  # whole files the turn did not ask for
+        self._others = 0  # blocks emitted that are not deferred whole files
+        self._prose = 0  # non-blank top-level lines outside any block
+        self._fence_body = 0  # non-blank lines seen inside the open top-level fence
+        self._fence_single = ""
+        self._pending_path = ""  # a file name that stood alone in the fence before
         self._partial: list[str] = []
         self._offset = 0  # where the current (partial) line starts in the reply
         self._line_no = 1
@@ -91,6 +106,10 @@ class EditStreamParser:
         while self._sub is not None:
             sub, self._sub = self._sub, None
             self._emit(sub.finish())
+        deferred, self._deferred = self._deferred, []
+        if deferred and not self._others and self._prose <= len(deferred) + 2:
+            self._whole_ok = True  # nothing but whole files: the model clearly meant them
+            self._emit(deferred)
         return out
 
     @property
@@ -109,6 +128,10 @@ class EditStreamParser:
 
     def _emit(self, blocks: list[EditBlock]) -> None:
         for b in blocks:
+            if b.kind is EditKind.WHOLE and not self._whole_ok:
+                self._deferred.append(b)
+                continue
+            self._others += b.kind is not EditKind.WHOLE
             self._out.append(replace(b, index=self._count))
             self._count += 1
             if b.path and b.source is EditFormat.SEARCH_REPLACE:
@@ -125,6 +148,7 @@ class EditStreamParser:
             self._sub = None
             if isinstance(sub, WholeFile) and sub.closed_fence:
                 self._fence = self._fence_path = None
+                self._pending_path = sub.path_only or ""
             for b in back:
                 self._process(b)
             return
@@ -172,13 +196,17 @@ class EditStreamParser:
         m = FENCE.match(text)
         if m is not None:
             if self._fence is None:
+                named = whole_path if self._fmt is EditFormat.WHOLE else strict_path
                 self._fence = m.group(1)
                 self._fence_cr = text.endswith("\r")
-                self._fence_path = fence_info_path(m.group(2)) or strict_path(self._prev)
+                self._fence_path = fence_info_path(m.group(2)) or named(self._prev)
                 self._fence_first = True
+                self._fence_body = 0
                 self._prev = stripped
                 return
             if closes_fence(m, self._fence):
+                if self._fence_body == 1:  # a file name alone in its fence (DeepSeek)
+                    self._pending_path = strict_path(self._fence_single) or ""
                 self._fence = self._fence_path = None
                 self._prev = stripped
                 return
@@ -201,6 +229,11 @@ class EditStreamParser:
             return
         if stripped:
             self._prev = stripped
+            self._prose += 1
+            self._pending_path = ""
+            if self._fence is not None:
+                self._fence_body += 1
+                self._fence_single = stripped
 
     @staticmethod
     def _is_marker(text: str) -> bool:
@@ -212,18 +245,20 @@ class EditStreamParser:
 
     def _sr_path(self) -> str:
         prev = self._prev
+        named = self._fence is not None and self._fence_path
         if prev and FENCE.match(prev) is None:
-            path = loose_path(prev)
+            # Inside a fence headed by a path, only a line that surely names a file overrides it.
+            path = strict_path(prev) if named else loose_path(prev)
             if path:
                 return path
-        if self._fence is not None and self._fence_path:
-            return self._fence_path
-        return self._last_path
+        if named:
+            return self._fence_path or ""
+        return self._pending_path or self._last_path
 
 
-def parse_edits(text: str) -> list[EditBlock]:
-    """Every edit block in a complete reply, in order."""
-    parser = EditStreamParser()
+def parse_edits(text: str, requested_format: EditFormat | str | None = None) -> list[EditBlock]:
+    """Every edit block in a complete reply, in order (`requested_format`: see the module)."""
+    parser = EditStreamParser(requested_format)
     blocks = parser.feed(text)
     blocks.extend(parser.finish())
     return blocks

@@ -174,9 +174,11 @@ def _resolve(tree: _Tree, block: EditBlock, strip_level: list[int]) -> str:
             for c in cands:
                 if depth - c.count("/") == strip_level[-1]:
                     return check_path(tree.root, c)
+        # The reading whose directory exists; else the best reading (`+++ pkg/new.py` with no
+        # prefix stays in pkg/, even when pkg/ is new).
         for c in cands:
             parent = Path(c).parent
-            if str(parent) == "." or (tree.root / parent).is_dir():
+            if str(parent) != "." and (tree.root / parent).is_dir():
                 return check_path(tree.root, c)
         return check_path(tree.root, cands[0])
     for c in cands:

@@ -43,12 +43,13 @@ class TextFile:
         return text.encode("utf-8")
 
     def crlf(self) -> bool:
-        """Most lines end in CRLF: new lines get one too."""
-        n = len(self.lines)
-        if n == 0:
+        """Most line ends are CRLF: new lines get one too. (The last line of a file without a
+        final newline has no line end, so it does not vote.)"""
+        ended = self.lines if self.final_newline else self.lines[:-1]
+        if not ended:
             return False
-        with_cr = sum(1 for s in self.lines if s.endswith("\r"))
-        return with_cr * 2 > n
+        with_cr = sum(1 for s in ended if s.endswith("\r"))
+        return with_cr * 2 > len(ended)
 
 
 def conform(new_lines: tuple[str, ...] | list[str], *, crlf: bool, written_cr: str) -> list[str]:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import statistics
 import sys
 from pathlib import Path
 from typing import Any
 
+from redline.safety.terminal import json_dumps
 from redline.tui.commands.exec import cost_of, log_speed, repo_root_of, stats_json, summary_line
 from redline.tui.loop import Conversation, Turn, TurnLoop
 
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"redline bench: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if args.json:
-        print(json.dumps(report, ensure_ascii=False))
+        print(json_dumps(report))
     else:
         print(render(report))
     failed = [s for s in report["summary"] if s["ok_runs"] == 0]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from redline.safety.terminal import json_dumps
 from redline.tools.context import DEFAULT_BUDGET, build_context
 
 EXIT_OK = 0
@@ -19,6 +19,7 @@ def _progress(stream: TextIO) -> Callable[[int, int], None] | None:
     """`indexing 1,200/9,000 files` on a terminal while a big repository is first read."""
     if not stream.isatty():
         return None
+    stream = getattr(stream, "trusted", stream)  # our own \r, past the terminal sanitiser
 
     def show(done: int, total: int) -> None:
         if total >= 500:
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     for warning in bundle.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if args.json:
-        print(json.dumps(bundle.as_json(), ensure_ascii=False))
+        print(json_dumps(bundle.as_json()))
         return EXIT_OK
     sys.stdout.write(bundle.text)
     skipped = sum(bundle.skipped.values())

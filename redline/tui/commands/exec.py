@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +18,7 @@ from redline.agent.history import SpeedHistory, append_quietly, record_of
 from redline.backends.events import Event, StreamError, TextDelta, TextSnapshot
 from redline.backends.meter import MeterReading
 from redline.backends.prices import Cost, price_for, reading_cost
+from redline.safety.terminal import json_dumps
 from redline.tui.exec_edits import EditOutcome
 from redline.tui.loop import Conversation, Turn, TurnLoop
 
@@ -192,6 +192,9 @@ def run(args: argparse.Namespace) -> int:
     except (UsageError, ConfigError) as exc:
         print(f"redline exec: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    notice = config.trust_notice()
+    if notice:
+        print(f"redline exec: {notice}", file=sys.stderr)
     return asyncio.run(_exec(args, prompt, config, repo_root))
 
 
@@ -274,7 +277,7 @@ def _report(args: argparse.Namespace, turn: Turn, outcome: EditOutcome, cost: Co
             "commit": outcome.commit,
             "error": error_json(error),
         }
-        sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_dumps(obj) + "\n")
         sys.stdout.flush()
     elif error is None or (turn.reading is not None and turn.reading.output_tokens):
         print(summary_line(turn, cost), file=sys.stderr)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import sys
 from pathlib import Path
 from typing import Any
+
+from redline.safety.terminal import json_dumps
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -24,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     report = asyncio.run(gather(config, os.environ))
     if args.json:
-        print(json.dumps(report, ensure_ascii=False))
+        print(json_dumps(report))
     else:
         print(render(report))
     return EXIT_OK

@@ -8,12 +8,12 @@ counted on stderr. Exit codes: 0 ok (an empty history too), 2 the history cannot
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from redline.agent.history import HistoryLoad, SpeedHistory
 from redline.agent.speed_stats import SpeedRow, sparkline, speed_rows
 from redline.backends.prices import format_usd
+from redline.safety.terminal import json_dumps
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     rows = speed_rows(loaded.records)
     if args.json:
-        print(json.dumps({"rows": [row.json() for row in rows]}, ensure_ascii=False))
+        print(json_dumps({"rows": [row.json() for row in rows]}))
     else:
         print(render(rows, history))
     if loaded.damaged:
