@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -18,6 +17,7 @@ from typing import Any, TextIO
 from redline.agent.race import MAX_LANES, MIN_LANES, Lane, Race, RaceResult
 from redline.backends.events import Event
 from redline.backends.prices import Price, price_for
+from redline.safety.terminal import json_dumps
 from redline.tui.commands.exec import (
     UsageError,
     error_json,
@@ -49,6 +49,9 @@ def run(args: argparse.Namespace) -> int:
     except (UsageError, ConfigError) as exc:
         print(f"redline race: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    notice = config.trust_notice()
+    if notice:
+        print(f"redline race: {notice}", file=sys.stderr)
     return asyncio.run(_race(args, prompt, providers, config, repo_root))
 
 
@@ -116,7 +119,7 @@ async def _race(
         if lane.turn is not None:
             log_speed(lane.turn, lane.cost, "race", sys.stderr)
     if args.json:
-        print(json.dumps(race_json(result), ensure_ascii=False))
+        print(json_dumps(race_json(result)))
     else:
         print(render(result))
     return EXIT_OK if result.winner is not None else EXIT_PROVIDER
