@@ -17,6 +17,7 @@ from pathlib import Path
 
 import platformdirs
 
+from redline.backends.options import REASONING_EFFORTS, ModelKnobs
 from redline.backends.presets import PRESETS, ProviderPreset, preset_from_table
 from redline.backends.prices import PriceOverride
 from redline.safety.trust import TrustState, TrustStore
@@ -107,6 +108,10 @@ MODEL_KEYS: dict[str, Check] = {
     "diffusing": BOOL,
     "edit_format": _choice(*EDIT_FORMATS),
     "max_tokens": INT,
+    "reasoning_effort": _choice(*REASONING_EFFORTS),
+    "reasoning_summary": BOOL,
+    "realtime": BOOL,
+    "reasoning": BOOL,
     "price_in": PRICE,
     "price_out": PRICE,
     "price_cached": PRICE,
@@ -125,9 +130,24 @@ class ModelOptions:
     diffusing: bool | None = None
     edit_format: str | None = None
     max_tokens: int | None = None
+    reasoning_effort: str | None = None  # instant (Mercury 2), minimal, low, medium, high
+    reasoning_summary: bool | None = None  # Mercury 2: stream a summary of its reasoning
+    realtime: bool | None = None  # Mercury 2: lower time to first token
+    reasoning: bool | None = None  # thinking on/off where a provider switches it per request
     price_in: float | None = None  # US dollars per 1M tokens
     price_out: float | None = None
     price_cached: float | None = None
+
+    def knobs(self) -> ModelKnobs:
+        """What the client sends for this model."""
+        return ModelKnobs(
+            diffusing=self.diffusing,
+            max_tokens=self.max_tokens,
+            reasoning_effort=self.reasoning_effort,
+            reasoning_summary=self.reasoning_summary,
+            realtime=self.realtime,
+            reasoning=self.reasoning,
+        )
 
 
 @dataclass(slots=True, frozen=True)
@@ -179,6 +199,9 @@ class Config:
 
     def model_diffusing(self) -> dict[str, bool]:
         return {m: o.diffusing for m, o in self.models.items() if o.diffusing is not None}
+
+    def model_knobs(self) -> dict[str, ModelKnobs]:
+        return {m: o.knobs() for m, o in self.models.items()}
 
 
 def user_config_path() -> Path:

@@ -93,7 +93,7 @@ def record_of(
         output_tokens=r.output_tokens,
         tokens_exact=r.tokens_exact,
         prompt_tokens=r.prompt_tokens,
-        cached_tokens=cached_tokens,
+        cached_tokens=cached_tokens if cached_tokens is not None else r.cached_tokens,
         reasoning_tokens=r.reasoning_tokens or None,
         cost_usd=None if cost is None else round(cost.usd, 8),
         cost_exact=cost is not None and cost.exact,

@@ -6,6 +6,7 @@ Never imports ``redline.tui`` or Textual, nor ``redline.tools``.
 from redline.backends.events import (
     Event,
     Finished,
+    Notice,
     ReasoningDelta,
     ServerTiming,
     StreamError,
@@ -17,6 +18,7 @@ from redline.backends.events import (
 __all__ = [
     "Event",
     "Finished",
+    "Notice",
     "ReasoningDelta",
     "ServerTiming",
     "StreamError",

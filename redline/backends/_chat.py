@@ -13,6 +13,7 @@ from redline.backends._think import ThinkSplitter
 from redline.backends.events import (
     Event,
     Finished,
+    Notice,
     ReasoningDelta,
     ServerTiming,
     StreamError,
@@ -26,12 +27,57 @@ def _int(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def _detail(obj: dict[str, object], names: tuple[str, str], key: str) -> int | None:
+    for name in names:
+        details = obj.get(name)
+        if isinstance(details, dict):
+            found = _int(details.get(key))
+            if found is not None:
+                return found
+    return None
+
+
 def usage_from(obj: dict[str, object]) -> Usage:
-    details = obj.get("completion_tokens_details") or obj.get("output_tokens_details")
-    reasoning = _int(details.get("reasoning_tokens")) if isinstance(details, dict) else None
+    """Usage in any of its shapes; a field that is absent or null stays None.
+
+    Nested (OpenAI, Cerebras: ``completion_tokens_details.reasoning_tokens``,
+    ``prompt_tokens_details.cached_tokens``; Responses: ``input_tokens_details``) or flat
+    (Mercury 2: ``reasoning_tokens`` and ``cached_input_tokens`` beside ``prompt_tokens``).
+    """
     prompt = obj.get("prompt_tokens", obj.get("input_tokens"))
     completion = obj.get("completion_tokens", obj.get("output_tokens"))
-    return Usage(_int(prompt), _int(completion), reasoning)
+    reasoning = _detail(obj, _OUTPUT_DETAILS, "reasoning_tokens")
+    if reasoning is None:
+        reasoning = _int(obj.get("reasoning_tokens"))
+    cached = _detail(obj, _INPUT_DETAILS, "cached_tokens")
+    if cached is None:
+        cached = _int(obj.get("cached_input_tokens", obj.get("cached_tokens")))
+    return Usage(_int(prompt), _int(completion), reasoning, cached)
+
+
+_OUTPUT_DETAILS = ("completion_tokens_details", "output_tokens_details")
+_INPUT_DETAILS = ("prompt_tokens_details", "input_tokens_details")
+
+
+def summary_text(value: object) -> str:
+    """Mercury's top-level ``reasoning_summary``: ``{content, status}`` (or a bare string)."""
+    if isinstance(value, dict):
+        value = value.get("content") or value.get("text") or value.get("summary")
+    if isinstance(value, list):
+        return _parts_text(value)
+    return value if isinstance(value, str) else ""
+
+
+def warning_texts(value: object) -> list[str]:
+    """A top-level ``warning`` (string, ``{message}`` object, or a list of either)."""
+    items = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, dict):
+            item = item.get("message") or item.get("detail") or item.get("warning")
+        if isinstance(item, str) and item.strip():
+            out.append(" ".join(item.split()))
+    return out
 
 
 def _parts_text(content: object) -> str:
@@ -65,6 +111,7 @@ class ChatParser:
         "_timing",
         "_tools",
         "_usage",
+        "_warned",
         "started",
     )
 
@@ -77,6 +124,7 @@ class ChatParser:
         self._timing: tuple[str, dict[str, object]] | None = None
         self._finish: str | None = None
         self._tools: set[int] = set()
+        self._warned: set[str] = set()  # provider warnings already passed on
         self._done = False  # [DONE] seen
         self._ended = False  # an error already ended the stream
         self.started = False  # answer text, reasoning or tool arguments arrived
@@ -120,6 +168,13 @@ class ChatParser:
             out.append(frame_error(obj, self._provider))
             self._ended = True
             return True
+        if "reasoning_summary" in obj:
+            summary = summary_text(obj["reasoning_summary"])
+            if summary:
+                self.started = True
+                out.append(ReasoningDelta(summary))
+        if "warning" in obj:
+            self._warn(obj["warning"], out)
         usage = obj.get("usage")
         if usage:
             self._usage = usage
@@ -130,6 +185,12 @@ class ChatParser:
         elif "timings" in obj:
             self._timing = ("timings", obj["timings"])
         return False
+
+    def _warn(self, value: object, out: list[Event]) -> None:
+        for text in warning_texts(value):
+            if text not in self._warned:
+                self._warned.add(text)
+                out.append(Notice(f"{self._provider} warned: {text}"))
 
     def feed_whole(self, obj: dict[str, object], out: list[Event]) -> None:
         """A non-streamed reply (a server that ignored ``stream: true``)."""
@@ -144,6 +205,11 @@ class ChatParser:
                     self._think.feed(content, out)
             finish = choices[0].get("finish_reason")
             self._finish = finish if isinstance(finish, str) else "stop"
+        summary = summary_text(obj.get("reasoning_summary"))
+        if summary:
+            out.append(ReasoningDelta(summary))
+        if "warning" in obj:
+            self._warn(obj["warning"], out)
         usage = obj.get("usage")
         if isinstance(usage, dict):
             self._usage = usage

@@ -15,6 +15,7 @@ from dataclasses import replace
 import httpx
 from httpx_sse import EventSource
 
+from redline.backends._body import apply_knobs, encode, token_limit
 from redline.backends._chat import ChatParser
 from redline.backends._errors import (
     SWITCH,
@@ -27,6 +28,7 @@ from redline.backends._errors import (
 from redline.backends._responses import ResponsesParser
 from redline.backends._timeouts import RetryPolicy, Timeouts, Watchdog
 from redline.backends.events import Event, StreamError
+from redline.backends.options import ModelKnobs
 from redline.backends.presets import ProviderPreset, Wire, wire_for
 from redline.backends.request import ChatRequest
 
@@ -82,6 +84,7 @@ class StreamClient:
         api_key: str | None = None,
         wire: str | None = None,
         model_diffusing: Mapping[str, bool] | None = None,
+        model_knobs: Mapping[str, ModelKnobs] | None = None,
         timeouts: Timeouts = Timeouts(),
         retry: RetryPolicy = RetryPolicy(),
         transport: httpx.AsyncBaseTransport | None = None,
@@ -98,11 +101,12 @@ class StreamClient:
         self._key = api_key or None
         self._scrub = Scrubber((api_key,) if api_key else ())
         self._model_diffusing = dict(model_diffusing or {})
+        self._knobs = dict(model_knobs or {})
         self._sleep = sleep
         self._clock = clock
         self._models_ttl_s = models_ttl_s
         self._models: tuple[float, list[str]] | None = None
-        headers = {"accept": "text/event-stream"}
+        headers = {"accept": "text/event-stream", **dict(preset.extra_headers)}
         self._http = httpx.AsyncClient(
             headers=headers,
             auth=KeyAuth(self._key, self.base_url) if self._key else None,
@@ -127,14 +131,15 @@ class StreamClient:
             return False
         if request.diffusing is not None:
             return request.diffusing
+        knobs = self._knobs.get(request.model)
+        if knobs is not None and knobs.diffusing is not None:
+            return knobs.diffusing
         return self._model_diffusing.get(request.model, self.preset.diffusing)
 
     def build_body(self, request: ChatRequest) -> dict[str, object]:
         model = request.model or self.preset.default_model
-        limit = request.max_tokens
-        cap = self.preset.max_tokens_cap
-        if cap:
-            limit = min(limit or cap, cap)
+        knobs = self._knobs.get(model)
+        limit = token_limit(self.preset, request.max_tokens, knobs)
         body: dict[str, object]
         if self.wire == "responses":
             system = "\n\n".join(m.content for m in request.messages if m.role == "system")
@@ -165,8 +170,15 @@ class StreamClient:
                 body["diffusing"] = True
         if request.temperature is not None:
             body["temperature"] = request.temperature
+        apply_knobs(body, self.preset, knobs, self.wire)
         body.update(request.extra)
         return body
+
+    def request_headers(self, request: ChatRequest) -> dict[str, str]:
+        """Per-request headers: the session's affinity id where the provider routes by it."""
+        if self.preset.session_affinity and request.session_id:
+            return {"x-session-affinity": request.session_id}
+        return {}
 
     # streaming -----------------------------------------------------------------------
     def stream(self, request: ChatRequest) -> AsyncGenerator[Event, None]:
@@ -180,12 +192,13 @@ class StreamClient:
         body = self.build_body(request)
         diffusing = self.diffusing_for(request)
         model = str(body["model"])
+        headers = self.request_headers(request)
         attempt = 0
         while True:
             may_retry = attempt < self.retry.max_retries
             try:
                 deadline = asyncio.get_running_loop().time() + self.timeouts.first_token_s
-                opened = await self._open(body, model, deadline, may_retry)
+                opened = await self._open(body, headers, model, deadline, may_retry)
                 if isinstance(opened, StreamError):
                     yield opened
                     return
@@ -303,10 +316,18 @@ class StreamClient:
         return replace(error, message=self._scrub(error.message))
 
     async def _open(
-        self, body: dict[str, object], model: str, deadline: float, may_retry: bool
+        self,
+        body: dict[str, object],
+        headers: dict[str, str],
+        model: str,
+        deadline: float,
+        may_retry: bool,
     ) -> httpx.Response | StreamError:
         """Send the request: the streaming response, or the error (raises ``_Retry``)."""
-        request = self._http.build_request("POST", self.endpoint, json=body)
+        content, content_headers = encode(body, gzip_ok=self.preset.gzip_requests)
+        request = self._http.build_request(
+            "POST", self.endpoint, content=content, headers={**content_headers, **headers}
+        )
         try:
             async with asyncio.timeout_at(deadline):
                 response = await self._http.send(request, stream=True)

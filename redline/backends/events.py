@@ -38,6 +38,7 @@ class Usage:
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
     reasoning_tokens: int | None = None
+    cached_tokens: int | None = None  # prompt tokens served from the provider's prompt cache
 
 
 @dataclass(slots=True, frozen=True)
@@ -47,6 +48,14 @@ class ServerTiming:
     decode_tps: float | None = None
     prefill_ms: float | None = None
     queue_ms: float | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class Notice:
+    """Something the provider said the person should know (Mercury's ``warning``, a low
+    rate-limit budget, a wire switch): shown once as a notice, listed in ``exec --json``."""
+
+    text: str
 
 
 @dataclass(slots=True, frozen=True)
@@ -65,4 +74,13 @@ class StreamError:
     retry_after_s: float | None = None
 
 
-Event = TextDelta | ReasoningDelta | TextSnapshot | Usage | ServerTiming | Finished | StreamError
+Event = (
+    TextDelta
+    | ReasoningDelta
+    | TextSnapshot
+    | Usage
+    | ServerTiming
+    | Notice
+    | Finished
+    | StreamError
+)

@@ -11,7 +11,12 @@ and the benchmarks read; its fields may grow but not change meaning.
 - End-to-end rate: N / (t_end - t0).
 - N is exact once a ``Usage`` with ``completion_tokens`` arrives after the last text (the last
   one wins, never summed); before that it is the estimate of ``redline.backends.tokens``.
-- ``TextSnapshot`` replaces the answer, so only the latest snapshot is counted.
+- ``TextSnapshot`` replaces the answer, so only the latest snapshot is counted. While
+  snapshots stream (Mercury diffusion) the rate that means something is the tokens of the
+  current text over the time since the request was sent: that is the live and decode figure
+  until the end, when the decode rate is DESIGN.md's over the final text.
+- The estimate never falls below the number of non-empty deltas: a server sends at least one
+  token per content chunk (llama.cpp servers send exactly one).
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ class MeterReading:
     tokens_exact: bool = False  # False: an estimate, shown with "~"
     reasoning_tokens: int = 0
     prompt_tokens: int | None = None
+    cached_tokens: int | None = None  # prompt tokens the provider served from its cache
     duration_ms: float = 0.0
     rate_history: tuple[float, ...] = ()  # live rate samples over the turn, for a sparkline
     finished: bool = False
@@ -81,12 +87,16 @@ class SpeedMeter:
         self._reasoning = TokenCounter()
         self._first_tokens = 0
         self._chunks = 0
+        self._answer_deltas = 0  # non-empty answer deltas: each carries at least one token
+        self._reasoning_deltas = 0
+        self._snapshots = False  # the answer came as whole-text snapshots
         # Exact counts from the last Usage, and the estimates at the moment it arrived.
         self._exact_total: int | None = None
         self._exact_reasoning: int | None = None
         self._est_total_at_usage = 0
         self._est_reasoning_at_usage = 0
         self._prompt_tokens: int | None = None
+        self._cached_tokens: int | None = None
         self._server_tps: float | None = None
         # (time, N) after each change, trimmed to the window plus one baseline entry.
         self._window: deque[tuple[float, int]] = deque()
@@ -109,10 +119,14 @@ class SpeedMeter:
                 return
             if isinstance(event, TextDelta):
                 self._answer.add(event.text)
+                self._answer_deltas += 1
             elif isinstance(event, ReasoningDelta):
                 self._reasoning.add(event.text)
+                self._reasoning_deltas += 1
             else:
                 self._answer.reset(event.text)
+                self._answer_deltas = 0
+                self._snapshots = True
             self._content_at(now, snapshot=isinstance(event, TextSnapshot))
         elif isinstance(event, Usage):
             self._usage(event)
@@ -146,12 +160,14 @@ class SpeedMeter:
     def _usage(self, usage: Usage) -> None:
         if usage.prompt_tokens is not None:
             self._prompt_tokens = usage.prompt_tokens
+        if usage.cached_tokens is not None:
+            self._cached_tokens = usage.cached_tokens
         if usage.completion_tokens is not None:
             self._exact_total = usage.completion_tokens
             self._est_total_at_usage = self._estimated_total()
         if usage.reasoning_tokens is not None:
             self._exact_reasoning = usage.reasoning_tokens
-            self._est_reasoning_at_usage = self._reasoning.count
+            self._est_reasoning_at_usage = self._reasoning_estimate()
 
     def _record(self, now: float) -> None:
         window = self._window
@@ -173,8 +189,11 @@ class SpeedMeter:
 
     # -- counts --------------------------------------------------------------------------
 
+    def _reasoning_estimate(self) -> int:
+        return max(self._reasoning.count, self._reasoning_deltas)
+
     def _estimated_total(self) -> int:
-        return self._answer.count + self._reasoning.count
+        return max(self._answer.count, self._answer_deltas) + self._reasoning_estimate()
 
     def _total(self) -> int:
         estimate = self._estimated_total()
@@ -186,13 +205,22 @@ class SpeedMeter:
         return self._exact_total is not None and self._estimated_total() == self._est_total_at_usage
 
     def _reasoning_total(self) -> int:
+        estimate = self._reasoning_estimate()
         if self._exact_reasoning is None:
-            return self._reasoning.count
-        return self._exact_reasoning + max(0, self._reasoning.count - self._est_reasoning_at_usage)
+            return estimate
+        return self._exact_reasoning + max(0, estimate - self._est_reasoning_at_usage)
+
+    def _diffusing_rate(self, now: float) -> float | None:
+        """Tokens of the current text over the time since the request (snapshot streams)."""
+        if self._t0 is None or now <= self._t0:
+            return None
+        return self._total() / (now - self._t0)
 
     def _live(self, now: float) -> float | None:
         if not self._window or self._t_first is None:
             return None
+        if self._snapshots:
+            return self._diffusing_rate(now)
         horizon = now - self._window_s
         base_t, base_n = self._window[0]
         for t, n in self._window:
@@ -220,7 +248,9 @@ class SpeedMeter:
         if self._t_first is not None and self._t_last is not None:
             span = self._t_last - self._t_first
             after_first = total - self._first_tokens
-            if span > 0 and after_first > 0:
+            if self._snapshots and self._t_end is None:
+                decode = self._diffusing_rate(now)
+            elif span > 0 and after_first > 0:
                 decode = after_first / span
         if t0 is not None and now > t0 and self._t_first is not None:
             e2e = total / (now - t0)
@@ -234,6 +264,7 @@ class SpeedMeter:
             tokens_exact=self._exact(),
             reasoning_tokens=self._reasoning_total(),
             prompt_tokens=self._prompt_tokens,
+            cached_tokens=self._cached_tokens,
             duration_ms=(now - t0) * 1000.0 if t0 is not None else 0.0,
             rate_history=tuple(self._history),
             finished=self._t_end is not None,

@@ -27,6 +27,13 @@ class ProviderPreset:
     diffusing: bool = False  # Mercury: stream whole-text snapshots by default
     tokens_field: TokensField = "max_tokens"
     max_tokens_cap: int | None = None  # Cerebras reserves max_completion_tokens against its limit
+    max_tokens_ceiling: int | None = None  # the most the API accepts; sent only when asked for
+    extra_headers: tuple[tuple[str, str], ...] = ()  # sent with every request (API version pins)
+    gzip_requests: bool = False  # accepts Content-Encoding: gzip request bodies (Cerebras)
+    session_affinity: bool = False  # Baseten: x-session-affinity keeps a session on one replica
+    thinking_switch: bool = False  # the model's reasoning is toggled with chat_template_args
+    options: tuple[str, ...] = ()  # per-model knobs it understands (see backends/options.py)
+    context_tokens: int | None = None  # the default model's context window, when known
     stream_usage: bool = True  # ask for usage with stream_options.include_usage
     note: str = ""
 
@@ -36,6 +43,7 @@ class ProviderPreset:
 
 
 CEREBRAS_TOKEN_CAP = 16_384
+MERCURY_TOKEN_CEILING = 50_000  # Mercury 2 accepts max_tokens up to this (default 16,384)
 
 PRESETS: dict[str, ProviderPreset] = {
     p.name: p
@@ -54,24 +62,37 @@ PRESETS: dict[str, ProviderPreset] = {
             tokens_field="max_completion_tokens",
             max_tokens_cap=CEREBRAS_TOKEN_CAP,
             stream_usage=False,  # usage and time_info always come on the finish chunk
-            note="~2,000 tok/s; reports its own decode rate (time_info)",
+            extra_headers=(("x-cerebras-version-patch", "2"),),
+            gzip_requests=True,
+            note="~2,000 tok/s; reports its own decode rate (time_info); caches prompt prefixes",
         ),
         ProviderPreset(
             "baseten",
             "https://inference.baseten.co/v1",
             "BASETEN_API_KEY",
             default_model="moonshotai/Kimi-K2.5",
-            models=("moonshotai/Kimi-K2.5", "openai/gpt-oss-120b", "deepseek-ai/DeepSeek-V3.1"),
-            note="reasoning in reasoning_content",
+            models=(
+                "moonshotai/Kimi-K2.5",
+                "zai-org/GLM-4.7",
+                "openai/gpt-oss-120b",
+                "deepseek-ai/DeepSeek-V3.1",
+            ),
+            session_affinity=True,
+            thinking_switch=True,
+            options=("reasoning",),
+            note="reasoning in reasoning_content; one replica per session (x-session-affinity)",
         ),
         ProviderPreset(
             "inception",
             "https://api.inceptionlabs.ai/v1",
             "INCEPTION_API_KEY",
-            default_model="mercury-coder",
-            models=("mercury-coder", "mercury"),
+            default_model="mercury-2",
+            models=("mercury-2", "mercury-coder"),
             diffusing=True,
-            note="Mercury diffusion: whole-text snapshots while diffusing",
+            max_tokens_ceiling=MERCURY_TOKEN_CEILING,
+            options=("reasoning_effort", "reasoning_summary", "realtime"),
+            context_tokens=128_000,
+            note="Mercury 2 diffusion (128K): whole-text snapshots while diffusing",
         ),
         ProviderPreset(
             "openai",

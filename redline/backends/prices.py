@@ -177,7 +177,7 @@ def reading_cost(
         price,
         prompt_tokens=reading.prompt_tokens,
         prompt_estimate=prompt_estimate,
-        cached_tokens=cached_tokens,
+        cached_tokens=cached_tokens if cached_tokens is not None else reading.cached_tokens,
         output_tokens=reading.output_tokens,
         output_exact=reading.tokens_exact,
     )

@@ -24,5 +24,8 @@ class ChatRequest:
     temperature: float | None = None
     # Mercury diffusion: None means "the provider/model default".
     diffusing: bool | None = None
+    # One id per conversation: providers that route by it (Baseten x-session-affinity) keep
+    # every turn of a session on the replica that holds its KV cache.
+    session_id: str | None = None
     # Extra JSON merged into the request body (e.g. chat_template_args); never holds secrets.
     extra: dict[str, object] = field(default_factory=dict)

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from redline.backends.client import StreamClient, Timeouts
+from redline.backends.options import ModelKnobs
 from redline.backends.presets import PRESETS, ProviderPreset
 
 KEYED_ORDER = ("cerebras", "baseten", "inception", "openai")
@@ -198,6 +199,7 @@ async def open_backend(
         api_key=api_key,
         wire=wire,
         model_diffusing=_model_diffusing(config),
+        model_knobs=_model_knobs(config),
         timeouts=_timeouts(config),
         transport=transport,
     )
@@ -217,6 +219,11 @@ async def open_backend(
 
 def _model_diffusing(config: object) -> dict[str, bool]:
     fn = _config_attr(config, "model_diffusing")
+    return dict(fn()) if callable(fn) else {}
+
+
+def _model_knobs(config: object) -> dict[str, ModelKnobs]:
+    fn = _config_attr(config, "model_knobs")
     return dict(fn()) if callable(fn) else {}
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from redline.backends.events import (
     Finished,
+    Notice,
     ServerTiming,
     StreamError,
     TextDelta,
@@ -28,7 +29,7 @@ EXPECTED: dict[str, tuple[str, str, Usage | None, float | None, object]] = {
     "cerebras_chat.sse": (
         "Here is the fix:\n\n```python\ndef add(a, b):\n    return a + b\n```\n",
         "The user wants an add function.",
-        Usage(22, 27, None),
+        Usage(22, 27, None, 0),
         27 / 0.013694258,
         Finished("stop"),
     ),
@@ -47,15 +48,36 @@ EXPECTED: dict[str, tuple[str, str, Usage | None, float | None, object]] = {
         None,
         Finished("stop"),
     ),
+    "mercury2_reasoning_summary.sse": (
+        "Use a dict for O(1) lookups.",
+        "The user wants fast membership tests; a dict gives constant time.",
+        Usage(412, 8, 57, 384),
+        None,
+        Finished("stop"),
+    ),
+    "mercury2_diffusing_summary.sse": (
+        "def area(r):\n    return 3.14159 * r * r",
+        "Area of a circle is pi r squared.",
+        Usage(96, 14, 21, 0),
+        None,
+        Finished("stop"),
+    ),
+    "cerebras_v2_cached.sse": (
+        "Renamed `x` to `count`.",
+        "Rename it.",
+        Usage(2048, 9, None, 1792),
+        9 / 0.0045,
+        Finished("stop"),
+    ),
     "openai_chat_midstream_error.sse": ("Working on", "", None, None, "server"),
     "openai_chat_usage.sse": (
         "Olá! How can I help?",
         "",
-        Usage(19, 75, 64),
+        Usage(19, 75, 64, 0),
         None,
         Finished("stop"),
     ),
-    "openai_responses.sse": ("Oi!", "", Usage(19, 118, 64), None, Finished("stop")),
+    "openai_responses.sse": ("Oi!", "", Usage(19, 118, 64, 0), None, Finished("stop")),
     "openrouter_comments.sse": ("ok", "", None, None, Finished("stop")),
 }
 
@@ -71,7 +93,7 @@ async def test_fixture_stream(name: str, split: int):
     wire = "responses" if "responses" in name else "chat"
     route = "/v1/responses" if wire == "responses" else "/v1/chat/completions"
     with LoopbackServer({route: sse_reply(stream_fixture(name), split=split)}) as srv:
-        events = await collect(srv.url, wire=wire, diffusing="mercury" in name)
+        events = await collect(srv.url, wire=wire, diffusing="diffusing" in name)
     text, reasoning, usage, decode, ending = EXPECTED[name]
     assert text_of(events) == text
     assert reasoning_of(events) == reasoning
@@ -90,6 +112,16 @@ async def test_fixture_stream(name: str, split: int):
         assert last == ending
     # Exactly one ending, and it is last.
     assert sum(isinstance(e, (Finished, StreamError)) for e in events) == 1
+
+
+async def test_mercury_warning_becomes_one_notice():
+    body = stream_fixture("mercury2_reasoning_summary.sse")
+    with LoopbackServer({"/v1/chat/completions": sse_reply(body, split=7)}) as srv:
+        events = await collect(srv.url)
+    notices = [e for e in events if isinstance(e, Notice)]
+    assert len(notices) == 1
+    assert "temperature 1.8 is outside the supported range" in notices[0].text
+    assert notices[0].text.startswith("testprov warned: temperature")
 
 
 async def test_real_llama_cpp_python_capture():

@@ -103,3 +103,30 @@ def test_save_user_setting_creates_file_and_rejects_unknown(tmp_path: Path):
         save_user_setting("api_key", "x")
     with pytest.raises(ConfigError):
         save_user_setting("auto_apply", "yes")
+
+
+def test_per_model_provider_knobs(tmp_path: Path):
+    write(
+        tmp_path / ".redline.toml",
+        """
+[models."mercury-2"]
+reasoning_effort = "instant"
+reasoning_summary = true
+realtime = true
+max_tokens = 32000
+
+[models."moonshotai/Kimi-K2.5"]
+reasoning = true
+""",
+    )
+    knobs = load_config(tmp_path).model_knobs()
+    mercury = knobs["mercury-2"]
+    assert mercury.reasoning_effort == "instant" and mercury.reasoning_summary is True
+    assert mercury.realtime is True and mercury.max_tokens == 32000
+    assert knobs["moonshotai/Kimi-K2.5"].reasoning is True
+
+
+def test_bad_reasoning_effort_names_the_choices(tmp_path: Path):
+    write(tmp_path / ".redline.toml", '[models.m]\nreasoning_effort = "max"\n')
+    with pytest.raises(ConfigError, match=r"line 2: reasoning_effort must be one of instant"):
+        load_config(tmp_path)

@@ -243,3 +243,54 @@ def test_request_sent_starts_a_fresh_measurement() -> None:
     assert reading.output_tokens == 0
     assert reading.ttft_ms is None
     assert not reading.finished
+
+
+def test_estimate_never_falls_below_the_number_of_content_chunks() -> None:
+    # llama.cpp servers send one token a chunk; digits and CJK estimate low per character.
+    clock = FakeClock()
+    meter = SpeedMeter(clock)
+    meter.request_sent()
+    pieces = ["1", "2", "3", "4", "日", "本", "語", "x"]
+    stream(meter, clock, pieces, 0.01)
+    meter.feed(ReasoningDelta("7"))
+    meter.feed(ReasoningDelta("8"))
+    reading = meter.reading()
+    assert reading.output_tokens >= len(pieces) + 2
+    assert reading.reasoning_tokens >= 2
+    assert not reading.tokens_exact
+
+
+def test_cached_prompt_tokens_are_read_from_usage() -> None:
+    clock = FakeClock()
+    meter = SpeedMeter(clock)
+    meter.request_sent()
+    meter.feed(TextDelta("hello"))
+    assert meter.reading().cached_tokens is None
+    meter.feed(Usage(prompt_tokens=2048, completion_tokens=1, cached_tokens=1792))
+    reading = meter.reading()
+    assert reading.cached_tokens == 1792
+    assert reading.prompt_tokens == 2048
+    assert reading.tokens_exact
+
+
+def test_diffusion_rate_mid_stream_is_current_text_over_elapsed_time() -> None:
+    # A 1,000 tok/s diffusion: the first snapshot already has the answer's length.
+    clock = FakeClock()
+    meter = SpeedMeter(clock)
+    meter.request_sent()
+    clock.advance(0.25)
+    text = " word" * 1000
+    meter.feed(TextSnapshot(text.replace("word", "x")))
+    clock.advance(0.5)
+    meter.feed(TextSnapshot(text))
+    mid = meter.reading()
+    tokens = count_tokens(text)
+    assert mid.live_tps == pytest.approx(tokens / 0.75)
+    assert mid.decode_tps == pytest.approx(tokens / 0.75)
+    clock.advance(0.499)
+    meter.feed(TextSnapshot(text))
+    meter.feed(Usage(completion_tokens=1000))
+    meter.feed(Finished("stop"))
+    final = meter.reading()
+    assert final.output_tokens == 1000 and final.tokens_exact
+    assert final.decode_tps == pytest.approx(999 / 0.999)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 from dataclasses import dataclass
 
@@ -34,8 +35,14 @@ class Request:
     def json(self) -> dict[str, object]:
         if not self.body:
             return {}
+        raw = self.body
+        if self.headers.get("content-encoding", "").lower() == "gzip":
+            try:
+                raw = gzip.decompress(raw)
+            except (OSError, EOFError) as exc:
+                raise BadRequest(f"request body is not valid gzip: {exc}") from None
         try:
-            data = json.loads(self.body)
+            data = json.loads(raw)
         except ValueError as exc:
             raise BadRequest(f"request body is not JSON: {exc}") from None
         if not isinstance(data, dict):
