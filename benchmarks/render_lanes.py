@@ -19,12 +19,12 @@ from textual.app import App, ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Markdown
 
+from redline.agent.conversation import Conversation
 from redline.agent.race import Race
 from redline.backends.client import StreamClient
 from redline.backends.events import TextDelta
 from redline.backends.request import ChatRequest, Message
 from redline.backends.selection import open_backend
-from redline.tui.loop import Conversation
 from redline.tui.screens.race import RaceScreen
 
 PROMPT = "Show me a long answer with prose and code."

@@ -12,15 +12,20 @@ import asyncio
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from redline.backends.events import Event, ReasoningDelta, StreamError, TextDelta, TextSnapshot
+from redline.agent.backend import Backend
+from redline.agent.context import BuiltContext
+from redline.agent.conversation import Conversation, Turn
+from redline.agent.engine import TurnLoop
+from redline.agent.messages import AgentMessage
+from redline.agent.session import Session
+from redline.backends.events import ReasoningDelta, StreamError, TextDelta, TextSnapshot
 from redline.backends.meter import MeterReading
 from redline.backends.prices import Cost, Price, reading_cost
-from redline.backends.selection import Backend
 from redline.tools.lanes import LaneTree, LaneWorktrees
-from redline.tui.loop import Conversation, Turn, TurnLoop
 
-LaneSink = Callable[[int, Event], None]
+LaneSink = Callable[[int, AgentMessage], None]
 PriceOf = Callable[[Backend], Price | None]
 MIN_LANES, MAX_LANES = 2, 4
 CONTENT = (TextDelta, ReasoningDelta, TextSnapshot)
@@ -32,17 +37,21 @@ class FixedContext:
     def __init__(self, text: str) -> None:
         self.text = text
 
-    def build(self, prompt: str, conversation: Conversation) -> str:
-        return self.text
+    def build(self, prompt: str, conversation: Conversation) -> BuiltContext:
+        return BuiltContext(self.text)
+
+
+async def _unused_opener(provider: str | None, model: str | None, url: str | None) -> Backend:
+    raise RuntimeError("a race lane keeps the backend it was given")
 
 
 @dataclass(slots=True)
 class Lane:
-    """One backend's run in a race."""
+    """One backend's run in a race: a session of its own over a copy of the conversation."""
 
     index: int
     backend: Backend
-    loop: TurnLoop
+    session: Session
     turn: Turn | None = None
     first_token: int | None = None  # 1: this lane's first token came before every other's
     finish: int | None = None  # 1: finished first (only lanes that finished without error)
@@ -60,6 +69,12 @@ class Lane:
     def model(self) -> str:
         return self.backend.model
 
+    @property
+    def loop(self) -> TurnLoop:
+        loop = self.session.turn_loop
+        assert loop is not None
+        return loop
+
     def reading(self) -> MeterReading:
         """The live meter (the final reading once the lane is done)."""
         if self.turn is not None and self.turn.reading is not None:
@@ -70,7 +85,7 @@ class Lane:
     @property
     def cost(self) -> Cost | None:
         """What the lane has cost so far (its final cost once done); None without a price."""
-        turns = self.loop.conversation.turns
+        turns = self.session.conversation.turns
         estimate = turns[-1].prompt_estimate if turns else 0
         return reading_cost(self.price, self.reading(), prompt_estimate=estimate)
 
@@ -107,25 +122,31 @@ class Race:
         clock: Callable[[], float] = time.perf_counter,
         price_of: PriceOf | None = None,
         worktrees: LaneWorktrees | None = None,
+        repo_root: Path = Path("."),
     ) -> None:
         if not MIN_LANES <= len(backends) <= MAX_LANES:
             raise ValueError(f"a race needs {MIN_LANES} to {MAX_LANES} backends")
         context = FixedContext(context_text)
-        self.lanes = [
-            Lane(
-                i,
-                backend,
-                TurnLoop(
-                    backend,
-                    Conversation(list(conversation.turns)),  # history shared, answers not
-                    clock=clock,
-                    context=context,
-                    edit_format=edit_format,
-                    max_tokens=max_tokens,
-                ),
+        self.lanes = []
+        for i, backend in enumerate(backends):
+            session = Session(
+                repo_root=repo_root,
+                open_backend=_unused_opener,
+                conversation=Conversation(list(conversation.turns)),  # history shared, answers not
+                clock=clock,
+                edit_format=edit_format,
+                max_tokens=max_tokens,
             )
-            for i, backend in enumerate(backends)
-        ]
+            session.use_backend(backend)
+            session.turn_loop = TurnLoop(
+                backend,
+                session.conversation,
+                clock=clock,
+                context=context,
+                edit_format=edit_format,
+                max_tokens=max_tokens,
+            )
+            self.lanes.append(Lane(i, backend, session))
         for lane in self.lanes:
             lane.price = price_of(lane.backend) if price_of is not None else None
         self.worktrees = worktrees
@@ -139,6 +160,7 @@ class Race:
             trees = await asyncio.to_thread(self.worktrees.create, len(self.lanes))
             for lane, tree in zip(self.lanes, trees, strict=True):
                 lane.tree = tree
+                lane.session.repo_root = tree.path  # its tools and edits work there
         self._tasks = [asyncio.create_task(self._lane(lane, prompt, sink)) for lane in self.lanes]
         interrupted = False
         try:
@@ -146,6 +168,8 @@ class Race:
         except asyncio.CancelledError:
             interrupted = True
             self.cancel()
+            for task in self._tasks:
+                task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
             raise
         finally:
@@ -155,25 +179,26 @@ class Race:
         return self.result(interrupted)
 
     def cancel(self) -> None:
-        for task in self._tasks:
-            if not task.done():
-                task.cancel()
+        """Stop every lane still streaming; each keeps what arrived, marked interrupted."""
+        for lane in self.lanes:
+            lane.session.interrupt()
 
     async def _lane(self, lane: Lane, prompt: str, sink: LaneSink | None) -> None:
         index = lane.index
 
-        def lane_sink(event: Event) -> None:
-            if lane.first_token is None and isinstance(event, CONTENT) and event.text:
+        def lane_sink(message: AgentMessage) -> None:
+            if lane.first_token is None and isinstance(message, CONTENT) and message.text:
                 self._firsts += 1
                 lane.first_token = self._firsts
             if sink is not None:
-                sink(index, event)
+                sink(index, message)
 
+        session = lane.session
+        task = session.start_turn(prompt, lane_sink)
         try:
-            lane.turn = await lane.loop.run(prompt, sink=lane_sink)
+            lane.turn = await session.finish_turn(task, lane_sink)
         except asyncio.CancelledError:
-            turns = lane.loop.conversation.turns
-            lane.turn = turns[-1] if turns and turns[-1].prompt == prompt else None
+            lane.turn = session.conversation.last
             if lane.turn is not None:
                 lane.turn.interrupted = True
         except Exception as exc:  # a bug in one lane must not stop the others

@@ -352,8 +352,8 @@ def test_exec_apply_failure_exits_4_and_leaves_head(run_redline, git_repo: Path)
 
 
 def test_exec_continues_a_saved_session(run_redline, tmp_path: Path):
-    from redline.tui.loop import Turn
-    from redline.tui.sessions import SessionStore
+    from redline.agent import Turn
+    from redline.agent.store import SessionStore
 
     store = SessionStore()
     writer = store.create(tmp_path)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from redline.agent.conversation import Conversation
 from redline.agent.race import Race
 from redline.backends.selection import open_backend
 from redline.tools.lanes import LaneWorktrees, clean_stale, lanes_root
-from redline.tui.loop import Conversation
 
 
 def _git(repo: Path, *args: str) -> str:

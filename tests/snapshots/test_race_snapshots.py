@@ -6,9 +6,9 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from redline.agent.conversation import Conversation
 from redline.agent.race import Race
 from redline.backends.prices import Price
-from redline.tui.loop import Conversation
 from redline.tui.screens.race import RaceScreen
 from tests.helpers_race import ScriptedClient, answer, scripted_backend
 from tests.helpers_tui import StepClock, make_app, settle, wait_until

@@ -21,12 +21,38 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from redline.agent.messages import AgentMessage, EditProposed, TurnFinished, TurnStarted
 from redline.agent.race import Race, RaceResult
-from redline.backends.events import Event
+from redline.backends.events import StreamError
+from redline.tui.presenter import STREAM_EVENTS
 from redline.tui.stream_buffer import Clock
 from redline.tui.widgets.race_lane import RaceLaneView
 
 BADGE_HZ = 10.0
+
+
+class LaneShow:
+    """One lane's messages into its transcript (cheap: the network path calls it)."""
+
+    def __init__(self, view: RaceLaneView) -> None:
+        self.view = view
+
+    def __call__(self, message: AgentMessage) -> None:
+        handle = self.view.handle
+        if handle is None:
+            return
+        kind = type(message)
+        if kind in STREAM_EVENTS or kind is StreamError:
+            handle.push(message)  # type: ignore[arg-type]
+        elif kind is EditProposed:
+            from redline.tui.widgets.diff_card import diff_card  # GitPython: not at start
+
+            block = message.block  # type: ignore[union-attr]
+            handle.add_block(diff_card(block, status="failed" if block.error else "proposed"))
+        elif kind is TurnStarted and message.meter is not None:  # type: ignore[union-attr]
+            handle.attach_meter(message.meter)  # type: ignore[union-attr]
+        elif kind is TurnFinished:
+            handle.finish(message.turn)  # type: ignore[union-attr]
 
 
 class RaceScreen(Screen[int | None]):
@@ -89,11 +115,10 @@ class RaceScreen(Screen[int | None]):
 
     @work(group="race", exclusive=True)
     async def _run_race(self) -> None:
-        handles = [view.handle for view in self.lane_views()]
-        pushes = [h.push for h in handles if h is not None]
+        shows = [LaneShow(view) for view in self.lane_views()]
 
-        def sink(index: int, event: Event) -> None:
-            pushes[index](event)
+        def sink(index: int, message: AgentMessage) -> None:
+            shows[index](message)
 
         try:
             result = await self.race.run(self.prompt, sink=sink)
@@ -107,13 +132,10 @@ class RaceScreen(Screen[int | None]):
         self._hold_gc(False)
         for view in self.lane_views():
             lane = view.lane
-            if view.handle is not None:
-                turn = lane.turn
-                if turn is None:
-                    from redline.tui.loop import Turn
+            if view.handle is not None and lane.turn is None:  # stopped before it began
+                from redline.agent.conversation import Turn
 
-                    turn = Turn(self.prompt, lane.provider, lane.model, interrupted=True)
-                view.handle.finish(turn)
+                view.handle.finish(Turn(self.prompt, lane.provider, lane.model, interrupted=True))
         self.refresh_badges()
         keys = " ".join(str(i + 1) for i, lane in enumerate(result.lanes) if lane.turn)
         winner = result.winner

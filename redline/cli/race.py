@@ -14,11 +14,12 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from redline.agent.context import RepoContext
+from redline.agent.conversation import Conversation
+from redline.agent.messages import AgentMessage
 from redline.agent.race import MAX_LANES, MIN_LANES, Lane, Race, RaceResult
-from redline.backends.events import Event
 from redline.backends.prices import Price, price_for
-from redline.safety.terminal import json_dumps
-from redline.tui.commands.exec import (
+from redline.cli.exec import (
     UsageError,
     error_json,
     log_speed,
@@ -26,8 +27,8 @@ from redline.tui.commands.exec import (
     read_prompt,
     repo_root_of,
 )
-from redline.tui.commands.stats import printable
-from redline.tui.loop import Conversation
+from redline.cli.stats import printable
+from redline.safety.terminal import json_dumps
 
 EXIT_OK, EXIT_USAGE, EXIT_PROVIDER = 0, 2, 3
 REDRAW_S = 0.1
@@ -88,9 +89,14 @@ async def _race(
     try:
         context_text = ""
         if not args.no_context:
-            context = make_context(repo_root, config, sys.stderr)
-            if context is not None:
-                context_text = await asyncio.to_thread(context.build, prompt, Conversation())
+            context_set = make_context(repo_root, config)
+            if context_set is not None:
+                built = await asyncio.to_thread(
+                    RepoContext(context_set).build, prompt, Conversation()
+                )
+                for warning in built.warnings:
+                    print(f"redline race: {warning}", file=sys.stderr)
+                context_text = built.text
 
         def price_of(backend: Any) -> Price | None:
             return price_for(backend.name, backend.model, config.price_overrides())
@@ -193,7 +199,7 @@ class LaneProgress:
         self._drawn = False
         self._said: set[tuple[int, str]] = set()
 
-    def event(self, index: int, event: Event) -> None:
+    def event(self, index: int, event: AgentMessage) -> None:
         lane = self._race.lanes[index]
         if not self._tty and lane.first_token is not None and (index, "first") not in self._said:
             self._said.add((index, "first"))
