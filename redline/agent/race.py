@@ -9,6 +9,7 @@ read each lane's live meter whenever they redraw.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -156,6 +157,8 @@ class Race:
 
     async def run(self, prompt: str, sink: LaneSink | None = None) -> RaceResult:
         """Every lane at once; returns when all have finished, failed or been cancelled."""
+        # The edit parser imports GitPython on first use: never inside a lane's stream.
+        await asyncio.to_thread(importlib.import_module, "redline.tools.edits")
         if self.worktrees is not None:
             trees = await asyncio.to_thread(self.worktrees.create, len(self.lanes))
             for lane, tree in zip(self.lanes, trees, strict=True):
