@@ -92,8 +92,11 @@ class SessionWriter:
         self.id = session_id
         self._now = now
 
-    def append(self, turn: Turn) -> None:
-        line = json.dumps(turn_to_json(turn, self._now().isoformat()), ensure_ascii=False)
+    def append(self, turn: Turn, *, kind: str = "turn") -> None:
+        """``kind`` "race-lane": a raced answer that was not kept (recorded, not re-sent)."""
+        record = turn_to_json(turn, self._now().isoformat())
+        record["type"] = kind
+        line = json.dumps(record, ensure_ascii=False)
         with self.path.open("a", encoding="utf-8") as handle:
             handle.write(line + "\n")
             handle.flush()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -25,6 +26,9 @@ class BackendChoice:
     ready: bool  # False: choosing it will fail until the person fixes ``status``
     current: bool = False
     speed: str = ""  # from the speed history: "TTFT 150 ms · 2,000 tok/s" (median)
+
+    def with_speed(self, speed: str) -> BackendChoice:
+        return dataclasses.replace(self, speed=speed)
 
 
 LocalProbe = Callable[[], Awaitable[list[BackendChoice]]]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import importlib
 import time
 
 from rich.text import Text
@@ -104,7 +105,7 @@ class RaceScreen(Screen[int | None]):
             view.handle.attach_meter(lane)
         self.set_interval(1.0 / BADGE_HZ, self.refresh_badges, name="race-badges")
         if self._autostart:
-            self.start()
+            self.call_after_refresh(self.start)  # the lanes' first frame is not on their clock
 
     def lane_views(self) -> list[RaceLaneView]:
         return list(self.query(RaceLaneView))
@@ -116,6 +117,8 @@ class RaceScreen(Screen[int | None]):
     @work(group="race", exclusive=True)
     async def _run_race(self) -> None:
         shows = [LaneShow(view) for view in self.lane_views()]
+        # Diff cards import GitPython on first use: never inside the lanes' streams.
+        await asyncio.to_thread(importlib.import_module, "redline.tui.widgets.diff_card")
 
         def sink(index: int, message: AgentMessage) -> None:
             shows[index](message)

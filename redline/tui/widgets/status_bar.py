@@ -17,6 +17,7 @@ class StatusInfo:
     git: GitState | None = None  # None: not read yet
     context_tokens: int | None = None
     activity: str = ""
+    spent: str = ""  # the session's cost so far, e.g. "~$0.0123"
 
 
 class StatusBar(Static):
@@ -61,6 +62,8 @@ class StatusBar(Static):
             text.append("ctx –")
         else:
             text.append(f"ctx ~{_compact(info.context_tokens)} tok")
+        if info.spent:
+            text.append(f"  │  {info.spent}")
         if info.activity:
             text.append("  │  ")
             text.append(info.activity, style="bold")
