@@ -22,9 +22,7 @@ from textual.theme import Theme
 
 from redline.agent import Backend, BackendOpener, Notice, Session, Turn
 from redline.agent.backend import backend_label
-from redline.agent.history import SpeedHistory, append_quietly, record_of
-from redline.agent.speed_stats import picker_speeds
-from redline.backends.prices import Cost, Price, add_costs, price_for, reading_cost
+from redline.backends.prices import Cost
 from redline.themes import DEFAULT_THEME, load_themes
 from redline.tui.completions import at_completions, slash_completions
 from redline.tui.git_state import GitState, read_git_state
@@ -39,6 +37,7 @@ from redline.tui.screens.main import MainScreen
 from redline.tui.slash import ParsedSlash, SlashContext, parse_slash
 from redline.tui.slash.builtin import default_registry, extra_commands
 from redline.tui.slash.edits import with_fix_hint
+from redline.tui.spending import Spending
 from redline.tui.widgets.meter import MeterBar
 from redline.tui.widgets.prompt import CompletionSource, PromptInput
 from redline.tui.widgets.transcript import Transcript
@@ -94,7 +93,7 @@ class RedlineApp(App[None]):
         self.prompt_history: list[str] = []
         self.local_servers: list[tuple[str, str]] | None = None  # found by the picker's probe
         self.speeds: dict[str, str] = {}  # backend -> median TTFT and tok/s, from the history
-        self.spent: list[Cost | None] = []  # each turn's cost this session
+        self.spending = Spending(config)
         self.races = RaceFlow(self)
         self._resumed = resumed
         self._read_git = read_git
@@ -125,7 +124,7 @@ class RedlineApp(App[None]):
 
     def on_mount(self) -> None:
         self.load_extra_commands()
-        self.speeds_changed()
+        self.run_worker(self.speeds_changed(), group="speeds")
         self.open_backend(self.options.provider, self.options.model, self.options.base_url)
         self.refresh_git_state()
         self.main.start_indexing()
@@ -237,7 +236,12 @@ class RedlineApp(App[None]):
     async def run_turn(self, prompt: str) -> None:
         session = self.session
         show = TurnPresenter(self.transcript, self.say)
-        self._meter_costs(session.context_estimate())
+        bars = self.main.query(MeterBar)
+        if bars:  # the live meter shows this turn's cost so far and the session's total
+            bars.first().cost_of = self.spending.costing(
+                session.backend, session.context_estimate()
+            )
+            bars.first().spent = self.spending.total()
         task = session.start_turn(prompt, show)
         self.main.streaming(True)
         self.refresh_bindings()
@@ -248,7 +252,7 @@ class RedlineApp(App[None]):
             self.refresh_bindings()  # the edit review keys hide while a turn streams
             self.context_changed()  # the status bar's figure and the context panel
         if turn is not None:
-            self.turn_costed(turn, "tui")
+            await self.costed(turn, "tui")
         if turn is not None and turn in session.conversation.turns and self.options.auto_apply:
             notice = with_fix_hint(await session.review.apply(turn, quiet=True))
             if notice is not None:
@@ -258,71 +262,20 @@ class RedlineApp(App[None]):
         if session.queue:
             self.run_turn(session.queue.pop(0))
 
-    # --- cost and speed history ----------------------------------------------------------
+    # --- cost, speed history, races and /stats -------------------------------------------
 
-    def price(self) -> Price | None:
-        backend = self.session.backend
-        if backend is None:
-            return None
-        overrides = self.config.price_overrides() if self.config is not None else None
-        return price_for(backend.name, backend.model, overrides)
-
-    def _meter_costs(self, prompt_estimate: int) -> None:
-        """The live meter shows this turn's cost so far and the session's total."""
-        bars = self.main.query(MeterBar)
-        if not bars:
-            return
-        bar = bars.first()
-        price = self.price()
-        bar.cost_of = (
-            None
-            if price is None
-            else lambda reading: reading_cost(price, reading, prompt_estimate=prompt_estimate)
-        )
-        bar.spent = add_costs(self.spent)
-
-    def turn_costed(self, turn: Turn, source: str, cost: Cost | None = None) -> None:
+    async def costed(self, turn: Turn, source: str, cost: Cost | None = None) -> None:
         """A finished turn: its cost into the session's total, its figures into the history."""
-        backend = self.session.backend
-        if cost is None and backend is not None and turn.provider == backend.name:
-            cost = reading_cost(self.price(), turn.reading, prompt_estimate=turn.prompt_estimate)
-        self.spent.append(cost)
-        total = add_costs(self.spent)
-        self._status(spent=f"{total.label()} this session" if total is not None else "")
+        cost = self.spending.add(turn, self.session.backend, cost)
+        self._status(spent=self.spending.status_label())
         if source != "race":  # race lanes were recorded when the race ended
-            self.record_speed(turn, cost, source)
+            problem = await self.spending.record(turn, cost, source)
+            if problem:
+                self.notify(problem, severity="warning")
+        await self.speeds_changed()
 
-    @work(thread=True, group="history")
-    def record_speed(self, turn: Turn, cost: Cost | None, source: str) -> None:
-        record = record_of(
-            turn.reading,
-            provider=turn.provider,
-            model=turn.model,
-            source=source,
-            cost=cost,
-            error=turn.error.kind if turn.error else None,
-            interrupted=turn.interrupted,
-        )
-        problem = append_quietly(SpeedHistory(), record)
-        if problem:
-            self.call_from_thread(self.notify, problem, severity="warning")
-        self.call_from_thread(self.speeds_changed)
-
-    @work(thread=True, exclusive=True, group="speeds")
-    def speeds_changed(self) -> None:
-        """Re-read the history for the pickers' speed figures (off the UI loop)."""
-        try:
-            loaded = SpeedHistory().load()
-        except OSError:
-            return
-        speeds = picker_speeds(loaded.records)
-
-        def keep() -> None:
-            self.speeds = speeds
-
-        self.call_from_thread(keep)
-
-    # --- races and /stats ----------------------------------------------------------------
+    async def speeds_changed(self) -> None:
+        self.speeds = await self.spending.speeds()
 
     def action_race(self) -> None:
         """f8: race the prompt being typed (it stays in the box if nothing is kept)."""
@@ -334,29 +287,6 @@ class RedlineApp(App[None]):
 
     async def open_lane_backend(self, name: str) -> Backend:
         return await self._opener(name, None, None)
-
-    async def adopt_turn(self, turn: Turn, cost: Cost | None) -> None:
-        """The kept lane of a race joins the conversation: shown, saved, its edits reviewed."""
-        session = self.session
-        problem = await session.adopt(turn)
-        if problem is not None:
-            self.notify(problem, severity="warning")
-        self.prompt_history.append(turn.prompt)
-        handle = self.transcript.start_turn(
-            session.turn_count, turn.prompt, turn.provider, turn.model
-        )
-        handle.finish(turn)
-        prompts = self.main.query(PromptInput)
-        if prompts and prompts.first().text.strip() == turn.prompt.strip():
-            prompts.first().clear()
-        self.turn_costed(turn, "race", cost)
-        if self.options.auto_apply:
-            notice = with_fix_hint(await session.review.apply(turn, quiet=True))
-            if notice is not None:
-                self.say(notice)
-        self.refresh_bindings()
-        self.refresh_git_state()
-        self.context_changed()
 
     def show_stats(self) -> None:
         from redline.tui.screens.stats import StatsScreen

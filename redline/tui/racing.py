@@ -12,12 +12,14 @@ import asyncio
 import os
 from typing import TYPE_CHECKING
 
-from redline.agent import Backend, Conversation, RepoContext
+from redline.agent import Backend, Conversation, RepoContext, Turn
 from redline.agent.history import SpeedHistory, append_quietly, record_of
 from redline.agent.race import MAX_LANES, MIN_LANES, Race
-from redline.backends.prices import Price, price_for
+from redline.backends.prices import Cost, Price, price_for
 from redline.tui.screens.race import RaceScreen
 from redline.tui.screens.race_picker import RacePickerScreen
+from redline.tui.slash.edits import with_fix_hint
+from redline.tui.widgets.prompt import PromptInput
 
 if TYPE_CHECKING:
     from redline.tui.app import RedlineApp
@@ -125,10 +127,34 @@ class RaceFlow:
                 app.notify(problem, severity="warning")
             if lane.index != kept:
                 await session.save(turn, kind="race-lane")
-        app.speeds_changed()
         if kept is None:
+            await app.speeds_changed()
             app.notify("Race over: no answer kept (every lane is in the session file).")
             return
         lane = race.lanes[kept]
         if lane.turn is not None:
-            await app.adopt_turn(lane.turn, lane.cost)
+            await self._keep(lane.turn, lane.cost)
+
+    async def _keep(self, turn: Turn, cost: Cost | None) -> None:
+        """The kept lane joins the conversation: shown, saved, its edits reviewed (or applied)."""
+        app = self.app
+        session = app.session
+        problem = await session.adopt(turn)
+        if problem is not None:
+            app.notify(problem, severity="warning")
+        app.prompt_history.append(turn.prompt)
+        handle = app.transcript.start_turn(
+            session.turn_count, turn.prompt, turn.provider, turn.model
+        )
+        handle.finish(turn)
+        prompts = app.main.query(PromptInput)
+        if prompts and prompts.first().text.strip() == turn.prompt.strip():
+            prompts.first().clear()  # f8 raced what was typed: it has been sent
+        await app.costed(turn, "race", cost)
+        if app.options.auto_apply:
+            notice = with_fix_hint(await session.review.apply(turn, quiet=True))
+            if notice is not None:
+                app.say(notice)
+        app.refresh_bindings()
+        app.refresh_git_state()
+        app.context_changed()
