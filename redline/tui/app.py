@@ -125,6 +125,7 @@ class RedlineApp(App[None]):
     def on_mount(self) -> None:
         self.load_extra_commands()
         self.run_worker(self.speeds_changed(), group="speeds")
+        self.clean_stale_lanes()
         self.open_backend(self.options.provider, self.options.model, self.options.base_url)
         self.refresh_git_state()
         self.main.start_indexing()
@@ -273,6 +274,13 @@ class RedlineApp(App[None]):
             if problem:
                 self.notify(problem, severity="warning")
         await self.speeds_changed()
+
+    @work(thread=True, group="startup")
+    def clean_stale_lanes(self) -> None:
+        """Race lane worktrees a crashed redline left behind are removed at start."""
+        from redline.tools.lanes import clean_stale
+
+        clean_stale(self.options.repo_root)
 
     async def speeds_changed(self) -> None:
         self.speeds = await self.spending.speeds()

@@ -16,6 +16,7 @@ from redline.agent import Backend, Conversation, RepoContext, Turn
 from redline.agent.history import SpeedHistory, append_quietly, record_of
 from redline.agent.race import MAX_LANES, MIN_LANES, Race
 from redline.backends.prices import Cost, Price, price_for
+from redline.tools.lanes import LaneError, LaneWorktrees
 from redline.tui.screens.race import RaceScreen
 from redline.tui.screens.race_picker import RacePickerScreen
 from redline.tui.slash.edits import with_fix_hint
@@ -85,6 +86,8 @@ class RaceFlow:
                 overrides = config.price_overrides() if config is not None else None
                 return price_for(backend.name, backend.model, overrides)
 
+            # Lanes that apply their edits each work in a git worktree of their own.
+            trees = LaneWorktrees(session.repo_root) if app.options.auto_apply else None
             race = Race(
                 backends,
                 Conversation(list(session.conversation.turns)),
@@ -94,10 +97,14 @@ class RaceFlow:
                 clock=session.clock,
                 price_of=price_of,
                 repo_root=session.repo_root,
+                worktrees=trees,
             )
             screen = RaceScreen(race, prompt, display_clock=app.display_clock)
-            kept = await app.push_screen_wait(screen)
-            await self._settle(race, kept)
+            try:
+                kept = await app.push_screen_wait(screen)
+                await self._settle(race, kept)
+            finally:
+                await race.discard_trees()
         finally:
             for backend in backends:
                 try:
@@ -133,9 +140,11 @@ class RaceFlow:
             return
         lane = race.lanes[kept]
         if lane.turn is not None:
-            await self._keep(lane.turn, lane.cost)
+            await self._keep(lane.turn, lane.cost, race if lane.tree is not None else None, kept)
 
-    async def _keep(self, turn: Turn, cost: Cost | None) -> None:
+    async def _keep(
+        self, turn: Turn, cost: Cost | None, race: Race | None = None, index: int = 0
+    ) -> None:
         """The kept lane joins the conversation: shown, saved, its edits reviewed (or applied)."""
         app = self.app
         session = app.session
@@ -151,7 +160,16 @@ class RaceFlow:
         if prompts and prompts.first().text.strip() == turn.prompt.strip():
             prompts.first().clear()  # f8 raced what was typed: it has been sent
         await app.costed(turn, "race", cost)
-        if app.options.auto_apply:
+        if race is not None:  # the lane committed in its worktree: bring that onto the branch
+            try:
+                landed = await race.keep(index)
+            except LaneError as exc:
+                app.notify(f"The kept answer's edits were not applied: {exc}.", severity="error")
+            else:
+                if landed:
+                    app.notify(f"Applied the kept answer's edits ({landed[-1][:10]}).")
+                session.review.decided(None)
+        elif app.options.auto_apply:
             notice = with_fix_hint(await session.review.apply(turn, quiet=True))
             if notice is not None:
                 app.say(notice)

@@ -88,3 +88,37 @@ async def test_a_turn_is_costed_and_recorded_and_stats_shows_it(tmp_path: Path) 
         await pilot.pause(0.3)
         table = app.screen.query_one("DataTable")
         assert table.row_count == 1  # type: ignore[attr-defined]
+
+
+async def test_under_auto_apply_lanes_edit_in_worktrees_and_the_kept_one_lands(
+    git_repo: Path,
+) -> None:
+    import subprocess
+
+    from redline.tui.app import AppOptions, RedlineApp
+    from tests.helpers_tui import StepClock
+
+    options = AppOptions(provider="sim", repo_root=git_repo, auto_apply=True)
+    app = RedlineApp(options, clock=StepClock(), display_clock=lambda: 0.0, cursor_blink=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"/race add notes", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, RacePickerScreen))
+        app.screen.query_one(SelectionList).select("sim:mercury")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, RaceScreen), timeout=20)
+        screen = app.screen
+        assert isinstance(screen, RaceScreen)
+        await wait_until(pilot, lambda: screen.result is not None, timeout=30)
+        assert all(lane.tree is not None and lane.commit for lane in screen.race.lanes)
+        await pilot.press("1")
+        await wait_until(pilot, lambda: len(app.session.conversation.turns) == 1)
+        await wait_until(pilot, lambda: (git_repo / "SIMULATED.md").exists(), timeout=20)
+    log = subprocess.run(
+        ["git", "-C", str(git_repo), "log", "-1", "--format=%B"], capture_output=True, text=True
+    ).stdout
+    assert "Redline-Provider: sim" in log
+    listing = subprocess.run(
+        ["git", "-C", str(git_repo), "worktree", "list"], capture_output=True, text=True
+    ).stdout
+    assert len(listing.splitlines()) == 1  # every lane worktree is gone
