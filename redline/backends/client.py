@@ -73,6 +73,23 @@ def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return (url.scheme, url.host, url.port)
 
 
+ERROR_BODY_LIMIT = 64 * 1024  # an error page or message: enough to say what went wrong
+WHOLE_BODY_LIMIT = 4 * 1024 * 1024  # a server that ignored `stream: true`: one whole answer
+
+
+async def read_capped(response: httpx.Response, limit: int) -> bytes:
+    """At most ``limit`` bytes of the body; the rest is never read (a 200 MB error page costs
+    64 KiB, on every retry)."""
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        parts.append(chunk)
+        size += len(chunk)
+        if size >= limit:
+            break
+    return b"".join(parts)[:limit]
+
+
 def _is_local(url: str) -> bool:
     host = httpx.URL(url).host
     return host in ("127.0.0.1", "localhost", "::1", "0.0.0.0")
@@ -384,12 +401,12 @@ class StreamClient:
 
     async def _whole(self, response: httpx.Response, ctype: str) -> list[Event]:
         """A server that ignored ``stream: true`` and sent one JSON body."""
-        import json
+        from redline.backends._json import loads
 
-        raw = await response.aread()
+        raw = await read_capped(response, WHOLE_BODY_LIMIT)
         out: list[Event] = []
         try:
-            obj = json.loads(raw)
+            obj = loads(raw.decode("utf-8", "replace"))
         except ValueError:
             obj = None
         if isinstance(obj, dict) and obj.get("choices"):
@@ -409,7 +426,7 @@ class StreamClient:
 
     async def _status_error(self, response: httpx.Response, model: str) -> StreamError:
         try:
-            raw = await asyncio.wait_for(response.aread(), 5.0)
+            raw = await asyncio.wait_for(read_capped(response, ERROR_BODY_LIMIT), 5.0)
         except (TimeoutError, httpx.HTTPError):
             raw = b""
         models: list[str] | None = None
@@ -461,10 +478,15 @@ class StreamClient:
             return list(self._models[1])
         if self.preset.key_env and not self._key:
             raise ProviderError(missing_key(self.name, self.preset.key_env))
+        request = self._http.build_request(
+            "GET", self.base_url + "/models", headers={"accept": "application/json"}
+        )
         try:
-            response = await self._http.get(
-                self.base_url + "/models", headers={"accept": "application/json"}
-            )
+            response = await self._http.send(request, stream=True)
+            try:
+                body = await read_capped(response, WHOLE_BODY_LIMIT)
+            finally:
+                await response.aclose()
         except httpx.HTTPError as exc:
             raise ProviderError(
                 self._scrubbed(transport_error(exc, provider=self.name, url=self.base_url))
@@ -484,7 +506,9 @@ class StreamClient:
                 )
             )
         try:
-            data = response.json().get("data", [])
+            from redline.backends._json import loads
+
+            data = loads(body.decode("utf-8", "replace")).get("data", [])  # type: ignore[attr-defined]
             ids = [str(m["id"]) for m in data if isinstance(m, dict) and "id" in m]
         except (ValueError, AttributeError, TypeError):
             raise ProviderError(

@@ -14,6 +14,7 @@ EXTRA_MODULES: tuple[str, ...] = (
     "redline.tui.slash.context",
     "redline.tui.slash.edits",
     "redline.tui.slash.race",
+    "redline.tui.slash.shell",
 )
 
 
