@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -500,6 +501,15 @@ class RedlineApp(App[None]):
             transcript.scroll_page_up(animate=False)
         else:
             transcript.scroll_page_down(animate=False)
+
+    def action_follow_tail(self, in_prompt_first: bool) -> None:
+        """Back to the newest text; in the prompt, ``end`` first moves its cursor as usual."""
+        focused = self.focused
+        if in_prompt_first and isinstance(focused, PromptInput):
+            row, column = focused.cursor_location
+            if column < len(focused.document.get_line(row)):
+                raise SkipAction()  # the prompt's own `end`
+        self.transcript.scroll_end(animate=False)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.help_bindings(), list(self.slash)))

@@ -103,8 +103,9 @@ class TestScreens:
         async def run_before(pilot: Pilot[None]) -> None:
             await settle(pilot)
             await pilot.press("ctrl+o")
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
+            # The picker's loading worker starts on its mount: wait for the list, not the workers.
+            lists = lambda: pilot.app.screen.query("#model-list")  # noqa: E731
+            await wait_until(pilot, lambda: bool(lists()) and bool(lists().first().display))
             await pilot.press("l", "l")
             await pilot.pause()
 
