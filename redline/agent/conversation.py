@@ -27,6 +27,7 @@ class Turn:
     interrupted: bool = False
     reading: MeterReading | None = None
     prompt_estimate: int = 0  # tokens the request carried, estimated (when usage has none)
+    edit_format: str | None = None  # the edit format the turn asked for (None: not known)
     edits: list[EditBlock] = field(default_factory=list)  # as the loop's parser closed them
 
     @property

@@ -87,12 +87,14 @@ class TurnLoop:
             sink(Notice(warning, "warning"))
         self.last_context = built.text
         request = self.build_request(prompt, built.text)
-        turn = Turn(prompt, provider=backend.name, model=backend.model)
+        turn = Turn(
+            prompt, provider=backend.name, model=backend.model, edit_format=self.edit_format
+        )
         turn.prompt_estimate = estimate_prompt_tokens(request)
         self.conversation.turns.append(turn)
         meter = SpeedMeter(self._clock)
         self.meter = meter
-        watch = EditWatch(sink)
+        watch = EditWatch(sink, self.edit_format)
         text: list[str] = []
         reasoning: list[str] = []
         feed = meter.feed
