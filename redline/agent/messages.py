@@ -78,6 +78,13 @@ class ApprovalRequested:
     future: asyncio.Future[bool]
 
 
+@dataclass(slots=True, frozen=True)
+class SteeringSent:
+    """A prompt sent while the turn ran went to the model at a step boundary."""
+
+    text: str
+
+
 @dataclass(slots=True, frozen=True, eq=False)
 class TurnFinished:
     turn: Turn
@@ -98,6 +105,7 @@ AgentMessage = (
     | ToolCallStarted
     | ToolFinished
     | ApprovalRequested
+    | SteeringSent
     | TurnFinished
     | Notice
 )

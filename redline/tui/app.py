@@ -92,6 +92,8 @@ class RedlineApp(App[None]):
             clock=clock,
             max_tokens=config.max_tokens if config is not None else None,
             store=sessions,
+            approval=self.options.approval,
+            tools=self.options.tools,
             shell=_shell_tool(self.options.repo_root, config),
         )
         self.slash = default_registry(extras=False)  # the rest after first paint
@@ -160,6 +162,8 @@ class RedlineApp(App[None]):
     @on(MainScreen.Ready)
     def _show_resumed(self) -> None:
         """The transcript is mounted: show the resumed conversation, if any."""
+        if self.session.approval != self.options.approval or self.options.approval != "ask":
+            self._status(approval="" if self.session.approval == "ask" else self.session.approval)
         resumed = self._resumed
         if resumed is None:
             return
@@ -210,7 +214,16 @@ class RedlineApp(App[None]):
     # --- prompts, slash commands and turns -----------------------------------------------
 
     def on_prompt_input_submitted(self, message: PromptInput.Submitted) -> None:
-        self.handle_prompt(message.text)
+        if message.queue and self.session.turn_running:
+            self.queue_prompt(message.text)
+        else:
+            self.handle_prompt(message.text)
+
+    def queue_prompt(self, text: str) -> None:
+        """Tab while a turn runs: the prompt waits for the turn to end."""
+        self.session.queue.append(text)
+        self._status(activity=self.main.activity())
+        self.notify("Queued: it is sent when the current answer ends (esc stops that one).")
 
     def handle_prompt(self, text: str) -> None:
         """What the prompt sent: a slash command, or a prompt for the model."""
@@ -226,9 +239,11 @@ class RedlineApp(App[None]):
                 self.notify("Type a command after !, e.g. !git status (it runs as you typed it).")
             return
         if self.session.turn_running:
-            self.session.queue.append(text)
+            self.session.steer(text)
             self._status(activity=self.main.activity())
-            self.notify("Queued: it is sent when the current answer ends (esc stops that one).")
+            self.notify(
+                "Sent: the model reads it at its next step (tab queues for after the turn)."
+            )
             return
         self.run_turn(text)
 
@@ -258,6 +273,13 @@ class RedlineApp(App[None]):
             self.run_worker(finish(), group="slash")
         else:
             self.refresh_bindings()
+
+    def action_cycle_approval(self) -> None:
+        from redline.agent.approval import DEFAULT_MODE, next_mode
+
+        mode = self.session.approval = next_mode(self.session.approval)
+        self._status(approval="" if mode == DEFAULT_MODE else mode)
+        self.notify(f"Approval mode: {mode}.")
 
     def action_interrupt(self) -> None:
         """Esc: stop the turn (the session keeps the partial answer, marked interrupted), or
@@ -298,7 +320,9 @@ class RedlineApp(App[None]):
     @work(group="turn")
     async def run_turn(self, prompt: str) -> None:
         session = self.session
-        show = TurnPresenter(self.transcript, self.say)
+        show = TurnPresenter(
+            self.transcript, self.say, ask=self.main.ask, activity=self.main.tool_activity
+        )
         bars = self.main.query(MeterBar)
         if bars:  # the live meter shows this turn's cost so far and the session's total
             bars.first().cost_of = self.spending.costing(
@@ -313,9 +337,11 @@ class RedlineApp(App[None]):
         try:
             turn = await session.finish_turn(task, show)
         finally:
-            self.main.streaming(False)
-            self.refresh_bindings()  # the edit review keys hide while a turn streams
-            self.context_changed()  # the status bar's figure and the context panel
+            if self.is_running and self.main.is_attached:  # not while the app closes
+                self.main.drop_approvals()
+                self.main.streaming(False)
+                self.refresh_bindings()  # the edit review keys hide while a turn streams
+                self.context_changed()  # the status bar's figure and the context panel
         if turn is not None:
             await self.costed(turn, "tui")
         if turn is not None and turn in session.conversation.turns and self.options.auto_apply:

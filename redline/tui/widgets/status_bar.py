@@ -19,6 +19,7 @@ class StatusInfo:
     context_tokens: int | None = None
     activity: str = ""
     spent: str = ""  # the session's cost so far, e.g. "~$0.0123"
+    approval: str = ""  # the approval mode, when it is not the default
 
 
 class StatusBar(Static):
@@ -65,6 +66,9 @@ class StatusBar(Static):
             text.append(f"ctx ~{_compact(info.context_tokens)} tok")
         if info.spent:
             text.append(f"  │  {info.spent}")
+        if info.approval:
+            text.append("  │  ")
+            text.append(f"⏵ {info.approval}", style="bold yellow")
         if info.activity:
             text.append("  │  ")
             text.append(one_line(info.activity), style="bold")
