@@ -12,13 +12,16 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from redline.agent.approval import ApprovalMode, Decision, decide
 from redline.agent.messages import (
+    ApprovalAnswer,
     ApprovalRequest,
     ApprovalRequested,
     EditProposed,
     Emit,
+    Notice,
     StepStatus,
     ToolCallStarted,
     ToolFinished,
@@ -32,6 +35,9 @@ from redline.tools.agent import (
     patch_blocks,
     run_parsed,
 )
+
+if TYPE_CHECKING:
+    from redline.tools.shell import ShellTool
 
 STEP_OUTPUT_CHARS = 4096  # what exec --json keeps of a step's output
 
@@ -63,13 +69,16 @@ class ToolDispatch:
         *,
         can_ask: bool,
         clock: Callable[[], float] = time.perf_counter,
+        shell: ShellTool | None = None,
     ) -> None:
         self.workspace = workspace
+        self.shell = shell  # None: `shell` answers that it is not available
         self._mode = mode
         self._can_ask = can_ask
         self._clock = clock
         self.tool_ms = 0.0  # time spent running tools (not waiting for the person)
         self.wait_ms = 0.0  # time spent waiting for the person's answer
+        self._sandbox_said = False
 
     async def run(self, call: ToolCall, emit: Emit) -> ToolStep:
         emit(ToolCallStarted(call.call_id, call.name, call.arguments))
@@ -78,6 +87,8 @@ class ToolDispatch:
         if isinstance(parsed, ToolResult):  # unknown tool, broken JSON: the model is told
             return self._finish(call, "error", parsed.output, started, emit)
         tool, args = parsed
+        if tool.name == "shell" and self.shell is not None:
+            return await self._shell(call, args, started, emit)
         decision = decide(self._mode(), tool.kind, can_ask=self._can_ask)
         if tool.name == "apply_patch":
             self._propose(str(args.get("patch", "")), emit)
@@ -100,6 +111,60 @@ class ToolDispatch:
         status: StepStatus = "ok" if result.ok else "error"
         return self._finish(call, status, result.output, started, emit, counted=True)
 
+    async def _shell(
+        self, call: ToolCall, args: dict[str, object], started: float, emit: Emit
+    ) -> ToolStep:
+        """A command: the shell's own policy (sandbox, remembered prefixes), asked with its
+        exact text and directory, run streaming (a cancelled turn kills it)."""
+        from redline.tools.shell import ShellArgsError, parse_shell_args
+
+        shell = self.shell
+        assert shell is not None
+        try:
+            shell_args = parse_shell_args(args)
+        except ShellArgsError as exc:
+            return self._finish(call, "error", str(exc), started, emit)
+        status = await shell.sandbox_status()
+        if status.problem and not self._sandbox_said:
+            self._sandbox_said = True
+            emit(Notice(status.problem, "warning"))
+        decision = await shell.decide(self._mode(), shell_args.command, interactive=self._can_ask)
+        if decision.action == "deny":
+            why = f"denied: {decision.reason}; the command did not run"
+            return self._finish(call, "denied", why, started, emit)
+        if decision.action == "ask":
+            approval = await shell.approval(shell_args.command)
+            where = "sandboxed: writes only in the repository and /tmp, no network"
+            if not approval.sandboxed:
+                where = "NOT sandboxed (no sandbox on this machine)"
+            request = ApprovalRequest(
+                call.call_id,
+                "shell",
+                f"run `{shell_args.command}`",
+                f"$ {shell_args.command}\nin {approval.cwd} · {where}",
+                always=approval.prefix or "",
+            )
+            self.tool_ms += (self._clock() - started) * 1000
+            asked = self._clock()
+            future: asyncio.Future[ApprovalAnswer] = asyncio.get_running_loop().create_future()
+            emit(ApprovalRequested(request, future))
+            try:
+                answer = await future
+            finally:
+                self.wait_ms += (self._clock() - asked) * 1000
+            started = self._clock()
+            if not answer:
+                why = "denied: the person said no; the command did not run"
+                return self._finish(call, "denied", why, started, emit)
+            if answer == "always" and approval.prefix:
+                shell.remember(approval.prefix)
+        try:
+            result = await shell.run(shell_args)
+        finally:
+            self.tool_ms += (self._clock() - started) * 1000
+        status_word: StepStatus = "ok" if result.ok else "error"
+        return self._finish(call, status_word, result.for_model(), started, emit, counted=True)
+
     def _propose(self, patch: str, emit: Emit) -> None:
         """The patch's files as edit cards, while the person decides (or it applies)."""
         try:
@@ -114,7 +179,7 @@ class ToolDispatch:
     ) -> Decision:
         detail = str(args.get("patch") or args.get("command") or "")
         request = ApprovalRequest(call.call_id, tool.name, summarize(tool.name, args), detail)
-        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[ApprovalAnswer] = asyncio.get_running_loop().create_future()
         emit(ApprovalRequested(request, future))
         approved = await future
         return Decision("allow") if approved else Decision("deny", "the person said no")

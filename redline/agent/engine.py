@@ -31,6 +31,7 @@ from redline.tools.prompts import default_edit_format, system_prompt
 
 if TYPE_CHECKING:
     from redline.agent.dispatch import ToolDispatch
+    from redline.tools.shell import ShellTool
 
 MAX_STEPS = 40  # a model that never stops calling tools is stopped here, with a sentence
 
@@ -55,8 +56,10 @@ class TurnLoop:
         repo_root: Path | None = None,
         approval: Callable[[], ApprovalMode] = lambda: DEFAULT_MODE,
         can_ask: bool = True,
+        shell: ShellTool | None = None,
     ) -> None:
         self.backend = backend
+        self.shell = shell  # runs the model's `shell` calls (None: the tool says it cannot)
         self.conversation = conversation
         self.context = context
         self._edit_format = edit_format
@@ -260,7 +263,9 @@ class TurnLoop:
 
         assert self.repo_root is not None
         workspace = Workspace.open(self.repo_root, provider=turn.provider, model=turn.model)
-        return ToolDispatch(workspace, self.approval, can_ask=self.can_ask, clock=self._clock)
+        return ToolDispatch(
+            workspace, self.approval, can_ask=self.can_ask, clock=self._clock, shell=self.shell
+        )
 
     def _commit(self, dispatch: ToolDispatch, prompt: str) -> str | None:
         """Every edit of the turn as one commit (also when it was interrupted)."""

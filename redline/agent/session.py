@@ -249,6 +249,7 @@ class Session:
                 repo_root=self.repo_root if self.tools else None,
                 approval=lambda: self.approval,
                 can_ask=self.can_ask,
+                shell=self.own.tool,
             )
         self.turn_loop.backend = backend
         return self.turn_loop

@@ -81,3 +81,31 @@ class TestAgentCards:
             await mid_turn(pilot, ask=True)
 
         assert snap_compare(app, terminal_size=(100, 40), run_before=run_before)
+
+    def test_command_approval(self, snap_compare: Any) -> None:
+        """A model's command waiting: its exact text, the directory, the sandbox, `a` always."""
+        app = make_app(open_backend=failing_opener)
+
+        async def run_before(pilot: Pilot[None]) -> None:
+            app: Any = pilot.app
+            await settle(pilot)
+            show = TurnPresenter(app.transcript, app.say, ask=app.main.ask)
+            show(
+                TurnStarted(1, "Run the tests", "sim:agent", "sim-agent", FixedMeter(LIVE_READING))
+            )
+            show(TextDelta("I'll run the test suite.\n\n"))
+            show(ToolCallStarted("c1", "shell", '{"command": "python -m pytest -q tests/"}'))
+            detail = (
+                "$ python -m pytest -q tests/\n"
+                "in /repo · sandboxed: writes only in the repository and /tmp, no network"
+            )
+            request = ApprovalRequest(
+                "c1", "shell", "run `python -m pytest -q tests/`", detail, always="python -m pytest"
+            )
+            show(ApprovalRequested(request, asyncio.get_running_loop().create_future()))
+            app.transcript.flush()
+            await pilot.pause()
+            app.clear_notifications()  # the failed backend's toast is not what this shows
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)

@@ -29,6 +29,7 @@ class ApprovalCard(Static, can_focus=True):
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", tooltip="let the tool call run"),
         Binding("n", "answer(False)", "No", tooltip="deny it; the model is told"),
+        Binding("a", "always", "Always", tooltip="run it, and this command prefix from now on"),
         Binding("escape", "answer(False)", "No", show=False),
     ]
 
@@ -61,6 +62,7 @@ class ApprovalCard(Static, can_focus=True):
             self.update("")
             return
         self.update(approval_text(self._waiting[0].request))
+        self.refresh_bindings()
         self.set_class(True, "-waiting")
         self.focus()
 
@@ -70,6 +72,23 @@ class ApprovalCard(Static, can_focus=True):
         message = self._waiting.pop(0)
         if not message.future.done():
             message.future.set_result(yes)
+        self._show()
+        if not self._waiting:
+            self.post_message(self.Answered())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "always":  # offered only for a simple command's prefix
+            request = self.request
+            return bool(request and request.always)
+        return True
+
+    def action_always(self) -> None:
+        """Only where the request offers it (a simple command's prefix)."""
+        if not self._waiting or not self._waiting[0].request.always:
+            return
+        message = self._waiting.pop(0)
+        if not message.future.done():
+            message.future.set_result("always")
         self._show()
         if not self._waiting:
             self.post_message(self.Answered())

@@ -74,6 +74,12 @@ def approval_text(request: ApprovalRequest) -> RenderableType:
     head.append(" yes · ")
     head.append("n", style="bold red")
     head.append(" no (the model is told)")
+    if request.always:
+        head.append(" · ")
+        head.append("a", style="bold cyan")
+        head.append(" always allow ")
+        head.append(f"`{one_line(request.always)}`", style="bold")
+        head.append(" here")
     if not request.detail:
         return head
     detail = for_terminal(request.detail).splitlines()
