@@ -19,12 +19,14 @@ class ScriptedClient:
         self.chunks = chunks
         self.hold_after = hold_after
         self.release = asyncio.Event()
+        self.held = asyncio.Event()  # set once the stream waits at ``hold_after``
         self.requests: list[ChatRequest] = []
 
     async def stream(self, request: ChatRequest) -> AsyncGenerator[Event, None]:
         self.requests.append(request)
         for i, chunk in enumerate(self.chunks):
             if self.hold_after is not None and i == self.hold_after:
+                self.held.set()
                 await self.release.wait()
             await asyncio.sleep(0)
             yield TextDelta(chunk)

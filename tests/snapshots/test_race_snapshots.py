@@ -47,7 +47,8 @@ class TestRace:
                 _race(clients), "Add a docstring to add", display_clock=app.display_clock
             )
             await app.push_screen(screen)
-            await wait_until(pilot, lambda: all(len(c.requests) == 1 for c in clients))
+            # Every lane at its hold point, however busy the machine: not a fixed sleep.
+            await wait_until(pilot, lambda: all(c.held.is_set() for c in clients))
             await pilot.pause(0.2)
             for view in screen.lane_views():
                 view.transcript.flush()
