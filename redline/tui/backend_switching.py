@@ -96,8 +96,10 @@ class BackendSwitching(AppBase):
     @work(exclusive=True, group="probe")
     async def detect_local_servers(self, screen: BackendPickerScreen) -> None:
         try:
+            client = getattr(self.backend, "client", None)
+            busy = [client.base_url] if client is not None and client.busy else []
             answered = await asyncio.wait_for(
-                probe_local({p.name: p for p in self.presets()}), PROBE_TIMEOUT_S
+                probe_local({p.name: p for p in self.presets()}, busy=busy), PROBE_TIMEOUT_S
             )
         except (TimeoutError, OSError):
             answered = []
