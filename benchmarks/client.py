@@ -93,8 +93,8 @@ async def _redline(client: StreamClient) -> tuple[float, int]:
 
 async def _turn_loop(client: StreamClient) -> float:
     """The whole turn loop: client, speed meter and a no-op sink, as the TUI drives it."""
+    from redline.agent import Conversation, TurnLoop
     from redline.backends.selection import Backend
-    from redline.tui.loop import Conversation, TurnLoop
 
     backend = Backend("bench", client.preset, "bench", client, "benchmark")
     loop = TurnLoop(backend, Conversation())

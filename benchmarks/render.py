@@ -41,11 +41,12 @@ from textual.app import App, ComposeResult  # noqa: E402
 from textual.containers import VerticalScroll  # noqa: E402
 from textual.widgets import Markdown  # noqa: E402
 
+from redline.agent import Conversation, TurnFinished, TurnLoop, TurnStarted  # noqa: E402
 from redline.backends.client import StreamClient  # noqa: E402
 from redline.backends.events import Event, ReasoningDelta, TextDelta, Usage  # noqa: E402
 from redline.backends.request import ChatRequest, Message  # noqa: E402
 from redline.backends.selection import open_backend  # noqa: E402
-from redline.tui.loop import Conversation, TurnLoop  # noqa: E402
+from redline.tui.presenter import TurnPresenter  # noqa: E402
 from redline.tui.widgets.meter import MeterBar  # noqa: E402
 from redline.tui.widgets.transcript import Transcript  # noqa: E402
 
@@ -242,16 +243,13 @@ async def _drive_harness(
     loop = TurnLoop(backend, Conversation(), max_tokens=tokens // turns)
     run.displayed = lambda: sum(v.buffer.shown_chars for v in transcript._turns)
 
+    show = TurnPresenter(transcript, lambda notice: None)  # what the app does with messages
+
     async def body() -> None:
         for index in range(turns):
-            handle = transcript.start_turn(index + 1, PROMPT, backend.name, backend.model)
-
-            def sink(event: Event, handle: Any = handle) -> None:
-                if loop.meter is not None:
-                    handle.attach_meter(loop.meter)
-                handle.push(event)
-
-            handle.finish(await loop.run(PROMPT, sink=sink))
+            meter = loop.live_meter()
+            show(TurnStarted(index + 1, PROMPT, backend.name, backend.model, meter))
+            show(TurnFinished(await loop.run(PROMPT, sink=show)))
 
     try:
         await _measure(app, run, body)
@@ -260,18 +258,16 @@ async def _drive_harness(
 
 
 async def _drive_full_app(app: Any, run: Run, tokens: int, turns: int) -> None:
-    await app._backend_ready.wait()
-    app.turn_loop = TurnLoop(
-        app.backend, app.conversation, clock=app.clock, max_tokens=tokens // turns
-    )
+    await app.session.wait_ready()
+    app.session.max_tokens = tokens // turns  # the session builds its loop on the first turn
     transcript: Transcript = app.transcript
     run.displayed = lambda: sum(v.buffer.shown_chars for v in transcript._turns)
 
     async def body() -> None:
         for _ in range(turns):
-            before = len(app.conversation.turns)
+            before = len(app.session.conversation.turns)
             app.handle_prompt(PROMPT)
-            while len(app.conversation.turns) == before or app.turn_running:
+            while len(app.session.conversation.turns) == before or app.session.turn_running:
                 await asyncio.sleep(0.01)
 
     await _measure(app, run, body)

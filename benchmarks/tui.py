@@ -98,23 +98,26 @@ async def interrupt_ms(runs: int) -> list[float]:
         with tempfile.TemporaryDirectory() as repo:
             app = RedlineApp(AppOptions(base_url=url.rstrip("/."), repo_root=Path(repo)))
             async with app.run_test(size=(120, 40)):
-                while app.backend is None and app.backend_error is None:
+                while app.session.backend is None and app.session.backend_error is None:
                     await asyncio.sleep(0.01)
                 for _ in range(runs):
-                    before = len(app.conversation.turns)
+                    before = len(app.session.conversation.turns)
                     app.handle_prompt("Write a long answer.")
-                    while len(app.conversation.turns) == before or app.turn_loop is None:
+                    while (
+                        len(app.session.conversation.turns) == before
+                        or app.session.turn_loop is None
+                    ):
                         await asyncio.sleep(0.002)
-                    meter = app.turn_loop.meter
+                    meter = app.session.turn_loop.meter
                     while meter is None or meter.reading().output_tokens < 150:
                         await asyncio.sleep(0.002)
-                        meter = app.turn_loop.meter
+                        meter = app.session.turn_loop.meter
                     start = time.perf_counter()
                     app.simulate_key("escape")
-                    while app.turn_running:
+                    while app.session.turn_running:
                         await asyncio.sleep(0.001)
                     times.append((time.perf_counter() - start) * 1000)
-                    assert app.conversation.turns[-1].interrupted
+                    assert app.session.conversation.turns[-1].interrupted
         return times
     finally:
         sim.terminate()

@@ -1,3 +1,3 @@
-from redline.tui.cli import main
+from redline.cli import main
 
 raise SystemExit(main())

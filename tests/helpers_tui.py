@@ -13,9 +13,9 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from redline.agent.store import LoadedSession, SessionStore
 from redline.tui.app import AppOptions, RedlineApp
 from redline.tui.git_state import GitState
-from redline.tui.sessions import LoadedSession, SessionStore
 
 SIZE = (100, 30)
 
@@ -162,7 +162,9 @@ async def wait_until(pilot: Any, condition: Callable[[], bool], timeout: float =
 async def settle(pilot: Any) -> None:
     """Wait for start-up work (backend opened, git read) and any turn to end; then a frame."""
     app = pilot.app
-    await wait_until(pilot, lambda: app.backend is not None or app.backend_error is not None)
-    await wait_until(pilot, lambda: not app.turn_running)
+    await wait_until(
+        pilot, lambda: app.session.backend is not None or app.session.backend_error is not None
+    )
+    await wait_until(pilot, lambda: not app.session.turn_running)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()

@@ -1,1 +1,49 @@
-"""The conversation and the turn: session state, the turn engine, speed history (plain asyncio)."""
+"""The conversation and the turn: session state, the turn engine, edits, speed history, and what
+they emit.
+
+Plain asyncio: imports ``redline.backends`` and ``redline.tools``, never ``redline.cli``,
+``redline.tui`` or Textual. A front end talks to it only through ``Session`` and the typed
+messages in ``redline.agent.messages``.
+"""
+
+from redline.agent.backend import Backend, BackendOpener, ModelClient
+from redline.agent.context import BuiltContext, ContextSource, RepoContext
+from redline.agent.conversation import Conversation, Turn
+from redline.agent.engine import TurnLoop
+from redline.agent.messages import (
+    AgentMessage,
+    ApprovalRequest,
+    ApprovalRequested,
+    EditProposed,
+    Emit,
+    Notice,
+    ToolCallStarted,
+    ToolFinished,
+    TurnFinished,
+    TurnStarted,
+)
+from redline.agent.session import BackendChange, Session
+
+__all__ = [
+    "AgentMessage",
+    "ApprovalRequest",
+    "ApprovalRequested",
+    "Backend",
+    "BackendChange",
+    "BackendOpener",
+    "BuiltContext",
+    "ContextSource",
+    "Conversation",
+    "EditProposed",
+    "Emit",
+    "ModelClient",
+    "Notice",
+    "RepoContext",
+    "Session",
+    "ToolCallStarted",
+    "ToolFinished",
+    "Turn",
+    "TurnFinished",
+    "TurnLoop",
+    "TurnStarted",
+]

@@ -6,7 +6,7 @@ Never imports ``redline.tui`` or Textual, nor ``redline.tools``.
 from redline.backends.events import (
     Event,
     Finished,
-    Notice,
+    ProviderNotice,
     ReasoningDelta,
     ServerTiming,
     StreamError,
@@ -18,7 +18,7 @@ from redline.backends.events import (
 __all__ = [
     "Event",
     "Finished",
-    "Notice",
+    "ProviderNotice",
     "ReasoningDelta",
     "ServerTiming",
     "StreamError",

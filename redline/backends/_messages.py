@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from redline.backends._errors import SWITCH
-from redline.backends.events import Notice, StreamError
+from redline.backends.events import ProviderNotice, StreamError
 from redline.backends.tokens import count_tokens
 
 
@@ -19,8 +19,8 @@ def prompt_estimate(body: dict[str, object]) -> int:
     return count_tokens("\n".join(parts))
 
 
-def speaks_chat(name: str, base_url: str) -> Notice:
-    return Notice(
+def speaks_chat(name: str, base_url: str) -> ProviderNotice:
+    return ProviderNotice(
         f"{name} at {base_url} speaks Chat Completions, not the Responses API: "
         'using Chat Completions (set wire = "chat" for it, or pass --wire chat).'
     )

@@ -30,7 +30,7 @@ from redline.backends._messages import prompt_estimate
 from redline.backends._ratelimit import low_budget
 from redline.backends._responses import ResponsesParser
 from redline.backends._timeouts import RetryPolicy, Timeouts, Watchdog
-from redline.backends.events import Event, Notice, StreamError
+from redline.backends.events import Event, ProviderNotice, StreamError
 from redline.backends.model_cache import ModelListCache
 from redline.backends.options import ModelKnobs
 from redline.backends.presets import ProviderPreset, Wire, wire_for
@@ -228,7 +228,7 @@ class StreamClient:
                     return
                 budget = low_budget(self.name, opened.headers)
                 if budget:
-                    yield Notice(budget)
+                    yield ProviderNotice(budget)
                 try:
                     ctype = opened.headers.get("content-type", "")
                     if "event-stream" not in ctype:

@@ -51,7 +51,7 @@ class ServerTiming:
 
 
 @dataclass(slots=True, frozen=True)
-class Notice:
+class ProviderNotice:
     """Something the provider said the person should know (Mercury's ``warning``, a low
     rate-limit budget, a wire switch): shown once as a notice, listed in ``exec --json``."""
 
@@ -80,7 +80,7 @@ Event = (
     | TextSnapshot
     | Usage
     | ServerTiming
-    | Notice
+    | ProviderNotice
     | Finished
     | StreamError
 )

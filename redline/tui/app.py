@@ -1,87 +1,64 @@
-"""The redline Textual application: keys, screens, themes, start-up.
+"""The redline Textual application: one App class over one agent ``Session``.
 
-Turn running lives in ``turn_running.py`` and backend switching in ``backend_switching.py``;
-the state they share in ``_base.py``.
+The session (``redline.agent``) owns the conversation, the backend, the context set and the
+edit review; the App runs its turns in a worker, shows what they emit (``TurnPresenter``),
+and offers keys, screens and themes.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
 
+from redline.agent import Backend, BackendOpener, Notice, Session
+from redline.agent.backend import backend_label
 from redline.themes import DEFAULT_THEME, load_themes
-from redline.tui._base import AppOptions, BackendOpener, Clock
-from redline.tui.backend_switching import BackendSwitching
-from redline.tui.builtin_commands import extra_commands
-from redline.tui.context_commands import at_completions, start_indexing
-from redline.tui.edit_review import REVIEW_BINDINGS, EditReview
+from redline.tui.completions import at_completions, slash_completions
 from redline.tui.git_state import GitState, read_git_state
+from redline.tui.keys import APP_BINDINGS
 from redline.tui.messages import GitStateRead
+from redline.tui.options import AppOptions
 from redline.tui.palette import RedlineCommands
+from redline.tui.presenter import SWITCH_HINT, TurnPresenter
 from redline.tui.screens.help import HelpScreen
 from redline.tui.screens.main import MainScreen
-from redline.tui.sessions import LoadedSession, SessionStore
-from redline.tui.widgets.completion_menu import Completion
-from redline.tui.widgets.prompt import CompletionSource
+from redline.tui.slash import ParsedSlash, SlashContext, parse_slash
+from redline.tui.slash.builtin import default_registry, extra_commands
+from redline.tui.slash.edits import with_fix_hint
+from redline.tui.widgets.prompt import CompletionSource, PromptInput
+from redline.tui.widgets.transcript import Transcript
+
+if TYPE_CHECKING:
+    from redline.agent.store import LoadedSession, SessionStore
+    from redline.config import Config
+    from redline.tools.context import ContextSet
 
 __all__ = ["AppOptions", "RedlineApp"]
 
+Clock = Callable[[], float]
+REVIEW_ACTIONS = frozenset({"apply_edits", "discard_edits"})
 
-class RedlineApp(EditReview, BackendSwitching):
+
+class RedlineApp(App[None]):
     TITLE = "redline"
     COMMANDS: ClassVar = App.COMMANDS | {RedlineCommands}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "interrupt", "Interrupt", tooltip="stop the answer, keep what came"),
-        Binding("ctrl+b", "pick_backend", "Backend", tooltip="pick a provider"),
-        Binding("ctrl+o", "pick_model", "Model", tooltip="pick a model from /v1/models"),
-        Binding("f1", "help", "Help", tooltip="keys and commands"),
-        *REVIEW_BINDINGS,
-        Binding(
-            "f5",
-            "toggle_context",
-            "Context",
-            show=False,
-            tooltip="show or hide the context panel: what the next request carries (/context)",
-        ),
-        Binding(
-            "ctrl+r",
-            "toggle_reasoning",
-            "Reasoning",
-            show=False,
-            tooltip="open or fold the newest reasoning",
-        ),
-        Binding(
-            "pageup",
-            "scroll_transcript(-1)",
-            "Page up",
-            show=False,
-            priority=True,
-            tooltip="scroll the transcript up",
-        ),
-        Binding(
-            "pagedown",
-            "scroll_transcript(1)",
-            "Page down",
-            show=False,
-            priority=True,
-            tooltip="scroll the transcript down",
-        ),
-        Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="leave redline"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
 
     def __init__(
         self,
         options: AppOptions | None = None,
         *,
-        config: Any = None,
+        config: Config | None = None,
         open_backend: BackendOpener | None = None,
         clock: Clock = time.perf_counter,
         display_clock: Clock = time.perf_counter,
@@ -91,40 +68,57 @@ class RedlineApp(EditReview, BackendSwitching):
         sessions: SessionStore | None = None,
         resumed: LoadedSession | None = None,
         save_setting: Callable[[str, object], object] | None = None,
-        context_set: Any = None,
+        context_set: ContextSet | None = None,
     ) -> None:
-        super().__init__(
-            options,
-            config=config,
-            open_backend=open_backend or self._default_opener,
-            clock=clock,
-            display_clock=display_clock,
-            sessions=sessions,
-            resumed=resumed,
-        )
+        super().__init__()
+        self.options = options or AppOptions()
+        self.config = config
+        self.display_clock = display_clock  # the transcript's (render lag)
         self.cursor_blink = cursor_blink
+        self.session = Session(
+            repo_root=self.options.repo_root,
+            open_backend=open_backend or self._default_opener,
+            conversation=resumed.conversation if resumed else None,
+            context_set=context_set,
+            clock=clock,
+            max_tokens=config.max_tokens if config is not None else None,
+            store=sessions,
+        )
+        self.slash = default_registry(extras=False)  # the rest after first paint
+        self.prompt_history: list[str] = []
+        self.local_servers: list[tuple[str, str]] | None = None  # found by the picker's probe
+        self._resumed = resumed
         self._read_git = read_git
         self._save_setting = save_setting
-        self.completion_sources: dict[str, CompletionSource] = {"/": self._complete_slash}
+        self.completion_sources: dict[str, CompletionSource] = {"/": slash_completions(self.slash)}
         self.completion_sources.update(completion_sources or {})
-        self.context_set = context_set
         if context_set is not None:
             self.completion_sources.setdefault("@", at_completions(context_set))
         for theme in load_themes():
             self.register_theme(theme)
-        wanted = getattr(config, "theme", None)
+        wanted = config.theme if config is not None else None
         self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
 
     # --- start-up ------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[Any]:
-        return MainScreen()
+        return self.main
+
+    @functools.cached_property
+    def main(self) -> MainScreen:
+        return MainScreen(
+            self.session,
+            display_clock=self.display_clock,
+            history=self.prompt_history,
+            cursor_blink=self.cursor_blink,
+            completion_sources=self.completion_sources,
+        )
 
     def on_mount(self) -> None:
         self.load_extra_commands()
         self.open_backend(self.options.provider, self.options.model, self.options.base_url)
         self.refresh_git_state()
-        start_indexing(self)
+        self.main.start_indexing()
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         notice = self.config.trust_notice() if self.config is not None else None
         if notice:  # an untrusted repo config: say what was ignored and how to allow it
@@ -132,29 +126,28 @@ class RedlineApp(EditReview, BackendSwitching):
 
     async def _default_opener(
         self, provider: str | None, model: str | None, base_url: str | None
-    ) -> Any:
+    ) -> Backend:
         from redline.backends.selection import open_backend
 
         return await open_backend(provider, model, base_url, self.config)
 
-    def main_screen_ready(self) -> None:
+    @on(MainScreen.Ready)
+    def _show_resumed(self) -> None:
         """The transcript is mounted: show the resumed conversation, if any."""
-        if self._resumed is not None:
-            self._show_resumed(self._resumed)
-
-    def _show_resumed(self, session: LoadedSession) -> None:
-        for turn in session.conversation.turns:
-            self._turn_count += 1
+        resumed = self._resumed
+        if resumed is None:
+            return
+        for turn in resumed.conversation.turns:
+            self.session.turn_count += 1
             self.prompt_history.append(turn.prompt)
             handle = self.transcript.start_turn(
-                self._turn_count, turn.prompt, turn.provider, turn.model
+                self.session.turn_count, turn.prompt, turn.provider, turn.model
             )
             handle.finish(turn)
-        if self._sessions is not None:
-            self._session = self._sessions.resume(session.info.id)
-        self._status(context_tokens=self._context_estimate())
-        turns = session.info.turns
-        self.notify(f"Resumed {session.info.id} ({turns} turn{'' if turns == 1 else 's'}).")
+        self.session.resume(resumed.info.id)
+        self._status(context_tokens=self.session.context_estimate())
+        turns = resumed.info.turns
+        self.notify(f"Resumed {resumed.info.id} ({turns} turn{'' if turns == 1 else 's'}).")
 
     @work(thread=True, group="startup")
     def load_extra_commands(self) -> None:
@@ -174,6 +167,207 @@ class RedlineApp(EditReview, BackendSwitching):
     def on_git_state_read(self, message: GitStateRead) -> None:
         self._status(git=message.state)
 
+    @property
+    def transcript(self) -> Transcript:
+        return self.query_one(Transcript)
+
+    def _status(self, **changes: Any) -> None:
+        self.main.status(**changes)
+
+    def say(self, notice: Notice) -> None:
+        self.notify(notice.text, severity=notice.severity)
+
+    # --- prompts, slash commands and turns -----------------------------------------------
+
+    def on_prompt_input_submitted(self, message: PromptInput.Submitted) -> None:
+        self.handle_prompt(message.text)
+
+    def handle_prompt(self, text: str) -> None:
+        """What the prompt sent: a slash command, or a prompt for the model."""
+        parsed = parse_slash(text)
+        if parsed is not None:
+            self.run_slash(parsed)
+            return
+        if self.session.turn_running:
+            self.session.queue.append(text)
+            self._status(activity=self.main.activity())
+            self.notify("Queued: it is sent when the current answer ends (esc stops that one).")
+            return
+        self.run_turn(text)
+
+    def send_prompt(self, text: str) -> None:
+        self.handle_prompt(text)
+
+    def run_slash_text(self, text: str) -> None:
+        parsed = parse_slash(text)
+        if parsed is not None:
+            self.run_slash(parsed)
+
+    def run_slash(self, parsed: ParsedSlash) -> None:
+        command = self.slash.get(parsed.name)
+        if command is None:
+            self.notify(f"No command /{parsed.name}. Type / to see them all.", severity="warning")
+            return
+        result = command.run(SlashContext(self.session, self), parsed.arg)
+        if asyncio.iscoroutine(result):
+
+            async def finish(pending: Any = result) -> None:
+                await pending
+                self.refresh_bindings()  # the edit review keys follow the session's state
+
+            self.run_worker(finish(), group="slash")
+        else:
+            self.refresh_bindings()
+
+    def action_interrupt(self) -> None:
+        """Esc: stop the turn; the session keeps the partial answer, marked interrupted."""
+        self.session.interrupt()
+
+    @work(group="turn")
+    async def run_turn(self, prompt: str) -> None:
+        session = self.session
+        show = TurnPresenter(self.transcript, self.say)
+        task = session.start_turn(prompt, show)
+        self.main.streaming(True)
+        self.refresh_bindings()
+        try:
+            turn = await session.finish_turn(task, show)
+        finally:
+            self.main.streaming(False)
+            self.refresh_bindings()  # the edit review keys hide while a turn streams
+            self.context_changed()  # the status bar's figure and the context panel
+        if turn is not None and turn in session.conversation.turns and self.options.auto_apply:
+            notice = with_fix_hint(await session.review.apply(turn, quiet=True))
+            if notice is not None:
+                self.say(notice)
+        self.refresh_bindings()
+        self.refresh_git_state()  # the turn may have committed
+        if session.queue:
+            self.run_turn(session.queue.pop(0))
+
+    def clear_conversation(self) -> None:
+        self.session.clear()
+        self.transcript.clear()
+        self.refresh_bindings()  # no answer left to apply, discard or fix
+        self._status(context_tokens=0, activity=self.main.activity())
+
+    # --- edit review keys ----------------------------------------------------------------
+
+    def action_apply_edits(self) -> None:
+        self.run_slash_text("/apply")
+
+    def action_discard_edits(self) -> None:
+        self.run_slash_text("/discard")
+
+    def action_fix_edits(self) -> None:
+        self.run_slash_text("/fix")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        session = self.session
+        if action == "interrupt":
+            return session.turn_running
+        if action in REVIEW_ACTIONS:
+            return session.review.waiting is not None and not session.turn_running
+        if action == "fix_edits":
+            return bool(session.review.last_error) and not session.turn_running
+        return True
+
+    async def show_diff(self, title: str, text: str) -> None:
+        from redline.tui.screens.diff_view import DiffView
+
+        await self.push_screen(DiffView(title, text))
+
+    # --- backends ------------------------------------------------------------------------
+
+    @work(exclusive=True, group="backend")
+    async def open_backend(
+        self,
+        provider: str | None,
+        model: str | None,
+        base_url: str | None,
+        reason: str | None = None,
+    ) -> None:
+        self._status(backend=f"opening {provider or 'backend'}…", reason="")
+        change = await self.session.open_backend(provider, model, base_url, reason)
+        backend = self.session.backend
+        if change.error is None and backend is not None:
+            self._status(backend=backend_label(backend), reason=backend.reason)
+        elif change.kept is not None:  # a failed switch keeps the backend in use
+            kept = change.kept
+            self._status(backend=backend_label(kept), reason=kept.reason)
+            self.notify(f"{change.error} Still using {backend_label(kept)}.", severity="error")
+        else:
+            self._status(backend="no backend", reason=change.error)
+            self.notify(f"{change.error} {SWITCH_HINT}", title="Backend", severity="error")
+
+    def switch_backend(self, name: str) -> None:
+        """Use ``name`` from the next turn on; the conversation is kept and re-sent."""
+        self.open_backend(name, None, None, "picked with /backend")
+
+    def switch_model(self, model: str) -> None:
+        """Same backend and connection, another model from the next turn on."""
+        backend = self.session.switch_model(model)
+        if backend is None:
+            self.open_backend(self.options.provider, model, self.options.base_url)
+            return
+        self._status(backend=backend_label(backend), reason=backend.reason)
+
+    def action_pick_backend(self) -> None:
+        from redline.tui.backend_choices import picker_screen
+
+        def found(servers: list[tuple[str, str]]) -> None:
+            self.local_servers = servers
+
+        backend = self.session.backend
+        current = backend.name if backend is not None else None
+        busy = [backend.client.base_url] if backend is not None and backend.client.busy else []
+        screen = picker_screen(self.config, current, self.local_servers, found, busy)
+        self.push_screen(screen, self._picked_backend)
+
+    pick_backend = action_pick_backend
+
+    def _picked_backend(self, name: str | None) -> None:
+        backend = self.session.backend
+        if name and name != (backend.name if backend is not None else None):
+            self.switch_backend(name)
+
+    def action_pick_model(self) -> None:
+        from redline.tui.screens.model_picker import ModelPickerScreen
+
+        backend = self.session.backend
+        if backend is None:
+            self.notify(f"No backend to ask for models. {SWITCH_HINT}", severity="warning")
+            return
+        screen = ModelPickerScreen(backend_label(backend), backend.model, self.list_models)
+        self.push_screen(screen, self._picked_model)
+
+    pick_model = action_pick_model
+
+    async def list_models(self) -> list[str]:
+        backend = self.session.backend
+        if backend is None:
+            raise RuntimeError("no backend to ask")
+        models: list[str] = await asyncio.wait_for(backend.client.list_models(), 10.0)
+        return models
+
+    def _picked_model(self, model: str | None) -> None:
+        backend = self.session.backend
+        if model and model != (backend.model if backend is not None else None):
+            self.switch_model(model)
+
+    # --- the context panel and indexing --------------------------------------------------
+
+    def action_toggle_context(self) -> None:
+        self.toggle_context()
+
+    def toggle_context(self, draft: str | None = None) -> None:
+        notice = self.main.toggle_context(draft)
+        if notice is not None:
+            self.say(notice)
+
+    def context_changed(self) -> None:
+        self.main.context_changed()
+
     # --- screens and themes --------------------------------------------------------------
 
     def action_toggle_reasoning(self) -> None:
@@ -187,13 +381,16 @@ class RedlineApp(EditReview, BackendSwitching):
         else:
             transcript.scroll_page_down(animate=False)
 
-    def action_toggle_context(self) -> None:
-        from redline.tui.context_commands import toggle_context_panel
-
-        toggle_context_panel(self)
-
     def action_help(self) -> None:
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(self.help_bindings(), list(self.slash)))
+
+    show_help = action_help
+
+    def pick_theme(self) -> None:
+        self.action_change_theme()
+
+    async def quit(self) -> None:
+        await self.action_quit()
 
     def redline_theme_names(self) -> list[str]:
         return [name for name in self.available_themes if name.startswith("redline-")]
@@ -216,20 +413,3 @@ class RedlineApp(EditReview, BackendSwitching):
 
     def help_bindings(self) -> list[Binding]:
         return [b for b in self.BINDINGS if isinstance(b, Binding) and b.description]
-
-    def _complete_slash(self, word: str) -> list[Completion]:
-        return [
-            Completion(
-                value=f"/{c.name} " if c.args else f"/{c.name}",
-                label=f"/{c.name}" + (f" {c.args}" if c.args else ""),
-                help=c.help,
-                submit=not c.args,
-            )
-            for c in self.slash.complete(word[1:])
-        ]
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "interrupt":
-            return self._turn_task is not None
-        allowed = self.review_action_allowed(action)
-        return True if allowed is None else allowed

@@ -5,10 +5,15 @@ Key status says only whether the variable is set; the key itself never leaves th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import asyncio
+import os
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
-from redline.tui.screens.backend_picker import BackendChoice
+from redline.backends.presets import ProviderPreset
+from redline.backends.selection import all_presets, probe_local, probing_enabled
+from redline.config import Config
+from redline.tui.screens.backend_picker import BackendChoice, BackendPickerScreen
 
 SIM_PROFILES = ("baseten", "mercury", "openai", "llamacpp")
 
@@ -45,3 +50,41 @@ def preset_choices(
 def local_choices(found: Iterable[tuple[str, str]], current: str | None) -> list[BackendChoice]:
     """``found``: (preset name, base URL) of each local server that answered."""
     return [BackendChoice(name, url, "running", True, name == current) for name, url in found]
+
+
+PROBE_TIMEOUT_S = 2.0
+
+
+async def find_local_servers(
+    presets: Mapping[str, ProviderPreset], busy: Collection[str] = ()
+) -> list[tuple[str, str]]:
+    """(preset name, base URL) of each local server answering ``/v1/models`` (never raises);
+    ``busy`` servers (streaming this session's answer) are not asked."""
+    try:
+        answered = await asyncio.wait_for(probe_local(presets, busy=busy), PROBE_TIMEOUT_S)
+    except (TimeoutError, OSError):
+        answered = []
+    return [(name, url) for name, url, _models in answered]
+
+
+def picker_screen(
+    config: Config | None,
+    current: str | None,
+    local_servers: list[tuple[str, str]] | None,
+    found: Callable[[list[tuple[str, str]]], None],
+    busy: Collection[str] = (),
+) -> BackendPickerScreen:
+    """The picker, probing for local servers once (``found`` keeps what answered)."""
+    presets = all_presets(config)
+    choices = preset_choices(presets.values(), os.environ, current)
+    if local_servers:
+        choices += local_choices(local_servers, current)
+
+    async def probe() -> list[BackendChoice]:
+        servers = await find_local_servers(presets, busy)
+        if not busy:  # a list that skipped a busy server is not the whole picture
+            found(servers)
+        return local_choices(servers, current)
+
+    wanted = local_servers is None and probing_enabled(os.environ)
+    return BackendPickerScreen(choices, probe if wanted else None)

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-if TYPE_CHECKING:
-    from redline.tui.app import RedlineApp
+from redline.tui.slash import SlashRegistry
+
+
+class PaletteHost(Protocol):
+    """What the palette lists from the app."""
+
+    slash: SlashRegistry
+
+    def run_slash_text(self, text: str) -> None: ...
+    def set_theme(self, name: str) -> None: ...
+    def redline_theme_names(self) -> list[str]: ...
 
 
 class RedlineCommands(Provider):
     def _entries(self) -> list[tuple[str, str, Callable[[], object]]]:
-        app = cast("RedlineApp", self.app)
+        app = cast(PaletteHost, self.app)
         entries: list[tuple[str, str, Callable[[], object]]] = []
         for command in app.slash:
             if command.in_palette:

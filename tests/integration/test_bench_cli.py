@@ -62,7 +62,7 @@ def test_bench_table_names_a_model_whose_id_is_a_file_path(run_redline, tmp_path
 
 
 def test_model_label_fits_long_ids():
-    from redline.tui.commands.bench import model_label
+    from redline.cli.bench import model_label
 
     assert model_label("gpt-oss-120b", 26) == "gpt-oss-120b"
     assert model_label("/a/b/gemma-3-270m-q4_k_m.gguf", 26) == "gemma-3-270m-q4_k_m.gguf"

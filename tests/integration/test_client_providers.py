@@ -123,7 +123,7 @@ async def test_request_prefix_is_byte_stable_across_turns():
 
 
 async def test_a_low_rate_limit_budget_becomes_a_notice():
-    from redline.backends.events import Notice
+    from redline.backends.events import ProviderNotice
 
     headers = {
         "x-ratelimit-limit-tokens-minute": "60000",
@@ -138,7 +138,7 @@ async def test_a_low_rate_limit_budget_becomes_a_notice():
             events = [e async for e in client.stream(ask("gpt-oss-120b"))]
         finally:
             await client.aclose()
-    notices = [e.text for e in events if isinstance(e, Notice)]
+    notices = [e.text for e in events if isinstance(e, ProviderNotice)]
     assert notices == [
         "cerebras rate limit running low: 900 of 60,000 tokens this minute left, refills in 12 s."
     ]

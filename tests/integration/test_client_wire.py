@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from redline.backends.client import StreamClient
-from redline.backends.events import Finished, Notice, StreamError
+from redline.backends.events import Finished, ProviderNotice, StreamError
 from redline.backends.presets import PRESETS
 from redline.backends.request import ChatRequest, Message
 from tests.helpers_client import LoopbackServer, json_reply, sse_reply, stream_fixture, text_of
@@ -34,7 +34,7 @@ async def test_404_on_responses_switches_to_chat_and_says_so_once():
         paths = [s.path for s in srv.seen]
     assert paths == ["/v1/responses", "/v1/chat/completions", "/v1/chat/completions"]
     assert text_of(first) == text_of(second) == "Olá! How can I help?"
-    notices = [e for e in first + second if isinstance(e, Notice)]
+    notices = [e for e in first + second if isinstance(e, ProviderNotice)]
     assert len(notices) == 1 and "speaks Chat Completions" in notices[0].text
     assert first[-1] == Finished("stop")
     assert "messages" in srv.seen[1].json()  # the retry is a real Chat Completions body
@@ -50,7 +50,7 @@ async def test_chat_chunks_where_responses_events_were_expected():
             await client.aclose()
     assert text_of(events) == "Olá! How can I help?"
     assert events[-1] == Finished("stop")
-    assert sum(isinstance(e, Notice) for e in events) == 1
+    assert sum(isinstance(e, ProviderNotice) for e in events) == 1
     assert not any(isinstance(e, StreamError) for e in events)
     assert client.wire == "chat"
 

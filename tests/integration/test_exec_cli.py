@@ -24,6 +24,8 @@ STATS_FIELDS = {
     "server_tps",
     "duration_ms",
     "prompt_tokens",
+    "cached_tokens",
+    "reasoning_tokens",
     "cost_usd",
 }
 TOP_FIELDS = {
@@ -35,6 +37,7 @@ TOP_FIELDS = {
     "stats",
     "edits",
     "commit",
+    "warnings",
     "error",
 }
 
@@ -352,8 +355,8 @@ def test_exec_apply_failure_exits_4_and_leaves_head(run_redline, git_repo: Path)
 
 
 def test_exec_continues_a_saved_session(run_redline, tmp_path: Path):
-    from redline.tui.loop import Turn
-    from redline.tui.sessions import SessionStore
+    from redline.agent import Turn
+    from redline.agent.store import SessionStore
 
     store = SessionStore()
     writer = store.create(tmp_path)

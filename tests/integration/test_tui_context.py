@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from redline.agent import Conversation
 from redline.tools.context import ContextSet
-from redline.tui.context_commands import at_completions
+from redline.tui.completions import at_completions
 from redline.tui.widgets.completion_menu import CompletionMenu
 from redline.tui.widgets.context_panel import ContextPanel
 from redline.tui.widgets.prompt import PromptInput
@@ -26,7 +27,7 @@ def repo(git_repo: Path) -> Path:
 def app_with_context(repo: Path, tmp_path: Path, **kwargs):
     app = make_app(repo_root=repo, **kwargs)
     context = ContextSet(repo, budget=3000, cache_dir=tmp_path / "cache")
-    app.context_set = context
+    app.session.context_set = context
     app.completion_sources["@"] = at_completions(context)
     return app, context
 
@@ -115,31 +116,20 @@ class TestContextPanel:
 
 
 class TestTurnHook:
-    def test_turn_context_sends_the_bundle_text_and_never_raises(self, repo: Path, tmp_path: Path):
-        from redline.tui.context_commands import TurnContext
+    def test_repo_context_sends_the_bundle_text_and_never_raises(self, repo: Path, tmp_path: Path):
+        from redline.agent import RepoContext
 
-        class FakeApp:
-            def __init__(self) -> None:
-                self.notes: list[str] = []
-
-            def call_from_thread(self, fn, *args, **kwargs):
-                return fn(*args, **kwargs)
-
-            def notify(self, text: str, severity: str = "information") -> None:
-                self.notes.append(text)
-
-        app = FakeApp()
         context = ContextSet(repo, budget=3000, cache_dir=tmp_path / "cache")
-        text = TurnContext(app, context).build("tidy @shapes.py and @nothere", None)
-        assert "pkg/shapes.py\n```python\n" in text
-        assert any("@nothere" in note for note in app.notes)
+        built = RepoContext(context).build("tidy @shapes.py and @nothere", Conversation())
+        assert "pkg/shapes.py\n```python\n" in built.text
+        assert any("@nothere" in note for note in built.warnings)
 
         class Broken:
             def bundle(self, prompt: str):
                 raise RuntimeError("disk on fire")
 
-        assert TurnContext(app, Broken()).build("x", None) == ""  # type: ignore[arg-type]
-        assert any("disk on fire" in note for note in app.notes)
+        broken = RepoContext(Broken()).build("x", Conversation())  # type: ignore[arg-type]
+        assert broken.text == "" and any("disk on fire" in note for note in broken.warnings)
 
 
 class TestTurn:
@@ -152,13 +142,13 @@ class TestTurn:
             app, context = app_with_context(repo, tmp_path, provider=None, base_url=url)
             async with app.run_test(size=SIZE) as pilot:
                 await pilot.press(*"tidy @shapes.py please", "enter")
-                turns = app.conversation.turns
+                turns = app.session.conversation.turns
                 await wait_for(pilot, lambda: bool(turns) and turns[-1].finish_reason is not None)
                 assert context.last is not None
                 assert context.last.files == ("pkg/shapes.py",)
                 assert context.added == ["pkg/shapes.py"]  # a mentioned file stays added
                 assert "pkg/shapes.py" in turns[-1].text  # the simulator edits a file it was sent
-                assert app.turn_loop is not None
-                assert "pkg/shapes.py\n```python\n" in app.turn_loop.last_context
+                assert app.session.turn_loop is not None
+                assert "pkg/shapes.py\n```python\n" in app.session.turn_loop.last_context
         finally:
             await sim.stop()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from redline.tui.loop import Turn
+from redline.agent import Turn
 from redline.tui.screens.diff_view import DiffView
 from tests.helpers_edits import git, make_repo
 from tests.helpers_tui import SIZE, failing_opener, make_app
@@ -33,7 +33,7 @@ async def test_apply_undo_and_diff(tmp_path: Path):
     notes: list[str] = []
     app = _app(repo, notes)
     async with app.run_test(size=SIZE) as pilot:
-        app.conversation.turns.append(Turn("shout", "sim", "sim-fast", text=REPLY))
+        app.session.conversation.turns.append(Turn("shout", "sim", "sim-fast", text=REPLY))
         await pilot.press(*"/apply", "enter")
         await wait_for(pilot, lambda: any("Committed" in n for n in notes))
         assert (repo / "a.txt").read_text() == "ALPHA\nbeta\n"
@@ -53,7 +53,9 @@ async def test_apply_failure_and_refused_undo_are_explained(tmp_path: Path):
     notes: list[str] = []
     app = _app(repo, notes)
     async with app.run_test(size=SIZE) as pilot:
-        app.conversation.turns.append(Turn("x", "sim", "m", text=REPLY.replace("alpha", "gamma")))
+        app.session.conversation.turns.append(
+            Turn("x", "sim", "m", text=REPLY.replace("alpha", "gamma"))
+        )
         app.run_slash_text("/apply")
         await wait_for(pilot, lambda: any("not applied" in n for n in notes))
         await pilot.press(*"/undo", "enter")
@@ -90,29 +92,24 @@ async def test_auto_apply_commits_when_the_answer_ends(tmp_path: Path):
 def test_each_edit_block_becomes_a_card_while_the_answer_streams():
     from rich.console import Console
 
-    from redline.tui.edit_commands import EditCards
+    from redline.agent import EditProposed
+    from redline.agent.edit_watch import EditWatch
+    from redline.tui.widgets.diff_card import diff_card
 
     answer = "Here:\n\n" + REPLY + "\nand a new file:\n\n" + ADD_PATCH
-
-    class Handle:
-        def __init__(self) -> None:
-            self.cards: list[object] = []
-
-        def add_block(self, content: object) -> None:
-            self.cards.append(content)
-
-    handle = Handle()
-    cards = EditCards(handle)
+    proposed: list[EditProposed] = []
+    watch = EditWatch(proposed.append)  # type: ignore[arg-type]
     first_card_at = None
     for start in range(0, len(answer), 7):
-        cards.feed(answer[start : start + 7])
-        if handle.cards and first_card_at is None:
+        watch.feed(answer[start : start + 7])
+        if proposed and first_card_at is None:
             first_card_at = start
-    cards.finish()
+    blocks = watch.finish(answer)
     assert first_card_at is not None and first_card_at < answer.index("and a new file")
+    assert [p.block for p in proposed] == blocks
     console = Console(width=80, record=True)
-    for card in handle.cards:
-        console.print(card)
+    for message in proposed:
+        console.print(diff_card(message.block, status="proposed"))
     text = console.export_text()
     assert "a.txt  +1 -1  proposed" in text and "-alpha" in text and "+ALPHA" in text
     assert "new notes/b.md  +2 -0" in text
@@ -129,7 +126,7 @@ async def test_fix_sends_the_failure_back_and_apply_can_pick_files(tmp_path: Pat
     app.handle_prompt = sent.append  # type: ignore[method-assign]
     bad = REPLY.replace("alpha", "gamma")
     async with app.run_test(size=SIZE) as pilot:
-        app.conversation.turns.append(Turn("x", "sim", "m", text=bad + "\n" + ADD_PATCH))
+        app.session.conversation.turns.append(Turn("x", "sim", "m", text=bad + "\n" + ADD_PATCH))
         app.run_slash_text("/apply")
         await wait_for(pilot, lambda: any("sends this back" in n for n in notes))
         app.run_slash_text("/fix")
@@ -191,7 +188,7 @@ async def test_review_keys_apply_discard_and_fix(tmp_path: Path):
             await settle(pilot)
             assert _review_keys(app) == {"f2", "f3"}  # the fixed answer waits for review
             await pilot.press(*"/clear", "enter")
-            await wait_until(pilot, lambda: not app.conversation.turns)
+            await wait_until(pilot, lambda: not app.session.conversation.turns)
             await pilot.pause()
             assert _review_keys(app) == set()
     finally:

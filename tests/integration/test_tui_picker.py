@@ -21,14 +21,14 @@ class TestBackendPicker:
             assert isinstance(app.screen, BackendPickerScreen)
             await pilot.press("escape")
             await pilot.pause()
-            assert app.backend.name == "sim"
+            assert app.session.backend.name == "sim"
             await pilot.press("ctrl+b")
             await pilot.pause()
             options = app.screen.query_one(OptionList)
             current = options.get_option_at_index(options.highlighted).id
             assert current == "sim"  # the picker opens on the backend in use
             await pilot.press("down", "enter")  # sim:baseten
-            await wait_until(pilot, lambda: app.backend.name == "sim:baseten")
+            await wait_until(pilot, lambda: app.session.backend.name == "sim:baseten")
             await settle(pilot)
             status = app.query_one(StatusBar).render_text().plain
             assert "picked with /backend" in status
@@ -58,7 +58,7 @@ class TestBackendPicker:
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             await pilot.press("ctrl+b")
-            await wait_until(pilot, lambda: app._local_servers is not None)
+            await wait_until(pilot, lambda: app.local_servers is not None)
             await pilot.pause()
             note = str(app.screen.query_one("#picker-note").render())
             assert "looking for local servers" not in note
@@ -77,7 +77,7 @@ class TestModelList:
                 await wait_until(pilot, lambda: app.screen.query_one(OptionList).option_count == 3)
                 await pilot.press(*"alpha lar", "enter")
                 await pilot.pause()
-                assert app.backend.model == "alpha-large"
+                assert app.session.backend.model == "alpha-large"
         finally:
             await server.stop()
 
@@ -94,4 +94,4 @@ class TestModelList:
             await wait_until(pilot, lambda: "Could not list models" in str(note.render()))
             await pilot.press(*"my-model", "enter")
             await pilot.pause()
-            assert app.backend.model == "my-model"
+            assert app.session.backend.model == "my-model"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from redline.agent.store import SessionStore
 from redline.backends.sim import SimServer
-from redline.tui.sessions import SessionStore
 from redline.tui.widgets.prompt import PromptInput
 from tests.helpers_tui import SIZE, make_app, settle
 
@@ -32,7 +32,7 @@ class TestSessions:
                 assert again.query_one(PromptInput).text == "first question"
                 await pilot.press("ctrl+a", "ctrl+k", *"second", "enter")
                 await settle(pilot)
-                body_history = [t.prompt for t in again.conversation.turns]
+                body_history = [t.prompt for t in again.session.conversation.turns]
                 assert body_history == ["first question", "second"]
         [info] = store.list()  # the same file, now with both turns
         assert info.turns == 2

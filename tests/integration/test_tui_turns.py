@@ -12,7 +12,7 @@ from tests.helpers_tui import SIZE, RecordingServer, make_app, settle, wait_unti
 
 
 def streamed_tokens(app: RedlineApp) -> int:
-    meter = app.turn_loop.meter if app.turn_loop is not None else None
+    meter = app.session.turn_loop.meter if app.session.turn_loop is not None else None
     if meter is None:
         return 0
     reading = meter.reading()
@@ -28,11 +28,11 @@ class TestInterrupt:
             async with app.run_test(size=SIZE) as pilot:
                 await settle(pilot)
                 await pilot.press(*"explain this", "enter")
-                turns = app.conversation.turns
+                turns = app.session.conversation.turns
                 await wait_until(pilot, lambda: streamed_tokens(app) > 10)
-                assert app.turn_running
+                assert app.session.turn_running
                 await pilot.press("escape")
-                await wait_until(pilot, lambda: not app.turn_running)
+                await wait_until(pilot, lambda: not app.session.turn_running)
                 [turn] = turns
                 assert turn.interrupted
                 assert turn.text.startswith("*Simulated reply")
@@ -41,7 +41,7 @@ class TestInterrupt:
                 await pilot.press(*"again", "enter")
                 await wait_until(pilot, lambda: len(turns) == 2 and streamed_tokens(app) > 3)
                 await pilot.press("escape")
-                await wait_until(pilot, lambda: not app.turn_running)
+                await wait_until(pilot, lambda: not app.session.turn_running)
         finally:
             await sim.stop()
 
@@ -53,16 +53,16 @@ class TestInterrupt:
             async with app.run_test(size=SIZE) as pilot:
                 await settle(pilot)
                 await pilot.press(*"one", "enter")
-                await wait_until(pilot, lambda: app.turn_running)
+                await wait_until(pilot, lambda: app.session.turn_running)
                 # typing while it streams (key by key is slow in Pilot while the app is busy)
                 app.query_one(PromptInput).load_text("two")
                 await pilot.press("enter")
-                assert app._queue == ["two"]
+                assert app.session.queue == ["two"]
                 await pilot.press("escape")  # stops "one"; "two" goes next
-                turns = app.conversation.turns
+                turns = app.session.conversation.turns
                 await wait_until(pilot, lambda: len(turns) == 2)
                 await pilot.press("escape")
-                await wait_until(pilot, lambda: not app.turn_running)
+                await wait_until(pilot, lambda: not app.session.turn_running)
                 assert [t.prompt for t in turns] == ["one", "two"]
                 assert turns[0].interrupted
         finally:
@@ -79,7 +79,7 @@ class TestErrors:
                 await settle(pilot)
                 await pilot.press(*"hello", "enter")
                 await settle(pilot)
-                [turn] = app.conversation.turns
+                [turn] = app.session.conversation.turns
                 assert turn.error is not None and turn.error.kind == "auth"
                 assert "HTTP 401" in turn.error.message
                 assert "ctrl+b" in turn.error.message
@@ -93,7 +93,7 @@ class TestErrors:
             await settle(pilot)
             await pilot.press(*"hello", "enter")
             await settle(pilot)
-            [turn] = app.conversation.turns
+            [turn] = app.session.conversation.turns
             assert turn.error is not None
             assert "CEREBRAS_API_KEY" in turn.error.message
             assert "ctrl+b" in turn.error.message
@@ -102,11 +102,11 @@ class TestErrors:
         app = make_app(provider="nonesuch")
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            assert app.backend is None
+            assert app.session.backend is None
             await pilot.press(*"hello", "enter")
             await settle(pilot)
             assert app.is_running
-            assert "nonesuch" in (app.backend_error or "")
+            assert "nonesuch" in (app.session.backend_error or "")
 
 
 class TestSwitching:
@@ -126,7 +126,7 @@ class TestSwitching:
                 await pilot.press(*"question one", "enter")
                 await settle(pilot)
                 await pilot.press(*"/backend recb", "enter")
-                await wait_until(pilot, lambda: getattr(app.backend, "name", "") == "recb")
+                await wait_until(pilot, lambda: getattr(app.session.backend, "name", "") == "recb")
                 await pilot.press(*"question two", "enter")
                 await settle(pilot)
             [body] = second.bodies
@@ -137,7 +137,7 @@ class TestSwitching:
                 ("user", "question two"),
             ]
             assert body["model"] == "model-b"
-            turns = app.conversation.turns
+            turns = app.session.conversation.turns
             assert [(t.provider, t.model) for t in turns] == [
                 ("reca", "model-a"),
                 ("recb", "model-b"),
@@ -153,11 +153,11 @@ class TestSwitching:
             app = make_app(provider=None, base_url=url)
             async with app.run_test(size=SIZE) as pilot:
                 await settle(pilot)
-                backend = app.backend
+                backend = app.session.backend
                 await pilot.press(*"/model m-2", "enter")
                 await pilot.press(*"hi", "enter")
                 await settle(pilot)
-                assert app.backend is backend
+                assert app.session.backend is backend
             assert server.bodies[-1]["model"] == "m-2"
         finally:
             await server.stop()
@@ -168,11 +168,11 @@ class TestFailedSwitch:
         app = make_app(provider="sim")
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            backend = app.backend
+            backend = app.session.backend
             await pilot.press(*"/backend nonesuch", "enter")
             await settle(pilot)
-            assert app.backend is backend
-            assert app.backend_error is None
+            assert app.session.backend is backend
+            assert app.session.backend_error is None
             assert any("Still using sim" in str(n.message) for n in app._notifications)
 
 
@@ -204,7 +204,7 @@ class TestNoTraceback:
             await settle(pilot)
             await pilot.press(*"hello", "enter")
             await settle(pilot)
-            [turn] = app.conversation.turns
+            [turn] = app.session.conversation.turns
             assert turn.error is not None
             assert "ValueError: unexpected shape" in turn.error.message
             assert app.is_running

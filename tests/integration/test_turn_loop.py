@@ -7,11 +7,11 @@ import dataclasses
 
 import pytest
 
+from redline.agent import BuiltContext, Conversation, TurnLoop
 from redline.backends.client import StreamClient
 from redline.backends.events import Event, Finished, TextDelta
 from redline.backends.presets import ProviderPreset
 from redline.backends.selection import Backend
-from redline.tui.loop import Conversation, TurnLoop
 from tests.helpers_client import LoopbackServer, Reply, chat_chunk, sse_reply, stream_fixture
 
 
@@ -68,9 +68,9 @@ async def test_context_goes_before_the_prompt():
         def __init__(self) -> None:
             self.asked: list[str] = []
 
-        def build(self, prompt: str, conversation: Conversation) -> str:
+        def build(self, prompt: str, conversation: Conversation) -> BuiltContext:
             self.asked.append(prompt)
-            return "src/a.py\n```python\nx = 1\n```\n"
+            return BuiltContext("src/a.py\n```python\nx = 1\n```\n")
 
     context = Context()
     with LoopbackServer(chat_route()) as srv:  # type: ignore[arg-type]

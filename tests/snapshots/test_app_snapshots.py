@@ -44,7 +44,7 @@ async def run_turn(pilot: Pilot[None], prompt: str = PROMPT) -> None:
     app: Any = pilot.app
     await settle(pilot)
     await pilot.press(*prompt, "enter")
-    await wait_until(pilot, lambda: bool(app.conversation.turns))
+    await wait_until(pilot, lambda: bool(app.session.conversation.turns))
     await settle(pilot)
     app.transcript.flush()
     await pilot.wait_for_scheduled_animations()
@@ -134,8 +134,10 @@ class TestContextPanel:
 
         (git_repo / "greet.py").write_text('def greet(name):\n    return f"hi {name}"\n')
         app = make_app(provider="sim", repo_root=git_repo)
-        app.context_set = ContextSet(git_repo, budget=3000, cache_dir=git_repo.parent / "cache")
-        app.context_set.add("greet.py")
+        app.session.context_set = ContextSet(
+            git_repo, budget=3000, cache_dir=git_repo.parent / "cache"
+        )
+        app.session.context_set.add("greet.py")
 
         async def run_before(pilot: Pilot[None]) -> None:
             await settle(pilot)

@@ -6,9 +6,11 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from redline.agent import TurnStarted
+from redline.agent.edit_watch import EditWatch
 from redline.backends.events import TextDelta
 from redline.tools.edits import parse_edits
-from redline.tui.edit_commands import EditCards
+from redline.tui.presenter import TurnPresenter
 from redline.tui.widgets.diff_card import diff_card
 from tests.helpers_render import LIVE_READING, FixedMeter, TranscriptApp
 
@@ -23,14 +25,13 @@ ANSWER = (
 
 
 def _stream(app: TranscriptApp, text: str) -> Any:
-    handle = app.transcript.start_turn(1, "Make greet take a name", "sim", "sim-cerebras")
-    handle.attach_meter(FixedMeter(LIVE_READING))
-    cards = EditCards(handle)
+    show = TurnPresenter(app.transcript, lambda notice: None)
+    show(TurnStarted(1, "Make greet take a name", "sim", "sim-cerebras", FixedMeter(LIVE_READING)))
+    watch = EditWatch(show)  # the turn engine's own edit parser
     for start in range(0, len(text), 7):
         piece = text[start : start + 7]
-        handle.push(TextDelta(piece))
-        cards.feed(piece)
-    return handle
+        show(TextDelta(piece))
+        watch.feed(piece)
 
 
 class TestEditCards:

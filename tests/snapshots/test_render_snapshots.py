@@ -6,6 +6,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from redline.agent import Turn
 from redline.backends.events import (
     ReasoningDelta,
     StreamError,
@@ -13,7 +14,6 @@ from redline.backends.events import (
     TextSnapshot,
     Usage,
 )
-from redline.tui.loop import Turn
 from tests.helpers_render import ANSWER, FINAL_READING, LIVE_READING, FixedMeter, TranscriptApp
 
 SIZE = (100, 30)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from redline.tui.edit_review import failed_blocks_error
+from redline.agent.edits import failed_blocks_error
 
 
 def test_failed_blocks_make_one_message() -> None:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from redline.agent import Turn
+from redline.agent.store import SessionError, SessionStore
 from redline.backends.events import StreamError
 from redline.backends.meter import MeterReading
-from redline.tui.loop import Turn
-from redline.tui.sessions import SessionError, SessionStore
 
 
 class Ticks:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from redline.tui.builtin_commands import default_registry
 from redline.tui.slash import ParsedSlash, SlashCommand, SlashRegistry, parse_slash
+from redline.tui.slash.builtin import default_registry
 
 
 def test_parse_slash_splits_name_and_argument():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from redline.tui._base import backend_label, short_model
+from redline.agent.backend import backend_label, short_model
 from redline.tui.git_state import GitState
 from redline.tui.widgets.status_bar import BACKEND_MAX, StatusBar, StatusInfo, ellipsize
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rich.panel import Panel
 
+from redline.agent import Turn
 from redline.backends.events import ReasoningDelta, StreamError, TextDelta, TextSnapshot
-from redline.tui.loop import Turn
 from redline.tui.widgets._parts import BlockPart
 from tests.helpers_render import ANSWER, FINAL_READING, LIVE_READING, FixedMeter, TranscriptApp
 

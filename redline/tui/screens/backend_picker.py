@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -24,14 +26,20 @@ class BackendChoice:
     current: bool = False
 
 
+LocalProbe = Callable[[], Awaitable[list[BackendChoice]]]
+
+
 class BackendPickerScreen(ModalScreen[str | None]):
+    """Dismissed with the picked name (None: closed); ``probe`` adds local servers as found."""
+
     CSS_PATH = "backend_picker.tcss"
     BINDINGS = [Binding("escape", "dismiss_none", "Close")]
 
-    def __init__(self, choices: list[BackendChoice], probing: bool) -> None:
+    def __init__(self, choices: list[BackendChoice], probe: LocalProbe | None = None) -> None:
         super().__init__()
         self._choices = list(choices)
-        self._probing = probing
+        self._probe = probe
+        self._probing = probe is not None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
@@ -44,6 +52,14 @@ class BackendPickerScreen(ModalScreen[str | None]):
         current = next((i for i, c in enumerate(self._choices) if c.current), 0)
         options.highlighted = current
         options.focus()
+        if self._probe is not None:
+            self.detect_local_servers(self._probe)
+
+    @work(exclusive=True, group="probe")
+    async def detect_local_servers(self, probe: LocalProbe) -> None:
+        found = await probe()
+        if self.is_attached:
+            self.add_local_servers(found)
 
     def add_local_servers(self, found: list[BackendChoice]) -> None:
         """Detected local servers arrive from a background probe."""

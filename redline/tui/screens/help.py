@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from collections.abc import Sequence
 
 from rich.table import Table
 from rich.text import Text
@@ -12,8 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-if TYPE_CHECKING:
-    from redline.tui.app import RedlineApp
+from redline.tui.slash import SlashCommand
 
 PROMPT_KEYS = (
     ("enter", "send the prompt (queued if an answer is still streaming)"),
@@ -33,35 +32,39 @@ class HelpScreen(ModalScreen[None]):
         Binding("f1", "dismiss", "Close", show=False),
     ]
 
+    def __init__(self, bindings: Sequence[Binding], commands: Sequence[SlashCommand]) -> None:
+        super().__init__()
+        self._key_bindings = list(bindings)
+        self._commands = list(commands)
+
     def compose(self) -> ComposeResult:
-        app = cast("RedlineApp", self.app)
         with VerticalScroll(id="help-body"):
             yield Static(Text("redline help", style="bold"), id="help-title")
-            yield Static(self._keys_table(app))
-            yield Static(self._commands_table(app))
+            yield Static(self._keys_table())
+            yield Static(self._commands_table())
             yield Static(
                 Text("Every command is also in the command palette (ctrl+p). esc closes.", "dim")
             )
 
-    def _keys_table(self, app: RedlineApp) -> Table:
+    def _keys_table(self) -> Table:
         table = Table(title="Keys", title_justify="left", show_header=False, box=None, expand=True)
         table.add_column("key", style="bold", no_wrap=True, min_width=22)
         table.add_column("does")
         for key, does in PROMPT_KEYS:
             table.add_row(key, does)
-        for binding in app.help_bindings():
+        for binding in self._key_bindings:
             table.add_row(
                 binding.key_display or binding.key, binding.tooltip or binding.description
             )
         return table
 
-    def _commands_table(self, app: RedlineApp) -> Table:
+    def _commands_table(self) -> Table:
         table = Table(
             title="Slash commands", title_justify="left", show_header=False, box=None, expand=True
         )
         table.add_column("command", style="bold", no_wrap=True, min_width=22)
         table.add_column("does")
-        for command in app.slash:
+        for command in self._commands:
             name = f"/{command.name}" + (f" {command.args}" if command.args else "")
             help_text = command.help + (f"  ({command.key})" if command.key else "")
             table.add_row(name, help_text)

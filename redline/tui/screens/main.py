@@ -1,33 +1,61 @@
-"""The main screen: transcript, completion menu, prompt, status bar, footer."""
+"""The main screen: transcript, completion menu, prompt, status bar, footer, context panel.
+
+It owns what those widgets show around a turn: the live meter line while one streams, the
+activity in the status bar, the context panel and the repository indexing progress.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+import functools
+from collections.abc import Callable
+from typing import Any
 
 from textual.app import ComposeResult
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from redline.agent import Notice, Session
 from redline.tui.widgets.completion_menu import CompletionMenu
 from redline.tui.widgets.context_panel import ContextPanel
 from redline.tui.widgets.meter import MeterBar
-from redline.tui.widgets.prompt import PromptInput
+from redline.tui.widgets.prompt import CompletionSource, PromptInput
 from redline.tui.widgets.status_bar import StatusBar
 from redline.tui.widgets.transcript import Transcript
 
-if TYPE_CHECKING:
-    from redline.tui.app import RedlineApp
+CONTEXT_OFF = "Repository context is off in this session."
+PROGRESS_STEP = 100  # files between status-bar updates while indexing
 
 
 class MainScreen(Screen[None]):
+    """Prompts it submits bubble up as ``PromptInput.Submitted``; ``Ready`` once mounted."""
+
     CSS_PATH = "main.tcss"
 
+    class Ready(Message):
+        """The transcript is mounted."""
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        display_clock: Callable[[], float],
+        history: list[str],
+        cursor_blink: bool,
+        completion_sources: dict[str, CompletionSource],
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self._display_clock = display_clock
+        self._history = history
+        self._cursor_blink = cursor_blink
+        self._sources = completion_sources
+
     def compose(self) -> ComposeResult:
-        app = cast("RedlineApp", self.app)
-        yield Transcript(clock=app.display_clock, id="transcript")
+        yield Transcript(clock=self._display_clock, id="transcript")
         yield MeterBar(id="meter")
         yield CompletionMenu(id="completion")
-        yield PromptInput(id="prompt", history=app.prompt_history, cursor_blink=app.cursor_blink)
+        yield PromptInput(id="prompt", history=self._history, cursor_blink=self._cursor_blink)
         yield StatusBar(id="status")
         yield Footer()
         yield ContextPanel(id="context-panel")  # after the footer: it docks beside the rest
@@ -35,10 +63,96 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         prompt = self.query_one(PromptInput)
         prompt.menu = self.query_one(CompletionMenu)
-        app = cast("RedlineApp", self.app)
-        prompt.sources.update(app.completion_sources)
+        prompt.sources.update(self._sources)
         prompt.focus()
-        app.main_screen_ready()
+        self.post_message(self.Ready())
 
-    def on_prompt_input_submitted(self, message: PromptInput.Submitted) -> None:
-        cast("RedlineApp", self.app).handle_prompt(message.text)
+    def status(self, **changes: Any) -> None:
+        """Update the status bar, if it is there (not yet mounted, or shutting down: skip)."""
+        bars = self.query(StatusBar)
+        if bars:
+            bars.first().set(**changes)
+
+    def streaming(self, on: bool) -> None:
+        """The live meter line shows only while a turn streams (each turn keeps its own after).
+
+        The line keeps its place when idle, so the transcript never changes height (and
+        never loses the tail) as turns start and end.
+        """
+        bars = self.query(MeterBar)
+        transcripts = self.query(Transcript)
+        if bars and transcripts:
+            bar = bars.first()
+            transcripts.first().bind_meter_bar(bar if on else None)
+            if not on:
+                bar.blank()
+        self.status(activity=self.activity())
+
+    def activity(self) -> str:
+        parts = []
+        if self.session.turn_running:
+            parts.append("streaming · esc stops")
+        if self.session.queue:
+            parts.append(f"{len(self.session.queue)} queued")
+        return " · ".join(parts)
+
+    # --- the context panel and indexing --------------------------------------------------
+
+    def toggle_context(self, draft: str | None = None) -> Notice | None:
+        """f5 and `/context`: open the side panel (or close it); `/context TEXT` shows it for TEXT."""
+        panels = self.query(ContextPanel)
+        if not panels:
+            return None
+        panel = panels.first()
+        if self.session.context_set is None:
+            return Notice(CONTEXT_OFF, "warning")
+        if panel.is_open and draft is None:
+            panel.set_open(False)
+            return None
+        panel.set_open(True)
+        self.refresh_context_panel(draft)
+        return None
+
+    def context_changed(self) -> None:
+        """Files added or dropped, or a turn ended: the estimate and the open panel follow."""
+        self.status(context_tokens=self.session.context_estimate())
+        self.refresh_context_panel()
+
+    def refresh_context_panel(self, draft: str | None = None) -> None:
+        """Rebuild the open panel's content for the draft (or the prompt being typed)."""
+        panels = self.query(ContextPanel)
+        if not panels or not panels.first().is_open:
+            return
+        panel = panels.first()
+        context = self.session.context_set
+        if context is None:
+            panel.show_message(CONTEXT_OFF)
+            return
+        prompt = draft if draft is not None else str(self.query_one(PromptInput).text)
+        panel.preview(functools.partial(context.bundle, prompt, preview=True))
+
+    def start_indexing(self) -> None:
+        """Index the repository in a thread, showing progress in the status bar."""
+        context = self.session.context_set
+        if context is None:
+            return
+
+        def post(activity: str) -> None:
+            try:
+                self.app.call_from_thread(self.status, activity=activity)
+            except Exception:
+                pass  # the app is closing
+
+        def progress(done: int, total: int) -> None:
+            if total >= 2 * PROGRESS_STEP and (done % PROGRESS_STEP == 0 or done == total):
+                post(f"indexing {done:,}/{total:,} files")
+
+        def index() -> None:
+            try:
+                context.refresh(progress)
+            except Exception as exc:
+                post(f"context unavailable: {exc}")
+                return
+            post(self.activity())
+
+        self.run_worker(index, thread=True, group="context-index", exclusive=True)

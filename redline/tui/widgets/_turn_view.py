@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.strip import Strip
 
+from redline.agent import Turn
 from redline.backends.events import (
     Event,
     ReasoningDelta,
@@ -25,7 +26,6 @@ from redline.backends.events import (
 )
 from redline.backends.meter import MeterReading
 from redline.tui.blocks import Block, BlockSplitter
-from redline.tui.loop import Turn
 from redline.tui.render_lines import RenderContext, rich_strips
 from redline.tui.stream_buffer import Clock, TurnBuffer
 from redline.tui.widgets._parts import (

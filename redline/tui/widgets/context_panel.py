@@ -7,6 +7,8 @@ whole, `@` mentions, the repository map, the token estimate, then the text itsel
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.console import Group
@@ -65,6 +67,19 @@ class ContextPanel(VerticalScroll):
         self.query_one("#context-panel-summary", Static).update(summary(bundle))
         text = Text(bundle.text or "(nothing: no source files and nothing added)", style="dim")
         self.query_one("#context-panel-text", Static).update(text)
+
+    def preview(self, build: Callable[[], ContextBundle]) -> None:
+        """Show what ``build`` returns, built off the UI loop (a preview: nothing is kept)."""
+
+        async def fill() -> None:
+            try:
+                bundle = await asyncio.to_thread(build)
+            except Exception as exc:  # tree-sitter, git or file errors: say so, never crash
+                self.show_message(f"Could not build the context: {exc}")
+                return
+            self.show(bundle)
+
+        self.run_worker(fill(), group="context-panel", exclusive=True)
 
     def show_message(self, message: str) -> None:
         self.bundle = None

@@ -32,8 +32,8 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from redline.agent import Turn
 from redline.backends.events import Event
-from redline.tui.loop import Turn
 from redline.tui.render_lines import RenderContext, warm_up
 from redline.tui.stream_buffer import Clock
 from redline.tui.widgets._parts import BlockPart, ReasoningPart

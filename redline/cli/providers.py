@@ -15,8 +15,8 @@ EXIT_OK, EXIT_USAGE = 0, 2
 
 
 def run(args: argparse.Namespace) -> int:
+    from redline.cli.exec import repo_root_of
     from redline.config import ConfigError, load_config
-    from redline.tui.commands.exec import repo_root_of
 
     try:
         config = load_config(repo_root_of(Path.cwd()))

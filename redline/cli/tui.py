@@ -4,28 +4,33 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from redline.config import Config
+    from redline.tools.context import ContextSet
 
 
-def _config(repo_root: Path) -> tuple[Any, Any]:
+def _config(repo_root: Path) -> tuple[Config, Callable[..., Path]]:
     """The merged config (raises ``ConfigError``) and the function that saves a user setting."""
     from redline.config import load_config, save_user_setting
 
     return load_config(repo_root), save_user_setting
 
 
-def _context_set(repo_root: Path, config: Any) -> Any:
+def _context_set(repo_root: Path, config: Config) -> ContextSet:
     """The repository context sent with each prompt (indexed in the background once started)."""
     from redline.tools.context import DEFAULT_BUDGET, ContextSet
 
-    budget = getattr(config, "context_budget", None) or DEFAULT_BUDGET
+    budget = config.context_budget or DEFAULT_BUDGET
     return ContextSet(repo_root, budget=budget)
 
 
 def run(args: argparse.Namespace) -> int:
+    from redline.agent.store import SessionError, SessionStore
     from redline.tui.app import AppOptions, RedlineApp
-    from redline.tui.sessions import SessionError, SessionStore
 
     repo_root = Path.cwd()
     try:

@@ -6,7 +6,7 @@ import argparse
 import json
 from dataclasses import asdict
 
-from redline.tui.sessions import SessionStore
+from redline.agent.store import SessionStore
 
 
 def run(args: argparse.Namespace) -> int:

@@ -12,15 +12,21 @@ import asyncio
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
+from redline.agent import AgentMessage, Conversation, Notice, Session, Turn
+from redline.agent.edits import EditOutcome, edit_outcome
 from redline.agent.history import SpeedHistory, append_quietly, record_of
-from redline.backends.events import Event, StreamError, TextDelta, TextSnapshot
+from redline.backends.events import StreamError, TextDelta, TextSnapshot
 from redline.backends.meter import MeterReading
 from redline.backends.prices import Cost, price_for, reading_cost
+from redline.config import Config, ModelOptions, load_config
 from redline.safety.terminal import json_dumps
-from redline.tui.exec_edits import EditOutcome
-from redline.tui.loop import Conversation, Turn, TurnLoop
+
+if TYPE_CHECKING:
+    from redline.agent import Backend
+    from redline.agent.store import SessionWriter
+    from redline.tools.context import ContextSet
 
 EXIT_OK, EXIT_USAGE, EXIT_PROVIDER, EXIT_EDIT = 0, 2, 3, 4
 
@@ -54,14 +60,19 @@ def read_prompt(arg: str, stdin: TextIO) -> str:
 class StdoutStream:
     """Writes answer text as it arrives, flushing at most every ~20 ms (and at the end)."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, *, text: bool = True) -> None:
         self._out = out
+        self._text = text  # False (--json): only notices, on stderr
         self._snapshot: str | None = None
         self._flush_pending = False
         self.wrote_text = False
 
-    def __call__(self, event: Event) -> None:
+    def __call__(self, event: AgentMessage) -> None:
         kind = type(event)
+        if not self._text:
+            if kind is Notice:
+                print(f"redline: {event.text}", file=sys.stderr)  # type: ignore[union-attr]
+            return
         if kind is TextDelta:
             self._out.write(event.text)  # type: ignore[union-attr]
             self.wrote_text = True
@@ -70,6 +81,8 @@ class StdoutStream:
                 asyncio.get_running_loop().call_later(0.02, self._flush)
         elif kind is TextSnapshot:
             self._snapshot = event.text  # type: ignore[union-attr]  # shown once, when final
+        elif kind is Notice:
+            print(f"redline: {event.text}", file=sys.stderr)  # type: ignore[union-attr]
 
     def _flush(self) -> None:
         self._flush_pending = False
@@ -99,6 +112,8 @@ def stats_json(reading: MeterReading | None, cost: Cost | None = None) -> dict[s
         "server_tps": rounded(r.server_tps),
         "duration_ms": round(r.duration_ms, 2),
         "prompt_tokens": r.prompt_tokens,
+        "cached_tokens": r.cached_tokens,
+        "reasoning_tokens": r.reasoning_tokens if r.reasoning_tokens or r.tokens_exact else None,
         "cost_usd": None if cost is None else round(cost.usd, 8),
     }
 
@@ -109,7 +124,7 @@ def error_json(error: StreamError | None) -> dict[str, object] | None:
     return {"kind": error.kind, "message": error.message, "retry_after_s": error.retry_after_s}
 
 
-def cost_of(turn: Turn, config: Any) -> Cost | None:
+def cost_of(turn: Turn, config: Config) -> Cost | None:
     """What the turn cost at the provider's list price (or the config's), None when unknown."""
     price = price_for(turn.provider, turn.model, config.price_overrides())
     return reading_cost(price, turn.reading, prompt_estimate=turn.prompt_estimate)
@@ -151,39 +166,21 @@ def summary_line(turn: Turn, cost: Cost | None = None) -> str:
     return " · ".join(parts)
 
 
-class _SafeContext:
-    """The context work's ``ContextSet``; a failure to build context warns, never stops a turn."""
-
-    def __init__(self, inner: Any, warn: TextIO) -> None:
-        self._inner = inner
-        self._warn = warn
-
-    def build(self, prompt: str, conversation: Conversation) -> str:
-        try:
-            return str(self._inner.build(prompt, conversation))
-        except Exception as exc:  # tree-sitter, git or file errors: send no context
-            print(f"redline: no repository context sent ({exc})", file=self._warn)
-            return ""
-
-
-def make_context(repo_root: Path, config: Any, warn: TextIO) -> Any:
+def make_context(repo_root: Path, config: Config) -> ContextSet | None:
     try:
         from redline.tools.context import ContextSet
     except ImportError:
         return None
-    budget = getattr(config, "context_budget", None)
-    inner = ContextSet(repo_root, budget=budget) if budget else ContextSet(repo_root)
-    return _SafeContext(inner, warn)
+    budget = config.context_budget
+    return ContextSet(repo_root, budget=budget) if budget else ContextSet(repo_root)
 
 
-def model_option(config: Any, model: str, name: str) -> Any:
-    models = getattr(config, "models", None) or {}
-    options = models.get(model)
-    return getattr(options, name, None) if options is not None else None
+def model_options(config: Config, model: str) -> ModelOptions:
+    return config.models.get(model) or ModelOptions()
 
 
 def run(args: argparse.Namespace) -> int:
-    from redline.config import ConfigError, load_config
+    from redline.config import ConfigError
 
     try:
         prompt = read_prompt(args.prompt, sys.stdin)
@@ -198,7 +195,7 @@ def run(args: argparse.Namespace) -> int:
     return asyncio.run(_exec(args, prompt, config, repo_root))
 
 
-async def _exec(args: argparse.Namespace, prompt: str, config: Any, repo_root: Path) -> int:
+async def _exec(args: argparse.Namespace, prompt: str, config: Config, repo_root: Path) -> int:
     from redline.backends.selection import SelectionError, open_backend
 
     try:
@@ -212,48 +209,43 @@ async def _exec(args: argparse.Namespace, prompt: str, config: Any, repo_root: P
         print(f"redline exec: could not start the backend: {exc}", file=sys.stderr)
         return EXIT_PROVIDER
     try:
-        conversation, session = _session(args, repo_root)
+        conversation, writer = _saved_session(args)
     except UsageError as exc:
         await backend.aclose()
         print(f"redline exec: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    options = model_options(config, backend.model)
+    session = Session(
+        repo_root=repo_root,
+        open_backend=_no_other_backend,
+        conversation=conversation,
+        context_set=None if args.no_context else make_context(repo_root, config),
+        edit_format=args.edit_format or options.edit_format or config.edit_format,
+        max_tokens=args.max_tokens or options.max_tokens or config.max_tokens,
+        writer=writer,
+    )
+    session.use_backend(backend)
+    stream = StdoutStream(sys.stdout, text=not args.json)
     try:
-        edit_format = (
-            args.edit_format
-            or model_option(config, backend.model, "edit_format")
-            or getattr(config, "edit_format", None)
-        )
-        loop = TurnLoop(
-            backend,
-            conversation,
-            context=None if args.no_context else make_context(repo_root, config, sys.stderr),
-            edit_format=edit_format,
-            max_tokens=args.max_tokens
-            or model_option(config, backend.model, "max_tokens")
-            or getattr(config, "max_tokens", None),
-        )
-        stream = None if args.json else StdoutStream(sys.stdout)
-        try:
-            turn = await loop.run(prompt, sink=stream)
-        finally:
-            if stream is not None:
-                stream.close()
+        turn = await session.run_turn(prompt, stream)
     finally:
-        await backend.aclose()
-    if session is not None:
-        session.append(turn)
+        stream.close()
+        await session.aclose()
+    assert turn is not None  # only a turn cancelled before its backend was ready has none
     cost = cost_of(turn, config)
     log_speed(turn, cost, "exec", sys.stderr)
-    from redline.tui.exec_edits import handle
-
-    outcome = await asyncio.to_thread(handle, turn, repo_root, apply=args.apply)
+    outcome = await asyncio.to_thread(edit_outcome, turn, repo_root, apply=args.apply)
     return _report(args, turn, outcome, cost)
 
 
-def _session(args: argparse.Namespace, repo_root: Path) -> tuple[Conversation, Any]:
+async def _no_other_backend(provider: str | None, model: str | None, url: str | None) -> Backend:
+    raise RuntimeError("redline exec runs on the backend it opened")
+
+
+def _saved_session(args: argparse.Namespace) -> tuple[Conversation, SessionWriter | None]:
     if not args.session:
         return Conversation(), None
-    from redline.tui.sessions import SessionError, SessionStore
+    from redline.agent.store import SessionError, SessionStore
 
     store = SessionStore()
     try:
@@ -275,6 +267,7 @@ def _report(args: argparse.Namespace, turn: Turn, outcome: EditOutcome, cost: Co
             "stats": stats_json(turn.reading, cost),
             "edits": outcome.rows,
             "commit": outcome.commit,
+            "warnings": list(turn.warnings),
             "error": error_json(error),
         }
         sys.stdout.write(json_dumps(obj) + "\n")

@@ -1,7 +1,8 @@
-"""The turn loop: conversation + context -> request -> stream -> meter/edits -> result.
+"""The turn engine: conversation + context -> request -> stream -> meter and edits -> Turn.
 
-Plain asyncio, no widget in it (DESIGN.md). The TUI, ``redline exec`` and race mode all
-drive it. Owner: the client/backends work; the edits and context work add their hooks.
+Plain asyncio, no widget in it (DESIGN.md). The TUI, ``redline exec`` and race lanes all drive
+it through a ``Session``. It feeds the edit parser itself, so every front end gets the same
+``EditProposed`` messages while the answer streams and the same ``Turn.edits`` after.
 """
 
 from __future__ import annotations
@@ -10,53 +11,24 @@ import asyncio
 import time
 from collections.abc import Callable
 from contextlib import aclosing
-from dataclasses import dataclass, field
-from typing import Any, Protocol
 
+from redline.agent.backend import Backend
+from redline.agent.context import BuiltContext, ContextSource
+from redline.agent.conversation import Conversation, Turn
+from redline.agent.edit_watch import EditWatch
+from redline.agent.messages import Emit, Notice, ignore
 from redline.backends.events import (
-    Event,
     Finished,
+    ProviderNotice,
     ReasoningDelta,
     StreamError,
     TextDelta,
     TextSnapshot,
+    Usage,
 )
 from redline.backends.meter import MeterReading, SpeedMeter
 from redline.backends.request import ChatRequest, Message
 from redline.tools.prompts import default_edit_format, system_prompt
-
-EventSink = Callable[[Event], None]
-
-
-@dataclass(slots=True)
-class Turn:
-    """One prompt and the answer it got, from one backend."""
-
-    prompt: str
-    provider: str
-    model: str
-    text: str = ""
-    reasoning: str = ""
-    finish_reason: str | None = None
-    error: StreamError | None = None
-    interrupted: bool = False
-    reading: MeterReading | None = None
-    prompt_estimate: int = 0  # tokens the request carried, estimated (when usage has none)
-
-
-@dataclass(slots=True)
-class Conversation:
-    """Every turn so far; re-sent, whatever the backend, as the message history."""
-
-    turns: list[Turn] = field(default_factory=list)
-
-    def history(self) -> list[Message]:
-        messages: list[Message] = []
-        for turn in self.turns:
-            messages.append(Message("user", turn.prompt))
-            if turn.text:
-                messages.append(Message("assistant", turn.text))
-        return messages
 
 
 def estimate_prompt_tokens(request: ChatRequest) -> int:
@@ -64,16 +36,12 @@ def estimate_prompt_tokens(request: ChatRequest) -> int:
     return sum(len(m.content) // 4 + 4 for m in request.messages)
 
 
-class ContextSource(Protocol):
-    def build(self, prompt: str, conversation: Conversation) -> str: ...
-
-
 class TurnLoop:
     """Runs one turn at a time against ``backend`` (settable: switching keeps the conversation)."""
 
     def __init__(
         self,
-        backend: Any,
+        backend: Backend,
         conversation: Conversation,
         *,
         clock: Callable[[], float] = time.perf_counter,
@@ -106,27 +74,36 @@ class TurnLoop:
         content = f"{context_text.rstrip()}\n\n{prompt}" if context_text.strip() else prompt
         messages.append(Message("user", content))
         return ChatRequest(
-            model=self.backend.model, messages=tuple(messages), max_tokens=self.max_tokens
+            model=self.backend.model,
+            messages=tuple(messages),
+            max_tokens=self.max_tokens,
+            session_id=self.conversation.session_id,
         )
 
-    async def _context_text(self, prompt: str) -> str:
+    async def _context(self, prompt: str) -> BuiltContext:
         if self.context is None:
-            return ""
+            return BuiltContext("")
         # Parsing the repo is CPU work: keep it off the event loop.
-        text = await asyncio.to_thread(self.context.build, prompt, self.conversation)
-        return text if isinstance(text, str) else str(text)
+        return await asyncio.to_thread(self.context.build, prompt, self.conversation)
 
-    async def run(self, prompt: str, sink: EventSink | None = None) -> Turn:
+    def live_meter(self) -> LiveMeter:
+        """The reading of the turn about to run (empty until its request is sent)."""
+        return LiveMeter(self)
+
+    async def run(self, prompt: str, sink: Emit = ignore) -> Turn:
         """Stream one answer; on cancellation the partial turn is kept, marked interrupted."""
         backend = self.backend
-        context_text = await self._context_text(prompt)
-        self.last_context = context_text
-        request = self.build_request(prompt, context_text)
+        built = await self._context(prompt)
+        for warning in built.warnings:
+            sink(Notice(warning, "warning"))
+        self.last_context = built.text
+        request = self.build_request(prompt, built.text)
         turn = Turn(prompt, provider=backend.name, model=backend.model)
         turn.prompt_estimate = estimate_prompt_tokens(request)
         self.conversation.turns.append(turn)
         meter = SpeedMeter(self._clock)
         self.meter = meter
+        watch = EditWatch(sink)
         text: list[str] = []
         reasoning: list[str] = []
         feed = meter.feed
@@ -138,7 +115,10 @@ class TurnLoop:
                     kind = type(event)
                     if kind is TextDelta:
                         text.append(event.text)  # type: ignore[union-attr]
-                    elif kind is ReasoningDelta:
+                        sink(event)
+                        watch.feed(event.text)  # type: ignore[union-attr]
+                        continue
+                    if kind is ReasoningDelta:
                         reasoning.append(event.text)  # type: ignore[union-attr]
                     elif kind is TextSnapshot:
                         text = [event.text]  # type: ignore[union-attr]
@@ -146,8 +126,11 @@ class TurnLoop:
                         turn.finish_reason = event.reason  # type: ignore[union-attr]
                     elif kind is StreamError:
                         turn.error = event  # type: ignore[assignment]
-                    if sink is not None:
-                        sink(event)
+                    elif kind is ProviderNotice:
+                        turn.warnings.append(event.text)  # type: ignore[union-attr]
+                        sink(Notice(event.text, "warning"))  # type: ignore[union-attr]
+                        continue
+                    sink(event)
         except asyncio.CancelledError:
             turn.interrupted = True
             raise
@@ -157,11 +140,37 @@ class TurnLoop:
                 f"redline failed while reading the answer ({type(exc).__name__}: {exc}); "
                 "the partial answer was kept.",
             )
-            if sink is not None:
-                sink(turn.error)
+            sink(turn.error)
         finally:
             turn.text = "".join(text)
             turn.reasoning = "".join(reasoning)
             meter.finish()
             turn.reading = meter.reading()
+            turn.edits = watch.finish(turn.text)
+        if turn.finished and turn.reading is not None and not turn.reading.tokens_exact:
+            await self._count_exactly(turn, meter)
         return turn
+
+    async def _count_exactly(self, turn: Turn, meter: SpeedMeter) -> None:
+        """A local llama.cpp server sent no usage: count with its tokenizer, after the answer."""
+        client = self.backend.client
+        if not client.local:
+            return
+        answer = await client.count_tokens([turn.text])
+        reasoning = await client.count_tokens([turn.reasoning]) if turn.reasoning else 0
+        if answer is None or reasoning is None:
+            return
+        meter.feed(Usage(completion_tokens=answer + reasoning, reasoning_tokens=reasoning))
+        turn.reading = meter.reading()
+
+
+class LiveMeter:
+    """The meter of the turn the loop runs next (it makes a new one per turn)."""
+
+    def __init__(self, loop: TurnLoop) -> None:
+        self._turn_loop = loop
+        self._stale = loop.meter  # the previous turn's, until the loop replaces it
+
+    def reading(self) -> MeterReading:
+        meter = self._turn_loop.meter
+        return MeterReading() if meter is None or meter is self._stale else meter.reading()

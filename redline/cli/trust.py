@@ -18,7 +18,7 @@ EXIT_OK, EXIT_USAGE = 0, 2
 
 def config_file(cwd: Path) -> Path | None:
     """The ``.redline.toml`` redline reads here: this directory's, else the repository root's."""
-    from redline.tui.commands.exec import repo_root_of
+    from redline.cli.exec import repo_root_of
 
     for root in (cwd, repo_root_of(cwd)):
         path = repo_config_path(root)

@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from redline.agent import Conversation, Turn, TurnLoop
+from redline.cli.exec import cost_of, log_speed, repo_root_of, stats_json, summary_line
 from redline.safety.terminal import json_dumps
-from redline.tui.commands.exec import cost_of, log_speed, repo_root_of, stats_json, summary_line
-from redline.tui.loop import Conversation, Turn, TurnLoop
 
 EXIT_OK, EXIT_USAGE, EXIT_PROVIDER = 0, 2, 3
 DEFAULT_PROMPT = (

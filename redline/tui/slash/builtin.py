@@ -7,47 +7,43 @@ module with ``def commands() -> list[SlashCommand]`` and list it in ``EXTRA_MODU
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
 
-from redline.tui.slash import SlashCommand, SlashRegistry
+from redline.tui.slash import SlashCommand, SlashContext, SlashRegistry
 
-if TYPE_CHECKING:
-    from redline.tui.app import RedlineApp
-
-EXTRA_MODULES: tuple[str, ...] = ("redline.tui.context_commands", "redline.tui.edit_commands")
+EXTRA_MODULES: tuple[str, ...] = ("redline.tui.slash.context", "redline.tui.slash.edits")
 
 
-def _backend(app: RedlineApp, arg: str) -> None:
+def _backend(ctx: SlashContext, arg: str) -> None:
     if arg:
-        app.switch_backend(arg)
+        ctx.ui.switch_backend(arg)
     else:
-        app.action_pick_backend()
+        ctx.ui.pick_backend()
 
 
-def _model(app: RedlineApp, arg: str) -> None:
+def _model(ctx: SlashContext, arg: str) -> None:
     if arg:
-        app.switch_model(arg)
+        ctx.ui.switch_model(arg)
     else:
-        app.action_pick_model()
+        ctx.ui.pick_model()
 
 
-def _clear(app: RedlineApp, arg: str) -> None:
-    app.clear_conversation()
+def _clear(ctx: SlashContext, arg: str) -> None:
+    ctx.ui.clear_conversation()
 
 
-def _theme(app: RedlineApp, arg: str) -> None:
+def _theme(ctx: SlashContext, arg: str) -> None:
     if arg:
-        app.set_theme(arg)
+        ctx.ui.set_theme(arg)
     else:
-        app.action_change_theme()
+        ctx.ui.pick_theme()
 
 
-def _help(app: RedlineApp, arg: str) -> None:
-    app.action_help()
+def _help(ctx: SlashContext, arg: str) -> None:
+    ctx.ui.show_help()
 
 
-async def _quit(app: RedlineApp, arg: str) -> None:
-    await app.action_quit()
+async def _quit(ctx: SlashContext, arg: str) -> None:
+    await ctx.ui.quit()
 
 
 def builtin_commands() -> list[SlashCommand]:

@@ -17,9 +17,9 @@ from typing import Any
 
 import platformdirs
 
+from redline.agent.conversation import Conversation, Turn
 from redline.backends.events import StreamError
 from redline.backends.meter import MeterReading
-from redline.tui.loop import Conversation, Turn
 
 FORMAT_VERSION = 1
 Now = Callable[[], datetime]

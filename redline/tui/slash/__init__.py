@@ -1,7 +1,8 @@
 """Slash commands: one registry the prompt, its completion, /help and the command palette read.
 
 Other work adds a command by registering a ``SlashCommand`` on ``app.slash`` (for example in a
-module listed in ``redline.tui.slash_builtin.EXTRA_MODULES``). A handler receives the app and
+module listed in ``redline.tui.slash.builtin.EXTRA_MODULES``). A handler receives a
+``SlashContext`` (the agent ``Session`` and the few things the screen can do, ``SlashUI``) and
 the text after the command name, and may be sync or async.
 """
 
@@ -9,12 +10,37 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from redline.tui.app import RedlineApp
+from redline.agent import Notice, Session
 
-SlashHandler = Callable[["RedlineApp", str], Awaitable[None] | None]
+
+class SlashUI(Protocol):
+    """What a command may ask of the front end (the App implements it)."""
+
+    def say(self, notice: Notice) -> None: ...
+    def send_prompt(self, text: str) -> None: ...
+    def pick_backend(self) -> None: ...
+    def switch_backend(self, name: str) -> None: ...
+    def pick_model(self) -> None: ...
+    def switch_model(self, model: str) -> None: ...
+    def clear_conversation(self) -> None: ...
+    def pick_theme(self) -> None: ...
+    def set_theme(self, name: str) -> None: ...
+    def show_help(self) -> None: ...
+    async def show_diff(self, title: str, text: str) -> None: ...
+    async def quit(self) -> None: ...
+    def toggle_context(self, draft: str | None = None) -> None: ...
+    def context_changed(self) -> None: ...
+
+
+@dataclass(slots=True, frozen=True)
+class SlashContext:
+    session: Session
+    ui: SlashUI
+
+
+SlashHandler = Callable[[SlashContext, str], Awaitable[None] | None]
 
 
 @dataclass(slots=True, frozen=True)

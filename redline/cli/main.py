@@ -1,6 +1,6 @@
 """The command line (DESIGN.md "Command line"): argument parsing and dispatch only.
 
-Each subcommand lives in ``redline.tui.commands.<name>`` with ``run(args) -> int``.
+Each subcommand lives in ``redline.cli.<name>`` with ``run(args) -> int``.
 Exit codes: 0 ok, 2 usage or config error, 3 provider error, 4 edit refused or failed.
 """
 
@@ -114,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     command = args.command or "tui"
     guard_terminal_streams(sys)  # nothing printed from here on can drive the terminal
-    module = importlib.import_module(f"redline.tui.commands.{command}")
+    module = importlib.import_module(f"redline.cli.{command}")
     try:
         return int(module.run(args))
     except KeyboardInterrupt:

@@ -1,0 +1,62 @@
+"""The conversation: every turn so far, re-sent (whatever the backend) as the message history."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from redline.backends.events import StreamError
+from redline.backends.meter import MeterReading
+from redline.backends.request import Message
+
+if TYPE_CHECKING:  # GitPython is a slow import: not before the TUI's first paint
+    from redline.tools.edits import EditBlock
+
+
+@dataclass(slots=True)
+class Turn:
+    """One prompt and the answer it got, from one backend."""
+
+    prompt: str
+    provider: str
+    model: str
+    text: str = ""
+    reasoning: str = ""
+    finish_reason: str | None = None
+    error: StreamError | None = None
+    interrupted: bool = False
+    reading: MeterReading | None = None
+    prompt_estimate: int = 0  # tokens the request carried, estimated (when usage has none)
+    edits: list[EditBlock] = field(default_factory=list)  # as the loop's parser closed them
+    warnings: list[str] = field(default_factory=list)  # what the provider told the person
+
+    @property
+    def finished(self) -> bool:
+        """Ended normally: neither an error nor an interruption."""
+        return self.error is None and not self.interrupted
+
+
+def new_session_id() -> str:
+    return "redline-" + secrets.token_hex(8)
+
+
+@dataclass(slots=True)
+class Conversation:
+    """Every turn so far; re-sent, whatever the backend, as the message history."""
+
+    turns: list[Turn] = field(default_factory=list)
+    # Sent as Baseten's x-session-affinity: every turn of this conversation on one replica.
+    session_id: str = field(default_factory=lambda: new_session_id())
+
+    def history(self) -> list[Message]:
+        messages: list[Message] = []
+        for turn in self.turns:
+            messages.append(Message("user", turn.prompt))
+            if turn.text:
+                messages.append(Message("assistant", turn.text))
+        return messages
+
+    @property
+    def last(self) -> Turn | None:
+        return self.turns[-1] if self.turns else None

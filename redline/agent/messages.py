@@ -1,0 +1,108 @@
+"""What the agent tells a front end, as typed values (DESIGN.md "Layout and layers").
+
+A front end gets every message through one callback (``Emit``); stream events from
+``redline.backends.events`` (``TextDelta``, ``ReasoningDelta``, ``TextSnapshot``, ``Usage``,
+``Finished``, ``StreamError``...) travel as they are. A question for the person
+(``ApprovalRequested``) carries a future the front end resolves; the turn awaits it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, Protocol
+
+from redline.agent.conversation import Turn
+from redline.backends.events import Event
+from redline.backends.meter import MeterReading
+
+Severity = Literal["information", "warning", "error"]
+StepStatus = Literal["ok", "error", "denied"]
+
+if TYPE_CHECKING:  # GitPython is a slow import: not before the TUI's first paint
+    from redline.tools.edits import EditBlock
+
+
+class MeterSource(Protocol):
+    """The live reading of the turn in flight."""
+
+    def reading(self) -> MeterReading: ...
+
+
+@dataclass(slots=True, frozen=True)
+class TurnStarted:
+    turn_id: int
+    prompt: str
+    provider: str
+    model: str
+    meter: MeterSource | None  # None: no backend, nothing to measure
+
+
+@dataclass(slots=True, frozen=True)
+class EditProposed:
+    """An edit block closed in the streaming answer (``block.error``: it could not be read)."""
+
+    block: EditBlock
+
+
+@dataclass(slots=True, frozen=True)
+class ToolCallStarted:
+    call_id: str
+    name: str
+    arguments: str  # the JSON text as the model wrote it
+
+
+@dataclass(slots=True, frozen=True)
+class ToolFinished:
+    call_id: str
+    name: str
+    status: StepStatus
+    output: str
+    duration_ms: float
+
+
+@dataclass(slots=True, frozen=True)
+class ApprovalRequest:
+    """A tool call that needs a yes from the person before it runs."""
+
+    call_id: str
+    tool: str
+    summary: str  # what it would do, in one line
+    detail: str = ""  # the patch or command in full
+
+
+@dataclass(slots=True, frozen=True, eq=False)
+class ApprovalRequested:
+    request: ApprovalRequest
+    future: asyncio.Future[bool]
+
+
+@dataclass(slots=True, frozen=True, eq=False)
+class TurnFinished:
+    turn: Turn
+
+
+@dataclass(slots=True, frozen=True)
+class Notice:
+    """Something to tell the person that is not part of the answer."""
+
+    text: str
+    severity: Severity = "information"
+
+
+AgentMessage = (
+    TurnStarted
+    | Event
+    | EditProposed
+    | ToolCallStarted
+    | ToolFinished
+    | ApprovalRequested
+    | TurnFinished
+    | Notice
+)
+Emit = Callable[[AgentMessage], None]
+
+
+def ignore(message: AgentMessage) -> None:
+    """An ``Emit`` for callers that only want the result."""

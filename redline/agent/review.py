@@ -1,0 +1,103 @@
+"""Edit review: a finished turn's edits wait for apply, discard or fix; undo and the session diff.
+
+Git runs in a thread. Every method returns what to tell the person (a ``Notice``), never prints.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from redline.agent.conversation import Conversation, Turn
+from redline.agent.edits import (
+    applied_note,
+    apply_blocks,
+    failed_blocks_error,
+    fix_prompt,
+    turn_blocks,
+)
+from redline.agent.messages import Notice
+
+
+def _head(root: Path) -> str | None:
+    from redline.tools.edits.gitops import NotARepository, head_sha, open_repo
+
+    try:
+        return head_sha(open_repo(root))
+    except NotARepository:
+        return None
+
+
+class EditReview:
+    def __init__(self, repo_root: Path, conversation: Conversation) -> None:
+        self.repo_root = repo_root
+        self.conversation = conversation
+        self.waiting: Turn | None = None  # the turn whose edits wait for apply or discard
+        self.last_error: str | None = None  # a failed edit's error, for /fix
+        self.session_start: str | None = None  # HEAD before the session's first apply, for /diff
+
+    def turn_ended(self, turn: Turn) -> None:
+        """A finished turn: its edits (if any) wait for apply, discard or fix."""
+        self.waiting = turn if turn.edits and turn.finished else None
+        self.last_error = failed_blocks_error(turn.edits) if turn.finished else None
+
+    def decided(self, error: str | None = None) -> None:
+        """Applied (or tried): nothing waits for a decision; an error waits for a fix."""
+        self.waiting = None
+        self.last_error = error
+
+    async def apply(
+        self, turn: Turn | None = None, *, only: list[str] | None = None, quiet: bool = False
+    ) -> Notice | None:
+        """Apply a finished turn's edits (the last answer's by default), all or nothing.
+
+        With ``quiet`` (auto-apply), an answer that has no edit says nothing. ``only`` keeps
+        the blocks for those paths (per-file review)."""
+        turn = turn if turn is not None else self.conversation.last
+        if turn is None or not turn.text:
+            return None if quiet else Notice("No answer to apply yet.", "warning")
+        if not turn.finished:
+            return Notice("That answer did not finish: its edits are not applied.", "warning")
+        root = self.repo_root
+        if self.session_start is None:
+            self.session_start = await asyncio.to_thread(_head, root)
+        blocks = turn_blocks(turn)
+        if only:
+            wanted = set(only)
+            blocks = [b for b in blocks if {b.path, b.target} & wanted]
+            if not blocks:
+                return Notice(f"No edit in the last answer touches {', '.join(only)}.", "warning")
+        result = await asyncio.to_thread(apply_blocks, root, turn, blocks, require=not quiet)
+        if quiet and not result.edits:
+            return None
+        self.decided(result.error)
+        return Notice(applied_note(result), "error" if result.error else "information")
+
+    def discard(self) -> Notice:
+        if self.waiting is None:
+            return Notice("No edits wait for a decision.", "warning")
+        self.decided(None)
+        return Notice("Dropped the last answer's edits; no file was changed.")
+
+    def take_fix(self) -> str | None:
+        """The prompt that sends the failed edit back to the model (None: nothing failed)."""
+        error = self.last_error
+        if not error:
+            return None
+        self.decided(None)
+        return fix_prompt(error)
+
+    async def undo(self) -> Notice:
+        from redline.tools.edits import undo_last
+
+        result = await asyncio.to_thread(undo_last, self.repo_root)
+        return Notice(result.message, "information" if result.ok else "warning")
+
+    async def diff(self) -> tuple[str, str]:
+        """(title, diff text) of what this session changed; raises ``NotARepository``."""
+        from redline.tools.edits import session_diff
+
+        since = self.session_start or "HEAD"
+        text = await asyncio.to_thread(session_diff, self.repo_root, since)
+        title = "Changes in this session" if since != "HEAD" else "Uncommitted changes"
+        return title, text

@@ -1,0 +1,259 @@
+"""A session: the conversation, the selected backend, the context set and the edit review.
+
+Plain asyncio. Front ends (the TUI, ``redline exec``, race lanes) call it and get typed
+messages back through one ``Emit`` callback; it never imports them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from redline.agent.backend import Backend, BackendOpener
+from redline.agent.context import RepoContext
+from redline.agent.conversation import Conversation, Turn, new_session_id
+from redline.agent.engine import TurnLoop
+from redline.agent.messages import Emit, Notice, TurnFinished, TurnStarted, ignore
+from redline.agent.review import EditReview
+from redline.backends.events import StreamError
+
+if TYPE_CHECKING:
+    from redline.agent.store import SessionStore, SessionWriter
+    from redline.tools.context import ContextSet
+
+
+@dataclass(slots=True, frozen=True)
+class BackendChange:
+    """How an attempt to open a backend went: ``error`` is the backend layer's sentence."""
+
+    error: str | None = None
+    kept: Backend | None = None  # a failed switch keeps the backend in use
+
+
+class Session:
+    def __init__(
+        self,
+        *,
+        repo_root: Path,
+        open_backend: BackendOpener,
+        conversation: Conversation | None = None,
+        context_set: ContextSet | None = None,
+        clock: Callable[[], float] = time.perf_counter,
+        edit_format: str | None = None,
+        max_tokens: int | None = None,
+        store: SessionStore | None = None,
+        writer: SessionWriter | None = None,
+    ) -> None:
+        self.repo_root = repo_root
+        self.conversation = conversation if conversation is not None else Conversation()
+        self.context_set = context_set
+        self.clock = clock
+        self.edit_format = edit_format
+        self.max_tokens = max_tokens
+        self.review = EditReview(repo_root, self.conversation)
+        self.queue: list[str] = []  # prompts sent while a turn runs, in order
+        self.turn_count = 0
+        self.turn_loop: TurnLoop | None = None
+        self._store = store
+        self._writer = writer
+        self._opener = open_backend
+        self.backend: Backend | None = None
+        self.backend_error: str | None = None
+        self._ready = asyncio.Event()
+        self._retired: list[Backend] = []
+        self._task: asyncio.Task[Turn] | None = None
+
+    # --- the backend ---------------------------------------------------------------------
+
+    async def open_backend(
+        self,
+        provider: str | None,
+        model: str | None,
+        base_url: str | None,
+        reason: str | None = None,
+    ) -> BackendChange:
+        """Open (or switch to) a backend; the conversation is kept and re-sent to it."""
+        self._ready.clear()
+        try:
+            backend = await self._opener(provider, model, base_url)
+        except Exception as exc:  # the backend layer's sentence, never a traceback
+            message = str(exc) or exc.__class__.__name__
+            if self.backend is not None:
+                return BackendChange(message, kept=self.backend)
+            self.backend_error = message
+            return BackendChange(message)
+        else:
+            if reason is not None:  # picked at run time, not by a flag or the config
+                backend.reason = reason
+            old, self.backend, self.backend_error = self.backend, backend, None
+            if self.turn_loop is not None:
+                self.turn_loop.backend = backend
+            if old is not None and old is not backend:
+                self._retired.append(old)
+            if self._task is None:
+                await self.close_retired_backends()
+            return BackendChange()
+        finally:
+            self._ready.set()
+
+    async def wait_ready(self) -> None:
+        """Until the backend being opened is open (or failed to open)."""
+        await self._ready.wait()
+
+    def use_backend(self, backend: Backend) -> None:
+        """A backend the caller opened itself (``redline exec``, a race lane)."""
+        self.backend, self.backend_error = backend, None
+        self._ready.set()
+
+    def switch_model(self, model: str, reason: str = "picked with /model") -> Backend | None:
+        """Same backend and connection, another model from the next turn on."""
+        backend = self.backend
+        if backend is not None:
+            backend.model = model
+            backend.reason = reason
+        return backend
+
+    async def close_retired_backends(self) -> None:
+        """Close replaced backends once no turn streams from them."""
+        retired, self._retired = self._retired, []
+        for backend in retired:
+            try:
+                await backend.aclose()
+            except Exception:
+                pass  # closing is best effort
+
+    async def aclose(self) -> None:
+        await self.close_retired_backends()
+        if self.backend is not None:
+            await self.backend.aclose()
+
+    # --- turns ---------------------------------------------------------------------------
+
+    @property
+    def turn_running(self) -> bool:
+        return self._task is not None
+
+    def interrupt(self) -> None:
+        """Stop the turn at once; the partial answer is kept, marked interrupted."""
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+
+    async def run_turn(self, prompt: str, emit: Emit = ignore) -> Turn | None:
+        """One turn, start to end (None: interrupted before the backend was even ready).
+
+        Never raises for the turn's own failures: they are in ``Turn.error``."""
+        return await self.finish_turn(self.start_turn(prompt, emit), emit)
+
+    def start_turn(self, prompt: str, emit: Emit = ignore) -> asyncio.Task[Turn]:
+        """Start a turn now (``turn_running`` is true from here); ``finish_turn`` awaits it."""
+        task = asyncio.create_task(self._turn(prompt, emit))
+        self._task = task
+        return task
+
+    async def finish_turn(self, task: asyncio.Task[Turn], emit: Emit = ignore) -> Turn | None:
+        try:
+            turn = await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if not task.done():  # our caller is closing: stop the stream too
+                task.cancel()
+                raise
+            return None
+        finally:
+            self._task = None
+        if turn in self.conversation.turns:
+            problem = await self.save(turn)
+            if problem is not None:
+                emit(Notice(problem, "warning"))
+            self.review.turn_ended(turn)
+        await self.close_retired_backends()
+        return turn
+
+    async def _turn(self, prompt: str, emit: Emit) -> Turn:
+        await self._ready.wait()
+        self.turn_count += 1
+        backend = self.backend
+        if backend is None:
+            provider, model = "no backend", "-"
+            error = StreamError("config", self.backend_error or "No backend.")
+            turn = Turn(prompt, provider, model, error=error)
+            emit(TurnStarted(self.turn_count, prompt, provider, model, None))
+            emit(TurnFinished(turn))
+            return turn
+        loop = self._loop_for(backend)
+        emit(TurnStarted(self.turn_count, prompt, backend.name, backend.model, loop.live_meter()))
+        try:
+            turn = await loop.run(prompt, emit)
+        except asyncio.CancelledError:
+            turn = self._latest(prompt, backend)
+            turn.interrupted = True
+        except Exception as exc:  # a bug below us: a sentence in the turn, never a traceback
+            turn = self._latest(prompt, backend)
+            turn.error = StreamError(
+                "protocol", f"redline failed on this turn ({exc.__class__.__name__}: {exc})."
+            )
+        emit(TurnFinished(turn))
+        return turn
+
+    def _latest(self, prompt: str, backend: Backend) -> Turn:
+        """The turn the loop was writing when it raised (or a new one if it had not begun)."""
+        last = self.conversation.last
+        if last is not None and last.prompt == prompt:
+            return last
+        return Turn(prompt, backend.name, backend.model)
+
+    def _loop_for(self, backend: Backend) -> TurnLoop:
+        if self.turn_loop is None:
+            context = RepoContext(self.context_set) if self.context_set is not None else None
+            self.turn_loop = TurnLoop(
+                backend,
+                self.conversation,
+                clock=self.clock,
+                context=context,
+                edit_format=self.edit_format,
+                max_tokens=self.max_tokens,
+            )
+        self.turn_loop.backend = backend
+        return self.turn_loop
+
+    async def save(self, turn: Turn) -> str | None:
+        """Append the finished turn to the session file, off the loop; a problem is a sentence."""
+        if self._writer is None and self._store is None:
+            return None
+        try:
+            if self._writer is None:
+                assert self._store is not None
+                self._writer = self._store.create(self.repo_root)
+            await asyncio.to_thread(self._writer.append, turn)
+        except OSError as exc:
+            return f"Could not save the session: {exc.strerror}"
+        return None
+
+    def resume(self, session_id: str) -> None:
+        """Keep appending to the saved session the conversation came from."""
+        if self._store is not None:
+            self._writer = self._store.resume(session_id)
+
+    def clear(self) -> None:
+        """A new conversation: the running turn stops, queued prompts and edits are dropped."""
+        self.interrupt()
+        self.queue.clear()
+        self.conversation.turns.clear()
+        self.conversation.session_id = new_session_id()  # a fresh start: no replica to keep
+        self._writer = None  # the next turn starts a new session file
+        self.review.decided(None)
+
+    # --- context -------------------------------------------------------------------------
+
+    def context_tokens(self) -> int:
+        """The last request's context size (0 before the first)."""
+        last = self.context_set.last if self.context_set is not None else None
+        return last.tokens if last is not None else 0
+
+    def context_estimate(self) -> int:
+        """What the next request carries, roughly: history plus the last context."""
+        chars = sum(len(t.prompt) + len(t.text) for t in self.conversation.turns)
+        return chars // 4 + self.context_tokens()

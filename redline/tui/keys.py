@@ -1,0 +1,46 @@
+"""The App's keys. The edit review keys (f2-f4) show only when they would do something."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+APP_BINDINGS: tuple[Binding, ...] = (
+    Binding("escape", "interrupt", "Interrupt", tooltip="stop the answer, keep what came"),
+    Binding("ctrl+b", "pick_backend", "Backend", tooltip="pick a provider"),
+    Binding("ctrl+o", "pick_model", "Model", tooltip="pick a model from /v1/models"),
+    Binding("f1", "help", "Help", tooltip="keys and commands"),
+    Binding("f2", "apply_edits", "Apply edits", tooltip="apply the last answer's edits (/apply)"),
+    Binding("f3", "discard_edits", "Discard", tooltip="drop the last answer's edits (/discard)"),
+    Binding("f4", "fix_edits", "Fix edit", tooltip="send the failed edit back to the model (/fix)"),
+    Binding(
+        "f5",
+        "toggle_context",
+        "Context",
+        show=False,
+        tooltip="show or hide the context panel: what the next request carries (/context)",
+    ),
+    Binding(
+        "ctrl+r",
+        "toggle_reasoning",
+        "Reasoning",
+        show=False,
+        tooltip="open or fold the newest reasoning",
+    ),
+    Binding(
+        "pageup",
+        "scroll_transcript(-1)",
+        "Page up",
+        show=False,
+        priority=True,
+        tooltip="scroll the transcript up",
+    ),
+    Binding(
+        "pagedown",
+        "scroll_transcript(1)",
+        "Page down",
+        show=False,
+        priority=True,
+        tooltip="scroll the transcript down",
+    ),
+    Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="leave redline"),
+)

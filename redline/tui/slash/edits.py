@@ -1,0 +1,63 @@
+"""The edits commands: `/apply`, `/discard`, `/fix`, `/undo`, `/diff` (the work is the session's)."""
+
+from __future__ import annotations
+
+from redline.agent import Notice
+from redline.tui.slash import SlashCommand, SlashContext
+
+FIX_HINT = " /fix (f4) sends this back to the model."
+
+
+def with_fix_hint(notice: Notice | None) -> Notice | None:
+    """A failed apply says how to send the error back to the model."""
+    if notice is None or notice.severity != "error":
+        return notice
+    return Notice(notice.text + FIX_HINT, notice.severity)
+
+
+async def _apply(ctx: SlashContext, arg: str) -> None:
+    notice = await ctx.session.review.apply(only=arg.split() or None)
+    if notice is not None:
+        ctx.ui.say(with_fix_hint(notice) or notice)
+
+
+def _fix(ctx: SlashContext, arg: str) -> None:
+    prompt = ctx.session.review.take_fix()
+    if prompt is None:
+        ctx.ui.say(Notice("No failed edit to send back.", "warning"))
+        return
+    ctx.ui.send_prompt(prompt)
+
+
+def _discard(ctx: SlashContext, arg: str) -> None:
+    ctx.ui.say(ctx.session.review.discard())
+
+
+async def _undo(ctx: SlashContext, arg: str) -> None:
+    ctx.ui.say(await ctx.session.review.undo())
+
+
+async def _diff(ctx: SlashContext, arg: str) -> None:
+    from redline.tools.edits.gitops import NotARepository
+
+    try:
+        title, text = await ctx.session.review.diff()
+    except NotARepository as exc:
+        ctx.ui.say(Notice(str(exc), "warning"))
+        return
+    await ctx.ui.show_diff(title, text)
+
+
+def commands() -> list[SlashCommand]:
+    return [
+        SlashCommand(
+            "apply",
+            "apply the last answer's edits (/apply PATH...: only those)",
+            _apply,
+            key="f2",
+        ),
+        SlashCommand("discard", "drop the last answer's edits", _discard, key="f3"),
+        SlashCommand("fix", "send the last failed edit's error back to the model", _fix, key="f4"),
+        SlashCommand("undo", "revert the last redline commit (when safe)", _undo),
+        SlashCommand("diff", "what this session changed", _diff),
+    ]
