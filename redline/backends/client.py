@@ -16,6 +16,7 @@ import httpx
 from httpx_sse import EventSource
 
 from redline.backends import _local, _messages
+from redline.backends import apply_edit as _apply
 from redline.backends._body import apply_knobs, encode, token_limit
 from redline.backends._catalog import ModelCatalog, ProviderError
 from redline.backends._chat import ChatParser
@@ -507,6 +508,21 @@ class StreamClient:
         except TimeoutError:
             return None
         return count
+
+    async def apply_edit(self, original: str, update: str, model: str | None = None) -> str:
+        """Merge an elided edit into ``original`` with Mercury's apply endpoint (Inception)."""
+        if self.preset.key_env and not self._key:
+            raise ProviderError(missing_key(self.name, self.preset.key_env))
+        return await _apply.apply_edit(
+            self._http,
+            self.base_url,
+            original,
+            update,
+            provider=self.name,
+            key_env=self.preset.key_env,
+            scrub=self._scrub,
+            model=model or _apply.APPLY_MODEL,
+        )
 
     async def warm(self, timeout_s: float = 3.0) -> bool:
         """Open (and keep) a connection now, so the first request pays no handshake."""
