@@ -92,6 +92,11 @@ TOP_LEVEL: dict[str, Check] = {
     "connect_timeout_s": NUM,
     "first_token_timeout_s": NUM,
     "stall_timeout_s": NUM,
+    # shell: the project's test command, and what the sandbox lets a model's command reach
+    # (dangerous from an untrusted .redline.toml: see the safety issue's list)
+    "test_command": STR,
+    "sandbox_network": BOOL,
+    "sandbox_writable": _str_list,
 }
 PROVIDER_KEYS: dict[str, Check] = {
     "base_url": STR,
@@ -121,7 +126,9 @@ TABLES = {"providers": PROVIDER_KEYS, "models": MODEL_KEYS}
 # What a repository's .redline.toml may not set until the person runs `redline trust`: keys that
 # decide where requests and API keys go, or what happens without asking. Add such keys here
 # (the agent's approval and sandbox keys belong here too). A table name covers the whole table.
-NEEDS_TRUST: frozenset[str] = frozenset({"providers", "auto_apply"})
+NEEDS_TRUST: frozenset[str] = frozenset(
+    {"providers", "auto_apply", "test_command", "sandbox_network", "sandbox_writable"}
+)
 # default_provider needs trust only when it names something other than a built-in preset.
 
 
@@ -162,6 +169,9 @@ class Config:
     connect_timeout_s: float | None = None
     first_token_timeout_s: float | None = None
     stall_timeout_s: float | None = None
+    test_command: str | None = None
+    sandbox_network: bool = False
+    sandbox_writable: tuple[str, ...] = ()
     providers: Mapping[str, ProviderPreset] = field(default_factory=dict)  # custom/overridden
     models: Mapping[str, ModelOptions] = field(default_factory=dict)
     files: tuple[Path, ...] = ()  # the files that were read
@@ -188,6 +198,10 @@ class Config:
         merged = dict(PRESETS)
         merged.update(self.providers)
         return merged
+
+    def key_env_names(self) -> tuple[str, ...]:
+        """Every preset's key variable and every configured ``api_key_env``: never in a command."""
+        return tuple(sorted({p.key_env for p in self.presets().values() if p.key_env}))
 
     def price_overrides(self) -> dict[str, PriceOverride]:
         """Each model's price keys from ``[models."ID"]`` (only models that set one)."""
@@ -255,6 +269,8 @@ def load_config(
                 '(e.g. base_url = "http://127.0.0.1:8080/v1").'
             )
         presets[name] = preset_from_table(name, table)
+    if "sandbox_writable" in top:
+        top["sandbox_writable"] = tuple(top["sandbox_writable"])  # type: ignore[arg-type]
     return Config(
         **top,  # type: ignore[arg-type]
         providers=presets,
