@@ -111,6 +111,7 @@ PROVIDER_KEYS: dict[str, Check] = {
 }
 MODEL_KEYS: dict[str, Check] = {
     "diffusing": BOOL,
+    "tools": BOOL,
     "edit_format": _choice(*EDIT_FORMATS),
     "max_tokens": INT,
     "reasoning_effort": _choice(*REASONING_EFFORTS),
@@ -135,6 +136,7 @@ NEEDS_TRUST: frozenset[str] = frozenset(
 @dataclass(slots=True, frozen=True)
 class ModelOptions:
     diffusing: bool | None = None
+    tools: bool | None = None  # False: never offer tools to this model (edit-block turns)
     edit_format: str | None = None
     max_tokens: int | None = None
     reasoning_effort: str | None = None  # instant (Mercury 2), minimal, low, medium, high
@@ -213,6 +215,9 @@ class Config:
 
     def model_diffusing(self) -> dict[str, bool]:
         return {m: o.diffusing for m, o in self.models.items() if o.diffusing is not None}
+
+    def model_tools(self) -> dict[str, bool]:
+        return {m: o.tools for m, o in self.models.items() if o.tools is not None}
 
     def model_knobs(self) -> dict[str, ModelKnobs]:
         return {m: o.knobs() for m, o in self.models.items()}

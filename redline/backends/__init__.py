@@ -12,17 +12,25 @@ from redline.backends.events import (
     StreamError,
     TextDelta,
     TextSnapshot,
+    ToolCall,
+    ToolCallDelta,
     Usage,
 )
+from redline.backends.request import ChatRequest, Message, ToolSpec
 
 __all__ = [
+    "ChatRequest",
     "Event",
     "Finished",
+    "Message",
     "ProviderNotice",
     "ReasoningDelta",
     "ServerTiming",
     "StreamError",
     "TextDelta",
     "TextSnapshot",
+    "ToolCall",
+    "ToolCallDelta",
+    "ToolSpec",
     "Usage",
 ]

@@ -10,6 +10,7 @@ from json import loads
 
 from redline.backends._errors import frame_error
 from redline.backends._think import ThinkSplitter
+from redline.backends._toolcalls import ToolCallCollector
 from redline.backends.events import (
     Event,
     Finished,
@@ -123,7 +124,7 @@ class ChatParser:
         self._usage: dict[str, object] | None = None
         self._timing: tuple[str, dict[str, object]] | None = None
         self._finish: str | None = None
-        self._tools: set[int] = set()
+        self._tools = ToolCallCollector()
         self._warned: set[str] = set()  # provider warnings already passed on
         self._done = False  # [DONE] seen
         self._ended = False  # an error already ended the stream
@@ -163,6 +164,8 @@ class ChatParser:
                 if finish == "error":
                     return self._fail(out, 'ended the answer with finish_reason "error"', "server")
                 self._finish = finish
+                if self._tools:
+                    self._tools.finish(out)  # the loop may start on them before usage arrives
         elif obj.get("error"):
             self._emit_tail(out)
             out.append(frame_error(obj, self._provider))
@@ -205,6 +208,7 @@ class ChatParser:
                     self._think.feed(content, out)
             finish = choices[0].get("finish_reason")
             self._finish = finish if isinstance(finish, str) else "stop"
+            self._tools.finish(out)
         summary = summary_text(obj.get("reasoning_summary"))
         if summary:
             out.append(ReasoningDelta(summary))
@@ -230,21 +234,15 @@ class ChatParser:
                 self._tool_call(call, out)
 
     def _tool_call(self, call: object, out: list[Event]) -> None:
-        # redline declares no tools; a tool call is shown as text so nothing is lost.
         if not isinstance(call, dict):
             return
-        index = call.get("index", 0)
         fn = call.get("function") or {}
         if not isinstance(fn, dict):
             return
-        name = fn.get("name")
-        if name and index not in self._tools:
-            self._tools.add(index if isinstance(index, int) else 0)
-            out.append(TextDelta(f"\n[tool call: {name}]\n"))
-        args = fn.get("arguments")
-        if isinstance(args, str) and args:
+        index = call.get("index")
+        key = index if isinstance(index, int) and not isinstance(index, bool) else None
+        if self._tools.fragment(key, call.get("id"), fn.get("name"), fn.get("arguments"), out):
             self.started = True
-            out.append(TextDelta(args))
 
     def _fail(self, out: list[Event], what: str, kind: str = "protocol") -> bool:
         self._emit_tail(out)

@@ -276,3 +276,29 @@ def transport_error(exc: BaseException, *, provider: str, url: str) -> StreamErr
         f"The connection to {provider} dropped ({short(str(exc) or type(exc).__name__, 80)}): "
         f"the partial answer was kept; try again, or {SWITCH}.",
     )
+
+
+_TOOL_WORDS = re.compile(r"\btool|\bfunction.?call|\bfunctions?\b", re.IGNORECASE)
+_REFUSAL_WORDS = re.compile(
+    r"not support|unsupported|requires?\b|--jinja|auto-tool-choice|unrecogni[sz]ed|unknown|"
+    r"not allowed|not permitted|extra (?:inputs|fields)|unexpected|not available|disabled",
+    re.IGNORECASE,
+)
+
+
+def refuses_tools(status: int, message: str) -> bool:
+    """An HTTP error that says the model or server cannot take ``tools`` at all."""
+    if status not in (400, 404, 422, 500, 501):
+        return False
+    said = message.partition("the server said:")[2] or message
+    return bool(_TOOL_WORDS.search(said) and _REFUSAL_WORDS.search(said))
+
+
+def no_tools(provider: str, model: str, message: str) -> StreamError:
+    said = message.partition("(the server said: ")[2].rpartition(")")[0]
+    detail = f" ({said})" if said else ""
+    return StreamError(
+        "config",
+        f"{provider} model {model!r} cannot call tools{detail}: redline answers with edit "
+        "blocks instead; set tools = false for this model in your config to skip the attempt.",
+    )

@@ -10,6 +10,7 @@ from json import loads
 
 from redline.backends._chat import usage_from
 from redline.backends._errors import SWITCH, frame_error, short
+from redline.backends._toolcalls import ToolCallCollector
 from redline.backends.events import (
     Event,
     Finished,
@@ -24,17 +25,22 @@ _REASONING = frozenset({"response.reasoning_summary_text.delta", "response.reaso
 _TOOL_ARGS = frozenset(
     {"response.function_call_arguments.delta", "response.custom_tool_call_input.delta"}
 )
+_TOOL_DONE = frozenset(
+    {"response.function_call_arguments.done", "response.custom_tool_call_input.done"}
+)
+_CALL_ITEMS = ("function_call", "custom_tool_call")
 _INCOMPLETE = {"max_output_tokens": "length", "content_filter": "content_filter"}
 
 
 class ResponsesParser:
-    __slots__ = ("_ended", "_finish", "_provider", "_usage", "started")
+    __slots__ = ("_ended", "_finish", "_provider", "_tools", "_usage", "started")
 
     def __init__(self, provider: str) -> None:
         self._provider = provider
         self._usage: Usage | None = None
         self._finish: str | None = None
         self._ended = False
+        self._tools = ToolCallCollector()
         self.started = False
 
     def feed(self, event: str, data: str, out: list[Event]) -> bool:
@@ -47,16 +53,26 @@ class ResponsesParser:
         if type(obj) is not dict:
             return self._fail(out, "protocol", "sent a stream event that is not a JSON object")
         kind = obj.get("type") or event
-        if kind in _TEXT or kind in _REASONING or kind in _TOOL_ARGS:
+        if kind in _TEXT or kind in _REASONING:
             delta = obj.get("delta")
             if isinstance(delta, str) and delta:
                 self.started = True
                 out.append(ReasoningDelta(delta) if kind in _REASONING else TextDelta(delta))
             return False
-        if kind == "response.output_item.added":
+        if kind in _TOOL_ARGS:
+            key = _item_key(obj)
+            if self._tools.fragment(key, None, None, obj.get("delta"), out):
+                self.started = True
+            return False
+        if kind in _TOOL_DONE:
+            key = _item_key(obj)
+            self._tools.whole(key, None, obj.get("name"), obj.get("arguments", obj.get("input")))
+            self._tools.finish_one(key, out)
+            return False
+        if kind in ("response.output_item.added", "response.output_item.done"):
             item = obj.get("item")
-            if isinstance(item, dict) and item.get("type") in ("function_call", "custom_tool_call"):
-                out.append(TextDelta(f"\n[tool call: {item.get('name')}]\n"))
+            if isinstance(item, dict) and item.get("type") in _CALL_ITEMS:
+                self._call_item(kind, item, obj, out)
             return False
         if kind in ("response.completed", "response.incomplete", "response.failed"):
             response = obj.get("response")
@@ -77,6 +93,10 @@ class ResponsesParser:
                 self._finish = _INCOMPLETE.get(str(reason), str(reason or "incomplete"))
             else:
                 self._finish = "stop"
+            if self._tools:
+                self._tools.finish(out)
+                if self._finish == "stop":
+                    self._finish = "tool_calls"  # as Chat Completions names it
             return True
         if kind == "error":
             self._emit_usage(out)
@@ -85,6 +105,20 @@ class ResponsesParser:
             self._ended = True
             return True
         return False
+
+    def _call_item(
+        self, kind: str, item: dict[str, object], obj: dict[str, object], out: list[Event]
+    ) -> None:
+        key = item.get("id") or _item_key(obj)
+        call_id = item.get("call_id") or item.get("id")
+        args = item.get("arguments", item.get("input"))
+        if kind == "response.output_item.added":
+            if self._tools.fragment(key, call_id, item.get("name"), args, out):
+                self.started = True
+            self._tools.alias(key, ("output", obj.get("output_index")))
+            return
+        self._tools.whole(key, call_id, item.get("name"), args)
+        self._tools.finish_one(key, out)
 
     def _emit_usage(self, out: list[Event]) -> None:
         if self._usage is not None:
@@ -121,3 +155,11 @@ class ResponsesParser:
                     f"the partial answer was kept; try again, or {SWITCH}.",
                 )
             )
+
+
+def _item_key(obj: dict[str, object]) -> object:
+    """Which output item an event belongs to: its ``item_id``, else its ``output_index``."""
+    item_id = obj.get("item_id")
+    if isinstance(item_id, str) and item_id:
+        return item_id
+    return ("output", obj.get("output_index"))

@@ -20,10 +20,13 @@ from redline.backends import apply_edit as _apply
 from redline.backends._body import apply_knobs, encode, token_limit
 from redline.backends._catalog import ModelCatalog, ProviderError
 from redline.backends._chat import ChatParser
+from redline.backends._conversation import add_tools, chat_messages, responses_input
 from redline.backends._errors import (
     Scrubber,
     http_error,
     missing_key,
+    no_tools,
+    refuses_tools,
     short,
     transport_error,
 )
@@ -88,6 +91,7 @@ class StreamClient:
         api_key: str | None = None,
         wire: str | None = None,
         model_diffusing: Mapping[str, bool] | None = None,
+        model_tools: Mapping[str, bool] | None = None,
         model_knobs: Mapping[str, ModelKnobs] | None = None,
         timeouts: Timeouts = Timeouts(),
         retry: RetryPolicy = RetryPolicy(),
@@ -117,6 +121,8 @@ class StreamClient:
         self._key = api_key or None
         self._scrub = Scrubber((api_key,) if api_key else ())
         self._model_diffusing = dict(model_diffusing or {})
+        self._model_tools = dict(model_tools or {})
+        self._refused_tools: set[str] = set()
         self._knobs = dict(model_knobs or {})
         self._sleep = sleep
         self._clock = clock
@@ -150,6 +156,16 @@ class StreamClient:
         return self.base_url + ("/responses" if self.wire == "responses" else "/chat/completions")
 
     # request -------------------------------------------------------------------------
+    def supports_tools(self, model: str) -> bool:
+        """False when config says ``tools = false`` for ``model`` or the server refused them.
+
+        A refusal is an HTTP error mentioning tools in answer to a request that offered some
+        (Ollama "does not support tools", vLLM without ``--enable-auto-tool-choice``, llama.cpp
+        without ``--jinja``); the turn then falls back to edit blocks.
+        """
+        model = model or self.preset.default_model
+        return self._model_tools.get(model, True) and model not in self._refused_tools
+
     def diffusing_for(self, request: ChatRequest) -> bool:
         if self.wire != "chat":
             return False
@@ -166,16 +182,8 @@ class StreamClient:
         limit = token_limit(self.preset, request.max_tokens, knobs)
         body: dict[str, object]
         if self.wire == "responses":
-            system = "\n\n".join(m.content for m in request.messages if m.role == "system")
-            body = {
-                "model": model,
-                "input": [
-                    {"role": m.role, "content": m.content}
-                    for m in request.messages
-                    if m.role != "system"
-                ],
-                "stream": True,
-            }
+            system, items = responses_input(request.messages)
+            body = {"model": model, "input": items, "stream": True}
             if system:
                 body["instructions"] = system
             if limit:
@@ -183,7 +191,9 @@ class StreamClient:
         else:
             body = {
                 "model": model,
-                "messages": [{"role": m.role, "content": m.content} for m in request.messages],
+                "messages": chat_messages(
+                    request.messages, rules=self.preset.tool_rules, model=model, provider=self.name
+                ),
                 "stream": True,
             }
             if self.preset.stream_usage:
@@ -194,6 +204,7 @@ class StreamClient:
                 body["diffusing"] = True
         if request.temperature is not None:
             body["temperature"] = request.temperature
+        add_tools(body, request, self.preset.tool_rules, self.wire)
         apply_knobs(body, self.preset, knobs, self.wire)
         body.update(request.extra)
         return body
@@ -391,6 +402,9 @@ class StreamClient:
             error = await self._status_error(response, model)
         finally:
             await response.aclose()
+        if "tools" in body and refuses_tools(response.status_code, error.message):
+            self._refused_tools.add(model)
+            return no_tools(self.name, model, error.message)
         wait = self._backoff(error)
         if may_retry and wait is not None:
             raise _Retry(error, wait)

@@ -51,6 +51,29 @@ class ServerTiming:
 
 
 @dataclass(slots=True, frozen=True)
+class ToolCallDelta:
+    """A tool call as it streams: ``name`` on its first fragment ("" after), then arguments.
+
+    ``index`` orders the calls of one answer (parallel calls stream interleaved); ``arguments``
+    is this fragment of the JSON text, not the whole of it.
+    """
+
+    index: int
+    call_id: str
+    name: str
+    arguments: str
+
+
+@dataclass(slots=True, frozen=True)
+class ToolCall:
+    """A complete tool call; ``arguments`` is the full JSON text, as the model wrote it."""
+
+    call_id: str
+    name: str
+    arguments: str
+
+
+@dataclass(slots=True, frozen=True)
 class ProviderNotice:
     """Something the provider said the person should know (Mercury's ``warning``, a low
     rate-limit budget, a wire switch): shown once as a notice, listed in ``exec --json``."""
@@ -80,6 +103,8 @@ Event = (
     | TextSnapshot
     | Usage
     | ServerTiming
+    | ToolCallDelta
+    | ToolCall
     | ProviderNotice
     | Finished
     | StreamError

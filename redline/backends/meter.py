@@ -3,7 +3,8 @@
 Owner: the simulator/meter work. ``MeterReading`` is the contract the TUI, ``exec --json``
 and the benchmarks read; its fields may grow but not change meaning.
 
-- TTFT: ``request_sent()`` to the first event with non-empty text, reasoning or snapshot.
+- TTFT: ``request_sent()`` to the first event with non-empty text, reasoning, snapshot or
+  tool-call arguments (``ToolCallDelta``).
 - Live rate: tokens over a sliding window (~1 s), sampled into ``rate_history`` for a sparkline.
 - Decode rate: tokens after the first content event over the time after it; with one token a
   chunk that is DESIGN.md's (N - 1) / (t_last - t_first), and it stays honest when a server
@@ -34,6 +35,7 @@ from redline.backends.events import (
     StreamError,
     TextDelta,
     TextSnapshot,
+    ToolCallDelta,
     Usage,
 )
 from redline.backends.tokens import TokenCounter
@@ -128,6 +130,10 @@ class SpeedMeter:
                 self._answer_deltas = 0
                 self._snapshots = True
             self._content_at(now, snapshot=isinstance(event, TextSnapshot))
+        elif isinstance(event, ToolCallDelta):
+            if event.arguments:  # tool arguments are output tokens too (and count for TTFT)
+                self._answer.add(event.arguments)
+                self._content_at(now, snapshot=False)
         elif isinstance(event, Usage):
             self._usage(event)
             if self._t_first is not None:

@@ -16,6 +16,27 @@ TokensField = Literal["max_tokens", "max_completion_tokens"]
 
 
 @dataclass(slots=True, frozen=True)
+class ToolRules:
+    """How a provider wants tools and tool turns, as data (DESIGN.md "The agent").
+
+    Every provider gets these regardless: ``tool_choice`` only with ``tools``; each call answered
+    right after the assistant turn that made it (an unanswered one gets a placeholder); no
+    orphan ``tool`` messages; the system prompt as ``system`` (never ``developer``).
+    """
+
+    # Cerebras API v2 / OpenAI: ``"strict": true`` schemas, every property required (optional
+    # ones nullable), ``additionalProperties: false`` on every object.
+    strict_schemas: bool = False
+    # Cerebras rejects ``parallel_tool_calls``: never send it.
+    parallel_calls_field: bool = True
+    # Inception: ``tool_choice`` only "auto" / "required" / "none" (a named tool -> "required").
+    named_tool_choice: bool = True
+    # Kimi (Baseten, Moonshot, ...): assistant tool-call turns must echo ``reasoning_content``
+    # or the server answers 400; matched as substrings of the model id, lowercased.
+    echo_reasoning_models: tuple[str, ...] = ("kimi",)
+
+
+@dataclass(slots=True, frozen=True)
 class ProviderPreset:
     name: str
     base_url: str
@@ -36,6 +57,7 @@ class ProviderPreset:
     context_tokens: int | None = None  # the default model's context window, when known
     stream_usage: bool = True  # ask for usage with stream_options.include_usage
     note: str = ""
+    tool_rules: ToolRules = ToolRules()
 
     @property
     def needs_key(self) -> bool:
@@ -62,6 +84,7 @@ PRESETS: dict[str, ProviderPreset] = {
             tokens_field="max_completion_tokens",
             max_tokens_cap=CEREBRAS_TOKEN_CAP,
             stream_usage=False,  # usage and time_info always come on the finish chunk
+            tool_rules=ToolRules(strict_schemas=True, parallel_calls_field=False),
             extra_headers=(("x-cerebras-version-patch", "2"),),
             gzip_requests=True,
             note="~2,000 tok/s; reports its own decode rate (time_info); caches prompt prefixes",
@@ -89,6 +112,7 @@ PRESETS: dict[str, ProviderPreset] = {
             default_model="mercury-2",
             models=("mercury-2", "mercury-coder"),
             diffusing=True,
+            tool_rules=ToolRules(named_tool_choice=False),
             max_tokens_ceiling=MERCURY_TOKEN_CEILING,
             options=("reasoning_effort", "reasoning_summary", "realtime"),
             context_tokens=128_000,
@@ -102,6 +126,7 @@ PRESETS: dict[str, ProviderPreset] = {
             default_model="gpt-5-codex",
             models=("gpt-5-codex", "gpt-5", "gpt-5-mini"),
             tokens_field="max_completion_tokens",
+            tool_rules=ToolRules(strict_schemas=True),
             note="Responses API (codex models speak only that)",
         ),
         ProviderPreset("ollama", "http://127.0.0.1:11434/v1", None, local=True),

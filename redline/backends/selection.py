@@ -21,7 +21,7 @@ from redline.backends.options import ModelKnobs
 from redline.backends.presets import PRESETS, ProviderPreset
 
 KEYED_ORDER = ("cerebras", "baseten", "inception", "openai")
-SIM_PROFILES = ("cerebras", "baseten", "mercury", "openai", "llamacpp")
+SIM_PROFILES = ("cerebras", "baseten", "mercury", "openai", "llamacpp", "agent")
 
 
 class SelectionError(Exception):
@@ -211,6 +211,7 @@ async def open_backend(
         api_key=api_key,
         wire=wire,
         model_diffusing=_model_diffusing(config),
+        model_tools=_model_tools(config),
         model_knobs=_model_knobs(config),
         model_cache=ModelListCache(),
         timeouts=_timeouts(config),
@@ -232,6 +233,11 @@ async def open_backend(
 
 def _model_diffusing(config: object) -> dict[str, bool]:
     fn = _config_attr(config, "model_diffusing")
+    return dict(fn()) if callable(fn) else {}
+
+
+def _model_tools(config: object) -> dict[str, bool]:
+    fn = _config_attr(config, "model_tools")
     return dict(fn()) if callable(fn) else {}
 
 

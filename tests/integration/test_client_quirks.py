@@ -14,6 +14,8 @@ from redline.backends.events import (
     ReasoningDelta,
     StreamError,
     TextDelta,
+    ToolCall,
+    ToolCallDelta,
     Usage,
 )
 from tests.helpers_client import LoopbackServer, collect, reasoning_of, sse_reply, text_of
@@ -107,7 +109,10 @@ async def test_split_and_whole_tool_calls_give_the_same_text():
         finish("tool_calls"),
     )
     a, b = await serve(split), await serve(whole)
-    assert text_of(a) == text_of(b) == '\n[tool call: edit]\n{"path": "a.py"}'
+    assert text_of(a) == text_of(b) == ""
+    calls = [ToolCall("c1", "edit", '{"path": "a.py"}')]
+    assert [e for e in a if isinstance(e, ToolCall)] == calls
+    assert [e for e in b if isinstance(e, ToolCall)] == calls
     assert a[-1] == b[-1] == Finished("tool_calls")
 
 
@@ -230,7 +235,13 @@ async def test_responses_tool_call_and_error_event():
     )
     with LoopbackServer({"/v1/responses": sse_reply(body)}) as srv:
         events = await collect(srv.url, wire="responses", retry=RetryPolicy(0))
-    assert text_of(events) == '\n[tool call: apply_patch]\n{"input": "*** Begin Patch'
+    assert text_of(events) == ""
+    fragments = [e for e in events if isinstance(e, ToolCallDelta)]
+    assert [(f.name, f.arguments) for f in fragments] == [
+        ("apply_patch", ""),
+        ("", '{"input": "*** Begin Patch'),
+    ]
+    assert not [e for e in events if isinstance(e, ToolCall)]  # cut short: never run
     err = events[-1]
     assert isinstance(err, StreamError) and err.kind == "rate_limit" and "Slow down" in err.message
 

@@ -79,6 +79,21 @@ EXPECTED: dict[str, tuple[str, str, Usage | None, float | None, object]] = {
     ),
     "openai_responses.sse": ("Oi!", "", Usage(19, 118, 64, 0), None, Finished("stop")),
     "openrouter_comments.sse": ("ok", "", None, None, Finished("stop")),
+    "openai_chat_tool_calls.sse": ("", "", Usage(412, 38, 0, 0), None, Finished("tool_calls")),
+    "cerebras_chat_tool_call.sse": (
+        "",
+        "I should read the file first.",
+        Usage(388, 31, 8),
+        31 / 0.015112,
+        Finished("tool_calls"),
+    ),
+    "openai_responses_tool_call.sse": (
+        "",
+        "",
+        Usage(512, 44, 0, 384),
+        None,
+        Finished("tool_calls"),
+    ),
 }
 
 

@@ -51,7 +51,7 @@ def test_sim_prints_its_url_answers_and_stops_on_ctrl_c() -> None:
 def test_unknown_profile_is_a_usage_error(run_redline: RunRedline) -> None:
     result = run_redline("sim", "--profile", "nope")
     assert result.returncode == 2
-    assert "choose one of: cerebras, baseten, mercury, openai, llamacpp" in result.stderr
+    assert "choose one of: cerebras, baseten, mercury, openai, llamacpp, agent" in result.stderr
     assert "Traceback" not in result.stderr
 
 

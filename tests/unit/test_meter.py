@@ -245,6 +245,25 @@ def test_request_sent_starts_a_fresh_measurement() -> None:
     assert not reading.finished
 
 
+def test_ttft_counts_the_first_tool_argument_fragment() -> None:
+    from redline.backends.events import ToolCall, ToolCallDelta
+
+    clock = FakeClock()
+    meter = SpeedMeter(clock)
+    meter.request_sent()
+    clock.advance(0.05)
+    meter.feed(ToolCallDelta(0, "c1", "read_file", ""))  # the name alone is not output yet
+    clock.advance(0.05)
+    meter.feed(ToolCallDelta(0, "c1", "", '{"path": "a.py"}'))
+    clock.advance(0.1)
+    meter.feed(ToolCallDelta(0, "c1", "", ', "x": 1}'))
+    meter.feed(ToolCall("c1", "read_file", '{"path": "a.py", "x": 1}'))
+    meter.feed(Finished("tool_calls"))
+    reading = meter.reading()
+    assert reading.ttft_ms == pytest.approx(100.0)
+    assert reading.output_tokens == count_tokens('{"path": "a.py", "x": 1}')
+
+
 def test_estimate_never_falls_below_the_number_of_content_chunks() -> None:
     # llama.cpp servers send one token a chunk; digits and CJK estimate low per character.
     clock = FakeClock()

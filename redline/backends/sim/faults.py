@@ -4,7 +4,8 @@ Asked for by a base-URL path prefix ``/fault/<name>/v1/...`` or a header
 ``x-redline-sim-fault: <name>``. A ``-N`` suffix tunes a fault: ``429-30`` sends
 ``Retry-After: 30``; ``slow-headers-2`` waits 2 s before the status line; ``stall-5`` stalls
 5 s then carries on (plain ``stall`` waits until the client gives up); ``error-frame-20``,
-``disconnect-20`` and ``malformed-20`` strike after 20 tokens (default 5).
+``disconnect-20`` and ``malformed-20`` strike after 20 tokens (default 5). With tools in the
+request, ``bad-json``, ``unknown-tool`` and ``tool-stall`` spoil the agent's first tool call.
 """
 
 from __future__ import annotations
@@ -22,9 +23,15 @@ FAULTS = (
     "malformed",
     "stall",
     "slow-headers",
+    "bad-json",
+    "unknown-tool",
+    "tool-stall",
 )
 HTTP_FAULTS = ("401", "404", "429", "500")
 MID_STREAM_FAULTS = ("error-frame", "disconnect", "malformed", "stall")
+# The scripted agent's faults (requests with tools): arguments that are not JSON, a tool that
+# does not exist, a call that streams half way and then never finishes.
+AGENT_FAULTS = ("bad-json", "unknown-tool", "tool-stall")
 DEFAULT_RETRY_AFTER_S = 1.0
 DEFAULT_SLOW_HEADERS_S = 5.0
 DEFAULT_AFTER_TOKENS = 5

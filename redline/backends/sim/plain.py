@@ -5,8 +5,10 @@ from __future__ import annotations
 import time
 
 from redline.backends.sim import http
+from redline.backends.sim.agent import SimCall
 from redline.backends.sim.faults import Fault
 from redline.backends.sim.replies import Reply
+from redline.backends.tokens import count_tokens
 
 
 def whole_reply(
@@ -47,6 +49,54 @@ def whole_reply(
             "completion_tokens": n,
             "total_tokens": prompt_tokens + n,
             "completion_tokens_details": {"reasoning_tokens": reply.reasoning},
+        },
+    }
+
+
+def whole_call(
+    call: SimCall, model: str, request_id: str, prompt_tokens: int, responses: bool
+) -> dict[str, object]:
+    """A tool call as a non-streamed reply."""
+    n = count_tokens(call.arguments)
+    if responses:
+        return {
+            "id": f"resp_{request_id}",
+            "object": "response",
+            "status": "completed",
+            "model": model,
+            "output": [
+                {
+                    "id": f"fc_{request_id}",
+                    "type": "function_call",
+                    "status": "completed",
+                    "call_id": call.call_id,
+                    "name": call.name,
+                    "arguments": call.arguments,
+                }
+            ],
+            "usage": {"input_tokens": prompt_tokens, "output_tokens": n},
+        }
+    message = {
+        "role": "assistant",
+        "content": None,
+        "tool_calls": [
+            {
+                "id": call.call_id,
+                "type": "function",
+                "function": {"name": call.name, "arguments": call.arguments},
+            }
+        ],
+    }
+    return {
+        "id": f"chatcmpl-{request_id}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls"}],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": n,
+            "total_tokens": prompt_tokens + n,
         },
     }
 

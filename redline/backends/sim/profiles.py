@@ -34,6 +34,7 @@ class Profile:
     diffusion: bool = False  # honours ``diffusing: true`` with whole-text snapshots
     chunk_tokens: int = 1  # tokens per chunk at ordinary rates
     fingerprint: str | None = None
+    whole_tool_calls: bool = False  # a tool call in one chunk, once complete (Cerebras)
 
     @property
     def default_model(self) -> str:
@@ -54,6 +55,7 @@ PROFILES: dict[str, Profile] = {
             role_has_content=False,
             time_info=True,
             fingerprint="fp_sim",
+            whole_tool_calls=True,
         ),
         Profile(
             name="baseten",
@@ -89,6 +91,13 @@ PROFILES: dict[str, Profile] = {
             timings=True,
             keepalive=True,
             fingerprint="b7010-sim",
+        ),
+        Profile(
+            name="agent",  # the scripted agent at Cerebras speed, OpenAI's chat dialect
+            models=("sim-agent",),
+            ttft_ms=150.0,
+            rate=2000.0,
+            usage="requested",
         ),
     )
 }

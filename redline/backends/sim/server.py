@@ -12,6 +12,8 @@ from collections.abc import Callable
 from types import TracebackType
 
 from redline.backends.sim import http, plain
+from redline.backends.sim.agent import DEFAULT_STEPS, AgentMove, agent_view, next_move
+from redline.backends.sim.agent_stream import stream_call
 from redline.backends.sim.faults import (
     HTTP_FAULTS,
     MID_STREAM_FAULTS,
@@ -23,10 +25,10 @@ from redline.backends.sim.faults import (
 from redline.backends.sim.http import BadRequest, BodyWriter, Request
 from redline.backends.sim.merge import merge, split_prompt
 from redline.backends.sim.profiles import Profile, get_profile
-from redline.backends.sim.replies import build_reply, request_from_body
+from redline.backends.sim.replies import Reply, build_reply, request_from_body
 from redline.backends.sim.stream import Disconnect, Pace, stream_snapshots, stream_tokens
 from redline.backends.sim.wire import ChatWire, ResponsesWire
-from redline.backends.tokens import count_tokens
+from redline.backends.tokens import count_tokens, split_tokens
 
 
 class SimServer:
@@ -48,6 +50,7 @@ class SimServer:
         chunk_tokens: int | None = None,
         close_delimited: bool = False,
         log: Callable[[str], None] | None = None,
+        agent_steps: int = DEFAULT_STEPS,
     ) -> None:
         self.profile: Profile = get_profile(profile)
         if rate is not None and rate <= 0:
@@ -60,6 +63,9 @@ class SimServer:
         self.host = host
         self.port = port
         self.close_delimited = close_delimited
+        if agent_steps < 1:
+            raise ValueError("agent_steps must be at least 1")
+        self.agent_steps = agent_steps
         self._log = log
         self.requests = 0
         self._server: asyncio.Server | None = None
@@ -328,10 +334,33 @@ class SimServer:
         reply_request = request_from_body(
             body, reasoning=self.profile.reasoning is not None and not responses, seed=seed
         )
-        reply = build_reply(reply_request, profile=self.profile.name, model=model)
         prompt_tokens = count_tokens(reply_request.system + reply_request.conversation)
         pace = self._pace(request)
         request_id = hashlib.sha1(request.body).hexdigest()[:12]
+        view = agent_view(body)
+        move = None
+        if view is not None:  # tools offered: the scripted agent answers
+            steps = _positive(request.headers.get("x-redline-sim-steps"))
+            move = next_move(
+                view,
+                steps=int(steps) if steps else self.agent_steps,
+                fault=fault.name if fault is not None else None,
+            )
+            if move.call is not None:
+                return await self._call(
+                    request,
+                    responses,
+                    body,
+                    move,
+                    model,
+                    request_id,
+                    prompt_tokens,
+                    conn,
+                    (pace, received, keep),
+                )
+            reply = Reply(split_tokens(move.text), 0, "stop")
+        else:
+            reply = build_reply(reply_request, profile=self.profile.name, model=model)
         if body.get("stream") is not True:
             if fault is not None and fault.name == "disconnect":
                 raise Disconnect
@@ -348,17 +377,7 @@ class SimServer:
             writer.write(http.json_response(200, payload, keep_alive=keep))
             return keep
         chunked = keep
-        headers = {
-            "content-type": "text/event-stream; charset=utf-8",
-            "cache-control": "no-cache",
-            "x-request-id": f"sim-{request_id}",
-        }
-        if chunked:
-            headers["transfer-encoding"] = "chunked"
-            headers["connection"] = "keep-alive"
-        else:
-            headers["connection"] = "close"
-        writer.write(http.head(200, headers))
+        writer.write(http.head(200, _sse_headers(request_id, chunked)))
         out = BodyWriter(writer, chunked=chunked, reader=reader)
         mid_fault = fault if fault is not None and fault.name in MID_STREAM_FAULTS else None
         wire: ChatWire | ResponsesWire
@@ -380,6 +399,65 @@ class SimServer:
                 out, wire, reply, pace, received, prompt_tokens=prompt_tokens, fault=mid_fault
             )
         return chunked
+
+    async def _call(
+        self,
+        request: Request,
+        responses: bool,
+        body: dict[str, object],
+        move: AgentMove,
+        model: str,
+        request_id: str,
+        prompt_tokens: int,
+        conn: tuple[asyncio.StreamReader, asyncio.StreamWriter],
+        timing: tuple[Pace, float, bool],
+    ) -> bool:
+        """The scripted agent calls a tool: streamed at the profile's pace, or whole."""
+        reader, writer = conn
+        pace, received, keep = timing
+        call = move.call
+        assert call is not None
+        if body.get("stream") is not True:
+            due = received + pace.ttft_s + count_tokens(call.arguments) / pace.rate
+            await asyncio.sleep(max(0.0, due - asyncio.get_running_loop().time()))
+            payload = plain.whole_call(call, model, request_id, prompt_tokens, responses)
+            writer.write(http.json_response(200, payload, keep_alive=keep))
+            return keep
+        writer.write(http.head(200, _sse_headers(request_id, keep)))
+        out = BodyWriter(writer, chunked=keep, reader=reader)
+        wire: ChatWire | ResponsesWire
+        if responses:
+            wire = ResponsesWire(model, request_id=request_id)
+        else:
+            options = body.get("stream_options")
+            include_usage = isinstance(options, dict) and options.get("include_usage") is True
+            wire = ChatWire(self.profile, model, include_usage=include_usage, request_id=request_id)
+            for frame in wire.opening():
+                out.write(frame)
+        await writer.drain()
+        await stream_call(
+            out,
+            wire,
+            call,
+            pace,
+            received,
+            prompt_tokens=prompt_tokens,
+            whole=self.profile.whole_tool_calls,
+            stall=move.stall,
+        )
+        return keep and not move.stall
+
+
+def _sse_headers(request_id: str, chunked: bool) -> dict[str, str]:
+    headers = {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-cache",
+        "x-request-id": f"sim-{request_id}",
+        "connection": "keep-alive" if chunked else "close",
+    }
+    if chunked:
+        headers["transfer-encoding"] = "chunked"
+    return headers
 
 
 def _positive(text: str | None) -> float | None:

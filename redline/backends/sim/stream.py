@@ -44,7 +44,12 @@ async def _stall(fault: Fault, body: BodyWriter) -> None:
     if fault.stall_s is not None:
         await asyncio.sleep(fault.stall_s)
         return
-    while not body.closed:  # until the client hangs up or the server stops
+    await wait_until_closed(body)
+
+
+async def wait_until_closed(body: BodyWriter) -> None:
+    """Send nothing until the client hangs up or the server stops."""
+    while not body.closed:
         await asyncio.sleep(0.1)
 
 

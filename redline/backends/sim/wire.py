@@ -118,6 +118,18 @@ class ChatWire:
             frames.append("data: [DONE]\n\n")
         return frames
 
+    def tool_call(self, index: int, call_id: str, name: str, arguments: str, counts: Counts) -> str:
+        """A call's first fragment: id, name and (when whole) the arguments."""
+        call = (
+            f'{{"index":{index},"id":{_dumps(call_id)},"type":"function",'
+            f'"function":{{"name":{_dumps(name)},"arguments":{_dumps(arguments)}}}}}'
+        )
+        return self._chunk(f'"tool_calls":[{call}]', extra=self._every(counts))
+
+    def tool_args(self, index: int, arguments: str, counts: Counts) -> str:
+        call = f'{{"index":{index},"function":{{"arguments":{_dumps(arguments)}}}}}'
+        return self._chunk(f'"tool_calls":[{call}]', extra=self._every(counts))
+
     def error_frame(self) -> list[str]:
         if self.profile.name == "cerebras":
             body = (
@@ -190,6 +202,49 @@ class ResponsesWire:
         return [
             self._event("response.output_text.done", done),
             self._event(f"response.{status}", self._response(status, usage)),
+        ]
+
+    def opening_tools(self) -> list[str]:
+        return [
+            self._event("response.created", self._response("in_progress")),
+            self._event("response.in_progress", self._response("in_progress")),
+        ]
+
+    def _call_item(self, call_id: str, name: str, arguments: str, status: str) -> str:
+        return (
+            f'{{"id":"fc_{self.item_id[4:]}","type":"function_call","status":"{status}",'
+            f'"arguments":{_dumps(arguments)},"call_id":{_dumps(call_id)},"name":{_dumps(name)}}}'
+        )
+
+    def tool_call(self, call_id: str, name: str) -> str:
+        item = self._call_item(call_id, name, "", "in_progress")
+        return self._event("response.output_item.added", f'"output_index":0,"item":{item}')
+
+    def tool_args(self, arguments: str) -> str:
+        return self._event(
+            "response.function_call_arguments.delta",
+            f'"item_id":"fc_{self.item_id[4:]}","output_index":0,"delta":{_dumps(arguments)}',
+        )
+
+    def closing_tools(self, call_id: str, name: str, arguments: str, counts: Counts) -> list[str]:
+        item = self._call_item(call_id, name, arguments, "completed")
+        usage = (
+            f',"usage":{{"input_tokens":{counts.prompt},"output_tokens":{counts.completion},'
+            f'"output_tokens_details":{{"reasoning_tokens":0}},'
+            f'"total_tokens":{counts.prompt + counts.completion}}}'
+        )
+        response = (
+            f'"response":{{"id":"{self.response_id}","object":"response","status":"completed",'
+            f'"model":{_dumps(self.model)},"output":[{item}]{usage}}}'
+        )
+        return [
+            self._event(
+                "response.function_call_arguments.done",
+                f'"item_id":"fc_{self.item_id[4:]}","output_index":0,'
+                f'"arguments":{_dumps(arguments)}',
+            ),
+            self._event("response.output_item.done", f'"output_index":0,"item":{item}'),
+            self._event("response.completed", response),
         ]
 
     def error_frame(self) -> list[str]:

@@ -161,7 +161,7 @@ def _write(
         if commit and paths:
             user_work = gitops.dirty(repo, paths)
             if user_work:
-                checkpoint = gitops.commit(repo, user_work, _checkpoint_message(user_work))
+                checkpoint = gitops.commit(repo, user_work, checkpoint_message(user_work))
         if changes:
             gitops.apply_patch(repo, patch)
             for c in changes:
@@ -170,7 +170,7 @@ def _write(
                 if got != c.after:
                     raise RuntimeError(f"{c.path}: git wrote different bytes than planned")
         if commit and paths:
-            sha = gitops.commit(repo, paths, _message(plan, previews, provider, model, summary))
+            sha = gitops.commit(repo, paths, commit_message(previews, provider, model, summary))
     except (git.GitCommandError, RuntimeError, OSError) as exc:
         snapshot.restore()
         why = gitops._git_error(exc) if isinstance(exc, git.GitCommandError) else str(exc)
@@ -184,9 +184,10 @@ def _write(
     )
 
 
-def _message(
-    plan: Plan, previews: tuple[FilePreview, ...], provider: str, model: str, summary: str
+def commit_message(
+    previews: tuple[FilePreview, ...], provider: str, model: str, summary: str
 ) -> str:
+    """A redline commit: a title, one line per file, the trailers ``undo`` looks for."""
     title = " ".join(summary.split())[:72] if summary.strip() else ""
     if not title:
         names = ", ".join(p.path for p in previews[:3])
@@ -201,7 +202,7 @@ def _message(
     return f"{title}\n\n{body}\n\n" + "\n".join(trailers) + "\n"
 
 
-def _checkpoint_message(paths: list[str]) -> str:
+def checkpoint_message(paths: list[str]) -> str:
     listed = "\n".join(f"  {p}" for p in paths)
     return (
         "redline: checkpoint of your uncommitted changes\n\n"

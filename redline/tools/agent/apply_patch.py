@@ -1,0 +1,144 @@
+"""``apply_patch {patch}``: a Codex apply_patch envelope through the atomic applier.
+
+``TurnEdits`` holds one turn's edits: ``plan`` previews a patch (for an approval card),
+``apply`` writes it to the working tree without committing (your uncommitted work in those
+files is checkpointed first, as ``redline apply`` does), and ``commit`` makes every edit of the
+turn one commit that ``redline undo`` takes back. Same safety rules as every other edit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import git
+
+from redline.tools.agent.result import ToolResult
+from redline.tools.edits import (
+    ApplyResult,
+    EditBlock,
+    FilePreview,
+    apply_reply,
+    gitops,
+    parse_edits,
+)
+from redline.tools.edits.apply import checkpoint_message, commit_message
+from redline.tools.edits.blocks import EditFormat
+
+NAME = "apply_patch"
+DESCRIPTION = (
+    "Edit files with a patch in the apply_patch format: '*** Begin Patch', then per file "
+    "'*** Update File: path' (hunks: an optional '@@ context' line, ' ' kept lines, '-' removed, "
+    "'+' added), '*** Add File: path' (every line '+'), '*** Delete File: path', or "
+    "'*** Move to: path' after an update header; end with '*** End Patch'. All of the patch "
+    "applies or none of it."
+)
+PARAMETERS: dict[str, object] = {
+    "type": "object",
+    "properties": {
+        "patch": {"type": "string", "description": "the whole patch, Begin to End markers"},
+    },
+    "required": ["patch"],
+    "additionalProperties": False,
+}
+BEGIN = "*** Begin Patch"
+END = "*** End Patch"
+
+
+class PatchRefused(ValueError):
+    """The text is not an apply_patch envelope redline can read; said for the model."""
+
+
+def patch_blocks(patch: str) -> list[EditBlock]:
+    """The envelope's blocks; a missing End marker is forgiven, anything else is refused."""
+    if BEGIN not in patch:
+        raise PatchRefused(
+            "the patch must start with '*** Begin Patch' and end with '*** End Patch' "
+            "(Codex apply_patch format)"
+        )
+    text = patch if END in patch else patch.rstrip("\n") + "\n" + END + "\n"
+    blocks = parse_edits(text)
+    if not blocks:
+        raise PatchRefused("the patch holds no file operation ('*** Update File: path', ...)")
+    other = next((b for b in blocks if b.source is not EditFormat.APPLY_PATCH), None)
+    if other is not None:
+        raise PatchRefused(
+            f"the patch mixes in a {other.source.value} edit; send only the apply_patch envelope"
+        )
+    return blocks
+
+
+class TurnEdits:
+    """The edits of one turn, written as they come and committed once at the end."""
+
+    def __init__(self, root: Path | str, *, provider: str = "", model: str = "") -> None:
+        self.root = Path(root)
+        self.provider = provider
+        self.model = model
+        self._stats: dict[str, FilePreview] = {}
+        self.checkpoints: list[str] = []
+
+    @property
+    def touched(self) -> tuple[str, ...]:
+        """Repository paths this turn changed, in the order it first changed them."""
+        return tuple(self._stats)
+
+    def plan(self, patch: str) -> ApplyResult:
+        """What ``patch`` would do, checked like a write (``git apply --check``), nothing written."""
+        try:
+            blocks = patch_blocks(patch)
+        except PatchRefused as exc:
+            return ApplyResult((), error=str(exc))
+        return apply_reply(self.root, blocks, check=True)
+
+    def apply(self, patch: str) -> ToolResult:
+        """Write ``patch`` to the working tree (all or nothing); not committed yet."""
+        try:
+            blocks = patch_blocks(patch)
+        except PatchRefused as exc:
+            return ToolResult.failure(str(exc))
+        check = apply_reply(self.root, blocks, check=True)
+        if not check.ok:
+            return ToolResult.failure(check.error or "the patch does not apply", check.files)
+        try:
+            repo = gitops.open_repo(self.root)
+            paths = [f.path for f in check.files]
+            yours = [p for p in gitops.dirty(repo, paths) if p not in self._stats]
+            if yours:
+                self.checkpoints.append(gitops.commit(repo, yours, checkpoint_message(yours)))
+        except (gitops.NotARepository, OSError, git.GitCommandError) as exc:
+            return ToolResult.failure(f"could not save your uncommitted work first: {exc}")
+        done = apply_reply(self.root, blocks, commit=False)
+        if not done.ok:
+            return ToolResult.failure(done.error or "the patch did not apply", done.files)
+        for f in done.files:
+            self._count(f)
+        lines = [f"{f.status[0].upper()} {f.path} (+{f.added} -{f.removed})" for f in done.files]
+        return ToolResult.success("Applied:\n" + "\n".join(lines) + "\n", done.files)
+
+    def _count(self, f: FilePreview) -> None:
+        seen = self._stats.get(f.path)
+        if seen is None:
+            self._stats[f.path] = FilePreview(f.path, f.status, f.added, f.removed, "")
+            return
+        status = seen.status if seen.status == "added" and f.status != "deleted" else f.status
+        self._stats[f.path] = FilePreview(
+            f.path, status, seen.added + f.added, seen.removed + f.removed, ""
+        )
+
+    def commit(self, summary: str = "") -> str | None:
+        """One commit of every file this turn changed (None when nothing is left to commit)."""
+        if not self._stats:
+            return None
+        repo = gitops.open_repo(self.root)
+        changed = set(gitops.dirty(repo, list(self._stats)))
+        files = tuple(f for p, f in self._stats.items() if p in changed)
+        if not files:
+            return None
+        message = commit_message(files, self.provider, self.model, summary)
+        sha = gitops.commit(repo, [f.path for f in files], message)
+        self._stats.clear()
+        return sha
+
+
+def run(edits: TurnEdits, args: dict[str, object]) -> ToolResult:
+    return edits.apply(str(args["patch"]))

@@ -1,0 +1,110 @@
+"""The agent's tools by name (DESIGN.md "The agent"): their specs, and one way to run a call.
+
+``run_tool`` never raises: unknown tools, broken argument JSON and failures inside a tool all
+come back as a ``ToolResult`` with ``ok`` False and a sentence the model can act on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from redline.tools.agent import apply_patch, list_files, read_file, search, shell
+from redline.tools.agent.apply_patch import TurnEdits
+from redline.tools.agent.arguments import ArgumentError, parse_arguments
+from redline.tools.agent.result import ToolResult, cap_output
+from redline.tools.context.files import find_root
+
+ToolKind = Literal["read", "edit", "command"]
+
+
+@dataclass(frozen=True, slots=True)
+class AgentTool:
+    """One tool as offered to a model; ``kind`` is what approvals go by."""
+
+    name: str
+    description: str
+    parameters: Mapping[str, object]
+    kind: ToolKind
+
+    @property
+    def read_only(self) -> bool:
+        return self.kind == "read"
+
+
+TOOLS: dict[str, AgentTool] = {
+    t.name: t
+    for t in (
+        AgentTool(read_file.NAME, read_file.DESCRIPTION, read_file.PARAMETERS, "read"),
+        AgentTool(list_files.NAME, list_files.DESCRIPTION, list_files.PARAMETERS, "read"),
+        AgentTool(search.NAME, search.DESCRIPTION, search.PARAMETERS, "read"),
+        AgentTool(apply_patch.NAME, apply_patch.DESCRIPTION, apply_patch.PARAMETERS, "edit"),
+        AgentTool(shell.NAME, shell.DESCRIPTION, shell.PARAMETERS, "command"),
+    )
+}
+
+
+@dataclass(slots=True)
+class Workspace:
+    """What the tools work on: the repository root and this turn's edits."""
+
+    root: Path
+    in_git: bool = True
+    edits: TurnEdits = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.edits = TurnEdits(self.root)
+
+    @classmethod
+    def open(cls, start: Path | str, *, provider: str = "", model: str = "") -> Workspace:
+        root, in_git = find_root(Path(start))
+        ws = cls(root, in_git)
+        ws.edits.provider, ws.edits.model = provider, model
+        return ws
+
+
+def parse_call(name: str, arguments: str) -> tuple[AgentTool, dict[str, object]] | ToolResult:
+    """The tool and its checked arguments, or the failure to answer the model with."""
+    tool = TOOLS.get(name)
+    if tool is None:
+        return ToolResult.failure(f"there is no tool {name!r}; the tools are {', '.join(TOOLS)}")
+    try:
+        return tool, parse_arguments(name, arguments, tool.parameters)
+    except ArgumentError as exc:
+        return ToolResult.failure(str(exc))
+
+
+def run_tool(workspace: Workspace, name: str, arguments: str) -> ToolResult:
+    """Run one call (blocking: file reads, git); the output is capped."""
+    parsed = parse_call(name, arguments)
+    if isinstance(parsed, ToolResult):
+        return parsed
+    tool, args = parsed
+    return run_parsed(workspace, tool, args)
+
+
+def run_parsed(workspace: Workspace, tool: AgentTool, args: dict[str, object]) -> ToolResult:
+    root = workspace.root
+    try:
+        if tool.name == read_file.NAME:
+            result = read_file.run(root, args)
+        elif tool.name == list_files.NAME:
+            result = list_files.run(root, args, in_git=workspace.in_git)
+        elif tool.name == search.NAME:
+            result = search.run(root, args, in_git=workspace.in_git)
+        elif tool.name == apply_patch.NAME:
+            result = apply_patch.run(workspace.edits, args)
+        else:
+            result = shell.run(args)
+    except Exception as exc:  # a tool's bug must not end the turn: tell the model, go on
+        return ToolResult.failure(f"{tool.name} failed ({type(exc).__name__}: {exc})")
+    if len(result.output) > MAX_RESULT_CHARS:
+        return ToolResult(
+            result.ok, cap_output(result.output, MAX_RESULT_CHARS), result.error, result.files
+        )
+    return result
+
+
+MAX_RESULT_CHARS = 32_000
