@@ -22,7 +22,7 @@ class EditWatch:
     def feed(self, text: str) -> None:
         parser = self._parser
         if parser is None:
-            from redline.tools.edits import EditStreamParser  # GitPython: not before first paint
+            from redline.tools.edits.parser import EditStreamParser  # no GitPython in it
 
             parser = self._parser = EditStreamParser()
         for block in parser.feed(text):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -28,7 +29,13 @@ def _context_set(repo_root: Path, config: Config) -> ContextSet:
     return ContextSet(repo_root, budget=budget)
 
 
+# Textual draws a refreshed screen at its next frame slot; 120 slots a second put new text on
+# screen within ~8 ms of the transcript's tick (frames still come no closer than its 1/60 s).
+FRAME_RATE = "120"
+
+
 def run(args: argparse.Namespace) -> int:
+    os.environ.setdefault("TEXTUAL_FPS", FRAME_RATE)  # read once, when Textual is imported
     from redline.agent.store import SessionError, SessionStore
     from redline.tui.app import AppOptions, RedlineApp
 

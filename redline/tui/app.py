@@ -86,6 +86,8 @@ class RedlineApp(App[None]):
         )
         self.slash = default_registry(extras=False)  # the rest after first paint
         self.prompt_history: list[str] = []
+        self._extras_loaded = False  # /undo, /diff, /add ... register after the first paint
+        self._slash_waiting: list[ParsedSlash] = []
         self.local_servers: list[tuple[str, str]] | None = None  # found by the picker's probe
         self._resumed = resumed
         self._read_git = read_git
@@ -115,14 +117,19 @@ class RedlineApp(App[None]):
         )
 
     def on_mount(self) -> None:
-        self.load_extra_commands()
-        self.open_backend(self.options.provider, self.options.model, self.options.base_url)
-        self.refresh_git_state()
-        self.main.start_indexing()
+        # The first frame waits for none of these (imports of httpx, GitPython and tree-sitter,
+        # threads holding the GIL): they start once it is on screen.
+        self.call_after_refresh(self._after_first_paint)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         notice = self.config.trust_notice() if self.config is not None else None
         if notice:  # an untrusted repo config: say what was ignored and how to allow it
             self.notify(notice, title="Repository config", severity="warning", timeout=20)
+
+    def _after_first_paint(self) -> None:
+        self.open_backend(self.options.provider, self.options.model, self.options.base_url)
+        self.load_extra_commands()
+        self.refresh_git_state()
+        self.main.start_indexing()
 
     async def _default_opener(
         self, provider: str | None, model: str | None, base_url: str | None
@@ -157,6 +164,10 @@ class RedlineApp(App[None]):
         def register() -> None:
             for command in commands:
                 self.slash.register(command)
+            self._extras_loaded = True
+            waiting, self._slash_waiting = self._slash_waiting, []
+            for parsed in waiting:
+                self.run_slash(parsed)
 
         self.call_from_thread(register)
 
@@ -205,6 +216,9 @@ class RedlineApp(App[None]):
 
     def run_slash(self, parsed: ParsedSlash) -> None:
         command = self.slash.get(parsed.name)
+        if command is None and not self._extras_loaded:  # typed in the first instant: wait
+            self._slash_waiting.append(parsed)
+            return
         if command is None:
             self.notify(f"No command /{parsed.name}. Type / to see them all.", severity="warning")
             return

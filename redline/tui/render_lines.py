@@ -9,19 +9,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from markdown_it import MarkdownIt
-from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
 from rich.cells import cell_len
 from rich.console import Console, RenderableType
-from rich.markdown import Markdown
 from rich.segment import Segment
 from rich.style import Style
-from rich.syntax import Syntax
 from rich.text import Text
 from textual.strip import Strip
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from pygments.lexer import Lexer
+
+# Markdown, pygments and rich's Syntax are imported on first use (or by ``warm_up`` in a thread
+# after the first paint): they cost a few hundred milliseconds that the first frame never needs.
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # Paragraphs free of these render the same as plain text, so they skip rich Markdown.
@@ -44,7 +46,14 @@ class RenderContext:
         return (self.width, self.generation)
 
     def code_background(self) -> Style:
-        return Syntax.get_theme(self.code_theme).get_background_style()
+        return _code_background(self.code_theme)
+
+
+@cache
+def _code_background(theme: str) -> Style:
+    from rich.syntax import Syntax
+
+    return Syntax.get_theme(theme).get_background_style()
 
 
 def clean(line: str) -> str:
@@ -124,26 +133,37 @@ def needs_markdown(text: str) -> bool:
 
 @cache
 def _markdown_parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     return MarkdownIt().enable("strikethrough").enable("table")
 
 
-class _Markdown(Markdown):
-    """rich's Markdown with one shared parser (rich builds a new one per instance, ~1.5 ms)."""
+@cache
+def _markdown_class() -> Any:
+    from rich.markdown import Markdown
 
-    def __init__(self, markup: str, code_theme: str) -> None:
-        self.markup = markup
-        self.parsed = _markdown_parser().parse(markup)
-        self.code_theme = code_theme
-        self.justify = None
-        self.style = "none"
-        self.hyperlinks = True
-        self.inline_code_lexer = None
-        self.inline_code_theme = code_theme
+    class _Markdown(Markdown):
+        """rich's Markdown with one shared parser (rich builds one per instance, ~1.5 ms)."""
+
+        def __init__(self, markup: str, code_theme: str) -> None:
+            self.markup = markup
+            self.parsed = _markdown_parser().parse(markup)
+            self.code_theme = code_theme
+            self.justify = None
+            self.style = "none"
+            self.hyperlinks = True
+            self.inline_code_lexer = None
+            self.inline_code_theme = code_theme
+
+    return _Markdown
 
 
 @cache
 def lexer_for(lang: str) -> Lexer | str:
     """One pygments lexer per language name, built once (building one costs milliseconds)."""
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     try:
         return get_lexer_by_name(lang or "text")
     except ClassNotFound:
@@ -151,13 +171,15 @@ def lexer_for(lang: str) -> Lexer | str:
 
 
 def markdown_strips(text: str, ctx: RenderContext) -> list[Strip]:
-    return rich_strips(_Markdown(text, ctx.code_theme), ctx, trim=True)
+    return rich_strips(_markdown_class()(text, ctx.code_theme), ctx, trim=True)
 
 
 def syntax_strips(code: str, lang: str, ctx: RenderContext) -> list[Strip]:
     """Highlighted code, one strip per line (cropped, not wrapped, like the plain version)."""
     if not code:
         return code_strips([""], ctx)
+    from rich.syntax import Syntax
+
     syntax = Syntax(
         code,
         lexer_for(lang.lower()),

@@ -72,6 +72,8 @@ class TestSlashCompletion:
         async with app.run_test(size=SIZE) as pilot:
             menu = app.query_one(CompletionMenu)
             prompt = app.query_one(PromptInput)
+            await pilot.pause()  # the first frame; then every command module is loaded
+            await app.workers.wait_for_complete()
             await pilot.press("/")
             assert menu.display
             assert menu.option_count == len(app.slash)

@@ -270,3 +270,25 @@ async def test_clear_forgets_every_turn() -> None:
         assert transcript.turn_count == 0
         assert transcript.lines_text() == []
         assert str(app.meter_bar.render()) == ""
+
+
+async def test_first_text_and_the_end_are_drawn_without_waiting_for_the_timer() -> None:
+    # A steady tick of once a minute: only the event-driven draw can show the text.
+    app = TranscriptApp(tick_hz=1 / 60)
+    async with app.run_test(size=(80, 24)) as pilot:
+        handle = app.transcript.start_turn(1, "hi", "sim", "m")
+        await pilot.pause()
+        handle.push(TextDelta("first words"))
+        for _ in range(20):
+            await pilot.pause(0.02)
+            if "first words" in _screen_text(app):
+                break
+        assert "first words" in _screen_text(app)
+        handle.push(TextDelta(" and the last"))
+        handle.finish(Turn(prompt="hi", provider="sim", model="m", text="first words and the last"))
+        for _ in range(20):
+            await pilot.pause(0.02)
+            if not app.transcript._turns[0].live:
+                break
+        assert not app.transcript._turns[0].live
+        assert "first words and the last" in _screen_text(app)

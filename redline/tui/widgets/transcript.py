@@ -41,7 +41,9 @@ from redline.tui.widgets._strip_cache import StripCache
 from redline.tui.widgets._turn_view import ExtraPart, MeterSource, TurnView
 from redline.tui.widgets.meter import MeterBar
 
-LAG_SHOWN_AFTER_S = 0.1  # the display counts as behind once text waited this long
+FRAME_S = 1 / 60  # new text is drawn as soon as the last frame is this old
+LAG_SHOWN_AFTER_S = 0.1
+WARM_UP_AFTER_S = 0.3  # Markdown and lexers are built in a thread this long after mount  # the display counts as behind once text waited this long
 METER_EVERY = 3  # ticks between meter updates (~10 Hz: the live rate moves no faster)
 
 
@@ -60,7 +62,10 @@ class TurnHandle:
 
     def push(self, event: Event) -> None:
         """Buffer one stream event (cheap; safe to use as the turn loop's sink)."""
-        self._view.buffer.push(event)
+        buffer = self._view.buffer
+        if not buffer:  # the first event since the last drain: draw it within a frame
+            self._transcript._draw_soon()
+        buffer.push(event)
 
     def attach_meter(self, meter: MeterSource) -> None:
         """Poll ``meter.reading()`` every tick while the turn streams."""
@@ -70,11 +75,13 @@ class TurnHandle:
         """The stream is over; the next tick shows ``turn``'s final state."""
         self._view.pending_finish = turn
         self._transcript._wake(self._view)
+        self._transcript._draw_soon(now=True)
 
     def add_block(self, content: RenderableType | list[Strip]) -> None:
         """Append a block (a rich renderable or ready strips) after the text so far."""
         self._view.pending_blocks.append(ExtraPart.of(content))
         self._transcript._wake(self._view)
+        self._transcript._draw_soon()
 
 
 class Transcript(ScrollView, can_focus=True):
@@ -136,6 +143,9 @@ class Transcript(ScrollView, can_focus=True):
         self._idle_ticks = 0
         self._ticks = 0
         self._polish_scheduled = False
+        self._soon: asyncio.TimerHandle | None = None
+        self._soon_at = 0.0
+        self._last_tick = 0.0
 
     # -- public API ------------------------------------------------------------------------
 
@@ -214,12 +224,36 @@ class Transcript(ScrollView, can_focus=True):
     def on_mount(self) -> None:
         super().on_mount()
         self.set_interval(self._tick_interval, self._tick, name="transcript-tick")
-        if self._warm:
-            self.run_worker(warm_up, thread=True, group="transcript-warm-up")
+        if self._warm:  # after the first paint: the first frame never waits for it
+            self.set_timer(WARM_UP_AFTER_S, self._warm_up)
+
+    def _warm_up(self) -> None:
+        self.run_worker(warm_up, thread=True, group="transcript-warm-up")
 
     def _wake(self, view: TurnView) -> None:
         if view not in self._active:
             self._active.append(view)
+
+    def _draw_soon(self, *, now: bool = False) -> None:
+        """Tick as soon as the last frame is ``FRAME_S`` old (at once for the first text and the
+        end of a stream), instead of waiting for the steady timer: what arrives is on screen
+        within a frame, and frames never come closer than ``FRAME_S``."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not in the app's loop (a test feeding a handle directly)
+            return
+        at = loop.time() if now else max(loop.time(), self._last_tick + FRAME_S)
+        if self._soon is not None:
+            if self._soon_at <= at:
+                return
+            self._soon.cancel()
+        self._soon_at = at
+        self._soon = loop.call_at(at, self._tick_soon)
+
+    def _tick_soon(self) -> None:
+        self._soon = None
+        if self.is_attached:
+            self._tick()
 
     def _render_context(self) -> RenderContext | None:
         width = self.scrollable_content_region.width
@@ -244,6 +278,10 @@ class Transcript(ScrollView, can_focus=True):
         return ctx
 
     def _tick(self, polish_budget: float | None = -1.0) -> None:
+        try:
+            self._last_tick = asyncio.get_running_loop().time()
+        except RuntimeError:
+            pass
         if self._gc_paused and not self._active:
             # Resume collection a few ticks after the last turn ended, past its final frame.
             self._idle_ticks += 1
