@@ -8,6 +8,7 @@ read from or written to these files: they live in the environment.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import tomllib
@@ -18,7 +19,7 @@ from pathlib import Path
 import platformdirs
 
 from redline.backends.options import REASONING_EFFORTS, ModelKnobs
-from redline.backends.presets import PRESETS, ProviderPreset, preset_from_table
+from redline.backends.presets import PRESETS, ProviderPreset, preset_from_table, url_problem
 from redline.backends.prices import PriceOverride
 from redline.safety.trust import TrustState, TrustStore
 
@@ -59,6 +60,8 @@ def _str_list(value: object) -> str | None:
 def _positive(check: Check) -> Check:
     def inner(value: object) -> str | None:
         problem = check(value)
+        if problem is None and isinstance(value, float) and not math.isfinite(value):
+            return "must be a finite number (not nan or inf)"
         if problem is None and isinstance(value, (int, float)) and value <= 0:
             return "must be greater than 0"
         return problem
@@ -98,8 +101,14 @@ TOP_LEVEL: dict[str, Check] = {
     "sandbox_network": BOOL,
     "sandbox_writable": _str_list,
 }
+
+
+def _url(value: object) -> str | None:
+    return STR(value) or url_problem(str(value))
+
+
 PROVIDER_KEYS: dict[str, Check] = {
-    "base_url": STR,
+    "base_url": _url,
     "api_key_env": STR,
     "models": _str_list,
     "wire": _choice("chat", "responses"),

@@ -18,12 +18,14 @@ from redline.agent.context import RepoContext
 from redline.agent.conversation import Conversation, Turn, new_session_id
 from redline.agent.engine import TurnLoop
 from redline.agent.messages import Emit, Notice, TurnFinished, TurnStarted, ignore
+from redline.agent.own_commands import OwnCommands, WithOwnCommands
 from redline.agent.review import EditReview
 from redline.backends.events import StreamError
 
 if TYPE_CHECKING:
     from redline.agent.store import SessionStore, SessionWriter
     from redline.tools.context import ContextSet
+    from redline.tools.shell import ShellTool
 
 
 @dataclass(slots=True, frozen=True)
@@ -47,6 +49,7 @@ class Session:
         max_tokens: int | None = None,
         store: SessionStore | None = None,
         writer: SessionWriter | None = None,
+        shell: ShellTool | None = None,
     ) -> None:
         self.repo_root = repo_root
         self.conversation = conversation if conversation is not None else Conversation()
@@ -66,6 +69,12 @@ class Session:
         self._ready = asyncio.Event()
         self._retired: list[Backend] = []
         self._task: asyncio.Task[Turn] | None = None
+        if shell is None:
+            from redline.tools.shell import ShellTool
+
+            shell = ShellTool(repo_root)
+        self.own = OwnCommands(shell)  # the person's `!cmd` and `/test`
+        self._context_source: WithOwnCommands | None = None
 
     # --- the backend ---------------------------------------------------------------------
 
@@ -184,6 +193,8 @@ class Session:
             emit(TurnFinished(turn))
             return turn
         loop = self._loop_for(backend)
+        if self._context_source is not None:
+            self._context_source.pending = self.own.take_shared()
         emit(TurnStarted(self.turn_count, prompt, backend.name, backend.model, loop.live_meter()))
         try:
             turn = await loop.run(prompt, emit)
@@ -207,7 +218,8 @@ class Session:
 
     def _loop_for(self, backend: Backend) -> TurnLoop:
         if self.turn_loop is None:
-            context = RepoContext(self.context_set) if self.context_set is not None else None
+            inner = RepoContext(self.context_set) if self.context_set is not None else None
+            context = self._context_source = WithOwnCommands(self.own, inner)
             self.turn_loop = TurnLoop(
                 backend,
                 self.conversation,
@@ -218,6 +230,11 @@ class Session:
             )
         self.turn_loop.backend = backend
         return self.turn_loop
+
+    @property
+    def session_id(self) -> str | None:
+        """The id of the session file turns are appended to (None until one exists)."""
+        return self._writer.id if self._writer is not None else None
 
     async def save(self, turn: Turn) -> str | None:
         """Append the finished turn to the session file, off the loop; a problem is a sentence."""
@@ -245,6 +262,8 @@ class Session:
         self.conversation.session_id = new_session_id()  # a fresh start: no replica to keep
         self._writer = None  # the next turn starts a new session file
         self.review.decided(None)
+        self.own.shared.clear()  # the person's command output waited for a message that is gone
+        self.own.last_failed = None
 
     # --- context -------------------------------------------------------------------------
 

@@ -7,10 +7,12 @@ loses at most the turn in flight; a damaged file is reported, never fatal.
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 import secrets
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,8 @@ from redline.backends.events import StreamError
 from redline.backends.meter import MeterReading
 
 FORMAT_VERSION = 1
+_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")
+MAX_LISTED_LINES = 5
 Now = Callable[[], datetime]
 
 
@@ -31,6 +35,10 @@ def default_sessions_dir() -> Path:
 
 class SessionError(Exception):
     """A session that cannot be found or read; the message says which and why."""
+
+
+class SessionMissing(SessionError):
+    """No session has that id (or prefix)."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -65,22 +73,67 @@ def turn_to_json(turn: Turn, at: str) -> dict[str, Any]:
     }
 
 
+def _number(value: object) -> bool:
+    return type(value) in (int, float) and math.isfinite(value)  # type: ignore[arg-type]
+
+
+def _reading(raw: object) -> MeterReading | None:
+    """A saved reading, checked field by field (a foreign line must fail here, not on screen)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise TypeError("reading is not an object")
+    values: dict[str, Any] = {}
+    for f in fields(MeterReading):
+        if f.name not in raw:
+            continue
+        value = raw[f.name]
+        default = f.default
+        if f.name == "rate_history":
+            if not isinstance(value, list) or not all(_number(v) for v in value):
+                raise TypeError("rate_history is not a list of numbers")
+            value = tuple(value)
+        elif isinstance(default, bool):
+            if type(value) is not bool:
+                raise TypeError(f"{f.name} is not true/false")
+        elif isinstance(default, int) and type(value) is not int:
+            raise TypeError(f"{f.name} is not a whole number")
+        elif not (value is None or _number(value)):
+            raise TypeError(f"{f.name} is not a number")
+        values[f.name] = value
+    return MeterReading(**values)
+
+
+def _error(raw: object) -> StreamError | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise TypeError("error is not an object")
+    kind, message, retry = raw.get("kind"), raw.get("message"), raw.get("retry_after_s")
+    if not isinstance(kind, str) or not isinstance(message, str):
+        raise TypeError("error has no kind and message")
+    if not (retry is None or _number(retry)):
+        raise TypeError("retry_after_s is not a number")
+    return StreamError(kind, message, retry)  # type: ignore[arg-type]
+
+
 def turn_from_json(data: dict[str, Any]) -> Turn:
-    error = data.get("error")
-    reading = data.get("reading")
-    if reading is not None:
-        reading = dict(reading)
-        reading["rate_history"] = tuple(reading.get("rate_history", ()))
+    """Raises ``TypeError``/``KeyError`` for a line that is not a turn redline wrote."""
+    error = _error(data.get("error"))
+    reading = _reading(data.get("reading"))
+    finish = data.get("finish_reason")
+    if not (finish is None or isinstance(finish, str)):
+        raise TypeError("finish_reason is not a string")
     return Turn(
         prompt=str(data["prompt"]),
         provider=str(data["provider"]),
         model=str(data["model"]),
         text=str(data.get("text", "")),
         reasoning=str(data.get("reasoning", "")),
-        finish_reason=data.get("finish_reason"),
-        error=None if error is None else StreamError(**error),
+        finish_reason=finish,
+        error=error,
         interrupted=bool(data.get("interrupted", False)),
-        reading=None if reading is None else MeterReading(**reading),
+        reading=reading,
     )
 
 
@@ -93,9 +146,16 @@ class SessionWriter:
         self._now = now
 
     def append(self, turn: Turn) -> None:
+        """One line per turn; a file cut mid-line (crash, full disk) gets its newline first,
+        so the damaged line never swallows this turn. Raises ``OSError``."""
         line = json.dumps(turn_to_json(turn, self._now().isoformat()), ensure_ascii=False)
-        with self.path.open("a", encoding="utf-8") as handle:
-            handle.write(line + "\n")
+        data = (line + "\n").encode("utf-8", "replace")
+        with self.path.open("a+b") as handle:
+            if handle.seek(0, os.SEEK_END) > 0:
+                handle.seek(-1, os.SEEK_END)
+                if handle.read(1) != b"\n":
+                    data = b"\n" + data
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
 
@@ -105,10 +165,17 @@ class SessionStore:
         self.root = root or default_sessions_dir()
         self._now: Now = now or (lambda: datetime.now(UTC))
 
-    def create(self, repo: Path) -> SessionWriter:
-        self.root.mkdir(parents=True, exist_ok=True)
+    def create(self, repo: Path, session_id: str | None = None) -> SessionWriter:
+        """A new session file (with ``session_id`` when given). Raises ``OSError`` and
+        ``SessionError`` (an id that cannot be a file name)."""
         now = self._now()
-        session_id = f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+        if session_id is not None and not _ID.fullmatch(session_id):
+            raise SessionError(
+                f"{session_id[:80]!r} cannot be a session id: use letters, digits, '.', '_' "
+                "and '-' (at most 100, not starting with '.')."
+            )
+        session_id = session_id or f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+        self.root.mkdir(parents=True, exist_ok=True)
         path = self.root / f"{session_id}.jsonl"
         header = {
             "type": "session",
@@ -120,6 +187,26 @@ class SessionStore:
         path.write_text(json.dumps(header) + "\n", encoding="utf-8")
         return SessionWriter(path, session_id, self._now)
 
+    def open_or_create(self, which: str, repo: Path) -> tuple[Conversation, SessionWriter]:
+        """The session ``which`` to continue (created when no session has that id), checked
+        writable now, before any request is sent. Raises ``SessionError`` with a sentence."""
+        try:
+            loaded = self.load(which)
+        except SessionMissing:
+            if which == "last":
+                raise
+            try:
+                return Conversation(), self.create(repo, which)
+            except OSError as exc:
+                raise SessionError(_unwritable(self.root, exc)) from None
+        writer = self.resume(loaded.info.id)
+        try:
+            with writer.path.open("ab"):
+                pass
+        except OSError as exc:
+            raise SessionError(_unwritable(self.root, exc)) from None
+        return loaded.conversation, writer
+
     def resume(self, session_id: str) -> SessionWriter:
         """Keep appending to an existing session."""
         path = self._path(session_id)
@@ -129,7 +216,7 @@ class SessionStore:
         """Newest first; unreadable files are listed with their problem."""
         if not self.root.is_dir():
             return []
-        infos = [self._read(path).info for path in self.root.glob("*.jsonl")]
+        infos = [self._read(path).info for path in self.root.glob("*.jsonl") if path.is_file()]
         return sorted(infos, key=lambda info: info.updated, reverse=True)
 
     def load(self, which: str) -> LoadedSession:
@@ -140,7 +227,7 @@ class SessionStore:
         if which == "last":
             sessions = [s for s in self.list() if s.problem is None or s.turns]
             if not sessions:
-                raise SessionError(f"No saved sessions yet in {self.root}.")
+                raise SessionMissing(f"No saved sessions yet in {self.root}.")
             return self.root / f"{sessions[0].id}.jsonl"
         exact = self.root / f"{which}.jsonl"
         if exact.is_file():
@@ -149,20 +236,20 @@ class SessionStore:
         if len(matches) == 1:
             return matches[0]
         if not matches:
-            raise SessionError(f"No session {which!r}; `redline sessions` lists them.")
+            raise SessionMissing(f"No session {which!r}; `redline sessions` lists them.")
         raise SessionError(f"{which!r} matches {len(matches)} sessions; give more of the id.")
 
     def _read(self, path: Path) -> LoadedSession:
         conversation = Conversation()
         repo = ""
-        bad = 0
+        bad: list[int] = []
         unreadable: str | None = None
-        updated = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat()
         try:
+            updated = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat()
             lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError as exc:
-            lines, unreadable = [], f"unreadable: {exc.strerror}"
-        for line in lines:
+            updated, lines, unreadable = "", [], f"unreadable: {exc.strerror or exc}"
+        for number, line in enumerate(lines, 1):
             if not line.strip():
                 continue
             try:
@@ -172,11 +259,28 @@ class SessionStore:
                 elif data.get("type") == "turn":
                     conversation.turns.append(turn_from_json(data))
                     updated = str(data.get("at", updated))
+                else:
+                    bad.append(number)  # a line of some other program, or of a newer redline
             except (ValueError, TypeError, KeyError, AttributeError):
-                bad += 1
-        problem = unreadable or (f"{bad} damaged line(s) skipped" if bad else None)
-        title = (
-            conversation.turns[0].prompt.strip().splitlines()[0][:60] if conversation.turns else ""
-        )
+                bad.append(number)
+        problem = unreadable or _damaged(bad)
+        first = conversation.turns[0].prompt.strip().splitlines() if conversation.turns else []
+        title = first[0][:60] if first else ""
         info = SessionInfo(path.stem, title, repo, len(conversation.turns), updated, problem)
         return LoadedSession(info, conversation)
+
+
+def _damaged(lines: list[int]) -> str | None:
+    if not lines:
+        return None
+    shown = ", ".join(map(str, lines[:MAX_LISTED_LINES]))
+    more = f" and {len(lines) - MAX_LISTED_LINES} more" if len(lines) > MAX_LISTED_LINES else ""
+    word = "line" if len(lines) == 1 else "lines"
+    return f"damaged or unknown {word} {shown}{more} skipped"
+
+
+def _unwritable(root: Path, exc: OSError) -> str:
+    return (
+        f"Cannot write sessions in {root} ({exc.strerror or exc}): make it writable, or set "
+        "XDG_STATE_HOME to a folder you can write."
+    )

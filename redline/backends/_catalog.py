@@ -6,6 +6,7 @@ one request at a time and aborts the answer it is streaming for another.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import httpx
@@ -14,6 +15,20 @@ from redline.backends._errors import Scrubber, http_error, missing_key, transpor
 from redline.backends.events import StreamError
 from redline.backends.model_cache import ModelListCache
 from redline.backends.presets import ProviderPreset
+
+MODEL_LIST_LIMIT = 4 * 1024 * 1024  # a model list larger than this is not a model list
+
+
+async def _read_capped(response: httpx.Response, limit: int) -> bytes:
+    """At most ``limit`` bytes of the body; the rest is never read."""
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        parts.append(chunk)
+        size += len(chunk)
+        if size >= limit:
+            break
+    return b"".join(parts)[:limit]
 
 
 class ProviderError(Exception):
@@ -93,8 +108,13 @@ class ModelCatalog:
         if key_env and not self._has_key:
             raise ProviderError(missing_key(self._name, key_env))
         url = self._base_url + "/models"
+        request = self._http.build_request("GET", url, headers={"accept": "application/json"})
         try:
-            response = await self._http.get(url, headers={"accept": "application/json"})
+            response = await self._http.send(request, stream=True)
+            try:
+                body = await _read_capped(response, MODEL_LIST_LIMIT)
+            finally:
+                await response.aclose()
         except httpx.HTTPError as exc:
             raise self._error(
                 transport_error(exc, provider=self._name, url=self._base_url)
@@ -112,7 +132,7 @@ class ModelCatalog:
                 )
             )
         try:
-            data = response.json().get("data", [])
+            data = json.loads(body.decode("utf-8", "replace")).get("data", [])
             ids = [str(m["id"]) for m in data if isinstance(m, dict) and "id" in m]
         except (ValueError, AttributeError, TypeError):
             raise ProviderError(

@@ -6,9 +6,8 @@ handful of dict lookups and one event allocation.
 
 from __future__ import annotations
 
-from json import loads
-
 from redline.backends._errors import frame_error
+from redline.backends._json import loads
 from redline.backends._think import ThinkSplitter
 from redline.backends._toolcalls import ToolCallCollector
 from redline.backends.events import (

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 import httpx
 
+from redline.backends._json import LONE_SURROGATE, loads
 from redline.backends.events import ErrorKind, StreamError
 
 SWITCH = "pick another provider with /backend or --provider"
@@ -99,12 +100,11 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
 
 def server_message(body: bytes) -> str:
     """The human part of an error body (OpenAI-style ``{"error": {"message": ...}}`` or text)."""
-    import json
-
+    text = body.decode("utf-8", "replace")
     try:
-        obj = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return short(body.decode("utf-8", "replace"))
+        obj = loads(text)
+    except ValueError:
+        return short(LONE_SURROGATE.sub("\ufffd", text))
     return short(error_text(obj))
 
 

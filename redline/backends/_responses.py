@@ -6,10 +6,9 @@ or ``response.failed`` (or an ``error`` event).
 
 from __future__ import annotations
 
-from json import loads
-
 from redline.backends._chat import usage_from
 from redline.backends._errors import SWITCH, frame_error, short
+from redline.backends._json import loads
 from redline.backends._toolcalls import ToolCallCollector
 from redline.backends.events import (
     Event,

@@ -74,6 +74,23 @@ def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return (url.scheme, url.host, url.port)
 
 
+ERROR_BODY_LIMIT = 64 * 1024  # an error page or message: enough to say what went wrong
+WHOLE_BODY_LIMIT = 4 * 1024 * 1024  # a server that ignored `stream: true`: one whole answer
+
+
+async def read_capped(response: httpx.Response, limit: int) -> bytes:
+    """At most ``limit`` bytes of the body; the rest is never read (a 200 MB error page costs
+    64 KiB, on every retry)."""
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        parts.append(chunk)
+        size += len(chunk)
+        if size >= limit:
+            break
+    return b"".join(parts)[:limit]
+
+
 _CHAT_CHUNK = '"chat.completion.chunk"'
 
 
@@ -430,12 +447,12 @@ class StreamClient:
 
     async def _whole(self, response: httpx.Response, ctype: str) -> list[Event]:
         """A server that ignored ``stream: true`` and sent one JSON body."""
-        import json
+        from redline.backends._json import loads
 
-        raw = await response.aread()
+        raw = await read_capped(response, WHOLE_BODY_LIMIT)
         out: list[Event] = []
         try:
-            obj = json.loads(raw)
+            obj = loads(raw.decode("utf-8", "replace"))
         except ValueError:
             obj = None
         if isinstance(obj, dict) and obj.get("choices"):
@@ -455,7 +472,7 @@ class StreamClient:
 
     async def _status_error(self, response: httpx.Response, model: str) -> StreamError:
         try:
-            raw = await asyncio.wait_for(response.aread(), 5.0)
+            raw = await asyncio.wait_for(read_capped(response, ERROR_BODY_LIMIT), 5.0)
         except (TimeoutError, httpx.HTTPError):
             raw = b""
         models: list[str] | None = None

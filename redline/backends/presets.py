@@ -174,3 +174,20 @@ def wire_for(preset: ProviderPreset, model: str, override: str | None = None) ->
     if override in ("chat", "responses"):
         return override  # type: ignore[return-value]
     return preset.wire
+
+
+def url_problem(url: str) -> str | None:
+    """What makes ``url`` unusable as a base URL (None when it is fine), in a few words."""
+    import httpx
+
+    if not url or any(c.isspace() for c in url):
+        return "must be an http:// or https:// URL without spaces"
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError, ValueError) as exc:
+        return f"is not a valid URL ({exc})"
+    if parsed.scheme not in ("http", "https"):
+        return "must start with http:// or https://"
+    if not parsed.host:
+        return "has no host name"
+    return None

@@ -18,7 +18,7 @@ import httpx
 from redline.backends.client import StreamClient, Timeouts
 from redline.backends.model_cache import ModelListCache
 from redline.backends.options import ModelKnobs
-from redline.backends.presets import PRESETS, ProviderPreset
+from redline.backends.presets import PRESETS, ProviderPreset, url_problem
 
 KEYED_ORDER = ("cerebras", "baseten", "inception", "openai")
 SIM_PROFILES = ("cerebras", "baseten", "mercury", "openai", "llamacpp", "agent")
@@ -65,7 +65,7 @@ def probe_timeout(env: Mapping[str, str], default: float = 0.25) -> float:
         value = float(env.get("REDLINE_PROBE_TIMEOUT_S", default))
     except ValueError:
         return default
-    return value if value > 0 else default
+    return value if 0 < value < 3600 else default  # nan and inf fail this too
 
 
 async def probe_local(
@@ -185,6 +185,11 @@ async def open_backend(
 ) -> Backend:
     """Pick a backend, start the simulator if that is the pick, and pre-connect."""
     env = os.environ if env is None else env
+    problem = url_problem(base_url) if base_url is not None else None
+    if problem:
+        raise SelectionError(
+            f"--base-url {base_url!r} {problem}: give one like http://127.0.0.1:8080/v1."
+        )
     probe = probing_enabled(env) if probe is None else probe
     timeout = probe_timeout(env) if probe_timeout_s is None else probe_timeout_s
     name, reason = await choose(provider, base_url, config, env, probe, timeout)

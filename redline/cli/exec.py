@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TextIO
 from redline.agent import AgentMessage, Conversation, Notice, Session, Turn
 from redline.agent.edits import EditOutcome, edit_outcome
 from redline.agent.history import SpeedHistory, append_quietly, record_of
+from redline.agent.store import SessionStore
 from redline.backends.events import StreamError, TextDelta, TextSnapshot
 from redline.backends.meter import MeterReading
 from redline.backends.prices import Cost, price_for, reading_cost
@@ -209,7 +210,7 @@ async def _exec(args: argparse.Namespace, prompt: str, config: Config, repo_root
         print(f"redline exec: could not start the backend: {exc}", file=sys.stderr)
         return EXIT_PROVIDER
     try:
-        conversation, writer = _saved_session(args)
+        conversation, writer = _saved_session(args, repo_root)
     except UsageError as exc:
         await backend.aclose()
         print(f"redline exec: {exc}", file=sys.stderr)
@@ -223,6 +224,7 @@ async def _exec(args: argparse.Namespace, prompt: str, config: Config, repo_root
         edit_format=args.edit_format or options.edit_format or config.edit_format,
         max_tokens=args.max_tokens or options.max_tokens or config.max_tokens,
         writer=writer,
+        store=SessionStore() if writer is None else None,  # every run is recorded
     )
     session.use_backend(backend)
     stream = StdoutStream(sys.stdout, text=not args.json)
@@ -235,6 +237,9 @@ async def _exec(args: argparse.Namespace, prompt: str, config: Config, repo_root
     cost = cost_of(turn, config)
     log_speed(turn, cost, "exec", sys.stderr)
     outcome = await asyncio.to_thread(edit_outcome, turn, repo_root, apply=args.apply)
+    saved = session.session_id
+    if saved and not args.json:
+        print(f"session {saved} (redline exec --session {saved} continues it)", file=sys.stderr)
     return _report(args, turn, outcome, cost)
 
 
@@ -242,15 +247,17 @@ async def _no_other_backend(provider: str | None, model: str | None, url: str | 
     raise RuntimeError("redline exec runs on the backend it opened")
 
 
-def _saved_session(args: argparse.Namespace) -> tuple[Conversation, SessionWriter | None]:
+def _saved_session(
+    args: argparse.Namespace, repo_root: Path
+) -> tuple[Conversation, SessionWriter | None]:
+    """The conversation ``--session`` continues (created when missing) and its writer,
+    checked writable before any request is sent."""
     if not args.session:
         return Conversation(), None
     from redline.agent.store import SessionError, SessionStore
 
-    store = SessionStore()
     try:
-        loaded = store.load(args.session)
-        return loaded.conversation, store.resume(loaded.info.id)
+        return SessionStore().open_or_create(args.session, repo_root)
     except SessionError as exc:
         raise UsageError(str(exc)) from None
 

@@ -21,6 +21,47 @@ EXIT_PROVIDER = 3
 EXIT_EDIT = 4
 
 
+def _port(text: str) -> int:
+    port = _whole(text)
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text} is not a port (0-65535; 0 picks a free one)")
+    return port
+
+
+def _whole(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+
+
+def _positive_int(text: str) -> int:
+    value = _whole(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} must be 1 or more")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0 or value == float("inf"):  # also refuses nan
+        raise argparse.ArgumentTypeError(f"{text} must be a number above 0")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value < float("inf"):  # also refuses nan
+        raise argparse.ArgumentTypeError(f"{text} must be a number of 0 or more")
+    return value
+
+
 def _add_backend_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--provider", "-p", help="provider preset or config name (sim, sim:PROFILE, ...)"
@@ -57,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-context", action="store_true", help="send no repository context")
     p.add_argument("--session", metavar="ID", help="continue a saved session")
-    p.add_argument("--max-tokens", type=int, help="cap the answer length")
+    p.add_argument("--max-tokens", type=_positive_int, help="cap the answer length")
 
     p = sub.add_parser("apply", help="apply the edit blocks in a model reply")
     p.add_argument("file", nargs="?", default="-", help="the reply (default: stdin)")
@@ -77,14 +118,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
     p = sub.add_parser("context", help="show the context that would be sent")
-    p.add_argument("--budget", type=int, default=None, help="token budget for the repo map")
+    p.add_argument(
+        "--budget", type=_positive_int, default=None, help="token budget for the repo map"
+    )
     p.add_argument("--mention", action="append", default=[], metavar="X", help="@path or @symbol")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
     p = sub.add_parser("bench", help="speed test across providers")
     p.add_argument("--provider", "-p", action="append", default=[], help="provider (repeatable)")
     p.add_argument("--model", "-m", help="model id")
-    p.add_argument("--runs", type=int, default=3, help="runs per provider")
+    p.add_argument("--runs", type=_positive_int, default=3, help="runs per provider")
     p.add_argument("--prompt", default=None, help="the prompt to send")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -102,12 +145,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sim", help="run the built-in provider simulator")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=0, help="port (default: any free port)")
+    p.add_argument("--port", type=_port, default=0, help="port (default: any free port)")
     p.add_argument(
         "--profile", default="cerebras", help="cerebras, baseten, mercury, openai, llamacpp"
     )
-    p.add_argument("--rate", type=float, default=None, help="tokens per second")
-    p.add_argument("--ttft", type=float, default=None, help="time to first token, ms")
+    p.add_argument("--rate", type=_positive_float, default=None, help="tokens per second")
+    p.add_argument("--ttft", type=_non_negative_float, default=None, help="time to first token, ms")
     return parser
 
 

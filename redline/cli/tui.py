@@ -53,6 +53,13 @@ def run(args: argparse.Namespace) -> int:
         except SessionError as exc:
             print(f"redline: {exc}", file=sys.stderr)
             return 2
+    if not sys.stdin.isatty():  # the TUI reads its keys from stdin: a pipe would ignore them all
+        print(
+            "redline: standard input is not a terminal, so the TUI could not read your keys. "
+            "To run one prompt from a pipe: echo 'your request' | redline exec -",
+            file=sys.stderr,
+        )
+        return 2
     options = AppOptions(
         provider=args.provider,
         model=args.model,

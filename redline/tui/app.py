@@ -12,9 +12,10 @@ import functools
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -22,6 +23,7 @@ from textual.theme import Theme
 
 from redline.agent import Backend, BackendOpener, Notice, Session
 from redline.agent.backend import backend_label
+from redline.safety.terminal import for_terminal, one_line
 from redline.themes import DEFAULT_THEME, load_themes
 from redline.tui.completions import at_completions, slash_completions
 from redline.tui.git_state import GitState, read_git_state
@@ -35,6 +37,7 @@ from redline.tui.screens.main import MainScreen
 from redline.tui.slash import ParsedSlash, SlashContext, parse_slash
 from redline.tui.slash.builtin import default_registry, extra_commands
 from redline.tui.slash.edits import with_fix_hint
+from redline.tui.widgets.command_card import CommandCard
 from redline.tui.widgets.prompt import CompletionSource, PromptInput
 from redline.tui.widgets.transcript import Transcript
 
@@ -42,6 +45,7 @@ if TYPE_CHECKING:
     from redline.agent.store import LoadedSession, SessionStore
     from redline.config import Config
     from redline.tools.context import ContextSet
+    from redline.tools.shell import ShellTool
 
 __all__ = ["AppOptions", "RedlineApp"]
 
@@ -83,6 +87,7 @@ class RedlineApp(App[None]):
             clock=clock,
             max_tokens=config.max_tokens if config is not None else None,
             store=sessions,
+            shell=_shell_tool(self.options.repo_root, config),
         )
         self.slash = default_registry(extras=False)  # the rest after first paint
         self.prompt_history: list[str] = []
@@ -100,6 +105,10 @@ class RedlineApp(App[None]):
             self.register_theme(theme)
         wanted = config.theme if config is not None else None
         self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
+
+    def notify(self, message: str, *, title: str = "", **options: Any) -> None:
+        """Every toast goes through the terminal sanitiser (messages carry server text)."""
+        super().notify(for_terminal(message), title=one_line(title), **options)
 
     # --- start-up ------------------------------------------------------------------------
 
@@ -199,6 +208,13 @@ class RedlineApp(App[None]):
         if parsed is not None:
             self.run_slash(parsed)
             return
+        if text.startswith("!"):
+            command = text[1:].strip()
+            if command:
+                self.run_own_command(command)
+            else:
+                self.notify("Type a command after !, e.g. !git status (it runs as you typed it).")
+            return
         if self.session.turn_running:
             self.session.queue.append(text)
             self._status(activity=self.main.activity())
@@ -234,13 +250,47 @@ class RedlineApp(App[None]):
             self.refresh_bindings()
 
     def action_interrupt(self) -> None:
-        """Esc: stop the turn; the session keeps the partial answer, marked interrupted."""
+        """Esc: stop the turn (the session keeps the partial answer, marked interrupted), or
+        kill the person's running command."""
+        if self.session.own.stop():
+            return
         self.session.interrupt()
+
+    # --- the person's own commands (!cmd, /test) -----------------------------------------
+
+    def test_command(self) -> str | None:
+        from redline.tools.shell import detect_test_command
+
+        configured = self.config.test_command if self.config is not None else None
+        return detect_test_command(self.options.repo_root, configured)
+
+    def run_own_command(self, command: str, kind: str = "command", label: str = "") -> None:
+        if self.session.own.running:
+            self.notify("A command is still running (esc stops it).", severity="warning")
+            return
+        self._own_command(command, "test" if kind == "test" else "command", label)
+
+    @work(group="own-command")
+    async def _own_command(
+        self, command: str, kind: Literal["command", "test"], label: str
+    ) -> None:
+        card = self.query_one(CommandCard)
+        card.start(command, label)
+        self.refresh_bindings()
+        try:
+            done = await self.session.own.run(command, kind, on_output=card.feed)
+        finally:
+            self.refresh_bindings()
+        fix = "" if done.result.ok else " · /fix (f4) asks the model to fix it"
+        card.finish(done.result, f"the output goes with your next message{fix}")
+        self.refresh_git_state()  # the command may have changed the tree
 
     @work(group="turn")
     async def run_turn(self, prompt: str) -> None:
         session = self.session
         show = TurnPresenter(self.transcript, self.say)
+        if not session.own.running:
+            self.query_one(CommandCard).hide()  # its output goes with this message
         task = session.start_turn(prompt, show)
         self.main.streaming(True)
         self.refresh_bindings()
@@ -262,6 +312,8 @@ class RedlineApp(App[None]):
     def clear_conversation(self) -> None:
         self.session.clear()
         self.transcript.clear()
+        if not self.session.own.running:
+            self.query_one(CommandCard).hide()
         self.refresh_bindings()  # no answer left to apply, discard or fix
         self._status(context_tokens=0, activity=self.main.activity())
 
@@ -279,11 +331,12 @@ class RedlineApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         session = self.session
         if action == "interrupt":
-            return session.turn_running
+            return session.turn_running or session.own.running
         if action in REVIEW_ACTIONS:
             return session.review.waiting is not None and not session.turn_running
         if action == "fix_edits":
-            return bool(session.review.last_error) and not session.turn_running
+            failed = session.review.last_error or session.own.last_failed
+            return bool(failed) and not session.turn_running
         return True
 
     async def show_diff(self, title: str, text: str) -> None:
@@ -395,6 +448,15 @@ class RedlineApp(App[None]):
         else:
             transcript.scroll_page_down(animate=False)
 
+    def action_follow_tail(self, in_prompt_first: bool) -> None:
+        """Back to the newest text; in the prompt, ``end`` first moves its cursor as usual."""
+        focused = self.focused
+        if in_prompt_first and isinstance(focused, PromptInput):
+            row, column = focused.cursor_location
+            if column < len(focused.document.get_line(row)):
+                raise SkipAction()  # the prompt's own `end`
+        self.transcript.scroll_end(animate=False)
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.help_bindings(), list(self.slash)))
 
@@ -427,3 +489,17 @@ class RedlineApp(App[None]):
 
     def help_bindings(self) -> list[Binding]:
         return [b for b in self.BINDINGS if isinstance(b, Binding) and b.description]
+
+
+def _shell_tool(repo_root: Path, config: Config | None) -> ShellTool:
+    """The repository's shell tool: the config's sandbox keys (trusted only) and key names."""
+    from redline.tools.shell import ShellSettings, ShellTool
+
+    if config is None:
+        return ShellTool(repo_root)
+    settings = ShellSettings(
+        network=config.sandbox_network,
+        writable=tuple(Path(p).expanduser() for p in config.sandbox_writable),
+        secret_names=config.key_env_names(),
+    )
+    return ShellTool(repo_root, settings)

@@ -59,7 +59,11 @@ class BlockSplitter:
         if not text:
             return []
         finished: list[Block] = []
-        pieces = (self.tail.partial + text).split("\n")
+        if "\n" not in text:  # only the partial line grows: never rescan what came before
+            self.tail.partial += text
+            return finished
+        pieces = text.split("\n")
+        pieces[0] = self.tail.partial + pieces[0]
         partial = pieces.pop()
         self.tail.partial = ""
         for line in pieces:

@@ -42,5 +42,21 @@ APP_BINDINGS: tuple[Binding, ...] = (
         priority=True,
         tooltip="scroll the transcript down",
     ),
+    Binding(
+        "end",
+        "follow_tail(True)",
+        "Follow",
+        show=False,
+        priority=True,
+        tooltip="back to the live tail (in the prompt: once its cursor is at the line's end)",
+    ),
+    Binding(
+        "ctrl+end",
+        "follow_tail(False)",
+        "Follow",
+        show=False,
+        priority=True,
+        tooltip="back to the live tail",
+    ),
     Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="leave redline"),
 )

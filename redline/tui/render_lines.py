@@ -18,6 +18,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
+from redline.safety.terminal import for_terminal, is_safe, one_line
+
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from pygments.lexer import Lexer
@@ -25,7 +27,6 @@ if TYPE_CHECKING:
 # Markdown, pygments and rich's Syntax are imported on first use (or by ``warm_up`` in a thread
 # after the first paint): they cost a few hundred milliseconds that the first frame never needs.
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # Paragraphs free of these render the same as plain text, so they skip rich Markdown.
 _MARKDOWN_SIGNS = re.compile(r"[*_`\[\]<>#|\\~]|^\s*(?:[-+]\s|\d+[.)]\s|>)|https?://", re.M)
 
@@ -56,11 +57,23 @@ def _code_background(theme: str) -> Style:
     return Syntax.get_theme(theme).get_background_style()
 
 
+# Huge answers stay responsive: a line past this many characters is cut with a note, so one
+# 50 MB line costs no more to draw than a long one.
+MAX_LINE_CHARS = 10_000
+
+
+def fold_line(line: str) -> str:
+    if len(line) <= MAX_LINE_CHARS:
+        return line
+    return f"{line[:MAX_LINE_CHARS]} … ({len(line) - MAX_LINE_CHARS:,} more characters not shown)"
+
+
 def clean(line: str) -> str:
-    """Tabs expanded and control characters made visible, so cell widths are right."""
+    """One line made safe for the terminal (no escapes, invisible characters shown) with tabs
+    expanded, so cell widths are right."""
     if "\t" in line:
         line = line.expandtabs(4)
-    return _CONTROL.sub("\ufffd", line)
+    return line if is_safe(line) else one_line(line)
 
 
 def wrap(line: str, width: int) -> list[str]:
@@ -100,7 +113,7 @@ def plain_strips(lines: list[str], ctx: RenderContext, style: Style | None = Non
     width = ctx.width
     strips: list[Strip] = []
     for line in lines:
-        for row in wrap(clean(line), width):
+        for row in wrap(clean(fold_line(line)), width):
             strips.append(strip_of(row, width, style))
     return strips
 
@@ -108,7 +121,7 @@ def plain_strips(lines: list[str], ctx: RenderContext, style: Style | None = Non
 def code_strips(lines: list[str], ctx: RenderContext) -> list[Strip]:
     """Code as it streams: one strip per line, cropped, on the code theme's background."""
     style = ctx.base + ctx.code_background()
-    return [strip_of(" " + clean(line), ctx.width, style) for line in lines]
+    return [strip_of(" " + clean(fold_line(line)), ctx.width, style) for line in lines]
 
 
 def rich_strips(
@@ -117,13 +130,22 @@ def rich_strips(
     """Any rich renderable at the context width; ``trim`` drops blank edge lines."""
     options = ctx.console.options.update_width(ctx.width).update(highlight=False)
     lines = ctx.console.render_lines(renderable, options, style=ctx.base, pad=True)
-    strips = [Strip(line, ctx.width) for line in lines]
+    strips = [_safe_strip(line, ctx.width) for line in lines]
     if trim:
         while strips and not strips[0].text.strip():
             strips.pop(0)
         while strips and not strips[-1].text.strip():
             strips.pop()
     return strips
+
+
+def _safe_strip(segments: list[Segment], width: int) -> Strip:
+    """The last guard before the screen: whatever a renderable was built from, no segment
+    carries a control sequence (rich control segments are dropped)."""
+    if all(seg.control is None and is_safe(seg.text) for seg in segments):
+        return Strip(segments, width)
+    safe = [Segment(one_line(seg.text), seg.style) for seg in segments if seg.control is None]
+    return Strip(safe).crop_extend(0, width, None)
 
 
 def needs_markdown(text: str) -> bool:
@@ -171,7 +193,7 @@ def lexer_for(lang: str) -> Lexer | str:
 
 
 def markdown_strips(text: str, ctx: RenderContext) -> list[Strip]:
-    return rich_strips(_markdown_class()(text, ctx.code_theme), ctx, trim=True)
+    return rich_strips(_markdown_class()(for_terminal(text), ctx.code_theme), ctx, trim=True)
 
 
 def syntax_strips(code: str, lang: str, ctx: RenderContext) -> list[Strip]:
@@ -181,7 +203,7 @@ def syntax_strips(code: str, lang: str, ctx: RenderContext) -> list[Strip]:
     from rich.syntax import Syntax
 
     syntax = Syntax(
-        code,
+        for_terminal(code),
         lexer_for(lang.lower()),
         theme=ctx.code_theme,
         word_wrap=False,

@@ -202,3 +202,26 @@ async def test_discard_without_edits_says_so(tmp_path: Path):
     async with app.run_test(size=SIZE) as pilot:
         app.run_slash_text("/discard")
         await wait_for(pilot, lambda: any("No edits wait" in n for n in notes))
+
+
+async def test_f2_with_a_path_longer_than_the_os_allows_is_a_sentence(tmp_path: Path):
+    from tests.helpers_tui import RecordingServer, settle, wait_until
+
+    repo = make_repo(tmp_path / "repo", {"a.txt": "alpha\n"})
+    long_path = "/".join(["d" * 200] * 30) + ".py"
+    server = RecordingServer(f"Here:\n\n{long_path}\n```python\nprint(1)\n```\n")
+    url = await server.start()
+    notes: list[str] = []
+    try:
+        app = make_app(provider=None, base_url=url, repo_root=repo)
+        app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press(*"make it", "enter")
+            await settle(pilot)
+            await pilot.press("f2")
+            await wait_until(pilot, lambda: any("not applied" in n for n in notes), timeout=20)
+            assert app.is_running
+    finally:
+        await server.stop()
+    assert any("the file system allows" in n for n in notes)

@@ -109,3 +109,34 @@ class TestSlashCompletion:
             await pilot.press(*"/nothing", "escape", "enter")
             await pilot.pause()
             assert any("No command /nothing" in str(n.message) for n in app._notifications)
+
+
+class TestFocusStaysInThePrompt:
+    async def test_a_click_in_the_transcript_keeps_what_is_typed_next(self):
+        app = make_app(open_backend=failing_opener)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.click("#transcript", offset=(10, 5))
+            await pilot.press("a", "b", "c")
+            assert app.query_one(PromptInput).text == "abc"
+
+    async def test_end_goes_back_to_the_live_tail_from_the_prompt(self):
+        from redline.agent import Turn
+
+        app = make_app(open_backend=failing_opener)
+        async with app.run_test(size=SIZE) as pilot:
+            transcript = app.transcript
+            handle = transcript.start_turn(1, "long", "sim", "m")
+            text = "\n\n".join(f"paragraph {i}" for i in range(200))
+            handle.finish(Turn(prompt="long", provider="sim", model="m", text=text))
+            transcript.flush()
+            await pilot.pause()
+            transcript.scroll_home(animate=False)
+            await pilot.pause()
+            assert transcript.scroll_y < transcript.max_scroll_y
+            await pilot.press("x", "left")  # the cursor is not at the end: `end` moves it
+            await pilot.press("end")
+            assert transcript.scroll_y < transcript.max_scroll_y
+            assert app.query_one(PromptInput).cursor_location == (0, 1)
+            await pilot.press("end")  # now at the end: back to the tail
+            await pilot.pause()
+            assert transcript.scroll_y == transcript.max_scroll_y

@@ -1,8 +1,8 @@
 """Snapshots of the whole app: start, prompt, a real turn on the simulator, errors, screens, themes.
 
 Deterministic: fixed size, the git state pinned, no cursor blink, the meter's clock stepped per
-input (``StepClock``), and a simulator so fast that no late wake-up can split its reply another
-way (it sends 8 tokens a chunk, all due at once).
+input (``StepClock``), and a simulator that always sends exactly 8 tokens a chunk however late
+it wakes up (``exact_chunks``), so the meter's figures never depend on the machine's speed.
 """
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ PROMPT = "Make greet say hello"
 
 @pytest.fixture(scope="module")
 def sim_url() -> Iterator[str]:
-    """A simulator so fast that timing never splits its reply differently."""
-    with SimServer(profile="baseten", rate=1_000_000, ttft_ms=0, chunk_tokens=8) as server:
+    """A simulator whose chunks never depend on how busy the machine is (exact_chunks)."""
+    with SimServer(
+        profile="baseten", rate=1_000_000, ttft_ms=0, chunk_tokens=8, exact_chunks=True
+    ) as server:
         yield server.base_url
 
 
@@ -46,6 +48,11 @@ async def run_turn(pilot: Pilot[None], prompt: str = PROMPT) -> None:
     await pilot.press(*prompt, "enter")
     await wait_until(pilot, lambda: bool(app.session.conversation.turns))
     await settle(pilot)
+    # Polished by the frame, not by the clock: a late theme or size change re-polishes lazily,
+    # so flush until nothing is left to polish (a busy machine only makes this loop longer).
+    app.transcript.flush()
+    await pilot.pause()
+    await wait_until(pilot, lambda: app.transcript.pending_polish == 0)
     app.transcript.flush()
     await pilot.wait_for_scheduled_animations()
     await pilot.pause(0.1)  # the scrollbar repaints after the last layout
@@ -96,8 +103,9 @@ class TestScreens:
         async def run_before(pilot: Pilot[None]) -> None:
             await settle(pilot)
             await pilot.press("ctrl+o")
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
+            # The picker's loading worker starts on its mount: wait for the list, not the workers.
+            lists = lambda: pilot.app.screen.query("#model-list")  # noqa: E731
+            await wait_until(pilot, lambda: bool(lists()) and bool(lists().first().display))
             await pilot.press("l", "l")
             await pilot.pause()
 
@@ -119,6 +127,7 @@ class TestThemes:
 
         async def run_before(pilot: Pilot[None]) -> None:
             app.theme = theme
+            await pilot.pause()  # the theme is applied before the turn renders
             await run_turn(pilot)
             await pilot.press(*"/th")
 

@@ -26,3 +26,32 @@ def test_events_are_frozen_values():
         delta.text = "x"  # type: ignore[misc]
     assert StreamError("auth", "set X").retry_after_s is None
     assert Finished("stop") == Finished("stop")
+
+
+def test_a_port_out_of_range_is_one_sentence_and_exit_2(run_redline):
+    result = run_redline("sim", "--port", "99999")
+    assert result.returncode == 2
+    assert "99999 is not a port" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_max_tokens_must_be_positive(run_redline):
+    for value in ("0", "-1", "lots"):
+        result = run_redline("exec", "hi", "--provider", "sim", "--max-tokens", value)
+        assert result.returncode == 2, value
+        assert "--max-tokens" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_simulator_rates_refuse_nan_and_negatives(run_redline):
+    for flag, value in (("--rate", "nan"), ("--rate", "0"), ("--ttft", "-5"), ("--ttft", "inf")):
+        result = run_redline("sim", flag, value)
+        assert result.returncode == 2, (flag, value)
+        assert flag in result.stderr
+
+
+def test_the_tui_with_a_piped_stdin_says_what_to_use_instead(run_redline, tmp_path):
+    result = run_redline(cwd=tmp_path, input="hi\n")
+    assert result.returncode == 2
+    assert "standard input is not a terminal" in result.stderr
+    assert "redline exec -" in result.stderr

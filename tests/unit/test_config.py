@@ -68,6 +68,10 @@ diffusing = false
         ('theme = "x"\n\n[models.m]\ndiffusing = 1\n', 4, "diffusing must be true or false"),
         ('theme = "x"\nbroken = \n', 2, "fix the TOML syntax"),
         ("max_tokens = -5\n", 1, "greater than 0"),
+        ("stall_timeout_s = nan\n", 1, "finite number"),
+        ("connect_timeout_s = inf\n", 1, "finite number"),
+        ("first_token_timeout_s = -inf\n", 1, "finite number"),
+        ("stall_timeout_s = -1.5\n", 1, "greater than 0"),
     ],
 )
 def test_errors_name_file_and_line(tmp_path: Path, text: str, line: int, words: str):

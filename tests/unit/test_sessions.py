@@ -67,7 +67,55 @@ def test_damaged_lines_are_reported_not_fatal(tmp_path: Path):
         handle.write('{"type": "turn", "prompt": tru\n')  # a crash mid-write
     [info] = store.list()
     assert info.turns == 1
-    assert info.problem == "1 damaged line(s) skipped"
+    assert info.problem == "damaged or unknown line 3 skipped"
+
+
+def test_a_cut_last_line_never_swallows_the_next_turn(tmp_path: Path):
+    store = SessionStore(tmp_path, now=Ticks())
+    writer = store.create(Path("/r"))
+    writer.append(_turn("one"))
+    with writer.path.open("a") as handle:
+        handle.write('{"type": "turn", "prompt": "two", "te')  # cut: no newline at the end
+    writer.append(_turn("three"))
+    loaded = store.load(writer.id)
+    assert [t.prompt for t in loaded.conversation.turns] == ["one", "three"]
+    assert loaded.info.problem == "damaged or unknown line 3 skipped"
+
+
+FOREIGN = [
+    "[1, 2, 3]",
+    '"just a string"',
+    '{"type": "turn"}',
+    '{"type": "turn", "prompt": "p", "provider": "x", "model": "m", "reading": {"output_tokens": "lots"}}',
+    '{"type": "turn", "prompt": "p", "provider": "x", "model": "m", "reading": [1]}',
+    '{"type": "turn", "prompt": "p", "provider": "x", "model": "m", "error": {"kind": 1}}',
+    '{"type": "turn", "prompt": "p", "provider": "x", "model": "m", "finish_reason": {}}',
+    '{"type": "turn", "prompt": "p", "provider": "x", "model": "m", "reading": {"ttft_ms": NaN}}',
+    '{"type": "telemetry", "v": 2}',
+    "\x00\xff not json",
+]
+
+
+def test_foreign_and_damaged_lines_are_listed_never_fatal(tmp_path: Path):
+    store = SessionStore(tmp_path, now=Ticks())
+    writer = store.create(Path("/r"))
+    writer.append(_turn("   "))  # a blank prompt makes an empty title, not a crash
+    with writer.path.open("a") as handle:
+        handle.write("\n".join(FOREIGN) + "\n")
+    (tmp_path / "folder.jsonl").mkdir()  # not a file: ignored
+    [info] = store.list()
+    assert info.turns == 1 and info.title == ""
+    assert info.problem == "damaged or unknown lines 3, 4, 5, 6, 7 and 5 more skipped"
+
+
+def test_a_session_can_be_created_with_a_chosen_id_and_bad_ids_are_refused(tmp_path: Path):
+    store = SessionStore(tmp_path, now=Ticks())
+    writer = store.create(Path("/r"), "ci-run-42")
+    writer.append(_turn("one"))
+    assert store.load("ci-run-42").info.turns == 1
+    for bad in ("../escape", ".hidden", "a/b", "x" * 200, ""):
+        with pytest.raises(SessionError):
+            store.create(Path("/r"), bad)
 
 
 def test_list_is_newest_first_and_ids_resolve_by_prefix(tmp_path: Path):

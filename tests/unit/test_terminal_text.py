@@ -106,3 +106,14 @@ def test_terminal_writer_sanitises_every_write_and_keeps_a_trusted_stream():
     print("x\x1b]0;t\x07y", file=writer)  # type: ignore[arg-type]
     assert "".join(sink.parts) == "xy\n"
     assert writer.trusted is sink and writer.isatty()
+
+
+def test_the_printable_fast_path_never_lets_an_unsafe_character_through():
+    from redline.safety.terminal import _FORMAT_RANGES
+
+    unsafe = [chr(c) for a, b in _FORMAT_RANGES for c in range(a, b + 1)]
+    unsafe += [chr(c) for c in (*range(0, 9), *range(0x0B, 0x20), *range(0x7F, 0xA0))]
+    unsafe += [chr(c) for c in range(0xD800, 0xE000)]
+    assert not any(ch.isprintable() for ch in unsafe)
+    assert not any(is_safe(f"ok {ch}\nline\tx") for ch in unsafe)
+    assert is_safe("no-break\u00a0space\nand\ttab")  # not printable, yet safe

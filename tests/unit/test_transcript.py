@@ -81,8 +81,7 @@ async def test_reasoning_is_collapsed_and_toggles_by_key_and_click() -> None:
         transcript.flush()
         assert "▸ reasoning (~10 tokens)" in _screen_text(app)
         assert "consider the options" not in _screen_text(app)
-        transcript.focus()
-        await pilot.press("r")
+        transcript.action_toggle_reasoning()  # ctrl+r in the app
         assert "▾ reasoning (~10 tokens)" in _screen_text(app)
         assert "consider the options" in _screen_text(app)
         await pilot.click(transcript, offset=(3, 1))

@@ -48,6 +48,7 @@ class SimServer:
         port: int = 0,
         *,
         chunk_tokens: int | None = None,
+        exact_chunks: bool = False,
         close_delimited: bool = False,
         log: Callable[[str], None] | None = None,
         agent_steps: int = DEFAULT_STEPS,
@@ -60,6 +61,7 @@ class SimServer:
         self.rate = rate if rate is not None else self.profile.rate
         self.ttft_ms = ttft_ms if ttft_ms is not None else self.profile.ttft_ms
         self.chunk_tokens = chunk_tokens or self.profile.chunk_tokens
+        self.exact_chunks = exact_chunks  # tests: chunking independent of wall-clock speed
         self.host = host
         self.port = port
         self.close_delimited = close_delimited
@@ -313,6 +315,7 @@ class SimServer:
             rate=rate,
             ttft_s=(ttft if ttft is not None else self.ttft_ms) / 1000.0,
             chunk_tokens=int(chunk) if chunk else self.chunk_tokens,
+            exact_chunks=self.exact_chunks,
         )
 
     async def _complete(

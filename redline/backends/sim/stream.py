@@ -25,8 +25,11 @@ class Pace:
     rate: float  # tokens per second
     ttft_s: float
     chunk_tokens: int = 1
+    exact_chunks: bool = False  # never merge late tokens: the same chunks however busy the host
 
     def batch(self) -> int:
+        if self.exact_chunks:
+            return max(self.chunk_tokens, 1)
         return max(self.chunk_tokens, math.ceil(self.rate / MAX_CHUNKS_PER_S), 1)
 
 
@@ -114,7 +117,7 @@ async def stream_tokens(
         target = min(sent + batch, limit)
         await sleep_until(loop, first_due + (target - 1) / rate)
         due = int((loop.time() - first_due) * rate) + 1
-        end = max(target, min(due, limit))
+        end = target if pace.exact_chunks else max(target, min(due, limit))
         frames: list[str] = []
         if sent == 0 and chat is not None:
             frames.append(chat.role(_counts(reply, 0, prompt_tokens, pace)))

@@ -82,7 +82,7 @@ class TagCache:
                 continue
             try:
                 header, entries = marshal.loads(raw)
-            except (EOFError, ValueError, TypeError):
+            except Exception:  # any crafted or cut shard: rebuild it, never fail
                 self.load_error = "cache shard unreadable; rebuilding it"
                 continue
             if header == self._header() and isinstance(entries, dict):
@@ -97,7 +97,7 @@ class TagCache:
 
     def lookup(self, path: str, mtime_ns: int, size: int) -> Entry | None:
         entry = self._shards[_shard(path)].get(path)
-        if entry is not None and entry[0] == mtime_ns and entry[1] == size:
+        if _valid(entry) and entry[0] == mtime_ns and entry[1] == size:  # type: ignore[index]
             return entry
         return None
 
@@ -134,6 +134,33 @@ class TagCache:
                 os.replace(tmp, self.path / f"{k:02d}.tags")
         except OSError:
             pass
+
+
+def _valid(entry: object) -> bool:
+    """The shape ``to_entry`` writes; anything else in a shard (damaged, crafted) is a miss."""
+    if type(entry) is not tuple or len(entry) != 5:
+        return False
+    mtime, size, language, definitions, references = entry
+    if type(mtime) is not int or type(size) is not int:
+        return False
+    if language is None:
+        return True
+    if type(language) is not str or type(definitions) is not tuple:
+        return False
+    if type(references) is not dict or not all(
+        type(k) is str and type(v) is int for k, v in references.items()
+    ):
+        return False
+    return all(
+        type(d) is tuple
+        and len(d) == 5
+        and type(d[0]) is str
+        and type(d[1]) is str
+        and type(d[2]) is int
+        and type(d[3]) is int
+        and type(d[4]) is str
+        for d in definitions
+    )
 
 
 def to_entry(tags: FileTags, mtime_ns: int, size: int) -> Entry:

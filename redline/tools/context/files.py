@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import errno
+import fnmatch
 import os
+import re
 import stat
 import subprocess
 from dataclasses import dataclass
@@ -39,6 +41,42 @@ IGNORED_DIRS = frozenset(
     }
 )
 MAX_WALK_FILES = 200_000
+
+# Files that hold secrets by convention: never parsed for the map, never matched by a fuzzy
+# mention; sent only when a person names the exact path (`@.env`).
+SECRET_PATTERNS = (
+    ".env",
+    ".env.*",
+    "*.env",
+    ".envrc",
+    ".netrc",
+    ".npmrc",
+    ".pypirc",
+    ".git-credentials",
+    "*.pem",
+    "*.key",
+    "*.p12",
+    "*.pfx",
+    "*.keystore",
+    "*.kdbx",
+    "id_rsa*",
+    "id_dsa*",
+    "id_ecdsa*",
+    "id_ed25519*",
+    "credentials",
+    "credentials.json",
+    ".secrets*",
+    "secrets.toml",
+    "secrets.yaml",
+    "secrets.yml",
+    "secrets.json",
+)
+_SECRET = re.compile("|".join(fnmatch.translate(p) for p in SECRET_PATTERNS), re.IGNORECASE)
+
+
+def is_secret(path: str) -> bool:
+    """True for a repo-relative path whose file name says it holds secrets (``.env``, keys)."""
+    return _SECRET.match(path.rpartition("/")[2]) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +154,10 @@ def walk(root: Path) -> list[str]:
         for entry in entries:
             name = entry.name
             try:
-                if entry.is_dir():
+                if entry.is_dir(follow_symlinks=False):  # a linked folder may lead anywhere
                     if name not in IGNORED_DIRS and not name.endswith(".egg-info"):
                         stack.append(Path(entry.path))
-                elif entry.is_file():
+                elif entry.is_file() or entry.is_symlink():  # links are checked by scan()
                     found.append(Path(entry.path).relative_to(root).as_posix())
             except (OSError, ValueError):
                 continue
@@ -127,14 +165,24 @@ def walk(root: Path) -> list[str]:
 
 
 def scan(start: Path) -> Scan:
-    """The files of the repository enclosing ``start`` with their (mtime, size)."""
+    """The files of the repository enclosing ``start`` with their (mtime, size).
+
+    Nothing outside the repository is ever listed: a symlink (to a file, or a folder on the
+    way) that resolves outside the root is skipped as ``symlink_outside``."""
     root, in_git = find_root(start)
     skipped: dict[str, int] = {}
     files: list[RepoFile] = []
     base = str(root) + os.sep
+    inside = _Containment(root)
     for rel in list_paths(root, in_git):
+        full = base + rel
         try:
-            info = os.stat(base + rel)
+            info = os.lstat(full)
+            if stat.S_ISLNK(info.st_mode):
+                if not inside.file(full):
+                    skipped["symlink_outside"] = skipped.get("symlink_outside", 0) + 1
+                    continue
+                info = os.stat(full)
         except OSError as exc:  # vanished, a dangling link, or a loop of links
             if exc.errno == errno.ELOOP:
                 reason = "symlink_loop"
@@ -146,8 +194,33 @@ def scan(start: Path) -> Scan:
             continue
         if not stat.S_ISREG(info.st_mode):
             continue
+        if "/" in rel and not inside.folder(full.rpartition(os.sep)[0]):
+            skipped["symlink_outside"] = skipped.get("symlink_outside", 0) + 1
+            continue
         files.append(RepoFile(rel, info.st_mtime_ns, info.st_size))
     return Scan(root, tuple(files), in_git, skipped)
+
+
+class _Containment:
+    """Whether a path really lies inside ``root`` once every symlink on the way is resolved
+    (folders are checked once each, so a big tree costs one ``realpath`` per folder)."""
+
+    def __init__(self, root: Path) -> None:
+        self._root = os.path.realpath(root)
+        self._prefix = self._root + os.sep
+        self._folders: dict[str, bool] = {}
+
+    def _within(self, real: str) -> bool:
+        return real == self._root or real.startswith(self._prefix)
+
+    def file(self, full: str) -> bool:
+        return self._within(os.path.realpath(full))
+
+    def folder(self, full: str) -> bool:
+        known = self._folders.get(full)
+        if known is None:
+            known = self._folders[full] = self._within(os.path.realpath(full))
+        return known
 
 
 def is_binary(head: bytes) -> bool:

@@ -18,7 +18,14 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from redline.tools.context.cache import Entry, TagCache, cache_folder, from_entry, to_entry
-from redline.tools.context.files import MAX_FILE_BYTES, RepoFile, Scan, is_binary, scan
+from redline.tools.context.files import (
+    MAX_FILE_BYTES,
+    RepoFile,
+    Scan,
+    is_binary,
+    is_secret,
+    scan,
+)
 from redline.tools.context.gcpause import release_gradually
 from redline.tools.context.languages import language_for
 from redline.tools.context.tags import FileTags, Unparseable, extract_tags
@@ -161,7 +168,7 @@ class RepoIndex:
             sources = 0
             for item in found.files:
                 language = language_for(item.path)
-                if language is None:
+                if language is None or is_secret(item.path):  # .env.sh is still a secret
                     continue
                 sources += 1
                 stamp = (item.mtime_ns, item.size)

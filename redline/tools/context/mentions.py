@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from redline.tools.context.files import is_secret
 from redline.tools.context.tags import Definition, FileTags, RawDefinition
 
 _MENTION = re.compile(r"(?<![\w@/])@([^\s@`'\"<>(){}\[\],;]+)")
@@ -84,8 +85,8 @@ class PathCompleter:
         hits = [
             path
             for path, low in zip(self.paths, self._lower, strict=True)
-            if low == query or low.endswith(tail)
-        ]
+            if (low == query or low.endswith(tail)) and not is_secret(path)
+        ]  # a secrets file is sent only when named by its exact path
         return hits[0] if len(hits) == 1 else None
 
 

@@ -29,6 +29,7 @@ def check_path(root: Path, path: str) -> str:
         raise UnsafePath("the path names the repository itself")
     if any(p.lower() == ".git" for p in clean):
         raise UnsafePath("writing inside .git/ is refused")
+    _check_length(root, clean)
     real_root = os.path.realpath(root)
     here = Path(root)
     for i, part in enumerate(clean):
@@ -51,3 +52,25 @@ def check_path(root: Path, path: str) -> str:
         if i < len(clean) - 1 and not here.is_dir():
             raise UnsafePath(f"{'/'.join(clean[: i + 1])} is a file, not a directory")
     return "/".join(clean)
+
+
+def _limit(root: Path, name: str, fallback: int) -> int:
+    try:
+        return int(os.pathconf(root, name))
+    except (OSError, ValueError):
+        return fallback
+
+
+def _check_length(root: Path, parts: list[str]) -> None:
+    """Names and paths longer than the file system allows are refused before any file call."""
+    name_max = _limit(root, "PC_NAME_MAX", 255)
+    for part in parts:
+        size = len(os.fsencode(part))
+        if size > name_max:
+            raise UnsafePath(
+                f"a name in the path is {size} bytes long; the file system allows {name_max}"
+            )
+    path_max = _limit(root, "PC_PATH_MAX", 4096)
+    size = len(os.fsencode(os.path.join(root, *parts)))
+    if size >= path_max:
+        raise UnsafePath(f"the path is {size} bytes long; the file system allows {path_max - 1}")

@@ -14,6 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from redline.safety.terminal import one_line
+
 
 @dataclass(slots=True, frozen=True)
 class BackendChoice:
@@ -79,9 +81,9 @@ class BackendPickerScreen(ModalScreen[str | None]):
         for choice in self._choices:
             label = Text()
             label.append("● " if choice.current else "  ", style="bold")
-            label.append(choice.name.ljust(width), style="bold")
+            label.append(one_line(choice.name).ljust(width), style="bold")
             label.append(choice.status.ljust(28), style="green" if choice.ready else "red")
-            label.append(choice.where, style="dim")
+            label.append(one_line(choice.where), style="dim")
             options.append(Option(label, id=choice.name))
         return options
 

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from redline.agent import Notice, Session
+from redline.tui.widgets.command_card import CommandCard
 from redline.tui.widgets.completion_menu import CompletionMenu
 from redline.tui.widgets.context_panel import ContextPanel
 from redline.tui.widgets.meter import MeterBar
@@ -55,6 +56,7 @@ class MainScreen(Screen[None]):
         yield Transcript(clock=self._display_clock, id="transcript")
         yield MeterBar(id="meter")
         yield CompletionMenu(id="completion")
+        yield CommandCard(clock=self._display_clock, id="command-card")
         yield PromptInput(id="prompt", history=self._history, cursor_blink=self._cursor_blink)
         yield StatusBar(id="status")
         yield Footer()

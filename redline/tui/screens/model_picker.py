@@ -13,6 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
 
+from redline.safety.terminal import for_terminal, one_line
+
 ModelLoader = Callable[[], Awaitable[list[str]]]
 
 
@@ -61,7 +63,7 @@ class ModelPickerScreen(ModalScreen[str | None]):
         self._note(f"Could not list models: {message}", style="bold red")
 
     def _note(self, text: str, style: str = "dim") -> None:
-        self.query_one("#picker-note", Static).update(Text(text, style=style))
+        self.query_one("#picker-note", Static).update(Text(for_terminal(text), style=style))
 
     def _refill(self, query: str) -> None:
         words = query.lower().split()
@@ -70,7 +72,9 @@ class ModelPickerScreen(ModalScreen[str | None]):
         options.clear_options()
         for model in shown:
             mark = "● " if model == self._current else "  "
-            options.add_option(Option(Text(mark + model), id=model))
+            options.add_option(
+                Option(Text(mark + one_line(model)), id=model)
+            )  # ids come from the server
         if shown:
             current = shown.index(self._current) if self._current in shown else 0
             options.highlighted = current

@@ -10,7 +10,11 @@ import importlib
 
 from redline.tui.slash import SlashCommand, SlashContext, SlashRegistry
 
-EXTRA_MODULES: tuple[str, ...] = ("redline.tui.slash.context", "redline.tui.slash.edits")
+EXTRA_MODULES: tuple[str, ...] = (
+    "redline.tui.slash.context",
+    "redline.tui.slash.edits",
+    "redline.tui.slash.shell",
+)
 
 
 def _backend(ctx: SlashContext, arg: str) -> None:

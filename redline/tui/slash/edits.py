@@ -22,9 +22,9 @@ async def _apply(ctx: SlashContext, arg: str) -> None:
 
 
 def _fix(ctx: SlashContext, arg: str) -> None:
-    prompt = ctx.session.review.take_fix()
+    prompt = ctx.session.review.take_fix() or ctx.session.own.take_fix()
     if prompt is None:
-        ctx.ui.say(Notice("No failed edit to send back.", "warning"))
+        ctx.ui.say(Notice("No failed edit, test run or command to send back.", "warning"))
         return
     ctx.ui.send_prompt(prompt)
 
@@ -57,7 +57,9 @@ def commands() -> list[SlashCommand]:
             key="f2",
         ),
         SlashCommand("discard", "drop the last answer's edits", _discard, key="f3"),
-        SlashCommand("fix", "send the last failed edit's error back to the model", _fix, key="f4"),
+        SlashCommand(
+            "fix", "send the last failed edit (or failing /test) back to the model", _fix, key="f4"
+        ),
         SlashCommand("undo", "revert the last redline commit (when safe)", _undo),
         SlashCommand("diff", "what this session changed", _diff),
     ]

@@ -109,6 +109,20 @@ class RenderablePart(Part):
 
 
 CODE_CHUNK = 48  # lines highlighted per polish step, so one big block never stalls a frame
+MAX_POLISH_CHARS = 200_000  # a bigger block stays plain: Markdown or highlighting would stall
+MAX_BLOCK_LINES = 5_000  # lines drawn per block; the rest is folded under one note
+
+
+def folded(lines: list[str]) -> tuple[list[str], int]:
+    """The lines to draw and how many were folded away."""
+    if len(lines) <= MAX_BLOCK_LINES:
+        return lines, 0
+    return lines[:MAX_BLOCK_LINES], len(lines) - MAX_BLOCK_LINES
+
+
+def fold_note(hidden: int, ctx: RenderContext) -> list[Strip]:
+    note = f"… {hidden:,} more lines not shown here (the whole answer is kept in the session)"
+    return plain_strips([note], ctx, ctx.dim)
 
 
 def chunk_end(lines: list[str], start: int) -> int:
@@ -136,7 +150,9 @@ class BlockPart(Part):
         super().__init__()
         self.block = block
         self.polished = False
-        self.want_polish = block.kind == "code" or needs_markdown(block.text)
+        self.want_polish = len(block.text) <= MAX_POLISH_CHARS and (
+            block.kind == "code" or needs_markdown(block.text)
+        )
         self._done_lines = 0  # code lines highlighted so far
 
     def render(self, ctx: RenderContext) -> list[Strip]:
@@ -150,6 +166,9 @@ class BlockPart(Part):
         self.polished = False  # a big code block: plain now, highlighted again step by step
         self._done_lines = 0
         render = code_strips if block.kind == "code" else plain_strips
+        shown, hidden = folded(lines)
+        if hidden:
+            return [*render(shown, ctx), *fold_note(hidden, ctx), blank(ctx)]
         return [*render(lines, ctx), blank(ctx)]
 
     def needs_polish(self, ctx: RenderContext) -> bool:
@@ -207,10 +226,15 @@ class TailPart(Part):
             self._rendered = 0
             self._key = ctx.key
         render = code_strips if open_block.kind == "code" else plain_strips
-        if len(open_block.lines) > self._rendered:
-            self._done.extend(render(open_block.lines[self._rendered :], ctx))
-            self._rendered = len(open_block.lines)
-        self._partial = render([open_block.partial], ctx) if open_block.partial else []
+        if len(open_block.lines) > self._rendered and self._rendered < MAX_BLOCK_LINES:
+            upto = min(len(open_block.lines), MAX_BLOCK_LINES)
+            self._done.extend(render(open_block.lines[self._rendered : upto], ctx))
+            self._rendered = upto
+        hidden = len(open_block.lines) - self._rendered
+        if hidden:  # folded while it streams: one note line, counting
+            self._partial = fold_note(hidden + bool(open_block.partial), ctx)
+        else:
+            self._partial = render([open_block.partial], ctx) if open_block.partial else []
         self.height = len(self._done) + len(self._partial)
 
     def ensure(self, ctx: RenderContext) -> bool:

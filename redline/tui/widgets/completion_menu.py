@@ -8,6 +8,8 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from redline.safety.terminal import one_line
+
 
 @dataclass(slots=True, frozen=True)
 class Completion:
@@ -44,9 +46,9 @@ class CompletionMenu(OptionList):
         self.clear_options()
         width = min(max((len(item.label) for item in self._items), default=0), 40) + 2
         for item in self._items:
-            label = Text(item.label.ljust(width), style="bold")
+            label = Text(one_line(item.label).ljust(width), style="bold")  # repo file names
             if item.help:
-                label.append(item.help, style="dim")
+                label.append(one_line(item.help), style="dim")
             self.add_option(Option(label))
         self.highlighted = 0
         self.display = True

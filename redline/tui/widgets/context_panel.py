@@ -18,6 +18,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from redline.safety.terminal import for_terminal, one_line
+
 if TYPE_CHECKING:
     from redline.tools.context import ContextBundle
 
@@ -65,7 +67,9 @@ class ContextPanel(VerticalScroll):
     def show(self, bundle: ContextBundle) -> None:
         self.bundle = bundle
         self.query_one("#context-panel-summary", Static).update(summary(bundle))
-        text = Text(bundle.text or "(nothing: no source files and nothing added)", style="dim")
+        text = Text(
+            for_terminal(bundle.text) or "(nothing: no source files and nothing added)", style="dim"
+        )
         self.query_one("#context-panel-text", Static).update(text)
 
     def preview(self, build: Callable[[], ContextBundle]) -> None:
@@ -83,7 +87,9 @@ class ContextPanel(VerticalScroll):
 
     def show_message(self, message: str) -> None:
         self.bundle = None
-        self.query_one("#context-panel-summary", Static).update(Text(message, style="bold"))
+        self.query_one("#context-panel-summary", Static).update(
+            Text(for_terminal(message), style="bold")
+        )
         self.query_one("#context-panel-text", Static).update("")
 
 
@@ -103,17 +109,17 @@ def summary(bundle: ContextBundle) -> Group:
     table = Table(show_header=False, box=None, expand=True, padding=(0, 1))
     table.add_column("what", style="bold", no_wrap=True, min_width=10)
     table.add_column("items")
-    table.add_row("whole", ", ".join(bundle.files) or "none (use /add or @path)")
+    table.add_row("whole", one_line(", ".join(bundle.files)) or "none (use /add or @path)")
     for mention in bundle.mentions:
         where = ", ".join(mention.paths[:5]) or ", ".join(mention.suggestions) or "-"
-        table.add_row(f"@{mention.text}", f"{mention.kind}: {where}")
+        table.add_row(one_line(f"@{mention.text}"), one_line(f"{mention.kind}: {where}"))
     listed = bundle.map_files[:MAX_LISTED]
     more = len(bundle.map_files) - len(listed)
     table.add_row(
         "map",
-        (", ".join(listed) + (f" and {more} more" if more else "")) or "empty",
+        one_line(", ".join(listed) + (f" and {more} more" if more else "")) or "empty",
     )
     parts: list[Text | Table] = [head, table]
     for warning in bundle.warnings:
-        parts.append(Text(f"! {warning}", style="yellow"))
+        parts.append(Text(one_line(f"! {warning}"), style="yellow"))
     return Group(*parts)

@@ -10,6 +10,7 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
+from redline.safety.terminal import for_terminal, one_line
 from redline.tools.edits import EditBlock, EditKind, block_diff
 
 MAX_CARD_LINES = 24
@@ -25,9 +26,9 @@ def _title(block: EditBlock, added: int, removed: int, status: str | None) -> Te
         EditKind.WHOLE: "rewrite ",
     }.get(block.kind, "")
     title.append(verb, style="dim")
-    title.append(block.path or "(no path)", style="bold")
+    title.append(one_line(block.path) if block.path else "(no path)", style="bold")
     if block.move_to:
-        title.append(f" → {block.move_to}", style="bold")
+        title.append(f" → {one_line(block.move_to)}", style="bold")
     title.append(f"  +{added}", style="green")
     title.append(f" -{removed}", style="red")
     if status:
@@ -50,13 +51,13 @@ def diff_card(
             style = "red"
         elif line.startswith(("@@", "!")):
             style = "cyan" if line.startswith("@@") else "bold red"
-        body.append(line + "\n", style=style)
+        body.append(one_line(line) + "\n", style=style)
     if len(lines) > MAX_CARD_LINES:
         body.append(f"… {len(lines) - MAX_CARD_LINES} more lines\n", style="dim")
     parts: list[RenderableType] = [body]
     problem = error or block.error
     if problem:
-        parts.append(Text(problem, style="bold red"))
+        parts.append(Text(for_terminal(problem), style="bold red"))
     border = _STATUS_STYLE.get(status or "", "blue") if not problem else "red"
     return Panel(
         Group(*parts),

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from rich.text import Text
 from textual.widgets import Static
 
+from redline.safety.terminal import one_line
 from redline.tui.git_state import GitState
 
 
@@ -63,9 +64,9 @@ class StatusBar(Static):
             text.append(f"ctx ~{_compact(info.context_tokens)} tok")
         if info.activity:
             text.append("  │  ")
-            text.append(info.activity, style="bold")
+            text.append(one_line(info.activity), style="bold")
         if info.reason:  # last: it can be long, and the short facts must stay in view
-            text.append(f"  │  {info.reason}", style="italic dim")
+            text.append(f"  │  {one_line(info.reason)}", style="italic dim")
         return text
 
     def _redraw(self) -> None:
@@ -77,7 +78,9 @@ BRANCH_MAX = 28
 
 
 def ellipsize(label: str, limit: int) -> str:
-    """``label`` cut in the middle to ``limit`` characters: the start and the end both tell."""
+    """``label`` made safe and cut in the middle to ``limit`` characters: the start and the end
+    both tell."""
+    label = one_line(label)
     if len(label) <= limit:
         return label
     head = (limit - 1) * 2 // 3

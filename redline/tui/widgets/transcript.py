@@ -27,7 +27,6 @@ from collections import deque
 from rich.console import RenderableType
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -84,7 +83,7 @@ class TurnHandle:
         self._transcript._draw_soon()
 
 
-class Transcript(ScrollView, can_focus=True):
+class Transcript(ScrollView, can_focus=False):
     """All turns, drawn line by line from cached strips; follows the tail unless scrolled up."""
 
     DEFAULT_CSS = """
@@ -98,15 +97,8 @@ class Transcript(ScrollView, can_focus=True):
     }
     """
 
-    BINDINGS = [
-        Binding("r", "toggle_reasoning", "Reasoning", show=False),
-        Binding("up", "scroll_up", "Up", show=False),
-        Binding("down", "scroll_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "scroll_home", "Top", show=False),
-        Binding("end", "scroll_end", "Bottom", show=False),
-    ]
+    # Never focused: a click (to fold reasoning, or by accident) leaves the prompt's focus, so
+    # what is typed next is never lost; the App's keys scroll it (page up/down, end, ctrl+r).
 
     def __init__(
         self,

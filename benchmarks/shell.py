@@ -1,0 +1,88 @@
+"""Shell tool: what the sandbox adds to each command.
+
+Runs the same short commands through redline's runner (`run_command`: spawn, stream, wait, kill the
+group) inside bubblewrap and unsandboxed, alternating, in a throwaway git repository, and reports the
+wall time per command (median, max) for each, and the sandbox's start-up cost (median difference).
+Also the one-off sandbox probe (`find_sandbox`) redline does once per session.
+
+Prints one JSON object. Usage: python benchmarks/shell.py [--runs 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from redline.tools.shell import SandboxPolicy, find_sandbox, run_command, scrub_env  # noqa: E402
+
+COMMANDS = {"true": "true", "echo": "echo hello", "git_status": "git status --short"}
+
+
+def _summary(ms: list[float]) -> dict[str, float]:
+    return {"median_ms": round(statistics.median(ms), 2), "max_ms": round(max(ms), 2)}
+
+
+async def _time(command: str, repo: Path, env: dict[str, str], sandbox: object) -> float:
+    t0 = time.perf_counter()
+    result = await run_command(command, repo, env=env, sandbox=sandbox, policy=SandboxPolicy(repo))  # type: ignore[arg-type]
+    took = (time.perf_counter() - t0) * 1000
+    if result.exit_code != 0:
+        raise SystemExit(f"{command!r} failed: {result.output}")
+    return took
+
+
+async def main(runs: int) -> dict[str, object]:
+    t0 = time.perf_counter()
+    status = await find_sandbox()
+    probe_ms = (time.perf_counter() - t0) * 1000
+    if status.sandbox is None:
+        return {"error": status.problem}
+    env = scrub_env(os.environ)
+    out: dict[str, object] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = Path(tmp) / "repo"
+        repo.mkdir()
+        subprocess.run(["git", "init", "-q", str(repo)], check=True)
+        (repo / "a.txt").write_text("a\n")
+        for name, command in COMMANDS.items():
+            plain: list[float] = []
+            boxed: list[float] = []
+            for _ in range(3):  # warm-up
+                await _time(command, repo, env, None)
+                await _time(command, repo, env, status.sandbox)
+            for _ in range(runs):
+                plain.append(await _time(command, repo, env, None))
+                boxed.append(await _time(command, repo, env, status.sandbox))
+            out[name] = {
+                "unsandboxed": _summary(plain),
+                "bwrap": _summary(boxed),
+                "sandbox_cost_median_ms": round(
+                    statistics.median(boxed) - statistics.median(plain), 2
+                ),
+            }
+    return {
+        "benchmark": "shell",
+        "runs": runs,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "sandbox": status.sandbox.kind,
+        "probe_ms": round(probe_ms, 2),
+        "commands": out,
+    }
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=40)
+    print(json.dumps(asyncio.run(main(parser.parse_args().runs))))
