@@ -190,7 +190,7 @@ def _full_app(url: str) -> App[Any] | None:
     except ImportError:
         return None
     repo = Path(tempfile.mkdtemp(prefix="redline-bench-"))
-    options = AppOptions(provider="sim", base_url=url, repo_root=repo)
+    options = AppOptions(provider="sim", base_url=url, repo_root=repo, tools=False)
     return RedlineApp(options, config=load_config(repo), cursor_blink=False)
 
 

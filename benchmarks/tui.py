@@ -96,7 +96,9 @@ async def interrupt_ms(runs: int) -> list[float]:
         url = next(word for word in line.split() if word.startswith("http"))
         times: list[float] = []
         with tempfile.TemporaryDirectory() as repo:
-            app = RedlineApp(AppOptions(base_url=url.rstrip("/."), repo_root=Path(repo)))
+            app = RedlineApp(
+                AppOptions(base_url=url.rstrip("/."), repo_root=Path(repo), tools=False)
+            )
             async with app.run_test(size=(120, 40)):
                 while app.session.backend is None and app.session.backend_error is None:
                     await asyncio.sleep(0.01)

@@ -68,8 +68,17 @@ def make_app(
     repo_root: Path = Path("/repo"),
     config: Any = None,
     save_setting: Callable[[str, object], object] | None = None,
+    tools: bool = False,  # the agent's tools: tests of the plain edit-block turn leave them off
+    approval: str = "ask",
 ) -> RedlineApp:
-    options = AppOptions(provider=provider, model=model, base_url=base_url, repo_root=repo_root)
+    options = AppOptions(
+        provider=provider,
+        model=model,
+        base_url=base_url,
+        repo_root=repo_root,
+        tools=tools,
+        approval=approval,  # type: ignore[arg-type]
+    )
     return RedlineApp(
         options,
         config=config,

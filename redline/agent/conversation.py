@@ -11,6 +11,8 @@ from redline.backends.meter import MeterReading
 from redline.backends.request import Message
 
 if TYPE_CHECKING:  # GitPython is a slow import: not before the TUI's first paint
+    from redline.agent.dispatch import ToolStep
+    from redline.agent.timing import TurnTiming
     from redline.tools.edits import EditBlock
 
 
@@ -28,8 +30,15 @@ class Turn:
     interrupted: bool = False
     reading: MeterReading | None = None
     prompt_estimate: int = 0  # tokens the request carried, estimated (when usage has none)
+    edit_format: str | None = None  # the edit format the turn asked for (None: not known)
     edits: list[EditBlock] = field(default_factory=list)  # as the loop's parser closed them
-    warnings: list[str] = field(default_factory=list)  # what the provider told the person
+    # A turn of several steps: the model's tool calls and their results, and steered-in
+    # prompts, in the neutral form every wire renders (``redline.backends.request.Message``).
+    items: list[Message] = field(default_factory=list)
+    steps: list[ToolStep] = field(default_factory=list)
+    answer_start: int = 0  # where the final answer begins in ``text`` (earlier: step texts)
+    commit: str | None = None  # the one commit of the turn's tool edits
+    timing: TurnTiming | None = None
 
     @property
     def finished(self) -> bool:
@@ -53,8 +62,10 @@ class Conversation:
         messages: list[Message] = []
         for turn in self.turns:
             messages.append(Message("user", turn.prompt))
-            if turn.text:
-                messages.append(Message("assistant", turn.text))
+            messages.extend(turn.items)
+            answer = turn.text[turn.answer_start :]
+            if answer:
+                messages.append(Message("assistant", answer))
         return messages
 
     @property

@@ -14,8 +14,9 @@ if TYPE_CHECKING:
 
 
 class EditWatch:
-    def __init__(self, emit: Emit) -> None:
+    def __init__(self, emit: Emit, requested_format: str | None = None) -> None:
         self._emit = emit
+        self._format = requested_format  # a whole-file block is an edit only when asked for
         self._parser: EditStreamParser | None = None
         self.blocks: list[EditBlock] = []
 
@@ -24,7 +25,7 @@ class EditWatch:
         if parser is None:
             from redline.tools.edits.parser import EditStreamParser  # no GitPython in it
 
-            parser = self._parser = EditStreamParser()
+            parser = self._parser = EditStreamParser(self._format)
         for block in parser.feed(text):
             self._propose(block)
 

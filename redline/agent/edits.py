@@ -32,7 +32,7 @@ def turn_blocks(turn: Turn) -> list[EditBlock]:
         return list(turn.edits)
     from redline.tools.edits import parse_edits
 
-    return parse_edits(turn.text)
+    return parse_edits(turn.text, turn.edit_format)
 
 
 def apply_blocks(root: Path, turn: Turn, blocks: list[EditBlock], *, require: bool) -> ApplyResult:

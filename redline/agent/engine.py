@@ -1,8 +1,10 @@
-"""The turn engine: conversation + context -> request -> stream -> meter and edits -> Turn.
+"""The turn engine: conversation + context -> request -> stream -> tools -> ... -> Turn.
 
 Plain asyncio, no widget in it (DESIGN.md). The TUI, ``redline exec`` and race lanes all drive
-it through a ``Session``. It feeds the edit parser itself, so every front end gets the same
-``EditProposed`` messages while the answer streams and the same ``Turn.edits`` after.
+it through a ``Session``. A turn is one or more steps: each streams an answer; when the answer
+calls tools, they run (or ask, or are denied) and the results go back in the next request,
+which only appends to the last one (so providers' prompt caches hit). The engine feeds the
+edit parser itself, so every front end gets the same ``EditProposed`` messages.
 """
 
 from __future__ import annotations
@@ -10,25 +12,28 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from contextlib import aclosing
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from redline.agent.approval import DEFAULT_MODE, ApprovalMode
 from redline.agent.backend import Backend
 from redline.agent.context import BuiltContext, ContextSource
 from redline.agent.conversation import Conversation, Turn
 from redline.agent.edit_watch import EditWatch
-from redline.agent.messages import Emit, Notice, ignore
-from redline.backends.events import (
-    Finished,
-    ProviderNotice,
-    ReasoningDelta,
-    StreamError,
-    TextDelta,
-    TextSnapshot,
-    Usage,
-)
+from redline.agent.messages import Emit, Notice, SteeringSent, ignore
+from redline.agent.prompt import agent_system_prompt
+from redline.agent.step import StepAnswer, stream_step
+from redline.agent.timing import StepTiming, TurnTiming, combined
+from redline.backends.events import StreamError, Usage
 from redline.backends.meter import MeterReading, SpeedMeter
-from redline.backends.request import ChatRequest, Message
+from redline.backends.request import ChatRequest, Message, ToolSpec
 from redline.tools.prompts import default_edit_format, system_prompt
+
+if TYPE_CHECKING:
+    from redline.agent.dispatch import ToolDispatch
+    from redline.tools.shell import ShellTool
+
+MAX_STEPS = 40  # a model that never stops calling tools is stopped here, with a sentence
 
 
 def estimate_prompt_tokens(request: ChatRequest) -> int:
@@ -48,14 +53,24 @@ class TurnLoop:
         context: ContextSource | None = None,
         edit_format: str | None = None,
         max_tokens: int | None = None,
+        repo_root: Path | None = None,
+        approval: Callable[[], ApprovalMode] = lambda: DEFAULT_MODE,
+        can_ask: bool = True,
+        shell: ShellTool | None = None,
     ) -> None:
         self.backend = backend
+        self.shell = shell  # runs the model's `shell` calls (None: the tool says it cannot)
         self.conversation = conversation
         self.context = context
         self._edit_format = edit_format
         self.max_tokens = max_tokens
+        self.repo_root = repo_root  # None: no tools, edit-block turns only
+        self.approval = approval
+        self.can_ask = can_ask
         self.meter: SpeedMeter | None = None
         self.last_context = ""  # the context text the last turn sent
+        self.last_requests: list[ChatRequest] = []  # every request of the last turn
+        self.steering: list[str] = []  # sent while the turn runs: go in at the next step
         self._clock = clock
 
     @property
@@ -67,17 +82,29 @@ class TurnLoop:
     def edit_format(self, value: str | None) -> None:
         self._edit_format = value
 
-    def build_request(self, prompt: str, context_text: str = "") -> ChatRequest:
+    def uses_tools(self) -> bool:
+        return self.repo_root is not None and self.backend.client.supports_tools(self.backend.model)
+
+    def build_request(
+        self, prompt: str, context_text: str = "", *, tools: bool = False
+    ) -> ChatRequest:
         """System prompt, the history re-sent, then this prompt with its context."""
-        messages = [Message("system", system_prompt(self.edit_format))]
+        system = agent_system_prompt() if tools else system_prompt(self.edit_format)
+        messages = [Message("system", system)]
         messages += self.conversation.history()
         content = f"{context_text.rstrip()}\n\n{prompt}" if context_text.strip() else prompt
         messages.append(Message("user", content))
+        return self._request(tuple(messages), tools)
+
+    def _request(self, messages: tuple[Message, ...], tools: bool) -> ChatRequest:
+        specs = tool_specs() if tools else ()
         return ChatRequest(
             model=self.backend.model,
-            messages=tuple(messages),
+            messages=messages,
             max_tokens=self.max_tokens,
             session_id=self.conversation.session_id,
+            tools=specs,
+            tool_choice="auto" if specs else None,
         )
 
     async def _context(self, prompt: str) -> BuiltContext:
@@ -87,50 +114,82 @@ class TurnLoop:
         return await asyncio.to_thread(self.context.build, prompt, self.conversation)
 
     def live_meter(self) -> LiveMeter:
-        """The reading of the turn about to run (empty until its request is sent)."""
+        """The reading of the step streaming now (empty until the turn's request is sent)."""
         return LiveMeter(self)
 
     async def run(self, prompt: str, sink: Emit = ignore) -> Turn:
-        """Stream one answer; on cancellation the partial turn is kept, marked interrupted."""
+        """Stream the turn's steps; on cancellation what was done is kept, marked interrupted."""
         backend = self.backend
+        started = self._clock()
         built = await self._context(prompt)
         for warning in built.warnings:
             sink(Notice(warning, "warning"))
         self.last_context = built.text
-        request = self.build_request(prompt, built.text)
-        turn = Turn(prompt, provider=backend.name, model=backend.model)
+        tools = self.uses_tools()
+        request = self.build_request(prompt, built.text, tools=tools)
+        base = request.messages
+        turn = Turn(
+            prompt, provider=backend.name, model=backend.model, edit_format=self.edit_format
+        )
         turn.prompt_estimate = estimate_prompt_tokens(request)
         self.conversation.turns.append(turn)
-        meter = SpeedMeter(self._clock)
-        self.meter = meter
-        watch = EditWatch(sink)
-        text: list[str] = []
+        self.last_requests = []
+        watch = EditWatch(sink, self.edit_format)
+        timing = TurnTiming()
+        turn.timing = timing
+        readings: list[MeterReading] = []
+        dispatch = self._dispatch(turn) if tools else None
+        texts: list[str] = []
         reasoning: list[str] = []
-        feed = meter.feed
-        meter.request_sent()
+        last_byte: float | None = None
+        between = 0.0  # tool and approval time since the last byte
         try:
-            async with aclosing(backend.client.stream(request)) as events:
-                async for event in events:
-                    feed(event)
-                    kind = type(event)
-                    if kind is TextDelta:
-                        text.append(event.text)  # type: ignore[union-attr]
-                        sink(event)
-                        watch.feed(event.text)  # type: ignore[union-attr]
-                        continue
-                    if kind is ReasoningDelta:
-                        reasoning.append(event.text)  # type: ignore[union-attr]
-                    elif kind is TextSnapshot:
-                        text = [event.text]  # type: ignore[union-attr]
-                    elif kind is Finished:
-                        turn.finish_reason = event.reason  # type: ignore[union-attr]
-                    elif kind is StreamError:
-                        turn.error = event  # type: ignore[assignment]
-                    elif kind is ProviderNotice:
-                        turn.warnings.append(event.text)  # type: ignore[union-attr]
-                        sink(Notice(event.text, "warning"))  # type: ignore[union-attr]
-                        continue
-                    sink(event)
+            while True:
+                gap = None if last_byte is None else (self._clock() - last_byte) * 1000 - between
+                self.last_requests.append(request)
+                answer = StepAnswer()
+                try:
+                    await self._step(request, watch, sink, readings, answer)
+                finally:  # interrupted or failed: what came is kept
+                    texts.append(answer.text)
+                    reasoning.append(answer.reasoning)
+                last_byte = self._clock()
+                timing.model_ms += answer.reading.duration_ms
+                timing.steps.append(
+                    StepTiming(
+                        answer.reading.ttft_ms,
+                        answer.reading.decode_tps,
+                        answer.reading.duration_ms,
+                        None if gap is None else max(0.0, gap),
+                    )
+                )
+                turn.finish_reason = answer.finish_reason
+                if answer.error is not None and tools and answer.refused_tools:
+                    sink(Notice(answer.error.message, "warning"))  # once: supports_tools is off now
+                    tools, dispatch = False, None
+                    request = self._request(self.build_request(prompt, built.text).messages, False)
+                    base = request.messages
+                    continue
+                if answer.error is not None:
+                    turn.error = answer.error
+                    break
+                if not answer.calls or dispatch is None:
+                    break
+                if len(timing.steps) >= MAX_STEPS:
+                    turn.error = StreamError(
+                        "protocol",
+                        f"The model kept calling tools; stopped after {MAX_STEPS} steps.",
+                    )
+                    break
+                before = dispatch.tool_ms + dispatch.wait_ms
+                await self._run_tools(turn, answer, dispatch, sink)
+                timing.tool_ms, timing.wait_ms = dispatch.tool_ms, dispatch.wait_ms
+                between = timing.tool_ms + timing.wait_ms - before
+                for text in self.take_steering():
+                    turn.items.append(Message("user", text))
+                    sink(SteeringSent(text))
+                turn.answer_start = sum(len(t) for t in texts)
+                request = await self.next_request(prompt, base, turn)
         except asyncio.CancelledError:
             turn.interrupted = True
             raise
@@ -142,19 +201,26 @@ class TurnLoop:
             )
             sink(turn.error)
         finally:
-            turn.text = "".join(text)
+            turn.text = "".join(texts) if texts else turn.text
             turn.reasoning = "".join(reasoning)
-            meter.finish()
-            turn.reading = meter.reading()
+            if dispatch is not None:
+                timing.tool_ms, timing.wait_ms = dispatch.tool_ms, dispatch.wait_ms
+                turn.commit = self._commit(dispatch, prompt)
+            timing.wall_ms = (self._clock() - started) * 1000
+            turn.reading = (
+                combined(readings, timing.wall_ms)
+                if len(readings) > 1
+                else (readings[0] if readings else None)
+            )
             turn.edits = watch.finish(turn.text)
-        if turn.finished and turn.reading is not None and not turn.reading.tokens_exact:
-            await self._count_exactly(turn, meter)
+        if turn.finished and len(readings) == 1 and not readings[0].tokens_exact:
+            await self._count_exactly(turn)
         return turn
 
-    async def _count_exactly(self, turn: Turn, meter: SpeedMeter) -> None:
+    async def _count_exactly(self, turn: Turn) -> None:
         """A local llama.cpp server sent no usage: count with its tokenizer, after the answer."""
-        client = self.backend.client
-        if not client.local:
+        client, meter = self.backend.client, self.meter
+        if not client.local or meter is None:
             return
         answer = await client.count_tokens([turn.text])
         reasoning = await client.count_tokens([turn.reasoning]) if turn.reasoning else 0
@@ -163,9 +229,82 @@ class TurnLoop:
         meter.feed(Usage(completion_tokens=answer + reasoning, reasoning_tokens=reasoning))
         turn.reading = meter.reading()
 
+    async def _step(
+        self,
+        request: ChatRequest,
+        watch: EditWatch,
+        sink: Emit,
+        readings: list[MeterReading],
+        answer: StepAnswer,
+    ) -> None:
+        meter = SpeedMeter(self._clock)
+        self.meter = meter
+        try:
+            await stream_step(self.backend, request, meter, watch, sink, answer)
+        finally:
+            readings.append(meter.reading())
+
+    async def _run_tools(
+        self, turn: Turn, answer: StepAnswer, dispatch: ToolDispatch, sink: Emit
+    ) -> None:
+        """The assistant's calls, then each result right after (no call left unanswered)."""
+        calls = tuple(answer.calls)
+        turn.items.append(
+            Message(
+                "assistant",
+                answer.text,
+                tool_calls=calls,
+                reasoning=answer.reasoning,
+                reasoning_provider=self.backend.name if answer.reasoning else "",
+            )
+        )
+        for call in calls:
+            try:
+                step = await dispatch.run(call, sink)
+            except asyncio.CancelledError:
+                turn.items.append(Message("tool", "interrupted by the user", call_id=call.call_id))
+                raise
+            turn.steps.append(step)
+            turn.items.append(Message("tool", step.output, call_id=call.call_id))
+
+    async def next_request(self, prompt: str, base: tuple[Message, ...], turn: Turn) -> ChatRequest:
+        """The next step's request: the last one with this step's items appended, nothing
+        rebuilt (so the provider's prompt cache holds the whole prefix)."""
+        return self._request(base + tuple(turn.items), True)
+
+    def _dispatch(self, turn: Turn) -> ToolDispatch:
+        from redline.agent.dispatch import ToolDispatch  # GitPython: not before first paint
+        from redline.tools.agent import Workspace
+
+        assert self.repo_root is not None
+        workspace = Workspace.open(self.repo_root, provider=turn.provider, model=turn.model)
+        return ToolDispatch(
+            workspace, self.approval, can_ask=self.can_ask, clock=self._clock, shell=self.shell
+        )
+
+    def _commit(self, dispatch: ToolDispatch, prompt: str) -> str | None:
+        """Every edit of the turn as one commit (also when it was interrupted)."""
+        try:
+            return dispatch.workspace.edits.commit(prompt)
+        except Exception:  # not a repository, git refused: the edits stay in the working tree
+            return None
+
+    def steer(self, text: str) -> None:
+        self.steering.append(text)
+
+    def take_steering(self) -> list[str]:
+        taken, self.steering = self.steering, []
+        return taken
+
+
+def tool_specs() -> tuple[ToolSpec, ...]:
+    from redline.tools.agent import TOOLS  # GitPython: not before first paint
+
+    return tuple(ToolSpec(t.name, t.description, t.parameters) for t in TOOLS.values())
+
 
 class LiveMeter:
-    """The meter of the turn the loop runs next (it makes a new one per turn)."""
+    """The meter of the step streaming now (the loop makes a new one per step)."""
 
     def __init__(self, loop: TurnLoop) -> None:
         self._turn_loop = loop

@@ -70,12 +70,24 @@ class ApprovalRequest:
     tool: str
     summary: str  # what it would do, in one line
     detail: str = ""  # the patch or command in full
+    always: str = ""  # a command prefix the person may allow from now on ("a"); "" none
+
+
+# True: yes; False: no; "always": yes, and remember `ApprovalRequest.always` for this repository
+ApprovalAnswer = bool | Literal["always"]
 
 
 @dataclass(slots=True, frozen=True, eq=False)
 class ApprovalRequested:
     request: ApprovalRequest
-    future: asyncio.Future[bool]
+    future: asyncio.Future[ApprovalAnswer]
+
+
+@dataclass(slots=True, frozen=True)
+class SteeringSent:
+    """A prompt sent while the turn ran went to the model at a step boundary."""
+
+    text: str
 
 
 @dataclass(slots=True, frozen=True, eq=False)
@@ -98,6 +110,7 @@ AgentMessage = (
     | ToolCallStarted
     | ToolFinished
     | ApprovalRequested
+    | SteeringSent
     | TurnFinished
     | Notice
 )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from redline.agent.approval import DEFAULT_MODE, ApprovalMode
 from redline.agent.backend import Backend, BackendOpener
 from redline.agent.context import RepoContext
 from redline.agent.conversation import Conversation, Turn, new_session_id
@@ -49,6 +50,9 @@ class Session:
         max_tokens: int | None = None,
         store: SessionStore | None = None,
         writer: SessionWriter | None = None,
+        approval: ApprovalMode = DEFAULT_MODE,
+        can_ask: bool = True,
+        tools: bool = True,
         shell: ShellTool | None = None,
     ) -> None:
         self.repo_root = repo_root
@@ -58,6 +62,9 @@ class Session:
         self.edit_format = edit_format
         self.max_tokens = max_tokens
         self.review = EditReview(repo_root, self.conversation)
+        self.approval: ApprovalMode = approval  # read at each tool call: changing it applies now
+        self.can_ask = can_ask  # False (exec): what would ask is denied
+        self.tools = tools  # False: edit-block turns only
         self.queue: list[str] = []  # prompts sent while a turn runs, in order
         self.turn_count = 0
         self.turn_loop: TurnLoop | None = None
@@ -146,6 +153,15 @@ class Session:
     def turn_running(self) -> bool:
         return self._task is not None
 
+    def steer(self, text: str) -> None:
+        """Send ``text`` to the model at the running turn's next step boundary.
+
+        If the turn ends without another step, it becomes the next turn's prompt."""
+        if self.turn_loop is not None and self._task is not None:
+            self.turn_loop.steer(text)
+        else:
+            self.queue.append(text)
+
     def interrupt(self) -> None:
         """Stop the turn at once; the partial answer is kept, marked interrupted."""
         if self._task is not None and not self._task.done():
@@ -173,6 +189,8 @@ class Session:
             return None
         finally:
             self._task = None
+            if self.turn_loop is not None:  # not taken at a step boundary: the next turn
+                self.queue[:0] = self.turn_loop.take_steering()
         if turn in self.conversation.turns:
             problem = await self.save(turn)
             if problem is not None:
@@ -227,6 +245,10 @@ class Session:
                 context=context,
                 edit_format=self.edit_format,
                 max_tokens=self.max_tokens,
+                repo_root=self.repo_root if self.tools else None,
+                approval=lambda: self.approval,
+                can_ask=self.can_ask,
+                shell=self.own.tool,
             )
         self.turn_loop.backend = backend
         return self.turn_loop

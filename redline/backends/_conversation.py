@@ -120,8 +120,8 @@ def responses_input(messages: Sequence[Message]) -> tuple[str, list[dict[str, ob
 
 
 def strict_schema(schema: Mapping[str, object]) -> dict[str, object]:
-    """A JSON schema in strict form: every property required (optional ones may be null),
-    ``additionalProperties: false`` on every object."""
+    """A JSON schema in strict form (Cerebras API v2, OpenAI): every property required, the
+    optional ones as ``anyOf`` with null, ``additionalProperties: false`` on every object."""
     out = dict(schema)
     props = schema.get("properties")
     if schema.get("type") == "object" or isinstance(props, Mapping):
@@ -144,12 +144,14 @@ def strict_schema(schema: Mapping[str, object]) -> dict[str, object]:
 
 
 def _nullable(schema: dict[str, object]) -> dict[str, object]:
-    kind = schema.get("type")
-    if isinstance(kind, str) and kind != "null":
-        return {**schema, "type": [kind, "null"]}
-    if isinstance(kind, list) and "null" not in kind:
-        return {**schema, "type": [*kind, "null"]}
-    return schema
+    """``anyOf`` with null: Cerebras refuses the ``"type": [T, "null"]`` shorthand."""
+    if schema.get("type") == "null":
+        return schema
+    inner = {k: v for k, v in schema.items() if k != "description"}
+    out: dict[str, object] = {"anyOf": [inner, {"type": "null"}]}
+    if "description" in schema:
+        out["description"] = schema["description"]
+    return out
 
 
 def _parameters(spec: ToolSpec, strict: bool) -> dict[str, object]:

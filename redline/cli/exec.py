@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from redline.agent import AgentMessage, Conversation, Notice, Session, Turn
+from redline.agent.approval import DEFAULT_MODE
 from redline.agent.edits import EditOutcome, edit_outcome
 from redline.agent.history import SpeedHistory, append_quietly, record_of
 from redline.agent.store import SessionStore
 from redline.backends.events import StreamError, TextDelta, TextSnapshot
 from redline.backends.meter import MeterReading
 from redline.backends.prices import Cost, price_for, reading_cost
+from redline.cli.exec_output import JsonlStream, commit_rows, say_denied, steps_json, timing_json
 from redline.config import Config, ModelOptions, load_config
 from redline.safety.terminal import json_dumps
 
@@ -217,6 +219,9 @@ async def _exec(args: argparse.Namespace, prompt: str, config: Config, repo_root
         return EXIT_USAGE
     options = model_options(config, backend.model)
     session = Session(
+        approval=getattr(args, "approval", None) or DEFAULT_MODE,
+        can_ask=False,  # nobody to ask: what needs approval is denied, and the model told why
+        tools=not args.no_tools,
         repo_root=repo_root,
         open_backend=_no_other_backend,
         conversation=conversation,
@@ -227,9 +232,21 @@ async def _exec(args: argparse.Namespace, prompt: str, config: Config, repo_root
         store=SessionStore() if writer is None else None,  # every run is recorded
     )
     session.use_backend(backend)
-    stream = StdoutStream(sys.stdout, text=not args.json)
+    stream = StdoutStream(sys.stdout, text=not (args.json or args.jsonl))
+    events = JsonlStream(sys.stdout) if args.jsonl else None
+
+    warnings: list[str] = []
+
+    def emit(message: AgentMessage) -> None:
+        if isinstance(message, Notice):
+            warnings.append(message.text)
+        stream(message)
+        say_denied(message)
+        if events is not None:
+            events(message)
+
     try:
-        turn = await session.run_turn(prompt, stream)
+        turn = await session.run_turn(prompt, emit)
     finally:
         stream.close()
         await session.aclose()
@@ -238,9 +255,9 @@ async def _exec(args: argparse.Namespace, prompt: str, config: Config, repo_root
     log_speed(turn, cost, "exec", sys.stderr)
     outcome = await asyncio.to_thread(edit_outcome, turn, repo_root, apply=args.apply)
     saved = session.session_id
-    if saved and not args.json:
+    if saved and not (args.json or args.jsonl):
         print(f"session {saved} (redline exec --session {saved} continues it)", file=sys.stderr)
-    return _report(args, turn, outcome, cost)
+    return _report(args, turn, outcome, cost, repo_root, warnings)
 
 
 async def _no_other_backend(provider: str | None, model: str | None, url: str | None) -> Backend:
@@ -262,21 +279,35 @@ def _saved_session(
         raise UsageError(str(exc)) from None
 
 
-def _report(args: argparse.Namespace, turn: Turn, outcome: EditOutcome, cost: Cost | None) -> int:
+def _report(
+    args: argparse.Namespace,
+    turn: Turn,
+    outcome: EditOutcome,
+    cost: Cost | None,
+    repo_root: Path,
+    warnings: list[str],
+) -> int:
     error = turn.error or outcome.error
-    if args.json:
-        obj = {
+    if turn.commit:
+        outcome = EditOutcome(
+            commit_rows(repo_root, turn.commit) + outcome.rows, turn.commit, outcome.error
+        )
+    if args.json or args.jsonl:
+        obj: dict[str, object] = {
             "provider": turn.provider,
             "model": turn.model,
             "text": turn.text,
             "reasoning": turn.reasoning,
             "finish_reason": turn.finish_reason,
-            "stats": stats_json(turn.reading, cost),
+            "stats": stats_json(turn.reading, cost) | timing_json(turn),
             "edits": outcome.rows,
+            "steps": steps_json(turn),
             "commit": outcome.commit,
-            "warnings": list(turn.warnings),
+            "warnings": warnings,
             "error": error_json(error),
         }
+        if args.jsonl:
+            obj = {"type": "turn.finished"} | obj
         sys.stdout.write(json_dumps(obj) + "\n")
         sys.stdout.flush()
     elif error is None or (turn.reading is not None and turn.reading.output_tokens):

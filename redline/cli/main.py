@@ -70,6 +70,16 @@ def _add_backend_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--base-url", help="override the provider's base URL")
 
 
+def _add_approval_flag(p: argparse.ArgumentParser, default: object = None) -> None:
+    p.add_argument(
+        "--approval",
+        choices=["read-only", "ask", "auto-edit", "full-auto"],
+        default=default,
+        metavar="MODE",
+        help="which tool calls run without asking: read-only, ask (default), auto-edit, full-auto",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="redline",
@@ -83,13 +93,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--auto-apply", action="store_true", help="apply edits as soon as a turn ends"
     )
+    _add_approval_flag(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("exec", help="run one prompt headless and print the answer")
     p.add_argument("prompt", help="the request ('-' reads it from stdin)")
     _add_backend_flags(p)
     p.add_argument("--wire", choices=["chat", "responses"], help="wire API (default: the preset's)")
-    p.add_argument("--json", action="store_true", help="print exactly one JSON object on stdout")
+    output = p.add_mutually_exclusive_group()
+    output.add_argument(
+        "--json", action="store_true", help="print exactly one JSON object on stdout"
+    )
+    output.add_argument(
+        "--jsonl", action="store_true", help="print one JSON event per line as the turn runs"
+    )
+    _add_approval_flag(p, argparse.SUPPRESS)  # `redline --approval M exec` works too
     p.add_argument("--apply", action="store_true", help="apply the edits in the answer and commit")
     p.add_argument(
         "--edit-format",
@@ -97,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="the edit format asked of the model",
     )
     p.add_argument("--no-context", action="store_true", help="send no repository context")
+    p.add_argument(
+        "--no-tools", action="store_true", help="offer the model no tools (one edit-block answer)"
+    )
     p.add_argument("--session", metavar="ID", help="continue a saved session")
     p.add_argument("--max-tokens", type=_positive_int, help="cap the answer length")
 

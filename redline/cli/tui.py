@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
         model=args.model,
         base_url=args.base_url,
         resume=args.resume,
+        approval=args.approval or "ask",
         auto_apply=args.auto_apply or bool(getattr(config, "auto_apply", False)),
         repo_root=repo_root,
     )

@@ -87,6 +87,8 @@ class RedlineApp(App[None]):
             clock=clock,
             max_tokens=config.max_tokens if config is not None else None,
             store=sessions,
+            approval=self.options.approval,
+            tools=self.options.tools,
             shell=_shell_tool(self.options.repo_root, config),
         )
         self.slash = default_registry(extras=False)  # the rest after first paint
@@ -150,6 +152,8 @@ class RedlineApp(App[None]):
     @on(MainScreen.Ready)
     def _show_resumed(self) -> None:
         """The transcript is mounted: show the resumed conversation, if any."""
+        if self.session.approval != self.options.approval or self.options.approval != "ask":
+            self._status(approval="" if self.session.approval == "ask" else self.session.approval)
         resumed = self._resumed
         if resumed is None:
             return
@@ -200,7 +204,16 @@ class RedlineApp(App[None]):
     # --- prompts, slash commands and turns -----------------------------------------------
 
     def on_prompt_input_submitted(self, message: PromptInput.Submitted) -> None:
-        self.handle_prompt(message.text)
+        if message.queue and self.session.turn_running:
+            self.queue_prompt(message.text)
+        else:
+            self.handle_prompt(message.text)
+
+    def queue_prompt(self, text: str) -> None:
+        """Tab while a turn runs: the prompt waits for the turn to end."""
+        self.session.queue.append(text)
+        self._status(activity=self.main.activity())
+        self.notify("Queued: it is sent when the current answer ends (esc stops that one).")
 
     def handle_prompt(self, text: str) -> None:
         """What the prompt sent: a slash command, or a prompt for the model."""
@@ -216,9 +229,11 @@ class RedlineApp(App[None]):
                 self.notify("Type a command after !, e.g. !git status (it runs as you typed it).")
             return
         if self.session.turn_running:
-            self.session.queue.append(text)
+            self.session.steer(text)
             self._status(activity=self.main.activity())
-            self.notify("Queued: it is sent when the current answer ends (esc stops that one).")
+            self.notify(
+                "Sent: the model reads it at its next step (tab queues for after the turn)."
+            )
             return
         self.run_turn(text)
 
@@ -248,6 +263,13 @@ class RedlineApp(App[None]):
             self.run_worker(finish(), group="slash")
         else:
             self.refresh_bindings()
+
+    def action_cycle_approval(self) -> None:
+        from redline.agent.approval import DEFAULT_MODE, next_mode
+
+        mode = self.session.approval = next_mode(self.session.approval)
+        self._status(approval="" if mode == DEFAULT_MODE else mode)
+        self.notify(f"Approval mode: {mode}.")
 
     def action_interrupt(self) -> None:
         """Esc: stop the turn (the session keeps the partial answer, marked interrupted), or
@@ -288,7 +310,9 @@ class RedlineApp(App[None]):
     @work(group="turn")
     async def run_turn(self, prompt: str) -> None:
         session = self.session
-        show = TurnPresenter(self.transcript, self.say)
+        show = TurnPresenter(
+            self.transcript, self.say, ask=self.main.ask, activity=self.main.tool_activity
+        )
         if not session.own.running:
             self.query_one(CommandCard).hide()  # its output goes with this message
         task = session.start_turn(prompt, show)
@@ -297,9 +321,11 @@ class RedlineApp(App[None]):
         try:
             turn = await session.finish_turn(task, show)
         finally:
-            self.main.streaming(False)
-            self.refresh_bindings()  # the edit review keys hide while a turn streams
-            self.context_changed()  # the status bar's figure and the context panel
+            if self.is_running and self.main.is_attached:  # not while the app closes
+                self.main.drop_approvals()
+                self.main.streaming(False)
+                self.refresh_bindings()  # the edit review keys hide while a turn streams
+                self.context_changed()  # the status bar's figure and the context panel
         if turn is not None and turn in session.conversation.turns and self.options.auto_apply:
             notice = with_fix_hint(await session.review.apply(turn, quiet=True))
             if notice is not None:

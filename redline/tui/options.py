@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from redline.agent.approval import DEFAULT_MODE, ApprovalMode
+
 
 @dataclass(slots=True, frozen=True)
 class AppOptions:
@@ -15,4 +17,6 @@ class AppOptions:
     base_url: str | None = None
     resume: str | None = None
     auto_apply: bool = False
+    approval: ApprovalMode = DEFAULT_MODE
+    tools: bool = True  # False: edit-block turns only (no tools offered)
     repo_root: Path = field(default_factory=Path.cwd)

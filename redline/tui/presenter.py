@@ -9,13 +9,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import get_args
 
-from redline.agent import AgentMessage, EditProposed, Notice, TurnFinished, TurnStarted
-from redline.backends.events import Event, StreamError
+from redline.agent import (
+    AgentMessage,
+    ApprovalRequested,
+    EditProposed,
+    Notice,
+    SteeringSent,
+    ToolCallStarted,
+    ToolFinished,
+    TurnFinished,
+    TurnStarted,
+)
+from redline.backends.events import Event, StreamError, ToolCall, ToolCallDelta
 from redline.tui.widgets.transcript import Transcript, TurnHandle
 
 SWITCH_HINT = "Press ctrl+b or type /backend to pick another backend."
 HINTED_KINDS = ("auth", "config", "rate_limit", "network")
-STREAM_EVENTS = frozenset(get_args(Event)) - {StreamError}
+STREAM_EVENTS = frozenset(get_args(Event)) - {StreamError, ToolCallDelta, ToolCall}
 
 
 def with_hint(error: StreamError) -> StreamError:
@@ -33,10 +43,20 @@ def with_hint(error: StreamError) -> StreamError:
 
 
 class TurnPresenter:
-    def __init__(self, transcript: Transcript, say: Callable[[Notice], None]) -> None:
+    def __init__(
+        self,
+        transcript: Transcript,
+        say: Callable[[Notice], None],
+        ask: Callable[[ApprovalRequested], None] | None = None,
+        activity: Callable[[str], None] | None = None,
+    ) -> None:
         self._transcript = transcript
         self._say = say
+        self._ask = ask
+        self._activity = activity
         self._handle: TurnHandle | None = None
+        self._arguments: dict[str, str] = {}  # call id -> argument JSON, for its card
+        self._streamed = 0  # argument characters of the call streaming now
 
     def __call__(self, message: AgentMessage) -> None:
         kind = type(message)
@@ -61,8 +81,45 @@ class TurnPresenter:
                 if turn.error is not None:  # kept with the turn, as the transcript shows it
                     turn.error = with_hint(turn.error)
                 handle.finish(turn)
+        elif kind is ToolCallDelta:
+            self._call_streams(message)  # type: ignore[arg-type]
+        elif kind is ToolCallStarted:
+            self._arguments[message.call_id] = message.arguments  # type: ignore[union-attr]
+            self._set_activity(f"running {message.name}")  # type: ignore[union-attr]
+        elif kind is ToolFinished:
+            self._tool_done(message)  # type: ignore[arg-type]
+        elif kind is ApprovalRequested:
+            if self._ask is not None:
+                self._ask(message)  # type: ignore[arg-type]
+            else:
+                message.future.set_result(False)  # type: ignore[union-attr]
+        elif kind is SteeringSent:
+            if handle is not None:
+                from rich.text import Text
+
+                text = Text("↳ sent to the model: ", style="bold cyan")
+                text.append(message.text)  # type: ignore[union-attr]
+                handle.add_block(text)
         elif kind is Notice:
             self._say(message)  # type: ignore[arg-type]
+
+    def _call_streams(self, delta: ToolCallDelta) -> None:
+        if delta.name:
+            self._streamed = 0
+        self._streamed += len(delta.arguments)
+        self._set_activity(f"calling a tool · {self._streamed:,} chars")
+
+    def _tool_done(self, done: ToolFinished) -> None:
+        self._set_activity("")
+        if self._handle is None:
+            return
+        from redline.tui.widgets.tool_card import tool_card
+
+        self._handle.add_block(tool_card(done, self._arguments.pop(done.call_id, "")))
+
+    def _set_activity(self, text: str) -> None:
+        if self._activity is not None:
+            self._activity(text)
 
     def _started(self, message: TurnStarted) -> None:
         handle = self._transcript.start_turn(

@@ -27,6 +27,9 @@ STATS_FIELDS = {
     "cached_tokens",
     "reasoning_tokens",
     "cost_usd",
+    "model_ms",
+    "tool_ms",
+    "overhead_ms",
 }
 TOP_FIELDS = {
     "provider",
@@ -36,6 +39,7 @@ TOP_FIELDS = {
     "finish_reason",
     "stats",
     "edits",
+    "steps",
     "commit",
     "warnings",
     "error",
@@ -86,8 +90,10 @@ def test_exec_json_has_exactly_the_documented_fields(run_redline, tmp_path: Path
     assert stats["ttft_ms"] is not None and stats["duration_ms"] > 0
     assert sent["messages"][-1] == {"role": "user", "content": "add two numbers"}
     assert (
-        sent["messages"][0]["role"] == "system" and "Edit format:" in sent["messages"][0]["content"]
+        sent["messages"][0]["role"] == "system" and "apply_patch" in sent["messages"][0]["content"]
     )
+    names = [t["function"]["name"] for t in sent["tools"]]  # the agent's tools are offered
+    assert names == ["read_file", "list_files", "search", "apply_patch", "shell"]
 
 
 def test_exec_streams_text_to_stdout_and_summary_to_stderr(run_redline, tmp_path: Path):
@@ -297,7 +303,9 @@ def _with_file(repo: Path) -> Path:
 def test_exec_proposes_then_applies_the_simulators_edit(run_redline, git_repo: Path):
     repo = _with_file(git_repo)
     head = _git(repo, "rev-parse", "HEAD").strip()
-    proposed = run_redline("exec", "tidy @hello.py", "--provider", "sim", "--json", cwd=repo)
+    proposed = run_redline(
+        "exec", "tidy @hello.py", "--provider", "sim", "--json", "--no-tools", cwd=repo
+    )
     assert proposed.returncode == 0, proposed.stderr
     obj = json.loads(proposed.stdout)
     assert [e["status"] for e in obj["edits"]] == ["proposed"] and obj["commit"] is None
@@ -311,6 +319,7 @@ def test_exec_proposes_then_applies_the_simulators_edit(run_redline, git_repo: P
         "sim",
         "--json",
         "--apply",
+        "--no-tools",
         "--edit-format",
         "apply-patch",
         cwd=repo,
@@ -394,3 +403,32 @@ def _user_config() -> Path:
     path = user_config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def test_exec_runs_the_agents_steps_and_denies_what_needs_approval(run_redline, git_repo: Path):
+    repo = _with_file(git_repo)
+    head = _git(repo, "rev-parse", "HEAD").strip()
+    denied = run_redline("exec", "tidy @hello.py", "--provider", "sim:agent", "--json", cwd=repo)
+    assert denied.returncode == 0, denied.stderr
+    obj = json.loads(denied.stdout)
+    assert [s["tool"] for s in obj["steps"]] == ["read_file", "search", "apply_patch"]
+    assert [s["status"] for s in obj["steps"]] == ["ok", "ok", "denied"]
+    assert obj["steps"][0]["args"] == {"path": "hello.py"}
+    assert "--approval auto-edit" in denied.stderr and obj["commit"] is None
+    assert _git(repo, "rev-parse", "HEAD").strip() == head
+    stats = obj["stats"]
+    assert stats["model_ms"] > 0 and stats["tool_ms"] > 0 and stats["overhead_ms"] >= 0
+
+    allowed = run_redline(
+        "exec", "tidy @hello.py", "--provider", "sim:agent", "--jsonl",
+        "--approval", "auto-edit", cwd=repo,
+    )  # fmt: skip
+    assert allowed.returncode == 0, allowed.stderr
+    events = [json.loads(line) for line in allowed.stdout.splitlines()]
+    kinds = [e["type"] for e in events]
+    assert kinds[0] == "turn.started" and kinds[-1] == "turn.finished"
+    assert kinds.count("tool.started") == kinds.count("tool.finished") == 3
+    final = events[-1]
+    assert final["commit"] and _git(repo, "rev-parse", "HEAD").strip() == final["commit"]
+    assert [e["path"] for e in final["edits"]] == ["hello.py"]
+    assert final["edits"][0]["status"] == "applied"

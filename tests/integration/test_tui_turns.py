@@ -56,7 +56,7 @@ class TestInterrupt:
                 await wait_until(pilot, lambda: app.session.turn_running)
                 # typing while it streams (key by key is slow in Pilot while the app is busy)
                 app.query_one(PromptInput).load_text("two")
-                await pilot.press("enter")
+                await pilot.press("tab")  # tab queues for after the turn
                 assert app.session.queue == ["two"]
                 await pilot.press("escape")  # stops "one"; "two" goes next
                 turns = app.session.conversation.turns

@@ -137,3 +137,25 @@ async def test_a_failing_stream_becomes_an_error_not_a_traceback():
         and "RuntimeError: boom" in turn.error.message
     )
     assert got[-1] == turn.error
+
+
+@pytest.mark.parametrize(
+    "fmt, kinds", [("search-replace", ["search-replace"]), ("whole", ["whole", "search-replace"])]
+)
+async def test_the_turns_edit_format_decides_whether_a_quoted_file_is_an_edit(fmt, kinds):
+    # A quoted file (redline's own context shape) beside a real edit: a whole-file edit only
+    # when the turn asked for whole files.
+    text = (
+        "calc.py\n```python\ndef add(a, b):\n    return a + b\n```\n\n"
+        "calc.py\n```python\n<<<<<<< SEARCH\n    return a + b\n=======\n    return b + a\n"
+        ">>>>>>> REPLACE\n```\n"
+    )
+    pieces = [text[i : i + 7] for i in range(0, len(text), 7)]
+    body = b"".join(chat_chunk(p) for p in pieces) + b"data: [DONE]\n\n"
+    route = {"/v1/chat/completions": sse_reply(body, split=50)}
+    with LoopbackServer(route) as srv:  # type: ignore[arg-type]
+        backend = backend_for(srv.url)
+        turn = await TurnLoop(backend, Conversation(), edit_format=fmt).run("swap")
+        await backend.client.aclose()
+    assert turn.edit_format == fmt
+    assert [b.kind.value for b in turn.edits] == kinds

@@ -115,3 +115,19 @@ def test_through_the_registry_with_the_workspace_edits(tmp_path: Path):
     assert result.ok and result.files[0].path == "app.py"
     assert ws.edits.commit() is not None
     assert ws.edits.commit() is None  # nothing left
+
+
+def test_no_checkpoint_when_the_caller_commits_the_turn(tmp_path: Path):
+    from redline.tools.edits.turn import begin_turn, commit_turn, turn_message
+
+    root = repo(tmp_path)
+    (root / "app.py").write_text('# mine\ndef greet():\n    return "hi"\n')
+    start = begin_turn(root)
+    ws = Workspace.open(root, checkpoint=False)
+    assert run_tool(ws, "apply_patch", json.dumps({"patch": PATCH})).ok
+    assert ws.edits.checkpoints == []
+    assert "initial" in git(root, "log", "-1", "--format=%s")  # nothing committed by the tool
+    done = commit_turn(start, turn_message("Greet", ("app.py",), "sim", "m"))
+    assert done.commit is not None and done.checkpoint is not None
+    assert undo_last(root).ok
+    assert (root / "app.py").read_text() == '# mine\ndef greet():\n    return "hi"\n'

@@ -238,3 +238,143 @@ def test_new_file_in_a_directory_diff_still_drops_the_version_prefix(tmp_path):
 def test_whole_block_kind_survives_the_marker_guard():
     (block,) = parse_edits("notes.txt\n```\njust text\n```\n")
     assert block.kind is EditKind.WHOLE
+
+
+# -- 7. a whole file is an edit only when asked for (or clearly meant); never a snippet --------
+
+CALC = (
+    "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n\n\ndef mul(a, b):\n"
+)
+CALC += "    return a * b\n"
+QUOTE = "calc.py:\n```python\ndef mul(a, b):\n    return a * b\n```\n"
+RAMBLE = (
+    "Let me look at the code. The function you mean is this one:\n\n" + QUOTE + "\nIt multiplies."
+    " You could also keep helpers apart:\n\nhelpers.py\n```python\ndef helper():\n    pass\n```\n"
+)
+
+
+@pytest.mark.parametrize("fmt", ["search-replace", "udiff", "apply-patch"])
+def test_a_quoted_file_is_not_an_edit_when_another_format_was_asked(tmp_path, fmt):
+    assert parse_edits(RAMBLE, fmt) == []
+    # redline's own context format (the path, then the fenced file) read back: not an edit.
+    context = "calc.py\n```python\n" + CALC + "```\n\nPlease double `mul`.\n\nSure.\n"
+    assert parse_edits(context, fmt) == []
+
+
+@pytest.mark.parametrize("fmt", [None, "whole"])
+def test_a_snippet_that_would_delete_most_of_a_file_is_refused(tmp_path, fmt):
+    _setup(tmp_path, {"calc.py": CALC})
+    plan = plan_blocks(tmp_path, parse_edits(RAMBLE, fmt))
+    assert not plan.ok and "delete most of the file" in (plan.error or "")
+
+
+def test_a_reply_that_is_only_whole_files_is_clearly_one(tmp_path):
+    reply = "Here is the updated file.\n\ncalc.py\n```python\n" + CALC.replace("a * b", "b * a")
+    reply += "```\n"
+    _setup(tmp_path, {"calc.py": CALC})
+    (block,) = parse_edits(reply, "search-replace")
+    assert block.kind is EditKind.WHOLE
+    plan = plan_blocks(tmp_path, [block])
+    assert plan.ok and plan.changes[0].after == CALC.replace("a * b", "b * a").encode()
+
+
+def test_whole_files_beside_other_edits_are_not_edits_unless_asked():
+    reply = "calc.py\n```\nx = 1\n```\n" + _sr("other.py", "a", "b")
+    assert [b.kind for b in parse_edits(reply, "search-replace")] == [EditKind.SEARCH_REPLACE]
+    assert [b.kind for b in parse_edits(reply, "whole")] == [
+        EditKind.WHOLE,
+        EditKind.SEARCH_REPLACE,
+    ]
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "calc.py\n```python\n" + CALC.replace("a + b", "b + a") + "```\n",
+        _sr("calc.py", "    return a - b", "    return b - a"),
+    ],
+)
+def test_two_conflicting_edits_of_one_file_are_refused(tmp_path, second):
+    first = "calc.py\n```python\n" + CALC.replace("a * b", "b * a") + "```\n"
+    error = _refused(tmp_path, {"calc.py": CALC}, first + "\n" + second)
+    assert "conflict" in error and "block 1 and block 2" in error
+    assert (tmp_path / "calc.py").read_text() == CALC
+
+
+def test_a_file_created_twice_with_different_content_is_refused(tmp_path):
+    reply = "*** Begin Patch\n*** Add File: n.txt\n+one\n*** Add File: n.txt\n+two\n*** End Patch\n"
+    assert "conflict" in _refused(tmp_path, {"x": "x\n"}, reply)
+
+
+def test_the_same_whole_file_sent_twice_is_not_a_conflict(tmp_path):
+    block = "calc.py\n```python\n" + CALC.replace("a * b", "b * a") + "```\n"
+    out = _after(tmp_path, {"calc.py": CALC}, block + "\n" + block)
+    assert out["calc.py"] == CALC.replace("a * b", "b * a").encode()
+
+
+def test_delete_then_create_again_is_one_reading(tmp_path):
+    reply = "*** Begin Patch\n*** Delete File: n.txt\n*** Add File: n.txt\n+fresh\n*** End Patch\n"
+    assert _after(tmp_path, {"n.txt": "old\n"}, reply) == {"n.txt": b"fresh\n"}
+
+
+# -- formats redline does not claim are refused, and never written as the file ----------------
+
+OTHER_DIFFS = {
+    "normal": "2c2\n< b\n---\n> B\n",
+    "ed": "2c\nB\n.\nw\n",
+    "context": "*** a.txt\n--- a.txt\n***************\n*** 1,3 ****\n  a\n! b\n  c\n--- 1,3 ----\n"
+    "  a\n! B\n  c\n",
+}
+
+
+@pytest.mark.parametrize("kind", list(OTHER_DIFFS))
+@pytest.mark.parametrize("info", ["", "diff"])
+@pytest.mark.parametrize("fmt", [None, "whole", "udiff"])
+def test_normal_ed_and_context_diffs_are_never_a_whole_file(tmp_path, kind, info, fmt):
+    reply = f"a.txt\n```{info}\n{OTHER_DIFFS[kind]}```\n"
+    _setup(tmp_path, {"a.txt": "a\nb\nc\n"})
+    plan = plan_blocks(tmp_path, parse_edits(reply, fmt))
+    assert not plan.ok and not plan.changes
+    assert (tmp_path / "a.txt").read_text() == "a\nb\nc\n"
+
+
+@pytest.mark.parametrize("kind", list(OTHER_DIFFS))
+def test_other_diffs_in_prose_are_no_edit(kind):
+    assert parse_edits(f"Here:\n\n{OTHER_DIFFS[kind]}\nDone.\n") == []
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "path/to/calc.py\n```\nx = 1\n```\n",
+        "--- /dev/null\n+++ b/path/to/file.py\n@@ -0,0 +1 @@\n+x = 1\n",
+    ],
+)
+def test_the_prompts_placeholder_path_is_never_created(tmp_path, reply):
+    assert "placeholder" in _refused(tmp_path, {"calc.py": "x = 0\n"}, reply)
+
+
+def test_an_anchor_changed_by_an_earlier_hunk_still_counts(tmp_path):
+    # Codex reads anchors in the file as it was: the first hunk rewrites the `def` line the
+    # second hunk names.
+    src = "def f(a):\n    x = 1\n    y = 2\n    z = 3\n    return x\n"
+    reply = (
+        "*** Begin Patch\n*** Update File: m.py\n@@\n-def f(a):\n+def f(a, b):\n     x = 1\n"
+        "@@ def f(a):\n     z = 3\n-    return x\n+    return x + b\n*** End Patch\n"
+    )
+    out = _after(tmp_path, {"m.py": src}, reply)
+    assert out["m.py"] == b"def f(a, b):\n    x = 1\n    y = 2\n    z = 3\n    return x + b\n"
+
+
+def test_an_anchor_cut_at_gits_80_bytes_names_the_line_it_begins(tmp_path):
+    head = "def configure(name: str, verbose: bool = False, retries: int = 3, timeout: float"
+    src = f"{head} = 1.0) -> None:\n    return None\n\ndef other():\n    return None\n"
+    reply = (
+        f"*** Begin Patch\n*** Update File: c.py\n@@ {head[:80]}\n-    return None\n"
+        "+    return print(name)\n*** End Patch\n"
+    )
+    out = _after(tmp_path, {"c.py": src}, reply)
+    assert out["c.py"] == src.replace("    return None", "    return print(name)", 1).encode()
+    # A short anchor that only begins a line is not that line.
+    short = reply.replace(f"@@ {head[:80]}", "@@ def configure(")
+    assert "not found" in _refused(tmp_path, {}, short)

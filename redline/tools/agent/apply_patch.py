@@ -70,10 +70,14 @@ def patch_blocks(patch: str) -> list[EditBlock]:
 class TurnEdits:
     """The edits of one turn, written as they come and committed once at the end."""
 
-    def __init__(self, root: Path | str, *, provider: str = "", model: str = "") -> None:
+    def __init__(
+        self, root: Path | str, *, provider: str = "", model: str = "", checkpoint: bool = True
+    ) -> None:
         self.root = Path(root)
         self.provider = provider
         self.model = model
+        # False when the caller checkpoints the whole turn itself (redline.tools.edits.turn).
+        self.checkpoint = checkpoint
         self._stats: dict[str, FilePreview] = {}
         self.checkpoints: list[str] = []
 
@@ -99,14 +103,15 @@ class TurnEdits:
         check = apply_reply(self.root, blocks, check=True)
         if not check.ok:
             return ToolResult.failure(check.error or "the patch does not apply", check.files)
-        try:
-            repo = gitops.open_repo(self.root)
-            paths = [f.path for f in check.files]
-            yours = [p for p in gitops.dirty(repo, paths) if p not in self._stats]
-            if yours:
-                self.checkpoints.append(gitops.commit(repo, yours, checkpoint_message(yours)))
-        except (gitops.NotARepository, OSError, git.GitCommandError) as exc:
-            return ToolResult.failure(f"could not save your uncommitted work first: {exc}")
+        if self.checkpoint:
+            try:
+                repo = gitops.open_repo(self.root)
+                paths = [f.path for f in check.files]
+                yours = [p for p in gitops.dirty(repo, paths) if p not in self._stats]
+                if yours:
+                    self.checkpoints.append(gitops.commit(repo, yours, checkpoint_message(yours)))
+            except (gitops.NotARepository, OSError, git.GitCommandError) as exc:
+                return ToolResult.failure(f"could not save your uncommitted work first: {exc}")
         done = apply_reply(self.root, blocks, commit=False)
         if not done.ok:
             return ToolResult.failure(done.error or "the patch did not apply", done.files)

@@ -58,10 +58,13 @@ class Workspace:
         self.edits = TurnEdits(self.root)
 
     @classmethod
-    def open(cls, start: Path | str, *, provider: str = "", model: str = "") -> Workspace:
+    def open(
+        cls, start: Path | str, *, provider: str = "", model: str = "", checkpoint: bool = True
+    ) -> Workspace:
+        """``checkpoint=False``: the caller commits the turn itself (``edits.turn``)."""
         root, in_git = find_root(Path(start))
         ws = cls(root, in_git)
-        ws.edits.provider, ws.edits.model = provider, model
+        ws.edits = TurnEdits(root, provider=provider, model=model, checkpoint=checkpoint)
         return ws
 
 

@@ -45,6 +45,8 @@ def run(
         return ToolResult.failure("the pattern is empty; give a regular expression to look for")
     try:
         regex = re.compile(pattern)
+        # A file with no match in its whole text has none on any line: skip it in one call.
+        anywhere = re.compile(pattern, re.MULTILINE)
     except re.error as exc:
         return ToolResult.failure(f"the pattern is not a valid regular expression ({exc})")
     prefix = "."
@@ -68,7 +70,7 @@ def run(
             stopped = True
             break
         text = _text(real_root, rel)
-        if text is None:
+        if text is None or not anywhere.search(text):
             continue
         for n, line in enumerate(text.splitlines(), 1):
             if not regex.search(line):

@@ -1,27 +1,22 @@
-"""``shell {command, timeout_s?}``: the contract only; running commands comes with the sandbox."""
+"""``shell {command, timeout_s?}``: the contract, from ``redline.tools.shell`` (one definition).
+
+Commands run through ``ShellTool`` (async, sandboxed, approvals); ``run`` here only answers a
+call that reached the plain registry without it.
+"""
 
 from __future__ import annotations
 
-from redline.tools.agent.result import ToolResult
+from collections.abc import Mapping
 
-NAME = "shell"
-DESCRIPTION = (
-    "Run a shell command in the repository root (sandboxed, no network, no API keys) and get "
-    "its exit code and output. Use it for tests, builds and git status."
-)
-PARAMETERS: dict[str, object] = {
-    "type": "object",
-    "properties": {
-        "command": {"type": "string", "description": "the command line, run by /bin/sh"},
-        "timeout_s": {"type": "number", "description": "seconds before it is stopped"},
-    },
-    "required": ["command"],
-    "additionalProperties": False,
-}
+from redline.tools.agent.result import ToolResult
+from redline.tools.shell import SHELL_TOOL
+
+NAME: str = SHELL_TOOL["name"]
+DESCRIPTION: str = SHELL_TOOL["description"]
+PARAMETERS: Mapping[str, object] = SHELL_TOOL["parameters"]
 
 
 def run(args: dict[str, object]) -> ToolResult:
     return ToolResult.failure(
-        "shell is not available in this version of redline; use read_file, list_files, "
-        "search and apply_patch"
+        "shell is not available here; use read_file, list_files, search and apply_patch"
     )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from redline.tools.edits._lines import (
     EDIT_MARKER,
     FENCE,
+    OTHER_DIFF,
     SR_DIVIDER,
     SR_END,
     SR_START,
@@ -16,6 +19,8 @@ from redline.tools.edits._lines import (
 from redline.tools.edits.blocks import EditBlock, EditFormat, EditKind, Hunk, ParseProgress
 
 _SR = EditFormat.SEARCH_REPLACE
+_START_LINE = re.compile(r"^:start_line:\s*(\d+)\s*$")
+_DASHES = re.compile(r"^-{3,}\s*$")
 
 
 class SearchReplace:
@@ -55,9 +60,22 @@ class SearchReplace:
                 _SR,
                 error="SEARCH/REPLACE block has no ======= line between SEARCH and REPLACE",
             )
-        splits = tuple((tuple(self.body[:d]), tuple(self.body[d + 1 :])) for d in self.dividers)
+        start, skip = _line_hint(self.body)
+        body = self.body
+        splits = tuple(
+            (tuple(body[skip:d]), tuple(body[d + 1 :])) for d in self.dividers if d >= skip
+        )
+        if not splits:
+            return make_block(
+                self.first,
+                last,
+                self.path,
+                EditKind.INVALID,
+                _SR,
+                error="SEARCH/REPLACE block has no ======= line after its :start_line: hint",
+            )
         old, new = splits[0]
-        hunk = Hunk(old=old, new=new, splits=splits[1:])
+        hunk = Hunk(old=old, new=new, splits=splits[1:], old_start=start)
         return make_block(self.first, last, self.path, EditKind.SEARCH_REPLACE, _SR, hunks=(hunk,))
 
     def finish(self) -> list[EditBlock]:
@@ -77,7 +95,22 @@ class SearchReplace:
         return ParseProgress(_SR, self.path or None, len(self.body))
 
 
+_DIFF_INFO = ("diff", "patch", "udiff")
 _DOC_SUFFIXES = (".md", ".markdown", ".rst", ".txt", ".adoc", ".org", ".textile")
+
+
+def _line_hint(body: list[str]) -> tuple[int | None, int]:
+    """Roo Code's `:start_line:N` (and `:end_line:M`, then a `-------` line) opening SEARCH:
+    the line number, and how many lines the hint takes."""
+    m = _START_LINE.match(body[0]) if body else None
+    if m is None:
+        return None, 0
+    skip = 1
+    if skip < len(body) and body[skip].startswith(":end_line:"):
+        skip += 1
+    if skip < len(body) and _DASHES.match(body[skip]):
+        skip += 1
+    return int(m.group(1)), skip
 
 
 class WholeFile:
@@ -89,8 +122,12 @@ class WholeFile:
     all); any other edit-script marker makes the block invalid: it is never written as a file.
     """
 
-    def __init__(self, path: str, fence: str, opener: Line, crlf: bool = False) -> None:
+    def __init__(
+        self, path: str, fence: str, opener: Line, crlf: bool = False, info: str = ""
+    ) -> None:
         self.crlf = crlf
+        # A ```diff fence holds a diff, unless the file itself is one.
+        self.diff_fence = info.split()[0].lower() in _DIFF_INFO if info.split() else False
         self.path = path
         self.fence = fence
         self.first = opener
@@ -117,6 +154,8 @@ class WholeFile:
                 return self._close(ln), []
         if self.marker is None and self.depth == 0 and self._is_marker(text):
             self.marker = text.strip()
+        if OTHER_DIFF.match(text) and self.depth == 0:
+            self.diff_fence = True
         self.lines.append(text)
         self.held.append(ln)
         return [], None
@@ -147,9 +186,21 @@ class WholeFile:
                     ),
                 )
             ]
+        if self.diff_fence and not self.path.lower().endswith((".diff", ".patch")):
+            return [
+                make_block(
+                    self.first,
+                    ln,
+                    self.path,
+                    EditKind.INVALID,
+                    EditFormat.WHOLE,
+                    error="the fenced block is a diff redline cannot read (context, normal and ed "
+                    "diffs are not accepted), not the file's content; send a unified diff",
+                )
+            ]
         body = [s for s in self.lines if s.strip()]
-        if len(body) == 1 and strict_path(body[0]) is not None:
-            self.path_only = strict_path(body[0])  # a file name in its own fence (DeepSeek)
+        if len(body) == 1 and strict_path(body[0]) == self.path:
+            self.path_only = self.path  # the file's name again, alone in its fence (DeepSeek)
             return []
         return [
             make_block(

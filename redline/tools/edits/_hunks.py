@@ -36,11 +36,16 @@ def apply_hunk(
     source: EditFormat,
     following: Hunk | None = None,
     first: bool = False,
+    original: Sequence[str] | None = None,
 ) -> tuple[int, int, int, int]:
     """Apply one hunk to `tf`; return (new cursor, line delta, added, removed).
 
     `first`: when the lines occur more than once at or after the cursor, take the first of them
-    (Codex's apply_patch semantics, and SEARCH/REPLACE blocks ordered by their siblings)."""
+    (Codex's apply_patch semantics, and SEARCH/REPLACE blocks ordered by their siblings).
+    `original`: the file before this block's first hunk, where `@@` anchors must exist (an
+    earlier hunk may have changed the anchor line itself, as Codex reads anchors there too)."""
+    if hunk.anchors:
+        _check_anchors(LineIndex(tf.lines if original is None else original), hunk)
     try:
         return _apply(tf, hunk, cursor, delta, source, following, first)
     except EditFailure:
@@ -122,12 +127,9 @@ def _anchor_frames(index: LineIndex, hunk: Hunk, cursor: int) -> list[tuple[int,
     """Where to search, as (start, scope end, pinned) readings of the hunk's `@@` anchors, best
     first: the anchors found after the cursor (they pin the search); else the anchors an earlier
     hunk already passed, keeping the cursor and the scope of their last occurrence. An anchor
-    that is nowhere in the file refuses the hunk (Codex and the agents SDK do the same)."""
+    that is nowhere in the file refuses the hunk (`_check_anchors`, before any of this)."""
     if not hunk.anchors:
         return [(cursor, None, False)]
-    for anchor in hunk.anchors:
-        if seek_line(index, anchor, 0) is None:
-            raise EditFailure(f"the @@ anchor line '{anchor.strip()}' was not found in the file")
     lines = index.lines
     frames: list[tuple[int, int | None, bool]] = []
     start, scope, found = cursor, None, True
@@ -144,6 +146,12 @@ def _anchor_frames(index: LineIndex, hunk: Hunk, cursor: int) -> list[tuple[int,
         end = _scope_end(lines, back) if back is not None else None
         frames.append((cursor, end if end is not None and end > cursor else None, False))
     return frames
+
+
+def _check_anchors(index: LineIndex, hunk: Hunk) -> None:
+    for anchor in hunk.anchors:
+        if seek_line(index, anchor, 0) is None:
+            raise EditFailure(f"the @@ anchor line '{anchor.strip()}' was not found in the file")
 
 
 def _locate(
@@ -169,7 +177,9 @@ def _locate(
         # The anchor pins the place when the lines follow it at once, or when the anchor is a
         # plain line with nothing nested under it ("after this line"): the first match wins.
         hits = find_all(index, hunk.old, start)
-        if hits and (hits[0] == start or scope is None or scope <= start):
+        lines = index.lines
+        nested = scope is not None and any(s.strip() for s in lines[start:scope])
+        if hits and (hits[0] == start or not nested):
             return Match(hits[0], "after-anchor")
     return found
 

@@ -39,6 +39,10 @@ SR_START = re.compile(r"^(?:<{3,}|-{3,}) ?SEARCH\b")
 SR_DIVIDER = re.compile(r"^={3,}\s*$")
 SR_END = re.compile(r"^(?:>{3,}|\+{3,}) ?REPLACE\b")
 # A line no whole file has: an edit-script marker (any count, any indent) or a git conflict marker.
+# Lines of diff formats redline does not read: normal (`2c2`), ed (`2c`), context (`*** 1,3 ****`).
+OTHER_DIFF = re.compile(
+    r"^(?:\d+(?:,\d+)?[acd](?:\d+(?:,\d+)?)?|\*{15}|\*\*\* \d+(?:,\d+)? \*{4}|--- \d+(?:,\d+)? -{4})\s*$"
+)
 EDIT_MARKER = re.compile(
     r"^\s*(?:(?:<{3,}|-{3,}) ?SEARCH\b|(?:>{3,}|\+{3,}) ?REPLACE\b|<{7}(?: |$)|>{7}(?: |$))"
 )

@@ -154,8 +154,10 @@ class ApplyPatch:
         return None
 
     def _update_line(self, text: str, ln: Line) -> str | None:
-        if text.rstrip("\r") == "@@" or text.startswith("@@ "):
+        if text.rstrip() == "@@" or text.startswith("@@ "):
             anchor = text[3:].rstrip("\r") if text.startswith("@@ ") else None
+            if anchor is not None and not anchor.strip():
+                anchor = None  # "@@ " with trailing spaces is a bare "@@"
             last = self.chunks[-1] if self.chunks else None
             if last is not None and last.empty() and not last.eof:
                 if anchor is not None:

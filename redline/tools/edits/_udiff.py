@@ -18,6 +18,7 @@ _BOUNDARIES = (
     "@@", "diff ", "--- ", "Index: ", "Only in ", "Binary files ", "*** Begin Patch", "=====",
 )  # fmt: skip
 _HUNK = re.compile(r"^@@+ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@+")
+_RULE = re.compile(r"^(?:-{3,}|\+{3,})\s*$")  # a Markdown rule (or junk) after a hunk
 _IGNORED = (
     "index ",
     "old mode ",
@@ -150,34 +151,60 @@ class UnifiedDiff:
 
     def feed(self, ln: Line) -> tuple[list[EditBlock], list[Line] | None]:
         if self.held:
-            back = self._resolve_held(ln)
+            back, taken = self._resolve_held(ln)
             if back is not None:
                 return self._end(), back
+            if taken:
+                return [], None
         back = self._step(ln)
         if back is None:
             return [], None
         return self._end(), back
 
-    def _resolve_held(self, ln: Line) -> list[Line] | None:
+    def _resolve_held(self, ln: Line) -> tuple[list[Line] | None, bool]:
+        """Settle the held lines now that `ln` follows: (lines to hand back, `ln` consumed)."""
         held, self.held = self.held, []
         cur = self.cur
         assert cur is not None
         text = ln.text
-        if held[0].text.startswith("--- "):
-            if text.startswith("+++ "):
-                return [*held, ln]  # the next file's headers
+        first = held[0].text
+        goes_on = text[:1] in (" ", "-", "+", "\\") or text.startswith("@@")
+        if _RULE.match(first):  # "---" after a hunk: a Markdown rule, unless the hunk goes on
+            if not goes_on:
+                return [*held, ln], False
             cur.by_count = False
-            cur.add("-", held[0].text[1:])
+            cur.add(first[0], first[1:])
             self._touch(held[0])
-            return None
-        if text[:1] in (" ", "-", "+", "\\"):
+            return None, False
+        if first.startswith("--- "):
+            if text.startswith("+++ "):
+                return [*held, ln], False  # the next file's headers
+            cur.by_count = False
+            cur.add("-", first[1:])
+            self._touch(held[0])
+            return None, False
+        last = held[-1].text
+        if last.startswith("--- ") or _RULE.match(last):  # blank lines, then a dashes line
+            if text.startswith("+++ ") or (_RULE.match(last) and not goes_on):
+                return [*held, ln], False  # the next file's headers, or a rule after the diff
+            for h in held[:-1]:
+                cur.add(" ", "")
+                self._touch(h)
+            cur.by_count = False
+            cur.add(last[0], last[1:])
+            self._touch(held[-1])
+            return None, False
+        if text.startswith("--- ") or _RULE.match(text):
+            self.held = [*held, ln]  # blank lines between files of an "@@ ... @@" diff
+            return None, True
+        if goes_on and not text.startswith("@@"):
             for h in held:  # blank lines inside a hunk were empty context lines
                 cur.add(" ", "")
                 self._touch(h)
-            return None
+            return None, False
         if text.startswith("@@"):
-            return None
-        return [*held, ln]
+            return None, False
+        return [*held, ln], False
 
     def _step(self, ln: Line) -> list[Line] | None:
         """Consume one line; return the lines to hand back when this section has ended."""
@@ -250,7 +277,7 @@ class UnifiedDiff:
             if cur.complete():
                 if text == "-- " or first not in (" ", "-", "+"):
                     return [ln]  # the hunk is done; this line belongs to what follows
-                if text.startswith("--- "):
+                if text.startswith("--- ") or _RULE.match(text):
                     self.held.append(ln)
                     return None
                 cur.by_count = False  # more content than the header said: re-read by content
@@ -265,7 +292,7 @@ class UnifiedDiff:
                 return self._short(ln)  # fewer lines than the header said
         # by content
         if first in ("-", "+", " "):
-            if text.startswith("--- ") and not self.held:
+            if (text.startswith("--- ") or _RULE.match(text)) and not self.held:
                 self.held.append(ln)
                 return None
             cur.add(first, text[1:])
@@ -314,8 +341,8 @@ class UnifiedDiff:
 
     def _end(self) -> list[EditBlock]:
         held, self.held = self.held, []
-        for h in held:  # held lines at the end: a "--- " line is content, blanks are not
-            if h.text.startswith("--- ") and self.cur is not None:
+        for h in held:  # held lines at the end: a "--- " line is content; blanks, rules not
+            if h.text.startswith("--- ") and not _RULE.match(h.text) and self.cur is not None:
                 self.cur.add("-", h.text[1:])
         self._close_hunk()
         block = self._block()

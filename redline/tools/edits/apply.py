@@ -76,9 +76,13 @@ def _previews(changes: tuple[FileChange, ...]) -> tuple[FilePreview, ...]:
     return tuple(out)
 
 
-def plan_edits(repo_root: Path | str, reply: str | list[EditBlock]) -> ApplyResult:
-    """Preview without writing: per-file diffs and counts, and why any block would fail."""
-    blocks = parse_edits(reply) if isinstance(reply, str) else list(reply)
+def plan_edits(
+    repo_root: Path | str, reply: str | list[EditBlock], *, requested_format: str | None = None
+) -> ApplyResult:
+    """Preview without writing: per-file diffs and counts, and why any block would fail.
+
+    `requested_format`: the edit format the turn asked for (see `parse_edits`)."""
+    blocks = parse_edits(reply, requested_format) if isinstance(reply, str) else list(reply)
     plan = plan_blocks(Path(repo_root), blocks)
     previews = _previews(plan.changes)
     return ApplyResult(
@@ -101,13 +105,15 @@ def apply_reply(
     commit: bool = True,
     init: bool = False,
     require_edits: bool = True,
+    requested_format: str | None = None,
 ) -> ApplyResult:
     """Apply every edit in `reply` (text, or blocks already parsed while streaming).
 
     A reply without any edit block is an error (`redline apply` exits 4) unless
     `require_edits` is False (an answer that only talks is fine for `exec --apply`).
+    `requested_format`: the edit format the turn asked for (see `parse_edits`).
     """
-    blocks = parse_edits(reply) if isinstance(reply, str) else list(reply)
+    blocks = parse_edits(reply, requested_format) if isinstance(reply, str) else list(reply)
     if not blocks and not require_edits:
         return ApplyResult(())
     start = Path(repo_root)

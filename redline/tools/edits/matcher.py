@@ -190,8 +190,13 @@ def _closest(lines: Sequence[str], old: Sequence[str], start: int) -> NoMatch:
     )
 
 
+# git cuts a hunk header's function line at 80 bytes: such an anchor names the line it starts.
+_GIT_FUNCNAME_CUT = 79
+
+
 def seek_line(index: LineIndex, line: str, start: int) -> int | None:
-    """The first line at or after `start` equal to `line` under the first pass that finds one."""
+    """The first line at or after `start` equal to `line` under the first pass that finds one
+    (or, for an anchor as long as git's cut, the first line it begins)."""
     for name, fn in PASSES:
         hay = index.normalised(name, fn)
         want = fn(line)
@@ -199,6 +204,11 @@ def seek_line(index: LineIndex, line: str, start: int) -> int | None:
             return hay.index(want, start)
         except ValueError:
             continue
+    if len(line.encode()) >= _GIT_FUNCNAME_CUT:
+        want = line.strip()
+        for i in range(start, len(index.lines)):
+            if index.lines[i].strip().startswith(want):
+                return i
     return None
 
 
@@ -209,5 +219,10 @@ def seek_line_before(index: LineIndex, line: str, before: int) -> int | None:
         want = fn(line)
         for i in range(min(before, len(hay)) - 1, -1, -1):
             if hay[i] == want:
+                return i
+    if len(line.encode()) >= _GIT_FUNCNAME_CUT:
+        want = line.strip()
+        for i in range(min(before, len(index.lines)) - 1, -1, -1):
+            if index.lines[i].strip().startswith(want):
                 return i
     return None

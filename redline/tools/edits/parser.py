@@ -7,7 +7,7 @@ text, returns the blocks that closed with it, and `progress` describes the open 
 `requested_format` is the format the turn asked for. A path line then a fenced file is also how
 redline shows files to the model, so such a block is a whole-file edit only when the turn asked
 for `whole` (or nobody said: `redline apply` of a saved reply), or when the reply clearly is
-one: nothing but whole files, no edit in another format, at most two lines of prose.
+one: nothing but whole files, no edit in another format, at most one line of prose.
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ class EditStreamParser:
         self._sub: SubParser | None = None
         self._fence: str | None = None  # the open fence's marker, e.g. "```"
         self._fence_path: str | None = None
+        self._fence_info = ""
         self._fence_first = False  # the next line is the first inside the fence
         self._fence_cr = False  # the fence line ended in CR: the reply has CRLF line ends
         self._prev = ""  # the last non-blank line at top level
@@ -107,7 +108,7 @@ class EditStreamParser:
             sub, self._sub = self._sub, None
             self._emit(sub.finish())
         deferred, self._deferred = self._deferred, []
-        if deferred and not self._others and self._prose <= len(deferred) + 2:
+        if deferred and not self._others and self._prose <= len(deferred) + 1:
             self._whole_ok = True  # nothing but whole files: the model clearly meant them
             self._emit(deferred)
         return out
@@ -173,7 +174,9 @@ class EditStreamParser:
                     self._sub = diff
                     self._process(ln)
                     return
-                self._sub = WholeFile(self._fence_path, self._fence or "```", ln, self._fence_cr)
+                self._sub = WholeFile(
+                    self._fence_path, self._fence or "```", ln, self._fence_cr, self._fence_info
+                )
                 self._process(ln)
                 return
         stripped = text.strip()
@@ -198,6 +201,7 @@ class EditStreamParser:
             if self._fence is None:
                 named = whole_path if self._fmt is EditFormat.WHOLE else strict_path
                 self._fence = m.group(1)
+                self._fence_info = m.group(2)
                 self._fence_cr = text.endswith("\r")
                 self._fence_path = fence_info_path(m.group(2)) or named(self._prev)
                 self._fence_first = True

@@ -121,8 +121,11 @@ def plan_blocks(root: Path, blocks: list[EditBlock], *, first_after_cursor: bool
     results: list[BlockResult] = []
     errors: list[str] = []
     strip_level = _strip_levels(root, blocks)
+    conflicts = _conflicts(blocks)
     for block in blocks:
         try:
+            if block.index in conflicts:
+                raise EditFailure(conflicts[block.index])
             path, added, removed = _apply_block(tree, block, strip_level, blocks)
             results.append(BlockResult(block.index, path, "proposed", added, removed))
         except (EditFailure, UnsafePath) as exc:
@@ -200,6 +203,11 @@ def _apply_block(
         raise EditFailure(block.error or "the block could not be read")
     path = _resolve(tree, block, strip_level)
     kind = block.kind
+    if path.startswith("path/to/") and not tree.exists(path):
+        raise EditFailure(
+            f"'{path}' is the placeholder path from an example, not a file here; use the "
+            "file's real path"
+        )
     if kind is EditKind.ADD:
         content = list(block.content or ())
         existing = tree.load(path)
@@ -226,6 +234,7 @@ def _apply_block(
         if existing is None:
             tree.store(path, TextFile(content, True))
             return path, len(content), 0
+        _refuse_snippet(path, existing.lines, content)
         lines = conform(content, crlf=existing.crlf(), written_cr=cr_style(content))
         added, removed = _count(existing.lines, lines)
         tree.store(path, TextFile(lines, existing.final_newline))
@@ -246,7 +255,9 @@ def _apply_block(
         # often covers both places): a tie there is refused unless the anchor's scope settles it.
         first = ordered and n > 0
         try:
-            cursor, d, a, r = apply_hunk(tf, hunk, cursor, delta, block.source, following, first)
+            cursor, d, a, r = apply_hunk(
+                tf, hunk, cursor, delta, block.source, following, first, existing.lines
+            )
         except EditFailure as exc:
             label = f"hunk {n + 1}" if len(block.hunks) > 1 else "the hunk"
             raise EditFailure(f"{label}: {exc}") from None
@@ -287,18 +298,21 @@ def _search_replace(
     # The first (or only) block for a file with several equal matches is refused.
     first = tree.first and path in tree.sr_cursor
     # Several "=======" lines: every reading is tried, the longest SEARCH that is found wins.
+    hint = hunk.old_start  # Roo Code's `:start_line:`: settles a tie, never moves a match
     readings = sorted(((hunk.old, hunk.new), *hunk.splits), key=lambda r: -len(r[0]))
+    # Blank lines the model added around SEARCH (Aider's issue 25): tried last.
+    readings += [t for t in map(_blank_trimmed, readings) if t not in readings]
     for old, new in readings:
         tf = TextFile(list(existing.lines), existing.final_newline)
         try:
             try:
-                end, _, a, r = apply_hunk(tf, Hunk(old=old, new=new), 0, 0, block.source)
+                end, _, a, r = apply_hunk(tf, Hunk(old, new, old_start=hint), 0, 0, block.source)
             except Ambiguous:
                 if not in_order:
                     raise
                 # Blocks for this file came in file order so far: the previous one pins a start.
                 end, _, a, r = apply_hunk(
-                    tf, Hunk(old=old, new=new), cursor, 0, block.source, following, first
+                    tf, Hunk(old, new, old_start=hint), cursor, 0, block.source, following, first
                 )
         except EditFailure as exc:
             first_error = first_error or exc
@@ -312,6 +326,65 @@ def _search_replace(
         return path, a, r
     assert first_error is not None
     raise first_error
+
+
+def _conflicts(blocks: list[EditBlock]) -> dict[int, str]:
+    """Blocks that contradict an earlier one of the same reply: a whole file and any other edit
+    of that file, or a file created twice, unless it is the very same content again. Never
+    last-one-wins: the person sees both were sent."""
+    seen: dict[str, list[EditBlock]] = {}
+    out: dict[int, str] = {}
+    for b in blocks:
+        if b.kind is EditKind.INVALID:
+            continue
+        for path in dict.fromkeys((b.path, b.target)):
+            earlier = seen.setdefault(path, [])
+            clash = next((e for e in earlier if _contradicts(e, b)), None)
+            earlier.append(b)
+            if clash is not None and b.index not in out:
+                out[b.index] = (
+                    f"this reply edits {path} twice in ways that conflict (block "
+                    f"{clash.index + 1} and block {b.index + 1}); send one edit for the file"
+                )
+    return out
+
+
+def _contradicts(first: EditBlock, later: EditBlock) -> bool:
+    whole, add = EditKind.WHOLE, EditKind.ADD
+    if first.kind is later.kind and later.kind in (whole, add) and first.content == later.content:
+        return False  # the same file sent twice
+    if whole in (first.kind, later.kind):
+        return True
+    return later.kind is add and first.kind is not EditKind.DELETE
+
+
+def _refuse_snippet(path: str, before: list[str], content: list[str]) -> None:
+    """A "whole file" far shorter than the file is a quoted snippet: writing it would delete
+    most of the file."""
+    old_n = sum(1 for s in before if s.strip())
+    new_n = sum(1 for s in content if s.strip())
+    if old_n >= 6 and new_n * 2 < old_n:
+        raise EditFailure(
+            f"the whole-file block has {new_n} lines where {path} has {old_n}: writing it would "
+            "delete most of the file, so it looks like a snippet; send SEARCH/REPLACE blocks "
+            "(or a diff) for the lines that change"
+        )
+
+
+def _blank_trimmed(
+    reading: tuple[tuple[str, ...], tuple[str, ...]],
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A SEARCH without its leading and trailing blank lines (REPLACE loses the same ones)."""
+    old, new = list(reading[0]), list(reading[1])
+    while len(old) > 1 and not old[0].strip():
+        old.pop(0)
+        if new and not new[0].strip():
+            new.pop(0)
+    while len(old) > 1 and not old[-1].strip():
+        old.pop()
+        if new and not new[-1].strip():
+            new.pop()
+    return tuple(old), tuple(new)
 
 
 def _next_search(blocks: list[EditBlock], block: EditBlock, path: str) -> Hunk | None:

@@ -15,7 +15,8 @@ from textual.widgets import Static
 from redline.tui.slash import SlashCommand
 
 PROMPT_KEYS = (
-    ("enter", "send the prompt (queued if an answer is still streaming)"),
+    ("enter", "send the prompt (while a turn runs: to the model at its next step)"),
+    ("tab", "while a turn runs: queue the prompt for after it"),
     ("shift+enter / ctrl+j", "new line in the prompt"),
     ("up / down", "earlier prompts (on the first / last line)"),
     ("/", "slash commands, completed as you type (tab or enter accepts)"),

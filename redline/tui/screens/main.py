@@ -15,7 +15,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from redline.agent import Notice, Session
+from redline.agent import ApprovalRequested, Notice, Session
+from redline.tui.widgets.approval_card import ApprovalCard
 from redline.tui.widgets.command_card import CommandCard
 from redline.tui.widgets.completion_menu import CompletionMenu
 from redline.tui.widgets.context_panel import ContextPanel
@@ -47,6 +48,7 @@ class MainScreen(Screen[None]):
     ) -> None:
         super().__init__()
         self.session = session
+        self._tool_activity = ""
         self._display_clock = display_clock
         self._history = history
         self._cursor_blink = cursor_blink
@@ -57,6 +59,7 @@ class MainScreen(Screen[None]):
         yield MeterBar(id="meter")
         yield CompletionMenu(id="completion")
         yield CommandCard(clock=self._display_clock, id="command-card")
+        yield ApprovalCard(id="approval")
         yield PromptInput(id="prompt", history=self._history, cursor_blink=self._cursor_blink)
         yield StatusBar(id="status")
         yield Footer()
@@ -94,9 +97,31 @@ class MainScreen(Screen[None]):
         parts = []
         if self.session.turn_running:
             parts.append("streaming · esc stops")
+            if self._tool_activity:
+                parts.append(self._tool_activity)
         if self.session.queue:
             parts.append(f"{len(self.session.queue)} queued")
         return " · ".join(parts)
+
+    def tool_activity(self, text: str) -> None:
+        """What the turn's tools are doing now ("running search"), beside the activity."""
+        if text != self._tool_activity:
+            self._tool_activity = text
+            self.status(activity=self.activity())
+
+    # --- approvals -----------------------------------------------------------------------
+
+    def ask(self, message: ApprovalRequested) -> None:
+        self.query_one(ApprovalCard).ask(message)
+
+    def drop_approvals(self) -> None:
+        cards = self.query(ApprovalCard)
+        if cards:
+            cards.first().drop()
+        self._tool_activity = ""
+
+    def on_approval_card_answered(self, message: ApprovalCard.Answered) -> None:
+        self.query_one(PromptInput).focus()
 
     # --- the context panel and indexing --------------------------------------------------
 

@@ -90,6 +90,7 @@ class TurnView:
         self.meter_in_bar = False
         self.error: str | None = None
         self.interrupted = False
+        self.split = ""  # a multi-step turn: model, tool and redline time
         self.parts: list[Part] = []
         self.offsets: list[int] = []
         self.height = 0
@@ -165,6 +166,12 @@ class TurnView:
         self.interrupted = turn.interrupted
         if turn.error is not None:
             self.error = turn.error.message
+        timing = turn.timing
+        if timing is not None and len(timing.steps) > 1:  # where a multi-step turn's time went
+            self.split = (
+                f"{len(timing.steps)} steps · model {timing.model_ms / 1000:.2f} s · "
+                f"tools {timing.tool_ms / 1000:.2f} s · redline {timing.overhead_ms:,.0f} ms"
+            )
         if turn.reading is not None:
             self.reading = turn.reading
         elif self.meter is not None:
@@ -210,6 +217,8 @@ class TurnView:
             lines.append(meter)
         elif self.interrupted:
             lines.append(Text("⏸ interrupted", style="bold yellow"))
+        if self.split and not self.live:
+            lines.append(Text(self.split, style="dim"))
         if self.error:
             lines.append(Text(f"✗ {self.error}", style="bold red"))
         if not lines:

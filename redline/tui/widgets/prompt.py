@@ -47,10 +47,11 @@ class PromptInput(TextArea):
     class Submitted(Message):
         """The person pressed Enter on a non-empty prompt."""
 
-        def __init__(self, prompt: PromptInput, text: str) -> None:
+        def __init__(self, prompt: PromptInput, text: str, *, queue: bool = False) -> None:
             super().__init__()
             self.prompt = prompt
             self.text = text
+            self.queue = queue  # tab: after the running turn, not into it
 
     def __init__(
         self,
@@ -119,10 +120,10 @@ class PromptInput(TextArea):
             event.stop()
             event.prevent_default()
             return
-        if key == "enter":
+        if key == "enter" or (key == "tab" and self.text.strip()):
             event.stop()
             event.prevent_default()
-            self._submit()
+            self._submit(queue=key == "tab")
             return
         if key in NEWLINE_KEYS:
             event.stop()
@@ -141,14 +142,14 @@ class PromptInput(TextArea):
             return
         await super()._on_key(event)
 
-    def _submit(self) -> None:
+    def _submit(self, *, queue: bool = False) -> None:
         text = self.text.strip("\n")
         if not text.strip():
             return
         self.remember(text)
         self.clear()
         self._hide_menu()
-        self.post_message(self.Submitted(self, text))
+        self.post_message(self.Submitted(self, text, queue=queue))
 
     # --- completion ----------------------------------------------------------------------
 

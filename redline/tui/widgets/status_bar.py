@@ -18,6 +18,7 @@ class StatusInfo:
     git: GitState | None = None  # None: not read yet
     context_tokens: int | None = None
     activity: str = ""
+    approval: str = ""  # the approval mode, when it is not the default
 
 
 class StatusBar(Static):
@@ -62,6 +63,9 @@ class StatusBar(Static):
             text.append("ctx –")
         else:
             text.append(f"ctx ~{_compact(info.context_tokens)} tok")
+        if info.approval:
+            text.append("  │  ")
+            text.append(f"⏵ {info.approval}", style="bold yellow")
         if info.activity:
             text.append("  │  ")
             text.append(one_line(info.activity), style="bold")

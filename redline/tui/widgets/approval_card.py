@@ -1,0 +1,102 @@
+"""The approval card: a tool call waiting for the person's yes or no (y / n; esc says no).
+
+It holds the request's future and resolves it; the turn awaits that future. Hidden when
+nothing waits; focused while something does, so y and n never reach the prompt.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Static
+
+from redline.agent import ApprovalRequest, ApprovalRequested
+from redline.tui.widgets.tool_card import approval_text
+
+
+class ApprovalCard(Static, can_focus=True):
+    DEFAULT_CSS = """
+    ApprovalCard {
+        display: none;
+        height: auto;
+        max-height: 12;
+        padding: 0 1;
+        border: round $warning;
+        background: $surface;
+    }
+    ApprovalCard.-waiting { display: block; }
+    """
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", tooltip="let the tool call run"),
+        Binding("n", "answer(False)", "No", tooltip="deny it; the model is told"),
+        Binding("a", "always", "Always", tooltip="run it, and this command prefix from now on"),
+        Binding("escape", "answer(False)", "No", show=False),
+    ]
+
+    class Answered(Message):
+        """The last waiting request got its answer (the prompt takes the focus back)."""
+
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self._waiting: list[ApprovalRequested] = []
+
+    @property
+    def waiting(self) -> bool:
+        return bool(self._waiting)
+
+    @property
+    def request(self) -> ApprovalRequest | None:
+        """The request on show (the first that waits)."""
+        return self._waiting[0].request if self._waiting else None
+
+    def ask(self, message: ApprovalRequested) -> None:
+        self._waiting.append(message)
+        self._show()
+
+    def _show(self) -> None:
+        # a future resolved elsewhere (the turn was interrupted) needs no answer
+        while self._waiting and self._waiting[0].future.done():
+            self._waiting.pop(0)
+        if not self._waiting:
+            self.set_class(False, "-waiting")
+            self.update("")
+            return
+        self.update(approval_text(self._waiting[0].request))
+        self.refresh_bindings()
+        self.set_class(True, "-waiting")
+        self.focus()
+
+    def action_answer(self, yes: bool) -> None:
+        if not self._waiting:
+            return
+        message = self._waiting.pop(0)
+        if not message.future.done():
+            message.future.set_result(yes)
+        self._show()
+        if not self._waiting:
+            self.post_message(self.Answered())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "always":  # offered only for a simple command's prefix
+            request = self.request
+            return bool(request and request.always)
+        return True
+
+    def action_always(self) -> None:
+        """Only where the request offers it (a simple command's prefix)."""
+        if not self._waiting or not self._waiting[0].request.always:
+            return
+        message = self._waiting.pop(0)
+        if not message.future.done():
+            message.future.set_result("always")
+        self._show()
+        if not self._waiting:
+            self.post_message(self.Answered())
+
+    def drop(self) -> None:
+        """The turn ended: nothing waits any more."""
+        for message in self._waiting:
+            if not message.future.done():
+                message.future.cancel()
+        self._waiting.clear()
+        self._show()

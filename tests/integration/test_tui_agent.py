@@ -1,0 +1,99 @@
+"""The agent in the real app over loopback: tool cards, the approval card, steering, modes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from redline.backends.sim import SimServer
+from redline.tui.widgets.approval_card import ApprovalCard
+from redline.tui.widgets.prompt import PromptInput
+from redline.tui.widgets.status_bar import StatusBar
+from tests.helpers_edits import git, make_repo
+from tests.helpers_tui import SIZE, make_app, settle, wait_until
+
+APP = "def total(xs):\n    return sum(xs)\n"
+
+
+def agent_app(repo: Path, url: str, **kw: object):
+    return make_app(provider=None, base_url=url, repo_root=repo, tools=True, **kw)  # type: ignore[arg-type]
+
+
+class TestApprovalCard:
+    async def test_y_lets_the_edit_apply_as_one_commit(self, tmp_path: Path):
+        repo = make_repo(tmp_path / "repo", {"app.py": APP})
+        before = git(repo, "rev-parse", "HEAD").strip()
+        async with SimServer(rate=20000, ttft_ms=0) as sim:
+            app = agent_app(repo, sim.base_url)
+            async with app.run_test(size=SIZE) as pilot:
+                await settle(pilot)
+                await pilot.press(*"tidy app.py", "enter")
+                card = app.query_one(ApprovalCard)
+                await wait_until(pilot, lambda: card.waiting)
+                assert app.focused is card
+                assert card.request is not None
+                assert card.request.summary == "apply_patch to app.py"
+                await pilot.press("y")
+                await wait_until(pilot, lambda: not app.session.turn_running)
+                [turn] = app.session.conversation.turns
+                assert [s.status for s in turn.steps] == ["ok", "ok", "ok"]
+                assert turn.commit is not None
+                assert isinstance(app.focused, PromptInput) and not card.waiting
+                lines = "\n".join(app.transcript.lines_text())
+                assert "read_file path=app.py" in lines and "apply_patch app.py" in lines
+                assert "4 steps · model " in lines and " · redline " in lines  # the time split
+        assert git(repo, "rev-parse", "HEAD~1").strip() == before
+
+    async def test_n_denies_and_the_model_is_told(self, tmp_path: Path):
+        repo = make_repo(tmp_path / "repo", {"app.py": APP})
+        async with SimServer(rate=20000, ttft_ms=0) as sim:
+            app = agent_app(repo, sim.base_url)
+            async with app.run_test(size=SIZE) as pilot:
+                await settle(pilot)
+                await pilot.press(*"tidy app.py", "enter")
+                card = app.query_one(ApprovalCard)
+                await wait_until(pilot, lambda: card.waiting)
+                await pilot.press("n")
+                await wait_until(pilot, lambda: not app.session.turn_running)
+                [turn] = app.session.conversation.turns
+                assert turn.steps[-1].status == "denied" and turn.commit is None
+        assert "redline simulator" not in (repo / "app.py").read_text()
+
+
+class TestModes:
+    async def test_shift_tab_cycles_the_mode_shown_in_the_status_bar(self, tmp_path: Path):
+        repo = make_repo(tmp_path / "repo", {"app.py": APP})
+        async with SimServer(rate=20000, ttft_ms=0) as sim:
+            app = agent_app(repo, sim.base_url)
+            async with app.run_test(size=SIZE) as pilot:
+                await settle(pilot)
+                bar = app.query_one(StatusBar)
+                assert app.session.approval == "ask" and bar.info.approval == ""
+                await pilot.press("shift+tab")
+                assert app.session.approval == "auto-edit" and "auto-edit" in str(bar.render())
+                await pilot.press(*"tidy app.py", "enter")  # auto-edit: no card
+                await wait_until(pilot, lambda: bool(app.session.conversation.turns))
+                await wait_until(pilot, lambda: not app.session.turn_running)
+                assert not app.query_one(ApprovalCard).waiting
+                assert app.session.conversation.turns[0].commit is not None
+
+
+class TestSteering:
+    async def test_enter_while_a_turn_runs_reaches_the_model_at_the_next_step(self, tmp_path: Path):
+        repo = make_repo(tmp_path / "repo", {"app.py": APP})
+        async with SimServer(rate=80, ttft_ms=0) as sim:  # slow: steps left when enter lands
+            app = agent_app(repo, sim.base_url, approval="auto-edit")
+            async with app.run_test(size=SIZE) as pilot:
+                await settle(pilot)
+                await pilot.press(*"tidy app.py", "enter")
+                turns = app.session.conversation.turns
+                await wait_until(
+                    pilot, lambda: bool(turns) and len(turns[0].steps) >= 1, timeout=30
+                )
+                app.query_one(PromptInput).load_text("keep it short")
+                await pilot.press("enter")
+                await wait_until(pilot, lambda: not app.session.turn_running, timeout=60)
+                [turn] = app.session.conversation.turns
+                steered = [m for m in turn.items if m.role == "user"]
+                assert [m.content for m in steered] == ["keep it short"]
+                assert app.session.queue == []
+                assert "sent to the model: keep it short" in "\n".join(app.transcript.lines_text())
