@@ -6,8 +6,9 @@ the naive baseline that re-parses the whole accumulated reply on every chunk (ti
 of chunk positions spread across the reply, since timing it on every one takes minutes).
 
 Apply: a temp git repository with N files of ~200 lines; one reply edits every file (one
-SEARCH/REPLACE block each). Times `apply_reply` end to end (parse, plan, git apply --check,
-git apply, commit), beside the baseline of a bare `git apply` + `git commit` of the same diff.
+SEARCH/REPLACE block each). Times `apply_reply` end to end (parse, plan, git apply --check, the
+journal, atomic file writes, the commit built as objects, HEAD by compare-and-swap, the index
+through git's lock), beside the baseline of a bare `git apply` + `git commit` of the same diff.
 
 Prints one JSON object. Usage: python benchmarks/edits.py [--files 100] [--chunk 4] [--runs 3]
 """

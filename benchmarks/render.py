@@ -12,7 +12,8 @@ headless Textual skips encoding them, so the hook encodes each frame as a termin
 would. Stalls come from a 5 ms asyncio ticker (its overshoot). Final lag is the time from the
 last text received to the first frame on which everything received is on screen.
 
-Usage: python benchmarks/render.py [--rate 20000] [--tokens 20000] [--turns 1] [--no-baseline]
+Usage: python benchmarks/render.py [--rate 20000] [--tokens 20000] [--turns 1] [--lanes N]
+       [--no-baseline]   (--lanes 2-4: a race, each lane at --rate; see render_lanes.py)
 Prints one JSON object.
 """
 
@@ -343,14 +344,33 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=20000)
     parser.add_argument("--turns", type=int, default=1, help="split the tokens over turns")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--lanes", type=int, default=1, help="race N lanes (2-4), each at --rate")
     args = parser.parse_args()
     proc, url = start_sim(args.rate)
     try:
-        redline, label = asyncio.run(run_redline(url, args.tokens, args.turns))
-        peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        baseline = (
-            None if args.no_baseline else asyncio.run(run_baseline(url, args.tokens, args.turns))
-        )
+        if args.lanes > 1:
+            import render_lanes
+
+            this = sys.modules[__name__]
+            redline, label = asyncio.run(
+                render_lanes.run_redline_lanes(this, url, args.tokens, args.lanes)
+            )
+            peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            baseline = (
+                None
+                if args.no_baseline
+                else asyncio.run(
+                    render_lanes.run_baseline_lanes(this, url, args.tokens, args.lanes)
+                )
+            )
+        else:
+            redline, label = asyncio.run(run_redline(url, args.tokens, args.turns))
+            peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            baseline = (
+                None
+                if args.no_baseline
+                else asyncio.run(run_baseline(url, args.tokens, args.turns))
+            )
     finally:
         proc.terminate()
         proc.wait(10)
@@ -360,6 +380,7 @@ def main() -> None:
     result["baseline"] = baseline.summary() if baseline else None
     result["app"] = label
     result["turns"] = args.turns
+    result["lanes"] = args.lanes
     result["machine"] = (
         f"{platform.machine()}, {os.cpu_count()} cpus, Python {platform.python_version()}"
     )

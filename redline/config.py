@@ -22,6 +22,7 @@ from redline.backends.options import REASONING_EFFORTS, ModelKnobs
 from redline.backends.presets import PRESETS, ProviderPreset, preset_from_table, url_problem
 from redline.backends.prices import PriceOverride
 from redline.safety.trust import TrustState, TrustStore
+from redline.tools.edits.safety import DEFAULT_PROTECTED
 
 EDIT_FORMATS = ("search-replace", "apply-patch", "udiff", "whole")
 
@@ -95,6 +96,7 @@ TOP_LEVEL: dict[str, Check] = {
     "connect_timeout_s": NUM,
     "first_token_timeout_s": NUM,
     "stall_timeout_s": NUM,
+    "protected_paths": _str_list,  # adds to DEFAULT_PROTECTED; every file's list counts
     # shell: the project's test command, and what the sandbox lets a model's command reach
     # (dangerous from an untrusted .redline.toml: see the safety issue's list)
     "test_command": STR,
@@ -180,6 +182,7 @@ class Config:
     connect_timeout_s: float | None = None
     first_token_timeout_s: float | None = None
     stall_timeout_s: float | None = None
+    protected_paths: tuple[str, ...] = ()  # on top of DEFAULT_PROTECTED, never instead
     test_command: str | None = None
     sandbox_network: bool = False
     sandbox_writable: tuple[str, ...] = ()
@@ -209,6 +212,10 @@ class Config:
         merged = dict(PRESETS)
         merged.update(self.providers)
         return merged
+
+    def protected(self) -> tuple[str, ...]:
+        """The patterns no edit may touch: the defaults plus every config file's list."""
+        return tuple(dict.fromkeys((*DEFAULT_PROTECTED, *self.protected_paths)))
 
     def key_env_names(self) -> tuple[str, ...]:
         """Every preset's key variable and every configured ``api_key_env``: never in a command."""
@@ -272,6 +279,8 @@ def load_config(
                 target = providers if key == "providers" else models
                 for name, table in value.items():  # type: ignore[attr-defined]
                     target.setdefault(name, {}).update(table)
+            elif key == "protected_paths":  # a list can only grow: a repo cannot unprotect
+                top[key] = (*top.get(key, ()), *value)  # type: ignore[misc]
             else:
                 top[key] = value
     presets: dict[str, ProviderPreset] = {}

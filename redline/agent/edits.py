@@ -6,12 +6,14 @@ engine's own parser (``Turn.edits``), so the TUI, ``redline exec`` and race lane
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from redline.agent.conversation import Turn
 from redline.backends.events import StreamError
+from redline.tools.edits.safety import DEFAULT_PROTECTED
 
 if TYPE_CHECKING:
     from redline.tools.edits import ApplyResult, EditBlock
@@ -35,8 +37,16 @@ def turn_blocks(turn: Turn) -> list[EditBlock]:
     return parse_edits(turn.text, turn.edit_format)
 
 
-def apply_blocks(root: Path, turn: Turn, blocks: list[EditBlock], *, require: bool) -> ApplyResult:
-    """Write and commit ``blocks`` (all or nothing), the commit naming the turn's backend."""
+def apply_blocks(
+    root: Path,
+    turn: Turn,
+    blocks: list[EditBlock],
+    *,
+    require: bool,
+    protected: Iterable[str] = DEFAULT_PROTECTED,
+) -> ApplyResult:
+    """Write and commit ``blocks`` (all or nothing), the commit naming the turn's backend;
+    never touching a file that matches ``protected`` (the config's ``protected_paths``)."""
     from redline.tools.edits import apply_reply
 
     return apply_reply(
@@ -46,10 +56,13 @@ def apply_blocks(root: Path, turn: Turn, blocks: list[EditBlock], *, require: bo
         model=turn.model,
         summary=turn.prompt,
         require_edits=require,
+        protected=protected,
     )
 
 
-def edit_outcome(turn: Turn, repo_root: Path, *, apply: bool) -> EditOutcome:
+def edit_outcome(
+    turn: Turn, repo_root: Path, *, apply: bool, protected: Iterable[str] = DEFAULT_PROTECTED
+) -> EditOutcome:
     """Edits in the answer: planned (``proposed``), or with ``apply`` written and committed.
 
     Nothing is applied from an answer that ended in an error or was interrupted.
@@ -61,9 +74,9 @@ def edit_outcome(turn: Turn, repo_root: Path, *, apply: bool) -> EditOutcome:
     blocks = turn_blocks(turn)
     if apply and turn.finished:
         # an answer that only talks is not a failed edit
-        result = apply_blocks(repo_root, turn, blocks, require=False)
+        result = apply_blocks(repo_root, turn, blocks, require=False, protected=protected)
     else:
-        result = plan_edits(repo_root, blocks)
+        result = plan_edits(repo_root, blocks, protected=protected)
     rows = list(result.to_json()["edits"])
     if not apply or not turn.finished:
         # A plan that fails is information about the answer, not a failed command.
@@ -89,7 +102,9 @@ def applied_note(result: ApplyResult) -> str:
     names = ", ".join(f.path for f in result.files[:3])
     more = f" and {len(result.files) - 3} more" if len(result.files) > 3 else ""
     sha = f"Committed {result.commit[:10]}: " if result.commit else "Applied: "
-    return f"{sha}{names}{more} (+{added} -{removed}). /undo takes it back."
+    over = [f.path for f in result.files if f.overwrites]
+    overwrote = f" Overwrote {', '.join(over)} (a move)." if over else ""
+    return f"{sha}{names}{more} (+{added} -{removed}).{overwrote} /undo takes it back."
 
 
 def fix_prompt(error: str) -> str:

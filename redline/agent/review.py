@@ -17,6 +17,7 @@ from redline.agent.edits import (
     turn_blocks,
 )
 from redline.agent.messages import Notice
+from redline.tools.edits.safety import DEFAULT_PROTECTED
 
 
 def _head(root: Path) -> str | None:
@@ -35,6 +36,7 @@ class EditReview:
         self.waiting: Turn | None = None  # the turn whose edits wait for apply or discard
         self.last_error: str | None = None  # a failed edit's error, for /fix
         self.session_start: str | None = None  # HEAD before the session's first apply, for /diff
+        self.protected: tuple[str, ...] = DEFAULT_PROTECTED  # files no edit may touch
 
     def turn_ended(self, turn: Turn) -> None:
         """A finished turn: its edits (if any) wait for apply, discard or fix."""
@@ -67,7 +69,9 @@ class EditReview:
             blocks = [b for b in blocks if {b.path, b.target} & wanted]
             if not blocks:
                 return Notice(f"No edit in the last answer touches {', '.join(only)}.", "warning")
-        result = await asyncio.to_thread(apply_blocks, root, turn, blocks, require=not quiet)
+        result = await asyncio.to_thread(
+            apply_blocks, root, turn, blocks, require=not quiet, protected=self.protected
+        )
         if quiet and not result.edits:
             return None
         self.decided(result.error)

@@ -7,6 +7,7 @@ messages back through one ``Emit`` callback; it never imports them.
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -258,18 +259,29 @@ class Session:
         """The id of the session file turns are appended to (None until one exists)."""
         return self._writer.id if self._writer is not None else None
 
-    async def save(self, turn: Turn) -> str | None:
-        """Append the finished turn to the session file, off the loop; a problem is a sentence."""
+    async def save(self, turn: Turn, kind: str = "turn") -> str | None:
+        """Append the finished turn to the session file, off the loop; a problem is a sentence.
+
+        ``kind`` "race-lane" records a raced answer that was not kept (not in the conversation).
+        """
         if self._writer is None and self._store is None:
             return None
         try:
             if self._writer is None:
                 assert self._store is not None
                 self._writer = self._store.create(self.repo_root)
-            await asyncio.to_thread(self._writer.append, turn)
+            await asyncio.to_thread(functools.partial(self._writer.append, turn, kind=kind))
         except OSError as exc:
             return f"Could not save the session: {exc.strerror}"
         return None
+
+    async def adopt(self, turn: Turn) -> str | None:
+        """A turn run elsewhere (the kept lane of a race) joins the conversation and review."""
+        self.conversation.turns.append(turn)
+        self.turn_count += 1
+        problem = await self.save(turn)
+        self.review.turn_ended(turn)
+        return problem
 
     def resume(self, session_id: str) -> None:
         """Keep appending to the saved session the conversation came from."""

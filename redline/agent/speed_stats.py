@@ -106,3 +106,18 @@ def sparkline(values: Iterable[float], width: int = TREND_POINTS) -> str:
         return SPARK_BLOCKS[0] * len(points)
     last = len(SPARK_BLOCKS) - 1
     return "".join(SPARK_BLOCKS[min(last, max(0, round(v / top * last)))] for v in points)
+
+
+def speed_label(row: SpeedRow) -> str:
+    """What the backend picker shows beside a name: ``TTFT 150 ms · 2,000 tok/s`` (medians)."""
+    parts = []
+    if row.ttft_ms_median is not None:
+        parts.append(f"TTFT {row.ttft_ms_median:,.0f} ms")
+    if row.decode_tps_median is not None:
+        parts.append(f"{row.decode_tps_median:,.0f} tok/s")
+    return " · ".join(parts)
+
+
+def picker_speeds(records: Iterable[SpeedRecord]) -> dict[str, str]:
+    """Provider name -> its most-used model's speed label."""
+    return {name: speed_label(row) for name, row in by_provider(speed_rows(records)).items()}

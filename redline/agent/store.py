@@ -145,10 +145,13 @@ class SessionWriter:
         self.id = session_id
         self._now = now
 
-    def append(self, turn: Turn) -> None:
+    def append(self, turn: Turn, *, kind: str = "turn") -> None:
         """One line per turn; a file cut mid-line (crash, full disk) gets its newline first,
-        so the damaged line never swallows this turn. Raises ``OSError``."""
-        line = json.dumps(turn_to_json(turn, self._now().isoformat()), ensure_ascii=False)
+        so the damaged line never swallows this turn. Raises ``OSError``. ``kind``
+        "race-lane": a raced answer that was not kept (recorded, not re-sent)."""
+        record = turn_to_json(turn, self._now().isoformat())
+        record["type"] = kind
+        line = json.dumps(record, ensure_ascii=False)
         data = (line + "\n").encode("utf-8", "replace")
         with self.path.open("a+b") as handle:
             if handle.seek(0, os.SEEK_END) > 0:

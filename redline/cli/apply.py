@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from redline.tools.edits import ApplyResult, apply_reply
+from redline.tools.edits.journal import Interrupted
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -24,6 +25,9 @@ def _read(source: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from redline.cli.exec import repo_root_of
+    from redline.config import ConfigError, load_config
+
     source = getattr(args, "file", "-") or "-"
     try:
         reply = _read(source)
@@ -35,15 +39,18 @@ def run(args: argparse.Namespace) -> int:
         if merged is None:
             return EXIT_USAGE
         reply = merged
-    result = apply_reply(
-        Path.cwd(),
-        reply,
-        provider="manual",
-        summary="",
-        check=bool(args.check),
-        commit=not args.no_commit,
-        init=bool(getattr(args, "init", False)),
-    )
+    try:
+        protected = load_config(repo_root_of(Path.cwd())).protected()
+    except ConfigError as exc:
+        print(f"redline apply: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        result = _apply(args, reply, protected)
+    except Interrupted as exc:
+        print(f"redline apply: {exc.message}", file=sys.stderr)
+        return 128 + exc.signum
+    if result.recovered:
+        print(f"redline apply: {result.recovered}", file=sys.stderr)
     if args.json:
         print(json.dumps(result.to_json()))
     else:
@@ -104,9 +111,23 @@ def _merge_with_mercury(reply: str, repo_root: Path) -> str | None:
     return merged
 
 
+def _apply(args: argparse.Namespace, reply: str, protected: tuple[str, ...]) -> ApplyResult:
+    return apply_reply(
+        Path.cwd(),
+        reply,
+        provider="manual",
+        summary="",
+        check=bool(args.check),
+        commit=not args.no_commit,
+        init=bool(getattr(args, "init", False)),
+        protected=protected,
+    )
+
+
 def _report(result: ApplyResult, *, check: bool, commit: bool) -> None:
     for f in result.files:
-        print(f"{f.status:<9} {f.path}  +{f.added} -{f.removed}")
+        status = "overwrites" if f.overwrites else f.status
+        print(f"{status:<9} {f.path}  +{f.added} -{f.removed}")
     if result.error is not None:
         for e in result.edits:
             if e.error:

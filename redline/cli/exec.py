@@ -195,6 +195,14 @@ def run(args: argparse.Namespace) -> int:
     notice = config.trust_notice()
     if notice:
         print(f"redline exec: {notice}", file=sys.stderr)
+    from redline.tools.edits.pending import interrupted_apply
+
+    if interrupted_apply(repo_root):
+        from redline.tools.edits.journal import recover
+
+        note = recover(repo_root)
+        if note:
+            print(f"redline exec: {note}", file=sys.stderr)
     return asyncio.run(_exec(args, prompt, config, repo_root))
 
 
@@ -253,7 +261,9 @@ async def _exec(args: argparse.Namespace, prompt: str, config: Config, repo_root
     assert turn is not None  # only a turn cancelled before its backend was ready has none
     cost = cost_of(turn, config)
     log_speed(turn, cost, "exec", sys.stderr)
-    outcome = await asyncio.to_thread(edit_outcome, turn, repo_root, apply=args.apply)
+    outcome = await asyncio.to_thread(
+        edit_outcome, turn, repo_root, apply=args.apply, protected=config.protected()
+    )
     saved = session.session_id
     if saved and not (args.json or args.jsonl):
         print(f"session {saved} (redline exec --session {saved} continues it)", file=sys.stderr)

@@ -152,6 +152,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prompt", default=None, help="the prompt to send")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
+    p = sub.add_parser("race", help="the same prompt streamed to 2-4 providers at once")
+    p.add_argument("prompt", help="the request ('-' reads it from stdin)")
+    p.add_argument(
+        "--provider", "-p", action="append", default=[], help="a lane's provider (2-4 times)"
+    )
+    p.add_argument("--json", action="store_true", help="print exactly one JSON object on stdout")
+    p.add_argument("--no-context", action="store_true", help="send no repository context")
+    p.add_argument("--max-tokens", type=int, help="cap each answer's length")
+
     p = sub.add_parser("stats", help="speed history: medians per provider and model")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 

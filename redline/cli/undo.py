@@ -8,13 +8,20 @@ import sys
 from pathlib import Path
 
 from redline.tools.edits import undo_last
+from redline.tools.edits.journal import Interrupted
 
 EXIT_OK = 0
 EXIT_EDIT = 4
 
 
 def run(args: argparse.Namespace) -> int:
-    result = undo_last(Path.cwd())
+    try:
+        result = undo_last(Path.cwd())
+    except Interrupted as exc:
+        print(f"redline undo: {exc.message}", file=sys.stderr)
+        return 128 + exc.signum
+    if result.recovered:
+        print(f"redline undo: {result.recovered}", file=sys.stderr)
     if args.json:
         print(json.dumps(result.to_json()))
     elif result.ok:

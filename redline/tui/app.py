@@ -21,8 +21,9 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
 
-from redline.agent import Backend, BackendOpener, Notice, Session
+from redline.agent import Backend, BackendOpener, Notice, Session, Turn
 from redline.agent.backend import backend_label
+from redline.backends.prices import Cost
 from redline.safety.terminal import for_terminal, one_line
 from redline.themes import DEFAULT_THEME, load_themes
 from redline.tui.completions import at_completions, slash_completions
@@ -32,12 +33,15 @@ from redline.tui.messages import GitStateRead
 from redline.tui.options import AppOptions
 from redline.tui.palette import RedlineCommands
 from redline.tui.presenter import SWITCH_HINT, TurnPresenter
+from redline.tui.racing import RaceFlow
 from redline.tui.screens.help import HelpScreen
 from redline.tui.screens.main import MainScreen
 from redline.tui.slash import ParsedSlash, SlashContext, parse_slash
 from redline.tui.slash.builtin import default_registry, extra_commands
 from redline.tui.slash.edits import with_fix_hint
+from redline.tui.spending import Spending
 from redline.tui.widgets.command_card import CommandCard
+from redline.tui.widgets.meter import MeterBar
 from redline.tui.widgets.prompt import CompletionSource, PromptInput
 from redline.tui.widgets.transcript import Transcript
 
@@ -79,9 +83,10 @@ class RedlineApp(App[None]):
         self.config = config
         self.display_clock = display_clock  # the transcript's (render lag)
         self.cursor_blink = cursor_blink
+        self._opener = open_backend or self._default_opener
         self.session = Session(
             repo_root=self.options.repo_root,
-            open_backend=open_backend or self._default_opener,
+            open_backend=self._opener,
             conversation=resumed.conversation if resumed else None,
             context_set=context_set,
             clock=clock,
@@ -91,11 +96,16 @@ class RedlineApp(App[None]):
             tools=self.options.tools,
             shell=_shell_tool(self.options.repo_root, config),
         )
+        if config is not None:
+            self.session.review.protected = config.protected()  # protected_paths
         self.slash = default_registry(extras=False)  # the rest after first paint
         self.prompt_history: list[str] = []
         self._extras_loaded = False  # /undo, /diff, /add ... register after the first paint
         self._slash_waiting: list[ParsedSlash] = []
         self.local_servers: list[tuple[str, str]] | None = None  # found by the picker's probe
+        self.speeds: dict[str, str] = {}  # backend -> median TTFT and tok/s, from the history
+        self.spending = Spending(config)
+        self.races = RaceFlow(self)
         self._resumed = resumed
         self._read_git = read_git
         self._save_setting = save_setting
@@ -141,6 +151,27 @@ class RedlineApp(App[None]):
         self.load_extra_commands()
         self.refresh_git_state()
         self.main.start_indexing()
+        self.run_worker(self.speeds_changed(), group="speeds")
+        self.clean_stale_lanes()
+        self._recover_interrupted_apply()
+
+    def _recover_interrupted_apply(self) -> None:
+        """An apply or undo cut short (a crash, a kill) is finished or rolled back, and said so."""
+        from redline.tools.edits.pending import interrupted_apply
+
+        root = self.options.repo_root
+        if not interrupted_apply(root):
+            return
+
+        async def recover() -> None:
+            from redline.tools.edits.journal import recover
+
+            note = await asyncio.to_thread(recover, root)
+            if note:
+                self.notify(note, severity="warning", timeout=10)
+                self.refresh_git_state()
+
+        self.run_worker(recover(), group="edits-recover")
 
     async def _default_opener(
         self, provider: str | None, model: str | None, base_url: str | None
@@ -311,8 +342,18 @@ class RedlineApp(App[None]):
     async def run_turn(self, prompt: str) -> None:
         session = self.session
         show = TurnPresenter(
-            self.transcript, self.say, ask=self.main.ask, activity=self.main.tool_activity
+            self.transcript,
+            self.say,
+            ask=self.main.ask,
+            activity=self.main.tool_activity,
+            root=self.options.repo_root,
         )
+        bars = self.main.query(MeterBar)
+        if bars:  # the live meter shows this turn's cost so far and the session's total
+            bars.first().cost_of = self.spending.costing(
+                session.backend, session.context_estimate()
+            )
+            bars.first().spent = self.spending.total()
         if not session.own.running:
             self.query_one(CommandCard).hide()  # its output goes with this message
         task = session.start_turn(prompt, show)
@@ -326,6 +367,8 @@ class RedlineApp(App[None]):
                 self.main.streaming(False)
                 self.refresh_bindings()  # the edit review keys hide while a turn streams
                 self.context_changed()  # the status bar's figure and the context panel
+        if turn is not None:
+            await self.costed(turn, "tui")
         if turn is not None and turn in session.conversation.turns and self.options.auto_apply:
             notice = with_fix_hint(await session.review.apply(turn, quiet=True))
             if notice is not None:
@@ -334,6 +377,44 @@ class RedlineApp(App[None]):
         self.refresh_git_state()  # the turn may have committed
         if session.queue:
             self.run_turn(session.queue.pop(0))
+
+    # --- cost, speed history, races and /stats -------------------------------------------
+
+    async def costed(self, turn: Turn, source: str, cost: Cost | None = None) -> None:
+        """A finished turn: its cost into the session's total, its figures into the history."""
+        cost = self.spending.add(turn, self.session.backend, cost)
+        self._status(spent=self.spending.status_label())
+        if source != "race":  # race lanes were recorded when the race ended
+            problem = await self.spending.record(turn, cost, source)
+            if problem:
+                self.notify(problem, severity="warning")
+        await self.speeds_changed()
+
+    @work(thread=True, group="startup")
+    def clean_stale_lanes(self) -> None:
+        """Race lane worktrees a crashed redline left behind are removed at start."""
+        from redline.tools.lanes import clean_stale
+
+        clean_stale(self.options.repo_root)
+
+    async def speeds_changed(self) -> None:
+        self.speeds = await self.spending.speeds()
+
+    def action_race(self) -> None:
+        """f8: race the prompt being typed (it stays in the box if nothing is kept)."""
+        prompts = self.main.query(PromptInput)
+        self.start_race(prompts.first().text if prompts else "")
+
+    def start_race(self, prompt: str) -> None:
+        self.races.start(prompt)
+
+    async def open_lane_backend(self, name: str) -> Backend:
+        return await self._opener(name, None, None)
+
+    def show_stats(self) -> None:
+        from redline.tui.screens.stats import StatsScreen
+
+        self.push_screen(StatsScreen())
 
     def clear_conversation(self) -> None:
         self.session.clear()
@@ -414,7 +495,9 @@ class RedlineApp(App[None]):
         backend = self.session.backend
         current = backend.name if backend is not None else None
         busy = [backend.client.base_url] if backend is not None and backend.client.busy else []
-        screen = picker_screen(self.config, current, self.local_servers, found, busy)
+        screen = picker_screen(
+            self.config, current, self.local_servers, found, self.speeds, busy=busy
+        )
         self.push_screen(screen, self._picked_backend)
 
     pick_backend = action_pick_backend

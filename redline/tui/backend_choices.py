@@ -72,19 +72,28 @@ def picker_screen(
     current: str | None,
     local_servers: list[tuple[str, str]] | None,
     found: Callable[[list[tuple[str, str]]], None],
+    speeds: Mapping[str, str] | None = None,
+    *,
     busy: Collection[str] = (),
 ) -> BackendPickerScreen:
-    """The picker, probing for local servers once (``found`` keeps what answered)."""
+    """The picker, probing for local servers once (``found`` keeps what answered); ``speeds``:
+    each backend's median TTFT and tok/s from the speed history, shown beside its name."""
     presets = all_presets(config)
+    known = speeds or {}
+
+    def sped(choices: list[BackendChoice]) -> list[BackendChoice]:
+        return [c.with_speed(known.get(c.name, "")) for c in choices]
+
     choices = preset_choices(presets.values(), os.environ, current)
     if local_servers:
         choices += local_choices(local_servers, current)
+    choices = sped(choices)
 
     async def probe() -> list[BackendChoice]:
         servers = await find_local_servers(presets, busy)
         if not busy:  # a list that skipped a busy server is not the whole picture
             found(servers)
-        return local_choices(servers, current)
+        return sped(local_choices(servers, current))
 
     wanted = local_servers is None and probing_enabled(os.environ)
     return BackendPickerScreen(choices, probe if wanted else None)

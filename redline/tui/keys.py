@@ -28,6 +28,13 @@ APP_BINDINGS: tuple[Binding, ...] = (
         tooltip="show or hide the context panel: what the next request carries (/context)",
     ),
     Binding(
+        "f8",
+        "race",
+        "Race",
+        show=False,
+        tooltip="race 2-4 backends on the prompt you typed (/race)",
+    ),
+    Binding(
         "ctrl+r",
         "toggle_reasoning",
         "Reasoning",

@@ -7,7 +7,8 @@ the transcript's buffer (an append), everything is drawn later on the transcript
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import get_args
+from pathlib import Path
+from typing import TYPE_CHECKING, get_args
 
 from redline.agent import (
     AgentMessage,
@@ -22,6 +23,9 @@ from redline.agent import (
 )
 from redline.backends.events import Event, StreamError, ToolCall, ToolCallDelta
 from redline.tui.widgets.transcript import Transcript, TurnHandle
+
+if TYPE_CHECKING:
+    from redline.tools.edits import EditBlock
 
 SWITCH_HINT = "Press ctrl+b or type /backend to pick another backend."
 HINTED_KINDS = ("auth", "config", "rate_limit", "network")
@@ -42,6 +46,18 @@ def with_hint(error: StreamError) -> StreamError:
     return StreamError(error.kind, message, error.retry_after_s)
 
 
+def _overwrites(root: Path | None, block: EditBlock) -> bool:
+    """A move whose destination already exists (the card says so; the apply decides)."""
+    if root is None or not block.move_to or block.move_to == block.path:
+        return False
+    from redline.tools.edits.safety import UnsafePath, check_path
+
+    try:
+        return (root / check_path(root, block.move_to)).is_file()
+    except (UnsafePath, OSError):
+        return False  # the apply refuses it and says why
+
+
 class TurnPresenter:
     def __init__(
         self,
@@ -49,11 +65,13 @@ class TurnPresenter:
         say: Callable[[Notice], None],
         ask: Callable[[ApprovalRequested], None] | None = None,
         activity: Callable[[str], None] | None = None,
+        root: Path | None = None,
     ) -> None:
         self._transcript = transcript
         self._say = say
         self._ask = ask
         self._activity = activity
+        self._root = root  # the repository, to tell whether a move lands on an existing file
         self._handle: TurnHandle | None = None
         self._arguments: dict[str, str] = {}  # call id -> argument JSON, for its card
         self._streamed = 0  # argument characters of the call streaming now
@@ -74,7 +92,9 @@ class TurnPresenter:
                 from redline.tui.widgets.diff_card import diff_card  # GitPython: not at start
 
                 block = message.block  # type: ignore[union-attr]
-                handle.add_block(diff_card(block, status="failed" if block.error else "proposed"))
+                status = "failed" if block.error else "proposed"
+                over = _overwrites(self._root, block)
+                handle.add_block(diff_card(block, status=status, overwrites=over))
         elif kind is TurnFinished:
             if handle is not None:
                 turn = message.turn  # type: ignore[union-attr]

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from redline.agent.history import SpeedHistory, SpeedRecord, parse_record, record_of
-from redline.agent.speed_stats import by_provider, sparkline, speed_rows
+from redline.agent.speed_stats import by_provider, picker_speeds, sparkline, speed_rows
 from redline.backends.meter import MeterReading
 from redline.backends.prices import Cost
 
@@ -116,6 +116,10 @@ def test_rows_are_medians_per_provider_and_model_latest_first():
         "cost_usd_total",
     }
     assert by_provider(rows)["sim"] is sim
+    assert picker_speeds(records) == {
+        "sim": "TTFT 200 ms · 2,000 tok/s",
+        "sim:baseten": "TTFT 400 ms · 340 tok/s",
+    }
 
 
 def test_sparkline_scales_to_the_highest_point():

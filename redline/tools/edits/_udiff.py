@@ -28,6 +28,19 @@ _IGNORED = (
 )
 
 
+def _special_mode(text: str) -> str | None:
+    """What a mode header makes when it is not a regular file: a symlink, or a new submodule
+    (a pointer update of an existing submodule writes nothing and is skipped below)."""
+    words = text.split()
+    if not words:
+        return None
+    if words[-1] == "120000" and text.startswith(("new file mode", "new mode", "index ")):
+        return "a symbolic link (mode 120000)"
+    if words[-1] == "160000" and text.startswith(("new file mode", "new mode")):
+        return "a submodule (mode 160000)"
+    return None
+
+
 def _strip_one(path: str) -> str | None:
     i = path.find("/")
     return path[i + 1 :] if 0 < i < len(path) - 1 else None
@@ -132,6 +145,7 @@ class UnifiedDiff:
         self.cur: _HunkBuilder | None = None
         self.held: list[Line] = []  # lines whose meaning depends on the next one
         self.malformed: str | None = None
+        self.special: str | None = None  # a symlink or submodule: never written as a file
         self.lines = 0
         if git:
             self.git_old, self.git_new = git_pair(first.text[len("diff --git ") :])
@@ -224,6 +238,7 @@ class UnifiedDiff:
                 return None
             return [ln]
         # header
+        self.special = self.special or _special_mode(text)
         if text.startswith(("new file mode 120000", "new mode 120000")):
             self.symlink = True  # a symbolic link, whatever the hunk says it points to
         if text.startswith(_IGNORED):
@@ -386,6 +401,9 @@ class UnifiedDiff:
         path = candidates[0]
         common: dict[str, Any] = {"path_candidates": candidates}
         first, last = self.first, self.last
+        if self.special is not None:
+            why = f"{path}: the diff makes {self.special}; redline writes only regular files"
+            return make_block(first, last, path, EditKind.INVALID, _UD, error=why, **common)
         if self.binary:
             return make_block(
                 first,

@@ -1,21 +1,27 @@
-"""Apply a reply's edits to a repository: plan in memory, `git apply --check`, apply, commit.
+"""Apply a reply's edits to a repository: plan in memory, `git apply --check`, then write and
+commit through the journal (`journal.py`).
 
-All or nothing: if any block fails, or git disagrees, no file changes and HEAD stays put.
+All or nothing: if any block fails, or git disagrees, no file changes and HEAD stays put; an
+apply interrupted half way is finished or rolled back, then or at the next start.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import git
 
-from redline.tools.edits import gitops
+from redline.tools.edits import gitops, journal
+from redline.tools.edits._commits import TreeBuilder
 from redline.tools.edits.blocks import EditBlock
 from redline.tools.edits.gitdiff import file_diff
 from redline.tools.edits.parser import parse_edits
-from redline.tools.edits.plan import BlockResult, FileChange, Plan, plan_blocks
+from redline.tools.edits.plan import BlockResult, Plan, plan_blocks
+from redline.tools.edits.safety import DEFAULT_PROTECTED, protected_by
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +33,7 @@ class FilePreview:
     added: int
     removed: int
     diff: str
+    overwrites: bool = False  # a move or rename lands on this existing (tracked, clean) file
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +48,7 @@ class ApplyResult:
     needs_init: bool = False
     diff: str = ""
     blocks: tuple[EditBlock, ...] = field(default=(), repr=False)
+    recovered: str | None = None  # what became of an apply interrupted earlier
 
     @property
     def ok(self) -> bool:
@@ -67,24 +75,72 @@ class ApplyResult:
         }
 
 
-def _previews(changes: tuple[FileChange, ...]) -> tuple[FilePreview, ...]:
+def _previews(plan: Plan) -> tuple[FilePreview, ...]:
     out = []
-    for c in changes:
+    for c in plan.changes:
         text, added, removed = file_diff(c)
         status = "added" if c.before is None else "deleted" if c.after is None else "modified"
-        out.append(FilePreview(c.path, status, added, removed, text))
+        out.append(FilePreview(c.path, status, added, removed, text, c.path in plan.overwrites))
     return tuple(out)
 
 
+def _refuse(plan: Plan, path: str, message: str) -> Plan:
+    """`plan` failed with `message`; the blocks that touch `path` carry it."""
+    results = tuple(
+        replace(r, status="failed", added=0, removed=0, error=message) if r.path == path else r
+        for r in plan.results
+    )
+    return replace(plan, results=results, error=message)
+
+
+def _protect(plan: Plan, protected: Iterable[str]) -> Plan:
+    """Refuse a plan that creates, changes, deletes or moves onto a protected file."""
+    patterns = tuple(protected)
+    for c in plan.changes:
+        pattern = protected_by(c.path, patterns)
+        if pattern is not None:
+            return _refuse(
+                plan,
+                c.path,
+                f"{c.path}: protected (protected_paths has {pattern!r}); redline never creates, "
+                "changes, deletes or moves onto it: edit it yourself",
+            )
+    return plan
+
+
+def _overwrites(repo: git.Repo, plan: Plan) -> Plan:
+    """A move onto an existing file only when git can give that file back: tracked and clean."""
+    for path in plan.overwrites:
+        if not gitops.tracked(repo, path):
+            state = "untracked"
+        elif gitops.dirty(repo, [path]):
+            state = "changed since the last commit"
+        else:
+            continue
+        return _refuse(
+            plan,
+            path,
+            f"{path}: the move would overwrite an existing file that is {state}, so it could not "
+            "be given back; move it away or commit it first",
+        )
+    return plan
+
+
 def plan_edits(
-    repo_root: Path | str, reply: str | list[EditBlock], *, requested_format: str | None = None
+    repo_root: Path | str,
+    reply: str | list[EditBlock],
+    *,
+    protected: Iterable[str] = DEFAULT_PROTECTED,
+    requested_format: str | None = None,
 ) -> ApplyResult:
     """Preview without writing: per-file diffs and counts, and why any block would fail.
 
     `requested_format`: the edit format the turn asked for (see `parse_edits`)."""
     blocks = parse_edits(reply, requested_format) if isinstance(reply, str) else list(reply)
     plan = plan_blocks(Path(repo_root), blocks)
-    previews = _previews(plan.changes)
+    if plan.ok:
+        plan = _protect(plan, protected)
+    previews = _previews(plan)
     return ApplyResult(
         edits=plan.results,
         files=previews,
@@ -105,12 +161,14 @@ def apply_reply(
     commit: bool = True,
     init: bool = False,
     require_edits: bool = True,
+    protected: Iterable[str] = DEFAULT_PROTECTED,
     requested_format: str | None = None,
 ) -> ApplyResult:
     """Apply every edit in `reply` (text, or blocks already parsed while streaming).
 
     A reply without any edit block is an error (`redline apply` exits 4) unless
     `require_edits` is False (an answer that only talks is fine for `exec --apply`).
+    `protected` are the `protected_paths` patterns no edit may touch.
     `requested_format`: the edit format the turn asked for (see `parse_edits`).
     """
     blocks = parse_edits(reply, requested_format) if isinstance(reply, str) else list(reply)
@@ -122,9 +180,28 @@ def apply_reply(
     except gitops.NotARepository as exc:
         failed = tuple(BlockResult(b.index, b.path, "failed", 0, 0, str(exc)) for b in blocks)
         return ApplyResult(failed, error=str(exc), needs_init=True, blocks=tuple(blocks))
+    recovered = journal.recover(gitops.root_of(repo))
+    result = _apply(repo, blocks, provider, model, summary, check, commit, protected)
+    return replace(result, recovered=recovered) if recovered else result
+
+
+def _apply(
+    repo: git.Repo,
+    blocks: list[EditBlock],
+    provider: str,
+    model: str,
+    summary: str,
+    check: bool,
+    commit: bool,
+    protected: Iterable[str],
+) -> ApplyResult:
     root = gitops.root_of(repo)
     plan = plan_blocks(root, blocks)
-    previews = _previews(plan.changes)
+    if plan.ok:
+        plan = _protect(plan, protected)
+    if plan.ok:
+        plan = _overwrites(repo, plan)
+    previews = _previews(plan)
     patch = "".join(f.diff for f in previews)
 
     def fail(message: str) -> ApplyResult:
@@ -144,12 +221,11 @@ def apply_reply(
             return fail(f"git apply --check refused the edit: {why}")
     if check:
         return ApplyResult(plan.results, previews, diff=patch, blocks=tuple(blocks))
-    return _write(repo, root, plan, previews, patch, provider, model, summary, commit)
+    return _write(repo, plan, previews, patch, provider, model, summary, commit)
 
 
 def _write(
     repo: git.Repo,
-    root: Path,
     plan: Plan,
     previews: tuple[FilePreview, ...],
     patch: str,
@@ -158,36 +234,78 @@ def _write(
     summary: str,
     commit: bool,
 ) -> ApplyResult:
-    changes = plan.changes
-    paths = [c.path for c in changes]
-    snapshot = gitops.Snapshot(repo, root, {c.path: c.before for c in changes})
     checkpoint = None
-    sha = None
     try:
-        if commit and paths:
-            user_work = gitops.dirty(repo, paths)
-            if user_work:
-                checkpoint = gitops.commit(repo, user_work, checkpoint_message(user_work))
-        if changes:
-            gitops.apply_patch(repo, patch)
-            for c in changes:
-                full = root / c.path
-                got = full.read_bytes() if full.is_file() else None
-                if got != c.after:
-                    raise RuntimeError(f"{c.path}: git wrote different bytes than planned")
-        if commit and paths:
-            sha = gitops.commit(repo, paths, commit_message(previews, provider, model, summary))
-    except (git.GitCommandError, RuntimeError, OSError) as exc:
-        snapshot.restore()
-        why = gitops._git_error(exc) if isinstance(exc, git.GitCommandError) else str(exc)
+        steps, contents = _steps(repo, plan)
+        transaction = journal.Journal("apply", steps, token=secrets.token_hex(4))
+        if commit and steps:
+            transaction, checkpoint = _commits(
+                repo, transaction, plan, previews, provider, model, summary
+            )
+        if steps:
+            journal.execute(repo, gitops.root_of(repo), transaction, contents)
+    except (git.GitCommandError, journal.ApplyFailed, OSError) as exc:
+        why = gitops.git_error(exc) if isinstance(exc, git.GitCommandError) else str(exc)
         results = tuple(BlockResult(r.index, r.path, "failed", 0, 0, why) for r in plan.results)
         return ApplyResult(results, previews, error=f"could not write the edit: {why}", diff=patch)
+    if transaction.new is not None:
+        journal.record_made(repo, transaction.new)
     applied = tuple(
         BlockResult(r.index, r.path, "applied", r.added, r.removed, None) for r in plan.results
     )
     return ApplyResult(
-        applied, previews, commit=sha, checkpoint=checkpoint, diff=patch, blocks=plan.blocks
+        applied,
+        previews,
+        commit=transaction.new,
+        checkpoint=checkpoint,
+        diff=patch,
+        blocks=plan.blocks,
     )
+
+
+def _steps(
+    repo: git.Repo, plan: Plan
+) -> tuple[tuple[journal.FileStep, ...], dict[str, bytes | None]]:
+    """Each file's before and after bytes, stored as blobs first (a rollback reads them back)."""
+    steps = []
+    for c in plan.changes:
+        before, after = journal.store_blob(repo, c.before), journal.store_blob(repo, c.after)
+        steps.append(journal.FileStep(c.path, before, after, c.mode, c.mode))
+    return tuple(steps), {c.path: c.after for c in plan.changes}
+
+
+def _commits(
+    repo: git.Repo,
+    transaction: journal.Journal,
+    plan: Plan,
+    previews: tuple[FilePreview, ...],
+    provider: str,
+    model: str,
+    summary: str,
+) -> tuple[journal.Journal, str | None]:
+    """The checkpoint of the person's uncommitted work in these files (if any) and the edit's
+    commit, built as objects; HEAD moves to the last one when the files are written."""
+    steps = {s.path: s for s in transaction.files}
+    head = gitops.head_sha(repo)
+    checkpoint = None
+    builder = TreeBuilder(repo, head)
+    try:
+        parent = head
+        user_work = [p for p in gitops.dirty(repo, list(steps)) if p in steps]
+        if user_work:
+            saved = {p: _entry(steps[p].before_mode, steps[p].before) for p in user_work}
+            checkpoint = builder.commit(saved, checkpoint_message(user_work), parent)
+            parent = checkpoint
+        entries = {p: _entry(s.mode, s.after) for p, s in steps.items()}
+        message = commit_message(previews, provider, model, summary)
+        new = builder.commit(entries, message, parent)
+    finally:
+        builder.close()
+    return replace(transaction, ref=journal.current_ref(repo), old=head, new=new), checkpoint
+
+
+def _entry(mode: str, blob: str | None) -> tuple[str, str] | None:
+    return None if blob is None else (mode, blob)
 
 
 def commit_message(

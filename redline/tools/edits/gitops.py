@@ -1,4 +1,6 @@
-"""The git side of applying edits, through GitPython: check, apply, checkpoint, commit, roll back."""
+"""The git side of applying edits, through GitPython: open, check, status, ignore rules, trailers.
+
+Writing and committing go through the journal (`journal.py`)."""
 
 from __future__ import annotations
 
@@ -48,7 +50,7 @@ def head_sha(repo: git.Repo) -> str | None:
         return None
 
 
-def _literal(paths: Iterable[str]) -> list[str]:
+def literal(paths: Iterable[str]) -> list[str]:
     return [f":(literal){p}" for p in paths]
 
 
@@ -63,7 +65,7 @@ def _patch_file(patch: str) -> Iterator[str]:
         os.unlink(name)
 
 
-def _git_error(exc: git.GitCommandError) -> str:
+def git_error(exc: git.GitCommandError) -> str:
     text = exc.stderr if isinstance(exc.stderr, str) else str(exc)
     text = text.strip().removeprefix("stderr:").strip().strip("'").strip()
     return text or str(exc)
@@ -75,13 +77,8 @@ def check_patch(repo: git.Repo, patch: str) -> str | None:
         try:
             repo.git.apply("--check", "--whitespace=nowarn", name)
         except git.GitCommandError as exc:
-            return _git_error(exc)
+            return git_error(exc)
     return None
-
-
-def apply_patch(repo: git.Repo, patch: str) -> None:
-    with _patch_file(patch) as name:
-        repo.git.apply("--whitespace=nowarn", name)
 
 
 def dirty(repo: git.Repo, paths: Iterable[str]) -> list[str]:
@@ -89,7 +86,7 @@ def dirty(repo: git.Repo, paths: Iterable[str]) -> list[str]:
     paths = list(paths)
     if not paths:
         return []
-    out = repo.git.status("--porcelain", "-z", "--untracked-files=all", "--", *_literal(paths))
+    out = repo.git.status("--porcelain", "-z", "--untracked-files=all", "--", *literal(paths))
     found: list[str] = []
     entries = out.split("\0")
     i = 0
@@ -103,6 +100,11 @@ def dirty(repo: git.Repo, paths: Iterable[str]) -> list[str]:
             found.append(entries[i])
             i += 1
     return found
+
+
+def tracked(repo: git.Repo, path: str) -> bool:
+    """Whether git tracks `path` (it is in the index)."""
+    return bool(repo.git.ls_files("-z", "--", *literal([path])))
 
 
 def ignored(repo: git.Repo, paths: Iterable[str]) -> list[str]:
@@ -119,13 +121,30 @@ def ignored(repo: git.Repo, paths: Iterable[str]) -> list[str]:
 
 
 def commit(repo: git.Repo, paths: list[str], message: str) -> str:
-    """Stage exactly `paths` and commit only them (other staged work is left alone)."""
-    repo.git.add("-A", "--", *_literal(paths))
+    """Stage exactly `paths` and commit only them (other staged work is left alone); the commit
+    is recorded as one redline made, so `redline undo` may take it back."""
+    repo.git.add("-A", "--", *literal(paths))
     with _patch_file(message) as name:
-        repo.git.commit("-q", "--no-verify", "--only", "-F", name, "--", *_literal(paths))
+        repo.git.commit("-q", "--no-verify", "--only", "-F", name, "--", *literal(paths))
     sha = head_sha(repo)
     assert sha is not None
+    record_made(repo, sha)
     return sha
+
+
+def record_made(repo: git.Repo, sha: str) -> None:
+    """Remember a commit redline made here: undo takes back only those, unchanged."""
+    path = Path(repo.git_dir) / "redline" / "made"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = path.read_text().split() if path.exists() else []
+    path.write_text("\n".join([*lines[-199:], sha]) + "\n")
+
+
+def made(repo: git.Repo) -> list[str]:
+    try:
+        return (Path(repo.git_dir) / "redline" / "made").read_text().split()
+    except OSError:
+        return []
 
 
 def trailers(message: str) -> dict[str, str]:
@@ -137,47 +156,3 @@ def trailers(message: str) -> dict[str, str]:
         if sep and key and " " not in key.strip():
             out[key.strip()] = value.strip()
     return out
-
-
-class Snapshot:
-    """What to put back if a write goes wrong half way: files, the index, HEAD."""
-
-    def __init__(self, repo: git.Repo, root: Path, before: dict[str, bytes | None]) -> None:
-        self.repo = repo
-        self.root = root
-        self.before = before
-        self.head = head_sha(repo)
-        self.index_path = Path(repo.git_dir) / "index"
-        self.index = self.index_path.read_bytes() if self.index_path.exists() else None
-        self.existed = {
-            parent for path in before for parent in (root / path).parents if parent.is_dir()
-        }
-
-    def _prune(self, folder: Path) -> None:
-        """Remove folders the edit created (they did not exist when the snapshot was taken)."""
-        while folder != self.root and folder not in self.existed and folder.is_dir():
-            try:
-                folder.rmdir()
-            except OSError:
-                return
-            folder = folder.parent
-
-    def restore(self) -> None:
-        for path, data in self.before.items():
-            full = self.root / path
-            if data is None:
-                if full.is_file():
-                    full.unlink()
-                self._prune(full.parent)
-                continue
-            full.parent.mkdir(parents=True, exist_ok=True)
-            full.write_bytes(data)
-        if self.index is None:
-            self.index_path.unlink(missing_ok=True)
-        else:
-            self.index_path.write_bytes(self.index)
-        if self.head != head_sha(self.repo):
-            if self.head is None:
-                self.repo.git.update_ref("-d", "HEAD")
-            else:
-                self.repo.git.update_ref("HEAD", self.head)

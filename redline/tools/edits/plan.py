@@ -60,6 +60,7 @@ class Plan:
     results: tuple[BlockResult, ...]
     changes: tuple[FileChange, ...]
     error: str | None
+    overwrites: tuple[str, ...] = ()  # existing files a move or rename lands on
 
     @property
     def ok(self) -> bool:
@@ -77,6 +78,7 @@ class _Tree:
         self.modes: dict[str, str] = {}
         self.order: list[str] = []
         self.sr_cursor: dict[str, tuple[int, bool]] = {}
+        self.overwrites: list[str] = []
 
     def exists(self, path: str) -> bool:
         if path in self.files:
@@ -128,7 +130,9 @@ def plan_blocks(root: Path, blocks: list[EditBlock], *, first_after_cursor: bool
                 raise EditFailure(conflicts[block.index])
             path, added, removed = _apply_block(tree, block, strip_level, blocks)
             results.append(BlockResult(block.index, path, "proposed", added, removed))
-        except (EditFailure, UnsafePath) as exc:
+        except (EditFailure, UnsafePath, OSError) as exc:
+            if isinstance(exc, OSError):
+                exc = EditFailure(f"cannot read it: {exc.strerror or exc}")
             where = _where(block)
             message = f"{block.path or '(no path)'}: {where}: {exc}"
             errors.append(message)
@@ -145,7 +149,7 @@ def plan_blocks(root: Path, blocks: list[EditBlock], *, first_after_cursor: bool
     error = None
     if errors:
         error = errors[0] if len(errors) == 1 else f"{errors[0]} (and {len(errors) - 1} more)"
-    return Plan(tuple(blocks), tuple(results), tuple(changes), error)
+    return Plan(tuple(blocks), tuple(results), tuple(changes), error, tuple(tree.overwrites))
 
 
 def _where(block: EditBlock) -> str:
@@ -162,13 +166,20 @@ def _strip_levels(root: Path, blocks: list[EditBlock]) -> list[int]:
             continue
         depth = max(c.count("/") for c in cands)
         for c in cands:
-            if (root / c).is_file():
+            if _is_file(root, c):
                 level = depth - c.count("/")
                 votes[level] = votes.get(level, 0) + 1
                 break
     if not votes:
         return []
     return [max(votes, key=lambda k: votes[k])]
+
+
+def _is_file(root: Path, path: str) -> bool:
+    try:
+        return (root / path).is_file()
+    except OSError:  # e.g. a name longer than the system allows: check_path says so later
+        return False
 
 
 def _resolve(tree: _Tree, block: EditBlock, strip_level: list[int]) -> str:
@@ -266,7 +277,8 @@ def _apply_block(
         removed += r
     if block.move_to is not None:
         target = check_path(tree.root, block.move_to)
-        tree.load(target)
+        if target != path and tree.load(target) is not None:
+            tree.overwrites.append(target)
         tree.store(path, None)
         tree.store(target, tf)
         mode = tree.modes.get(path)

@@ -1,12 +1,18 @@
-"""Which paths an edit may touch: inside the repository, outside `.git/`, through no symlink."""
+"""Which paths an edit may touch: inside the repository, outside `.git/`, through no symlink,
+not a protected file (`protected_paths`), and short enough for the operating system."""
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+
+# Files an edit never creates, changes, deletes or moves onto; config can add to these.
+DEFAULT_PROTECTED = (".redline.toml", ".env", ".env.*")
 
 
 class UnsafePath(ValueError):
@@ -74,3 +80,27 @@ def _check_length(root: Path, parts: list[str]) -> None:
     size = len(os.fsencode(os.path.join(root, *parts)))
     if size >= path_max:
         raise UnsafePath(f"the path is {size} bytes long; the file system allows {path_max - 1}")
+
+
+def protected_by(path: str, patterns: Iterable[str]) -> str | None:
+    """The `protected_paths` pattern that covers `path`, if any (case-insensitive, as on macOS).
+
+    A pattern without "/" matches a file name at any depth (`.env` also covers `app/.env`);
+    one with "/" matches the path from the repository root; "dir/" covers every file under a
+    folder of that name.
+    """
+    low = path.lower()
+    name = low.rsplit("/", 1)[-1]
+    for pattern in patterns:
+        pat = pattern.strip().lower().lstrip("/")
+        if not pat:
+            continue
+        if pat.endswith("/"):
+            if low.startswith(pat) or f"/{pat}" in f"/{low}":
+                return pattern
+        elif "/" in pat:
+            if fnmatch.fnmatchcase(low, pat):
+                return pattern
+        elif fnmatch.fnmatchcase(name, pat):
+            return pattern
+    return None

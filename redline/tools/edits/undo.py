@@ -3,19 +3,23 @@
 The rules, checked in order (the first that fails is named):
   head     the last redline commit is HEAD
   trailer  HEAD carries the `Redline: yes` trailer (a checkpoint of your own work is not undone)
+  exact    HEAD is exactly a commit redline made here (an amended one is not)
   pushed   HEAD is on no remote-tracking branch
   changed  the files it touched are unchanged since (working tree and index)
+The undo itself runs through the journal: HEAD moves back by compare-and-swap, only files still
+as redline left them are written, and an interrupted undo is finished or rolled back.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import git
 
-from redline.tools.edits import gitops
+from redline.tools.edits import gitops, journal
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +32,7 @@ class UndoResult:
     head: str | None = None  # HEAD after the undo
     files: tuple[str, ...] = ()
     rule: str | None = None
+    recovered: str | None = None  # what became of an apply interrupted earlier
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -56,6 +61,12 @@ def undo_last(repo_root: Path | str) -> UndoResult:
         repo = gitops.open_repo(Path(repo_root))
     except gitops.NotARepository as exc:
         return _fail("repository", str(exc))
+    recovered = journal.recover(gitops.root_of(repo))
+    result = _undo(repo)
+    return replace(result, recovered=recovered) if recovered else result
+
+
+def _undo(repo: git.Repo) -> UndoResult:
     sha = gitops.head_sha(repo)
     if sha is None:
         return _fail("head", "nothing to undo: the repository has no commits yet")
@@ -74,6 +85,15 @@ def undo_last(repo_root: Path | str) -> UndoResult:
         return _fail(
             "trailer",
             f"HEAD {sha[:10]} is not a redline commit (no 'Redline: yes' trailer); nothing to undo",
+        )
+    ours = journal.made(repo)
+    if sha not in ours:
+        made = f" (redline made {ours[-1][:10]})" if ours else ""
+        return _fail(
+            "exact",
+            f"HEAD {sha[:10]} is not a commit redline made here{made}: it was amended or made "
+            "elsewhere, and undoing it would lose that work. Use `git revert HEAD` or "
+            "`git reset` yourself.",
         )
     remote = repo.git.branch("-r", "--contains", sha).strip()
     if remote:
@@ -98,14 +118,14 @@ def undo_last(repo_root: Path | str) -> UndoResult:
             f"{', '.join(changed[:5])} changed since the redline commit; commit or stash "
             "your changes first, then undo.",
         )
-    repo.git.reset("--soft", parent.hexsha)
-    in_parent = {p for p in files if _exists(parent, p)}
-    back = [p for p in files if p in in_parent]
-    gone = [p for p in files if p not in in_parent]
-    if back:
-        repo.git.checkout(parent.hexsha, "--", *[f":(literal){p}" for p in back])
-    if gone:
-        repo.git.rm("-q", "-f", "--", *[f":(literal){p}" for p in gone])
+    steps = tuple(_step(head, parent, p) for p in files)
+    transaction = journal.Journal(
+        "undo", steps, journal.current_ref(repo), sha, parent.hexsha, secrets.token_hex(4)
+    )
+    try:
+        journal.execute(repo, gitops.root_of(repo), transaction, {})
+    except journal.ApplyFailed as exc:
+        return _fail("head", f"the undo did not happen and nothing changed: {exc}")
     return UndoResult(
         True,
         f"undid {sha[:10]} ({len(files)} file(s)); HEAD is now {parent.hexsha[:10]}",
@@ -115,12 +135,19 @@ def undo_last(repo_root: Path | str) -> UndoResult:
     )
 
 
-def _exists(commit: git.Commit, path: str) -> bool:
+def _blob(commit: git.Commit, path: str) -> tuple[str | None, str]:
     try:
-        commit.tree / path
+        entry = commit.tree / path
     except KeyError:
-        return False
-    return True
+        return None, "100644"
+    return entry.hexsha, f"{entry.mode:o}"
+
+
+def _step(head: git.Commit, parent: git.Commit, path: str) -> journal.FileStep:
+    """Undoing is applying in reverse: from HEAD's bytes back to its parent's."""
+    before, before_mode = _blob(head, path)
+    after, mode = _blob(parent, path)
+    return journal.FileStep(path, before, after, mode, before_mode)
 
 
 def session_diff(repo_root: Path | str, since_commit: str) -> str:

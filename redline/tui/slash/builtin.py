@@ -13,6 +13,7 @@ from redline.tui.slash import SlashCommand, SlashContext, SlashRegistry
 EXTRA_MODULES: tuple[str, ...] = (
     "redline.tui.slash.context",
     "redline.tui.slash.edits",
+    "redline.tui.slash.race",
     "redline.tui.slash.shell",
 )
 

@@ -199,7 +199,10 @@ class TurnView:
         grid.add_column(ratio=1)
         grid.add_column(justify="right", no_wrap=True)
         prompt = Text.assemble(("❯ ", "bold magenta"), (self.prompt, "bold"))
-        grid.add_row(prompt, Text(f"{self.provider} · {self.model}", style="dim"))
+        label = (
+            f"{self.provider} · {self.model}" if self.provider else ""
+        )  # race lanes: in the title
+        grid.add_row(prompt, Text(label, style="dim"))
         strips = [] if self.first else [blank(ctx)]
         strips.extend(rich_strips(grid, ctx))
         return strips

@@ -17,7 +17,9 @@ MAX_CARD_LINES = 24
 _STATUS_STYLE = {"proposed": "yellow", "applied": "green", "failed": "bold red"}
 
 
-def _title(block: EditBlock, added: int, removed: int, status: str | None) -> Text:
+def _title(
+    block: EditBlock, added: int, removed: int, status: str | None, overwrites: bool
+) -> Text:
     title = Text()
     verb = {
         EditKind.ADD: "new ",
@@ -29,6 +31,8 @@ def _title(block: EditBlock, added: int, removed: int, status: str | None) -> Te
     title.append(one_line(block.path) if block.path else "(no path)", style="bold")
     if block.move_to:
         title.append(f" → {one_line(block.move_to)}", style="bold")
+        if overwrites:
+            title.append(" (overwrites it)", style="yellow")
     title.append(f"  +{added}", style="green")
     title.append(f" -{removed}", style="red")
     if status:
@@ -37,9 +41,14 @@ def _title(block: EditBlock, added: int, removed: int, status: str | None) -> Te
 
 
 def diff_card(
-    block: EditBlock, *, status: str | None = None, error: str | None = None
+    block: EditBlock,
+    *,
+    status: str | None = None,
+    error: str | None = None,
+    overwrites: bool = False,
 ) -> RenderableType:
-    """The card for `block`; `status` ("proposed", "applied", "failed") and `error` when known."""
+    """The card for `block`; `status` ("proposed", "applied", "failed") and `error` when known;
+    `overwrites` when a move lands on a file that exists."""
     added, removed = block.counts()
     lines = block_diff(block).splitlines()[2:]  # the ---/+++ header is in the title
     body = Text()
@@ -61,7 +70,7 @@ def diff_card(
     border = _STATUS_STYLE.get(status or "", "blue") if not problem else "red"
     return Panel(
         Group(*parts),
-        title=_title(block, added, removed, status),
+        title=_title(block, added, removed, status, overwrites),
         title_align="left",
         border_style=border,
         padding=(0, 1),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.widgets import Static
 
 from redline.backends.meter import MeterReading
+from redline.backends.prices import Cost, add_costs
 
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
 SPARK_WIDTH = 16
@@ -34,10 +37,16 @@ def _rate(value: float) -> str:
     return f"{value:,.0f}"
 
 
-def format_reading(reading: MeterReading | None, lag_chars: int = 0) -> Text:
+def format_reading(
+    reading: MeterReading | None,
+    lag_chars: int = 0,
+    cost: Cost | None = None,
+    total: Cost | None = None,
+) -> Text:
     """One meter line for ``reading``; pure and deterministic (the snapshot tests rely on it).
 
     ``lag_chars`` is text received but not yet on screen; shown only when above zero.
+    ``cost`` is this turn's so far, ``total`` the session's with it (``~`` for estimates).
     """
     line = Text(no_wrap=True, overflow="ellipsis")
     if reading is None:
@@ -79,6 +88,11 @@ def format_reading(reading: MeterReading | None, lag_chars: int = 0) -> Text:
         parts.append(Text(spark, style="cyan"))
     if lag_chars > 0:
         parts.append(Text(f"lag {lag_chars:,} ch", style="bold yellow"))
+    if cost is not None:
+        money = Text(cost.label())
+        if total is not None:
+            money.append(f" (session {total.label()})", style="dim")
+        parts.append(money)
     line = Text(SEPARATOR, style="dim").join(parts)
     line.no_wrap = True
     line.overflow = "ellipsis"
@@ -101,6 +115,10 @@ class MeterBar(Static):
         super().__init__("", id=id, classes=classes)
         self._shown: tuple[MeterReading | None, int] | None = None
         self._blank = True
+        # Set by the app while a turn streams: this turn's cost from a reading, and the
+        # session's total before it.
+        self.cost_of: Callable[[MeterReading], Cost | None] | None = None
+        self.spent: Cost | None = None
 
     def show(
         self, reading: MeterReading | None, lag_chars: int = 0, *, streaming: bool = True
@@ -114,7 +132,9 @@ class MeterBar(Static):
             return
         self._shown = key
         self._blank = False
-        self.update(format_reading(reading, lag_chars), layout=False)
+        cost = self.cost_of(reading) if self.cost_of is not None and reading else None
+        total = add_costs([self.spent, cost]) if cost is not None and self.spent else None
+        self.update(format_reading(reading, lag_chars, cost, total), layout=False)
 
     def blank(self) -> None:
         """Show nothing (no turn yet, or after ``/clear``)."""

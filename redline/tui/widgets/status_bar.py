@@ -18,6 +18,7 @@ class StatusInfo:
     git: GitState | None = None  # None: not read yet
     context_tokens: int | None = None
     activity: str = ""
+    spent: str = ""  # the session's cost so far, e.g. "~$0.0123"
     approval: str = ""  # the approval mode, when it is not the default
 
 
@@ -63,6 +64,8 @@ class StatusBar(Static):
             text.append("ctx –")
         else:
             text.append(f"ctx ~{_compact(info.context_tokens)} tok")
+        if info.spent:
+            text.append(f"  │  {info.spent}")
         if info.approval:
             text.append("  │  ")
             text.append(f"⏵ {info.approval}", style="bold yellow")

@@ -1,0 +1,75 @@
+"""What the session has spent and how fast each backend has been: costs and the speed history.
+
+The app asks it for the live meter's costing, adds each finished turn, and gets the status bar's
+label; history file work runs in a thread, never on the UI loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from redline.agent import Backend, Turn
+from redline.agent.history import SpeedHistory, append_quietly, record_of
+from redline.agent.speed_stats import picker_speeds
+from redline.backends.meter import MeterReading
+from redline.backends.prices import Cost, Price, add_costs, price_for, reading_cost
+from redline.config import Config
+
+Costing = Callable[[MeterReading], Cost | None]
+
+
+class Spending:
+    def __init__(self, config: Config | None, history: SpeedHistory | None = None) -> None:
+        self.config = config
+        self.history = history or SpeedHistory()
+        self.costs: list[Cost | None] = []  # each turn's, this session
+
+    def price(self, backend: Backend | None) -> Price | None:
+        if backend is None:
+            return None
+        overrides = self.config.price_overrides() if self.config is not None else None
+        return price_for(backend.name, backend.model, overrides)
+
+    def costing(self, backend: Backend | None, prompt_estimate: int) -> Costing | None:
+        """The live meter's: this turn's cost so far from a reading (None without a price)."""
+        price = self.price(backend)
+        if price is None:
+            return None
+        return lambda reading: reading_cost(price, reading, prompt_estimate=prompt_estimate)
+
+    def total(self) -> Cost | None:
+        return add_costs(self.costs)
+
+    def add(self, turn: Turn, backend: Backend | None, cost: Cost | None = None) -> Cost | None:
+        """A finished turn's cost into the total (computed unless given); returns it."""
+        if cost is None and backend is not None and turn.provider == backend.name:
+            price = self.price(backend)
+            cost = reading_cost(price, turn.reading, prompt_estimate=turn.prompt_estimate)
+        self.costs.append(cost)
+        return cost
+
+    def status_label(self) -> str:
+        total = self.total()
+        return f"{total.label()} this session" if total is not None else ""
+
+    async def record(self, turn: Turn, cost: Cost | None, source: str) -> str | None:
+        """Append the turn's figures to the history; a sentence when that failed."""
+        record = record_of(
+            turn.reading,
+            provider=turn.provider,
+            model=turn.model,
+            source=source,
+            cost=cost,
+            error=turn.error.kind if turn.error else None,
+            interrupted=turn.interrupted,
+        )
+        return await asyncio.to_thread(append_quietly, self.history, record)
+
+    async def speeds(self) -> dict[str, str]:
+        """Backend name -> its median TTFT and tok/s (for the pickers)."""
+        try:
+            loaded = await asyncio.to_thread(self.history.load)
+        except OSError:
+            return {}
+        return picker_speeds(loaded.records)

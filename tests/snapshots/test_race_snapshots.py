@@ -1,0 +1,79 @@
+"""Snapshots of /race: lanes mid-stream, and finished with their badges and the choice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+
+from redline.agent.conversation import Conversation
+from redline.agent.race import Race
+from redline.backends.prices import Price
+from redline.tui.screens.race import RaceScreen
+from tests.helpers_race import ScriptedClient, answer, scripted_backend
+from tests.helpers_tui import StepClock, make_app, settle, wait_until
+
+WIDE = (120, 30)
+
+
+def _race(clients: list[ScriptedClient]) -> Race:
+    names = [
+        ("sim:cerebras", "gpt-oss-120b"),
+        ("sim:baseten", "Kimi-K2.5"),
+        ("sim:mercury", "mercury-2"),
+    ]
+    backends = [scripted_backend(n, m, c) for (n, m), c in zip(names, clients, strict=False)]
+    price = Price(0.35, 0.75)
+    return Race(
+        backends,
+        Conversation(),
+        clock=StepClock(),
+        price_of=lambda backend: price,
+    )
+
+
+class TestRace:
+    def test_mid_stream(self, snap_compare: Any) -> None:
+        clients = [
+            ScriptedClient(answer(40, "Fast lane"), hold_after=30),
+            ScriptedClient(answer(40, "Slow lane"), hold_after=8),
+            ScriptedClient(answer(40, "Mercury lane"), hold_after=20),
+        ]
+
+        async def run_before(pilot: Pilot[None]) -> None:
+            app: Any = pilot.app
+            await settle(pilot)
+            screen = RaceScreen(
+                _race(clients), "Add a docstring to add", display_clock=app.display_clock
+            )
+            await app.push_screen(screen)
+            await wait_until(pilot, lambda: all(len(c.requests) == 1 for c in clients))
+            await pilot.pause(0.2)
+            for view in screen.lane_views():
+                view.transcript.flush()
+            screen.refresh_badges()
+            await pilot.pause(0.1)
+
+        assert snap_compare(make_app(provider="sim"), terminal_size=WIDE, run_before=run_before)
+
+    def test_finished_with_badges(self, snap_compare: Any) -> None:
+        clients = [
+            ScriptedClient(answer(12, "Fast lane")),
+            ScriptedClient(answer(40, "Slow lane")),
+            ScriptedClient(answer(25, "Mercury lane")),
+        ]
+
+        async def run_before(pilot: Pilot[None]) -> None:
+            app: Any = pilot.app
+            await settle(pilot)
+            screen = RaceScreen(
+                _race(clients), "Add a docstring to add", display_clock=app.display_clock
+            )
+            await app.push_screen(screen)
+            await wait_until(pilot, lambda: screen.result is not None)
+            await pilot.pause(0.2)
+            for view in screen.lane_views():
+                view.transcript.flush()
+            await pilot.pause(0.1)
+
+        assert snap_compare(make_app(provider="sim"), terminal_size=WIDE, run_before=run_before)
