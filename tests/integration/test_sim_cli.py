@@ -69,4 +69,4 @@ def test_port_in_use_is_a_clear_error(run_redline: RunRedline) -> None:
 def test_bad_rate_is_a_usage_error(run_redline: RunRedline) -> None:
     result = run_redline("sim", "--rate", "0")
     assert result.returncode == 2
-    assert "rate must be a positive" in result.stderr
+    assert "--rate: 0 must be a number above 0" in result.stderr

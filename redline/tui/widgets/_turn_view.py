@@ -84,7 +84,6 @@ class TurnView:
         self.meter: MeterSource | None = None
         self.live = True
         self.pending_finish: Turn | None = None
-        self.pending_blocks: list[ExtraPart] = []
         self.reading: MeterReading | None = None
         self.lag_chars = 0
         self.meter_in_bar = False
@@ -110,7 +109,9 @@ class TurnView:
             if run:
                 new.extend(self._add_blocks(self.splitter.feed("".join(run))))
                 run = []
-            if isinstance(event, ReasoningDelta):
+            if isinstance(event, ExtraPart):  # a diff card, in its place among the text
+                self.add_extra(event)
+            elif isinstance(event, ReasoningDelta):
                 if self.reasoning is None:
                     self.reasoning = ReasoningPart()
                     self.dirty = True

@@ -78,7 +78,10 @@ class TurnHandle:
 
     def add_block(self, content: RenderableType | list[Strip]) -> None:
         """Append a block (a rich renderable or ready strips) after the text so far."""
-        self._view.pending_blocks.append(ExtraPart.of(content))
+        # Through the buffer, so the block lands after exactly the text received before it,
+        # however the drains happen to fall (a busy machine drains bigger batches).
+        buffer = self._view.buffer
+        buffer.push(ExtraPart.of(content))  # type: ignore[arg-type]
         self._transcript._wake(self._view)
         self._transcript._draw_soon()
 
@@ -289,10 +292,6 @@ class Transcript(ScrollView, can_focus=False):
             lag = view.buffer.lag_chars if view.buffer.pending_age() > LAG_SHOWN_AFTER_S else 0
             if len(view.buffer):
                 self._polish.extend((view, part) for part in view.apply(view.buffer.drain()))
-            if view.pending_blocks:
-                for extra in view.pending_blocks:
-                    view.add_extra(extra)
-                view.pending_blocks = []
             if view.pending_finish is not None:
                 self._polish.extend((view, p) for p in view.finish(view.pending_finish))
                 view.pending_finish = None
