@@ -202,6 +202,35 @@ async def cancel_latency(url: str, runs: int) -> dict[str, object]:
     }
 
 
+def gzip_cost() -> dict[str, object]:
+    """What compressing a request body costs per size (level 1, as the client sends it), and
+    the upload time it saves on a 20 Mbit/s uplink; baseline: sending the body as it is."""
+    import gzip
+
+    from redline.backends._body import GZIP_LEVEL, GZIP_MIN_BYTES
+
+    code = (ROOT / "redline" / "backends" / "client.py").read_text()
+    rows = []
+    for kib in (4, 16, 64, 256, 1024):
+        text = (code * (kib * 1024 // len(code) + 1))[: kib * 1024]
+        data = json.dumps({"messages": [{"role": "user", "content": text}]}).encode()
+        times = []
+        for _ in range(7):
+            t0 = time.perf_counter()
+            packed = gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
+            times.append(time.perf_counter() - t0)
+        saved_bytes = len(data) - len(packed)
+        rows.append(
+            {
+                "body_kib": kib,
+                "gzip_ms": round(statistics.median(times) * 1000, 3),
+                "ratio": round(len(packed) / len(data), 3),
+                "upload_ms_saved_20mbit": round(saved_bytes * 8 / 20e6 * 1000, 2),
+            }
+        )
+    return {"threshold_bytes": GZIP_MIN_BYTES, "level": GZIP_LEVEL, "sizes": rows}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=200_000)
@@ -221,6 +250,7 @@ def main() -> None:
             "throughput": asyncio.run(throughput(url, args.events, args.repeats)),
             "ttft": asyncio.run(added_ttft(url, args.runs)),
             "cancel": asyncio.run(cancel_latency(url, 20)),
+            "gzip_request_bodies": gzip_cost(),
             "targets": {"events_per_s": 50_000, "added_ttft_ms": 2.0, "cancel_ms": 50},
         }
     finally:

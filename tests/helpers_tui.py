@@ -140,6 +140,10 @@ class RecordingServer:
                     + f"content-length: {len(payload)}\r\nconnection: close\r\n\r\n".encode()
                     + payload
                 )
+            elif not path.endswith("/chat/completions"):  # e.g. a tokenize probe: not here
+                writer.write(
+                    b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                )
             else:
                 self.bodies.append(json.loads(body))
                 writer.write(

@@ -12,10 +12,17 @@ from redline.backends.request import ChatRequest
 class ModelClient(Protocol):
     """What the engine needs of a streaming client (``redline.backends.client.StreamClient``)."""
 
+    base_url: str
+    local: bool  # a server on this machine (asked for exact counts after the stream)
+
+    @property
+    def busy(self) -> bool: ...  # a request in flight: a single-slot server is not probed
+
     def stream(self, request: ChatRequest) -> AsyncGenerator[Event, None]: ...
 
     async def list_models(self) -> list[str]: ...
 
+    async def count_tokens(self, texts: list[str], timeout_s: float = 5.0) -> int | None: ...
     def supports_tools(self, model: str) -> bool: ...
 
     async def aclose(self) -> None: ...

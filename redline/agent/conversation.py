@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -45,11 +46,17 @@ class Turn:
         return self.error is None and not self.interrupted
 
 
+def new_session_id() -> str:
+    return "redline-" + secrets.token_hex(8)
+
+
 @dataclass(slots=True)
 class Conversation:
     """Every turn so far; re-sent, whatever the backend, as the message history."""
 
     turns: list[Turn] = field(default_factory=list)
+    # Sent as Baseten's x-session-affinity: every turn of this conversation on one replica.
+    session_id: str = field(default_factory=lambda: new_session_id())
 
     def history(self) -> list[Message]:
         messages: list[Message] = []

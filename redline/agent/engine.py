@@ -24,7 +24,7 @@ from redline.agent.messages import Emit, Notice, SteeringSent, ignore
 from redline.agent.prompt import agent_system_prompt
 from redline.agent.step import StepAnswer, stream_step
 from redline.agent.timing import StepTiming, TurnTiming, combined
-from redline.backends.events import StreamError
+from redline.backends.events import StreamError, Usage
 from redline.backends.meter import MeterReading, SpeedMeter
 from redline.backends.request import ChatRequest, Message, ToolSpec
 from redline.tools.prompts import default_edit_format, system_prompt
@@ -102,6 +102,7 @@ class TurnLoop:
             model=self.backend.model,
             messages=messages,
             max_tokens=self.max_tokens,
+            session_id=self.conversation.session_id,
             tools=specs,
             tool_choice="auto" if specs else None,
         )
@@ -212,7 +213,21 @@ class TurnLoop:
                 else (readings[0] if readings else None)
             )
             turn.edits = watch.finish(turn.text)
+        if turn.finished and len(readings) == 1 and not readings[0].tokens_exact:
+            await self._count_exactly(turn)
         return turn
+
+    async def _count_exactly(self, turn: Turn) -> None:
+        """A local llama.cpp server sent no usage: count with its tokenizer, after the answer."""
+        client, meter = self.backend.client, self.meter
+        if not client.local or meter is None:
+            return
+        answer = await client.count_tokens([turn.text])
+        reasoning = await client.count_tokens([turn.reasoning]) if turn.reasoning else 0
+        if answer is None or reasoning is None:
+            return
+        meter.feed(Usage(completion_tokens=answer + reasoning, reasoning_tokens=reasoning))
+        turn.reading = meter.reading()
 
     async def _step(
         self,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from redline.agent.approval import DEFAULT_MODE, ApprovalMode
 from redline.agent.backend import Backend, BackendOpener
 from redline.agent.context import RepoContext
-from redline.agent.conversation import Conversation, Turn
+from redline.agent.conversation import Conversation, Turn, new_session_id
 from redline.agent.engine import TurnLoop
 from redline.agent.messages import Emit, Notice, TurnFinished, TurnStarted, ignore
 from redline.agent.own_commands import OwnCommands, WithOwnCommands
@@ -293,6 +293,7 @@ class Session:
         self.interrupt()
         self.queue.clear()
         self.conversation.turns.clear()
+        self.conversation.session_id = new_session_id()  # a fresh start: no replica to keep
         self._writer = None  # the next turn starts a new session file
         self.review.decided(None)
         self.own.shared.clear()  # the person's command output waited for a message that is gone

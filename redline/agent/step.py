@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 
 from redline.agent.backend import Backend
 from redline.agent.edit_watch import EditWatch
-from redline.agent.messages import Emit
+from redline.agent.messages import Emit, Notice
 from redline.backends.events import (
     Finished,
+    ProviderNotice,
     ReasoningDelta,
     StreamError,
     TextDelta,
@@ -58,6 +59,9 @@ async def stream_step(
                     reasoning.append(event.text)  # type: ignore[union-attr]
                 elif kind is TextSnapshot:
                     text = [event.text]  # type: ignore[union-attr]
+                elif kind is ProviderNotice:
+                    sink(Notice(event.text, "warning"))  # type: ignore[union-attr]
+                    continue
                 elif kind is ToolCall:
                     answer.calls.append(event)  # type: ignore[arg-type]
                 elif kind is Finished:

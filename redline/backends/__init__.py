@@ -6,7 +6,7 @@ Never imports ``redline.tui`` or Textual, nor ``redline.tools``.
 from redline.backends.events import (
     Event,
     Finished,
-    Notice,
+    ProviderNotice,
     ReasoningDelta,
     ServerTiming,
     StreamError,
@@ -23,7 +23,7 @@ __all__ = [
     "Event",
     "Finished",
     "Message",
-    "Notice",
+    "ProviderNotice",
     "ReasoningDelta",
     "ServerTiming",
     "StreamError",

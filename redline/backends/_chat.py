@@ -13,7 +13,7 @@ from redline.backends._toolcalls import ToolCallCollector
 from redline.backends.events import (
     Event,
     Finished,
-    Notice,
+    ProviderNotice,
     ReasoningDelta,
     ServerTiming,
     StreamError,
@@ -192,7 +192,7 @@ class ChatParser:
         for text in warning_texts(value):
             if text not in self._warned:
                 self._warned.add(text)
-                out.append(Notice(f"{self._provider} warned: {text}"))
+                out.append(ProviderNotice(f"{self._provider} warned: {text}"))
 
     def feed_whole(self, obj: dict[str, object], out: list[Event]) -> None:
         """A non-streamed reply (a server that ignored ``stream: true``)."""

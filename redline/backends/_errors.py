@@ -167,10 +167,16 @@ def http_error(
             msg = f"{provider} at {url} refused the request (HTTP {status}){said}: it wants an API key; add api_key_env for it in your config, or {SWITCH}."
         return StreamError("auth", msg)
     if status == 429:
+        from redline.backends._ratelimit import exhausted_reset  # it reads our durations
+
         secs = retry_after(headers)
+        exact = exhausted_reset(headers)
+        advice = when(secs) if exact is None else f"retry {exact[1]}"
+        if secs is None and exact is not None:
+            secs = exact[0]
         return StreamError(
             "rate_limit",
-            f"{provider} is rate limiting requests (HTTP 429){said}: {when(secs)}, or {SWITCH}.",
+            f"{provider} is rate limiting requests (HTTP 429){said}: {advice}, or {SWITCH}.",
             secs,
         )
     if status == 404:

@@ -15,11 +15,13 @@ from dataclasses import replace
 import httpx
 from httpx_sse import EventSource
 
+from redline.backends import _local, _messages
+from redline.backends import apply_edit as _apply
 from redline.backends._body import apply_knobs, encode, token_limit
+from redline.backends._catalog import ModelCatalog, ProviderError
 from redline.backends._chat import ChatParser
 from redline.backends._conversation import add_tools, chat_messages, responses_input
 from redline.backends._errors import (
-    SWITCH,
     Scrubber,
     http_error,
     missing_key,
@@ -28,9 +30,12 @@ from redline.backends._errors import (
     short,
     transport_error,
 )
+from redline.backends._messages import prompt_estimate
+from redline.backends._ratelimit import low_budget
 from redline.backends._responses import ResponsesParser
 from redline.backends._timeouts import RetryPolicy, Timeouts, Watchdog
-from redline.backends.events import Event, StreamError
+from redline.backends.events import Event, ProviderNotice, StreamError
+from redline.backends.model_cache import ModelListCache
 from redline.backends.options import ModelKnobs
 from redline.backends.presets import ProviderPreset, Wire, wire_for
 from redline.backends.request import ChatRequest
@@ -40,12 +45,8 @@ Sleep = Callable[[float], Awaitable[None]]
 __all__ = ["ProviderError", "RetryPolicy", "StreamClient", "Timeouts"]
 
 
-class ProviderError(Exception):
-    """Raised by the non-streaming calls (``list_models``); carries the ``StreamError``."""
-
-    def __init__(self, error: StreamError) -> None:
-        super().__init__(error.message)
-        self.error = error
+class _SwitchWire(Exception):
+    """The server has no Responses API (404): ask again over Chat Completions."""
 
 
 class _Retry(Exception):
@@ -90,6 +91,9 @@ async def read_capped(response: httpx.Response, limit: int) -> bytes:
     return b"".join(parts)[:limit]
 
 
+_CHAT_CHUNK = '"chat.completion.chunk"'
+
+
 def _is_local(url: str) -> bool:
     host = httpx.URL(url).host
     return host in ("127.0.0.1", "localhost", "::1", "0.0.0.0")
@@ -113,10 +117,22 @@ class StreamClient:
         http2: bool = False,
         models_ttl_s: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
+        model_cache: ModelListCache | None = None,
     ) -> None:
         self.preset = preset
         self.base_url = (base_url or preset.base_url).rstrip("/")
         self.wire: Wire = wire_for(preset, preset.default_model, wire)
+        self.wire_explicit = wire in ("chat", "responses")
+        # A Responses preset pointed at another server may find it speaks only Chat Completions.
+        self._detect_wire = (
+            not self.wire_explicit
+            and self.wire == "responses"
+            and bool(base_url)
+            and self.base_url != preset.base_url.rstrip("/")
+        )
+        self.local = _is_local(self.base_url)
+        self._busy = 0  # requests in flight: a single-slot local server is not probed meanwhile
+        self._tokenize: str | None = None  # the local server's tokenize route, once found
         self.timeouts = timeouts
         self.retry = retry
         self._key = api_key or None
@@ -127,8 +143,6 @@ class StreamClient:
         self._knobs = dict(model_knobs or {})
         self._sleep = sleep
         self._clock = clock
-        self._models_ttl_s = models_ttl_s
-        self._models: tuple[float, list[str]] | None = None
         headers = {"accept": "text/event-stream", **dict(preset.extra_headers)}
         self._http = httpx.AsyncClient(
             headers=headers,
@@ -138,6 +152,16 @@ class StreamClient:
             transport=transport,
             http2=http2,
             trust_env=True,
+        )
+        self._catalog = ModelCatalog(
+            self._http,
+            preset,
+            self.base_url,
+            has_key=self._key is not None,
+            scrub=self._scrub,
+            clock=clock,
+            ttl_s=models_ttl_s,
+            cache=model_cache,
         )
 
     @property
@@ -224,12 +248,16 @@ class StreamClient:
         attempt = 0
         while True:
             may_retry = attempt < self.retry.max_retries
+            self._busy += 1
             try:
                 deadline = asyncio.get_running_loop().time() + self.timeouts.first_token_s
                 opened = await self._open(body, headers, model, deadline, may_retry)
                 if isinstance(opened, StreamError):
                     yield opened
                     return
+                budget = low_budget(self.name, opened.headers)
+                if budget:
+                    yield ProviderNotice(budget)
                 try:
                     ctype = opened.headers.get("content-type", "")
                     if "event-stream" not in ctype:
@@ -243,6 +271,7 @@ class StreamClient:
                     resp = ResponsesParser(self.name)
                     out: list[Event] = []
                     started = done = broken = False
+                    sse = None
                     source = EventSource(opened).aiter_sse()
                     next_sse = source.__anext__
                     watch = Watchdog(loop, deadline)
@@ -279,6 +308,8 @@ class StreamClient:
                             data = sse.data
                             if not data:
                                 continue
+                            if responses and not resp.started and _CHAT_CHUNK in data:
+                                responses = self._speaks_chat(out)
                             try:
                                 if responses:
                                     done = resp.feed(sse.event, data, out)
@@ -311,6 +342,11 @@ class StreamClient:
                             if done:
                                 break
                         watch.cancel()
+                        if sse is None and self.local:
+                            yield _messages.nothing_sent(
+                                self.name, self.base_url, prompt_estimate(body)
+                            )  # not retried: it would do it again
+                            return
                         (resp if responses else chat).close(out)
                         if out and not started and may_retry:
                             self._maybe_retry(out)
@@ -327,6 +363,11 @@ class StreamClient:
             except _Retry as retry:
                 attempt += 1
                 await self._sleep(retry.delay_s)
+            except _SwitchWire:
+                body = self.build_body(request)
+                yield _messages.speaks_chat(self.name, self.base_url)
+            finally:
+                self._busy -= 1
 
     def _backoff(self, error: StreamError) -> float | None:
         """Seconds to wait before retrying ``error``, or None if it must not be retried."""
@@ -369,6 +410,11 @@ class StreamClient:
             return error
         if response.status_code < 300:
             return response
+        if response.status_code == 404 and self._detect_wire and self.wire == "responses":
+            await response.aclose()
+            self.wire = "chat"
+            self._detect_wire = False
+            raise _SwitchWire
         try:
             error = await self._status_error(response, model)
         finally:
@@ -432,7 +478,7 @@ class StreamClient:
         models: list[str] | None = None
         if response.status_code == 404:
             try:
-                models = await asyncio.wait_for(self.list_models(), 5.0)
+                models = await asyncio.wait_for(self._catalog.fetch(), 5.0)
             except (TimeoutError, ProviderError):
                 models = None
             if models is not None and model in models:
@@ -447,86 +493,74 @@ class StreamClient:
             key_env=self.preset.key_env,
             models=models,
         )
+        if response.status_code == 404 and self.wire == "responses" and not models:
+            error = StreamError(
+                "config",
+                f"{self.name} at {self.base_url} has no Responses API (HTTP 404 on /responses): "
+                'pass --wire chat (or set wire = "chat" for this provider).',
+            )
         return self._scrubbed(error)
 
+    def _speaks_chat(self, out: list[Event]) -> bool:
+        """A chat chunk where Responses events were expected: read the rest as chat."""
+        self.wire = "chat"
+        self._detect_wire = False
+        out.append(_messages.speaks_chat(self.name, self.base_url))
+        return False
+
     def _odd_chunk(self, data: str, exc: BaseException) -> StreamError:
-        return StreamError(
-            "protocol",
-            f"{self.name} sent a stream chunk redline cannot read ({type(exc).__name__}: "
-            f"{short(self._scrub(data), 80)}); the partial answer was kept; try again, or {SWITCH}.",
-        )
+        return _messages.odd_chunk(self.name, short(self._scrub(data), 80), exc)
 
     def _first_token_timeout(self) -> StreamError:
-        return StreamError(
-            "timeout",
-            f"{self.name} sent no first token within {self.timeouts.first_token_s:g} s: it may "
-            f"be overloaded or the prompt too long; try again, or {SWITCH}.",
-        )
+        return _messages.first_token_timeout(self.name, self.timeouts.first_token_s)
 
     def _stall_timeout(self) -> StreamError:
-        return StreamError(
-            "timeout",
-            f"The stream from {self.name} stalled: nothing arrived for "
-            f"{self.timeouts.stall_s:g} s; the partial answer was kept; try again, or {SWITCH}.",
-        )
+        return _messages.stall_timeout(self.name, self.timeouts.stall_s)
 
     # other calls ---------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        """A request is in flight (a single-slot local server must not be probed now)."""
+        return self._busy > 0
+
     async def list_models(self) -> list[str]:
-        """Model ids from ``GET /models``, cached briefly."""
-        now = self._clock()
-        if self._models is not None and now - self._models[0] < self._models_ttl_s:
-            return list(self._models[1])
+        """Model ids: memory, the disk cache, else ``GET /models`` (never a busy local server)."""
+        return await self._catalog.ids(busy_local=self.busy and self.local)
+
+    async def count_tokens(self, texts: list[str], timeout_s: float = 5.0) -> int | None:
+        """Exact tokens in ``texts`` by a local llama.cpp server's tokenizer (None: cannot)."""
+        if not self.local or self._tokenize == _local.NONE:
+            return None
+        try:
+            async with asyncio.timeout(timeout_s):
+                count, self._tokenize = await _local.count_tokens(
+                    self._http, self.base_url, texts, self._tokenize
+                )
+        except TimeoutError:
+            return None
+        return count
+
+    async def apply_edit(self, original: str, update: str, model: str | None = None) -> str:
+        """Merge an elided edit into ``original`` with Mercury's apply endpoint (Inception)."""
         if self.preset.key_env and not self._key:
             raise ProviderError(missing_key(self.name, self.preset.key_env))
-        request = self._http.build_request(
-            "GET", self.base_url + "/models", headers={"accept": "application/json"}
+        return await _apply.apply_edit(
+            self._http,
+            self.base_url,
+            original,
+            update,
+            provider=self.name,
+            key_env=self.preset.key_env,
+            scrub=self._scrub,
+            model=model or _apply.APPLY_MODEL,
         )
-        try:
-            response = await self._http.send(request, stream=True)
-            try:
-                body = await read_capped(response, WHOLE_BODY_LIMIT)
-            finally:
-                await response.aclose()
-        except httpx.HTTPError as exc:
-            raise ProviderError(
-                self._scrubbed(transport_error(exc, provider=self.name, url=self.base_url))
-            ) from None
-        if response.status_code >= 300:
-            raise ProviderError(
-                self._scrubbed(
-                    http_error(
-                        response.status_code,
-                        response.headers,
-                        b"",
-                        provider=self.name,
-                        model="",
-                        url=self.base_url + "/models",
-                        key_env=self.preset.key_env,
-                    )
-                )
-            )
-        try:
-            from redline.backends._json import loads
-
-            data = loads(body.decode("utf-8", "replace")).get("data", [])  # type: ignore[attr-defined]
-            ids = [str(m["id"]) for m in data if isinstance(m, dict) and "id" in m]
-        except (ValueError, AttributeError, TypeError):
-            raise ProviderError(
-                StreamError(
-                    "protocol",
-                    f"{self.name} answered GET /models with something that is not a model "
-                    f"list: check --base-url ({self.base_url}).",
-                )
-            ) from None
-        self._models = (now, ids)
-        return list(ids)
 
     async def warm(self, timeout_s: float = 3.0) -> bool:
         """Open (and keep) a connection now, so the first request pays no handshake."""
         if self.preset.key_env and not self._key:
             return False
         try:
-            await asyncio.wait_for(self.list_models(), timeout_s)
+            await asyncio.wait_for(self._catalog.fetch(), timeout_s)
         except (TimeoutError, ProviderError):
             return False
         return True

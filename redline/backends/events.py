@@ -74,7 +74,7 @@ class ToolCall:
 
 
 @dataclass(slots=True, frozen=True)
-class Notice:
+class ProviderNotice:
     """Something the provider said the person should know (Mercury's ``warning``, a low
     rate-limit budget, a wire switch): shown once as a notice, listed in ``exec --json``."""
 
@@ -105,7 +105,7 @@ Event = (
     | ServerTiming
     | ToolCallDelta
     | ToolCall
-    | Notice
+    | ProviderNotice
     | Finished
     | StreamError
 )

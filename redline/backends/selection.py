@@ -9,13 +9,14 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from redline.backends.client import StreamClient, Timeouts
+from redline.backends.model_cache import ModelListCache
 from redline.backends.options import ModelKnobs
 from redline.backends.presets import PRESETS, ProviderPreset, url_problem
 
@@ -68,11 +69,22 @@ def probe_timeout(env: Mapping[str, str], default: float = 0.25) -> float:
 
 
 async def probe_local(
-    presets: Mapping[str, ProviderPreset], timeout_s: float = 0.25
+    presets: Mapping[str, ProviderPreset],
+    timeout_s: float = 0.25,
+    *,
+    busy: Collection[str] = (),
 ) -> list[tuple[str, str, list[str]]]:
-    """Local servers answering ``GET /models``: (preset name, base URL, model ids)."""
+    """Local servers answering ``GET /models``: (preset name, base URL, model ids).
+
+    ``busy`` base URLs (a server streaming an answer for this session) are not asked: a
+    single-slot server would abort that answer.
+    """
+    skip = {u.rstrip("/") for u in busy}
     candidates = [
-        p for p in presets.values() if p.local or (_local_url(p.base_url) and not p.key_env)
+        p
+        for p in presets.values()
+        if (p.local or (_local_url(p.base_url) and not p.key_env))
+        and p.base_url.rstrip("/") not in skip
     ]
 
     async def one(
@@ -206,6 +218,7 @@ async def open_backend(
         model_diffusing=_model_diffusing(config),
         model_tools=_model_tools(config),
         model_knobs=_model_knobs(config),
+        model_cache=ModelListCache(),
         timeouts=_timeouts(config),
         transport=transport,
     )

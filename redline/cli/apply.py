@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -33,6 +34,11 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"redline apply: cannot read {source}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE
+    if getattr(args, "merge", False):
+        merged = _merge_with_mercury(reply, Path.cwd())
+        if merged is None:
+            return EXIT_USAGE
+        reply = merged
     try:
         protected = load_config(repo_root_of(Path.cwd())).protected()
     except ConfigError as exc:
@@ -53,6 +59,56 @@ def run(args: argparse.Namespace) -> int:
         print(f"redline apply: {result.error}", file=sys.stderr)
         return EXIT_EDIT
     return EXIT_OK
+
+
+def _merge_with_mercury(reply: str, repo_root: Path) -> str | None:
+    """The reply with its elided whole-file blocks merged by Mercury, each shown as a diff."""
+    import asyncio
+
+    from redline.agent.merge import (
+        INCEPTION_KEY_ENV,
+        elided_blocks,
+        merge_available,
+        merge_elided,
+        rewrite_reply,
+    )
+    from redline.backends.client import ProviderError
+    from redline.tools.edits import plan_edits
+
+    if not elided_blocks(reply, repo_root):
+        return reply
+    if not merge_available():
+        print(
+            f"redline apply: --merge needs {INCEPTION_KEY_ENV}: export it to merge elided "
+            "whole-file blocks with Mercury.",
+            file=sys.stderr,
+        )
+        return None
+
+    async def merge() -> str:
+        from redline.backends.client import StreamClient
+        from redline.backends.presets import PRESETS
+
+        preset = PRESETS["inception"]
+        base_url = os.environ.get("REDLINE_INCEPTION_BASE_URL") or preset.base_url
+        client = StreamClient(
+            preset, base_url=base_url, api_key=os.environ.get(INCEPTION_KEY_ENV, "").strip()
+        )
+        try:
+            return rewrite_reply(reply, await merge_elided(reply, repo_root, client))
+        finally:
+            await client.aclose()
+
+    try:
+        merged = asyncio.run(merge())
+    except ProviderError as exc:
+        print(f"redline apply: {exc.error.message}", file=sys.stderr)
+        return None
+    for preview in plan_edits(repo_root, merged).files:
+        print(f"merged with Mercury: {preview.path}", file=sys.stderr)
+        if preview.diff:
+            print(preview.diff, file=sys.stderr)
+    return merged
 
 
 def _apply(args: argparse.Namespace, reply: str, protected: tuple[str, ...]) -> ApplyResult:

@@ -115,6 +115,8 @@ def stats_json(reading: MeterReading | None, cost: Cost | None = None) -> dict[s
         "server_tps": rounded(r.server_tps),
         "duration_ms": round(r.duration_ms, 2),
         "prompt_tokens": r.prompt_tokens,
+        "cached_tokens": r.cached_tokens,
+        "reasoning_tokens": r.reasoning_tokens if r.reasoning_tokens or r.tokens_exact else None,
         "cost_usd": None if cost is None else round(cost.usd, 8),
     }
 

@@ -128,6 +128,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--init", action="store_true", help="run `git init` first if not in a repository"
     )
+    p.add_argument(
+        "--merge",
+        action="store_true",
+        help="merge whole-file blocks that elide code with Mercury (needs INCEPTION_API_KEY)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
     p = sub.add_parser("undo", help="revert the last redline commit")

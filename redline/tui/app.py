@@ -492,8 +492,12 @@ class RedlineApp(App[None]):
         def found(servers: list[tuple[str, str]]) -> None:
             self.local_servers = servers
 
-        current = self.session.backend.name if self.session.backend is not None else None
-        screen = picker_screen(self.config, current, self.local_servers, found, self.speeds)
+        backend = self.session.backend
+        current = backend.name if backend is not None else None
+        busy = [backend.client.base_url] if backend is not None and backend.client.busy else []
+        screen = picker_screen(
+            self.config, current, self.local_servers, found, self.speeds, busy=busy
+        )
         self.push_screen(screen, self._picked_backend)
 
     pick_backend = action_pick_backend

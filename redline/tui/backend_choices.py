@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 from redline.backends.presets import ProviderPreset
@@ -55,10 +55,13 @@ def local_choices(found: Iterable[tuple[str, str]], current: str | None) -> list
 PROBE_TIMEOUT_S = 2.0
 
 
-async def find_local_servers(presets: Mapping[str, ProviderPreset]) -> list[tuple[str, str]]:
-    """(preset name, base URL) of each local server answering ``/v1/models`` (never raises)."""
+async def find_local_servers(
+    presets: Mapping[str, ProviderPreset], busy: Collection[str] = ()
+) -> list[tuple[str, str]]:
+    """(preset name, base URL) of each local server answering ``/v1/models`` (never raises);
+    ``busy`` servers (streaming this session's answer) are not asked."""
     try:
-        answered = await asyncio.wait_for(probe_local(presets), PROBE_TIMEOUT_S)
+        answered = await asyncio.wait_for(probe_local(presets, busy=busy), PROBE_TIMEOUT_S)
     except (TimeoutError, OSError):
         answered = []
     return [(name, url) for name, url, _models in answered]
@@ -70,6 +73,8 @@ def picker_screen(
     local_servers: list[tuple[str, str]] | None,
     found: Callable[[list[tuple[str, str]]], None],
     speeds: Mapping[str, str] | None = None,
+    *,
+    busy: Collection[str] = (),
 ) -> BackendPickerScreen:
     """The picker, probing for local servers once (``found`` keeps what answered); ``speeds``:
     each backend's median TTFT and tok/s from the speed history, shown beside its name."""
@@ -85,8 +90,9 @@ def picker_screen(
     choices = sped(choices)
 
     async def probe() -> list[BackendChoice]:
-        servers = await find_local_servers(presets)
-        found(servers)
+        servers = await find_local_servers(presets, busy)
+        if not busy:  # a list that skipped a busy server is not the whole picture
+            found(servers)
         return sped(local_choices(servers, current))
 
     wanted = local_servers is None and probing_enabled(os.environ)

@@ -120,3 +120,25 @@ async def test_request_prefix_is_byte_stable_across_turns():
     head1, head2 = s1[0].body, s2[0].body
     cut = head1.index(b"first question")
     assert head2[:cut] == head1[:cut]
+
+
+async def test_a_low_rate_limit_budget_becomes_a_notice():
+    from redline.backends.events import ProviderNotice
+
+    headers = {
+        "x-ratelimit-limit-tokens-minute": "60000",
+        "x-ratelimit-remaining-tokens-minute": "900",
+        "x-ratelimit-reset-tokens-minute": "12",
+    }
+    reply = sse_reply(stream_fixture("cerebras_v2_cached.sse"), headers=headers)
+    with LoopbackServer({"/v1/chat/completions": reply}) as srv:
+        preset = dataclasses.replace(PRESETS["cerebras"], base_url=srv.url)
+        client = StreamClient(preset, api_key="fake-key-for-tests")
+        try:
+            events = [e async for e in client.stream(ask("gpt-oss-120b"))]
+        finally:
+            await client.aclose()
+    notices = [e.text for e in events if isinstance(e, ProviderNotice)]
+    assert notices == [
+        "cerebras rate limit running low: 900 of 60,000 tokens this minute left, refills in 12 s."
+    ]

@@ -6,7 +6,7 @@ import pytest
 
 from redline.backends.events import (
     Finished,
-    Notice,
+    ProviderNotice,
     ServerTiming,
     StreamError,
     TextDelta,
@@ -133,7 +133,7 @@ async def test_mercury_warning_becomes_one_notice():
     body = stream_fixture("mercury2_reasoning_summary.sse")
     with LoopbackServer({"/v1/chat/completions": sse_reply(body, split=7)}) as srv:
         events = await collect(srv.url)
-    notices = [e for e in events if isinstance(e, Notice)]
+    notices = [e for e in events if isinstance(e, ProviderNotice)]
     assert len(notices) == 1
     assert "temperature 1.8 is outside the supported range" in notices[0].text
     assert notices[0].text.startswith("testprov warned: temperature")

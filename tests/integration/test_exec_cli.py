@@ -24,6 +24,8 @@ STATS_FIELDS = {
     "server_tps",
     "duration_ms",
     "prompt_tokens",
+    "cached_tokens",
+    "reasoning_tokens",
     "cost_usd",
     "model_ms",
     "tool_ms",

@@ -43,3 +43,12 @@ def test_sparkline_scales_to_the_peak_and_buckets_long_histories() -> None:
     long = sparkline(tuple(float(i) for i in range(100)), width=10)
     assert len(long) == 10
     assert long[0] == "▁" and long[-1] == "█"
+
+
+def test_cached_prompt_tokens_are_shown_when_the_provider_reports_them() -> None:
+    reading = MeterReading(
+        ttft_ms=10.0, output_tokens=9, tokens_exact=True, prompt_tokens=2048, cached_tokens=1792
+    )
+    assert format_reading(reading).plain == "TTFT 10 ms · 9 tok · cached 1,792/2,048"
+    uncached = MeterReading(ttft_ms=10.0, output_tokens=9, tokens_exact=True, cached_tokens=0)
+    assert format_reading(uncached).plain == "TTFT 10 ms · 9 tok"

@@ -23,6 +23,7 @@ from redline.backends.sim.faults import (
     split_fault_path,
 )
 from redline.backends.sim.http import BadRequest, BodyWriter, Request
+from redline.backends.sim.merge import merge, split_prompt
 from redline.backends.sim.profiles import Profile, get_profile
 from redline.backends.sim.replies import Reply, build_reply, request_from_body
 from redline.backends.sim.stream import Disconnect, Pace, stream_snapshots, stream_tokens
@@ -231,6 +232,9 @@ class SimServer:
                 return keep
             writer.write(http.json_response(200, self._models(), keep_alive=keep))
             return keep
+        if path == "/v1/apply/completions" and request.method == "POST":
+            writer.write(self._merged(request, keep))
+            return keep
         if path in ("/v1/chat/completions", "/v1/responses"):
             if request.method != "POST":
                 writer.write(
@@ -255,6 +259,43 @@ class SimServer:
             )
         )
         return keep
+
+    def _merged(self, request: Request, keep: bool) -> bytes:
+        """Mercury's apply-edit endpoint: the original with the update snippet merged in."""
+        try:
+            body = request.json()
+        except BadRequest as exc:
+            return plain.error(400, str(exc), "invalid_request_error", keep_alive=keep)
+        messages = body.get("messages")
+        content = ""
+        if isinstance(messages, list) and messages and isinstance(messages[-1], dict):
+            content = str(messages[-1].get("content") or "")
+        parts = split_prompt(content)
+        if parts is None:
+            return plain.error(
+                400,
+                "the message needs <|original_code|> and <|update_snippet|> sections",
+                "invalid_request_error",
+                keep_alive=keep,
+            )
+        merged = merge(*parts)
+        payload = {
+            "id": "sim-apply",
+            "object": "chat.completion",
+            "model": body.get("model") or "mercury-edit",
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": merged},
+                    "finish_reason": "stop",
+                }
+            ],
+            "usage": {
+                "prompt_tokens": count_tokens(content),
+                "completion_tokens": count_tokens(merged),
+            },
+        }
+        return http.json_response(200, payload, keep_alive=keep)
 
     def _models(self) -> dict[str, object]:
         return {

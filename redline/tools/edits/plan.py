@@ -26,6 +26,11 @@ _ELISION = re.compile(
 )
 
 
+def elided_line(lines: tuple[str, ...] | list[str]) -> str | None:
+    """The first "... existing code ..." line of a whole-file block, if it leaves code out."""
+    return next((s for s in lines if _ELISION.match(s)), None)
+
+
 @dataclass(frozen=True, slots=True)
 class BlockResult:
     """What became of one block: `proposed` (fine, not written yet), `applied` or `failed`."""

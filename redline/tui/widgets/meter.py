@@ -76,6 +76,11 @@ def format_reading(
     if reading.reasoning_tokens:
         token_part.append(f" ({reading.reasoning_tokens:,} reasoning)", style="dim")
     parts.append(token_part)
+    if reading.cached_tokens:  # prompt tokens the provider served from its prompt cache
+        cached = Text.assemble(("cached ", "dim"), f"{reading.cached_tokens:,}")
+        if reading.prompt_tokens:
+            cached.append(f"/{reading.prompt_tokens:,}", style="dim")
+        parts.append(cached)
     if reading.finished and reading.duration_ms:
         parts.append(Text(f"{reading.duration_ms / 1000:.1f} s"))
     spark = sparkline(reading.rate_history)
