@@ -324,6 +324,8 @@ def run_rate(rate: float, args: argparse.Namespace, only: set[str] | None) -> di
                     screen.close()
     finally:
         server.close()
+        # Codex leaves app-server daemons behind (under its CODEX_HOME): end everything started there.
+        subprocess.run(["pkill", "-f", str(home)], check=False, capture_output=True)
         shutil.rmtree(home, ignore_errors=True)
     return {
         "rate": rate,
