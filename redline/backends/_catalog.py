@@ -19,8 +19,9 @@ from redline.backends.presets import ProviderPreset
 MODEL_LIST_LIMIT = 4 * 1024 * 1024  # a model list larger than this is not a model list
 
 
-async def _read_capped(response: httpx.Response, limit: int) -> bytes:
-    """At most ``limit`` bytes of the body; the rest is never read."""
+async def read_capped(response: httpx.Response, limit: int) -> bytes:
+    """At most ``limit`` bytes of the body; the rest is never read (a 200 MB error page costs
+    64 KiB, on every retry)."""
     parts: list[bytes] = []
     size = 0
     async for chunk in response.aiter_bytes():
@@ -112,7 +113,7 @@ class ModelCatalog:
         try:
             response = await self._http.send(request, stream=True)
             try:
-                body = await _read_capped(response, MODEL_LIST_LIMIT)
+                body = await read_capped(response, MODEL_LIST_LIMIT)
             finally:
                 await response.aclose()
         except httpx.HTTPError as exc:

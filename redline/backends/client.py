@@ -18,7 +18,7 @@ from httpx_sse import EventSource
 from redline.backends import _local, _messages
 from redline.backends import apply_edit as _apply
 from redline.backends._body import apply_knobs, encode, token_limit
-from redline.backends._catalog import ModelCatalog, ProviderError
+from redline.backends._catalog import ModelCatalog, ProviderError, read_capped
 from redline.backends._chat import ChatParser
 from redline.backends._conversation import add_tools, chat_messages, responses_input
 from redline.backends._errors import (
@@ -76,19 +76,6 @@ def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
 
 ERROR_BODY_LIMIT = 64 * 1024  # an error page or message: enough to say what went wrong
 WHOLE_BODY_LIMIT = 4 * 1024 * 1024  # a server that ignored `stream: true`: one whole answer
-
-
-async def read_capped(response: httpx.Response, limit: int) -> bytes:
-    """At most ``limit`` bytes of the body; the rest is never read (a 200 MB error page costs
-    64 KiB, on every retry)."""
-    parts: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        parts.append(chunk)
-        size += len(chunk)
-        if size >= limit:
-            break
-    return b"".join(parts)[:limit]
 
 
 _CHAT_CHUNK = '"chat.completion.chunk"'
