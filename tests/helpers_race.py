@@ -13,11 +13,18 @@ from redline.backends.selection import Backend
 
 class ScriptedClient:
     """Streams ``chunks`` (one loop turn apart), then usage and the finish; ``hold_after``
-    chunks in, it waits until ``release`` is set (a lane caught mid-stream)."""
+    chunks in, it waits until ``release`` is set (a lane caught mid-stream). ``gates``: before
+    chunk ``i`` it waits for ``gates[i]`` (a test's way to fix the order lanes start or end)."""
 
-    def __init__(self, chunks: list[str], hold_after: int | None = None) -> None:
+    def __init__(
+        self,
+        chunks: list[str],
+        hold_after: int | None = None,
+        gates: dict[int, asyncio.Event] | None = None,
+    ) -> None:
         self.chunks = chunks
         self.hold_after = hold_after
+        self.gates = gates or {}
         self.release = asyncio.Event()
         self.held = asyncio.Event()  # set once the stream waits at ``hold_after``
         self.requests: list[ChatRequest] = []
@@ -28,6 +35,8 @@ class ScriptedClient:
             if self.hold_after is not None and i == self.hold_after:
                 self.held.set()
                 await self.release.wait()
+            if i in self.gates:
+                await self.gates[i].wait()
             await asyncio.sleep(0)
             yield TextDelta(chunk)
         words = sum(len(c.split()) for c in self.chunks)

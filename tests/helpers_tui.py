@@ -27,18 +27,33 @@ class StepClock:
     reads move time would tie the figures to frame timing. So only the meter's inputs move
     it: the first text ``ttft`` after the request, then each text as if written at ``rate``
     tokens/s (4 characters a token), and ``step`` for anything else.
+
+    ``per_meter``: every meter keeps its own time, starting at its request. Lanes of a race
+    share one clock, and how their streams interleave depends on scheduling; with one shared
+    time a lane's figures would move with its neighbours' chunks.
     """
 
-    def __init__(self, ttft: float = 0.15, rate: float = 2000.0, step: float = 0.0001) -> None:
+    def __init__(
+        self,
+        ttft: float = 0.15,
+        rate: float = 2000.0,
+        step: float = 0.0001,
+        *,
+        per_meter: bool = False,
+    ) -> None:
         self.now = 1000.0
         self.ttft = ttft
         self.rate = rate
         self.step = step
+        self.per_meter = per_meter
         self._waiting_first = False
+        self._meters: dict[int, list[float | bool]] = {}  # id(meter) -> [now, waiting_first]
 
     def __call__(self) -> float:
         caller = sys._getframe(1)
         name = caller.f_code.co_name
+        if self.per_meter and name in ("request_sent", "feed", "reading", "finish"):
+            return self._meter_time(name, caller)
         if name == "request_sent":
             self._waiting_first = True
         elif name == "feed":
@@ -53,6 +68,27 @@ class StepClock:
         elif name != "reading":
             self.now += self.step
         return self.now
+
+    def _meter_time(self, name: str, caller: Any) -> float:
+        key = id(caller.f_locals.get("self"))
+        if name == "request_sent":
+            self._meters[key] = [1000.0, True]
+            return 1000.0
+        state = self._meters.setdefault(key, [1000.0, False])
+        now, waiting = float(state[0]), bool(state[1])
+        if name == "feed":
+            text = getattr(caller.f_locals.get("event"), "text", "")
+            if text and waiting:
+                now += self.ttft
+                waiting = False
+            elif text:
+                now += len(text) / 4 / self.rate
+            else:
+                now += self.step
+        elif name == "finish":
+            now += self.step
+        state[0], state[1] = now, waiting
+        return now
 
 
 def make_app(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from textual.pilot import Pilot
@@ -27,7 +28,7 @@ def _race(clients: list[ScriptedClient]) -> Race:
     return Race(
         backends,
         Conversation(),
-        clock=StepClock(),
+        clock=StepClock(per_meter=True),
         price_of=lambda backend: price,
     )
 
@@ -58,19 +59,28 @@ class TestRace:
         assert snap_compare(make_app(provider="sim"), terminal_size=WIDE, run_before=run_before)
 
     def test_finished_with_badges(self, snap_compare: Any) -> None:
+        # The order is the test's, not the scheduler's: the fast lane's first text comes
+        # first, then the fast lane ends, then Mercury, then the slow lane.
+        fast_first, fast_done, mercury_done = asyncio.Event(), asyncio.Event(), asyncio.Event()
         clients = [
             ScriptedClient(answer(12, "Fast lane")),
-            ScriptedClient(answer(40, "Slow lane")),
-            ScriptedClient(answer(25, "Mercury lane")),
+            ScriptedClient(answer(40, "Slow lane"), gates={0: fast_first, 39: mercury_done}),
+            ScriptedClient(answer(25, "Mercury lane"), gates={0: fast_first, 24: fast_done}),
         ]
+        race = _race(clients)
 
         async def run_before(pilot: Pilot[None]) -> None:
             app: Any = pilot.app
             await settle(pilot)
-            screen = RaceScreen(
-                _race(clients), "Add a docstring to add", display_clock=app.display_clock
-            )
+            screen = RaceScreen(race, "Add a docstring to add", display_clock=app.display_clock)
             await app.push_screen(screen)
+            lanes = race.lanes
+            await wait_until(pilot, lambda: lanes[0].first_token is not None)
+            fast_first.set()
+            await wait_until(pilot, lambda: lanes[0].finish is not None)
+            fast_done.set()
+            await wait_until(pilot, lambda: lanes[2].finish is not None)
+            mercury_done.set()
             await wait_until(pilot, lambda: screen.result is not None)
             await pilot.pause(0.2)
             for view in screen.lane_views():
