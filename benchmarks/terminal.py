@@ -24,6 +24,7 @@ Prints one JSON object.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -44,11 +45,16 @@ START_RE = re.compile(r"Bench-(\d+)")
 END_RE = re.compile(r"bench-end-(\d+)")
 
 
+_SCREENS = itertools.count()
+
+
 class Screen:
     """One tmux server with one session, read through a control-mode client."""
 
     def __init__(self, name: str, command: list[str], env: dict[str, str], cwd: Path) -> None:
-        self.sock = f"redline-bench-{os.getpid()}-{name}"
+        # A fresh socket for every screen: reusing one right after kill-server races the old
+        # server's exit ("server exited unexpectedly").
+        self.sock = f"redline-bench-{os.getpid()}-{name}-{next(_SCREENS)}"
         self.name = name
         self.env = env
         self.cwd = cwd
