@@ -205,4 +205,3 @@ async def test_written_hook_fires_once_the_request_is_sent_before_any_event(
     assert marks[0] == "written"
     assert marks.count("written") == 1
     assert marks[-1] == "Finished"
-
