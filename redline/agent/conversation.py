@@ -37,7 +37,10 @@ class Turn:
     items: list[Message] = field(default_factory=list)
     steps: list[ToolStep] = field(default_factory=list)
     answer_start: int = 0  # where the final answer begins in ``text`` (earlier: step texts)
-    commit: str | None = None  # the one commit of the turn's tool edits
+    commit: str | None = None  # the one commit of the turn's edits (tools, or applied later)
+    # What became of the turn's edits: "applied", "discarded", "undone", "superseded" (a later
+    # answer's edits took f2), or None (none yet: waiting, or no edits).
+    edit_status: str | None = None
     timing: TurnTiming | None = None
 
     @property

@@ -70,7 +70,28 @@ def turn_to_json(turn: Turn, at: str) -> dict[str, Any]:
         "interrupted": turn.interrupted,
         "error": None if turn.error is None else asdict(turn.error),
         "reading": None if turn.reading is None else asdict(turn.reading),
+        "commit": turn.commit,
+        "edit_status": turn.edit_status,
     }
+
+
+EDIT_STATUSES = frozenset({"applied", "discarded", "undone", "superseded"})
+
+
+def _edit_status(raw: object) -> str | None:
+    if raw is None:
+        return None
+    if raw not in EDIT_STATUSES:
+        raise TypeError("edit_status is not one redline writes")
+    return str(raw)
+
+
+def _commit(raw: object) -> str | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, str) or not re.fullmatch(r"[0-9a-f]{7,64}", raw):
+        raise TypeError("commit is not a commit id")
+    return raw
 
 
 def _number(value: object) -> bool:
@@ -134,7 +155,19 @@ def turn_from_json(data: dict[str, Any]) -> Turn:
         error=error,
         interrupted=bool(data.get("interrupted", False)),
         reading=reading,
+        commit=_commit(data.get("commit")),  # absent from files of older redlines
+        edit_status=_edit_status(data.get("edit_status")),
     )
+
+
+def apply_decision(conversation: Conversation, data: dict[str, Any]) -> None:
+    """An "edits" line: what became of turn number ``turn``'s edits after it was saved."""
+    index = data["turn"]
+    if type(index) is not int or not 0 <= index < len(conversation.turns):
+        raise TypeError("no such turn")
+    turn = conversation.turns[index]
+    turn.edit_status = _edit_status(data["status"])
+    turn.commit = _commit(data.get("commit"))
 
 
 class SessionWriter:
@@ -151,6 +184,9 @@ class SessionWriter:
         "race-lane": a raced answer that was not kept (recorded, not re-sent)."""
         record = turn_to_json(turn, self._now().isoformat())
         record["type"] = kind
+        self._write(record)
+
+    def _write(self, record: dict[str, Any]) -> None:
         line = json.dumps(record, ensure_ascii=False)
         data = (line + "\n").encode("utf-8", "replace")
         with self.path.open("a+b") as handle:
@@ -161,6 +197,17 @@ class SessionWriter:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+
+    def mark(self, index: int, turn: Turn) -> None:
+        """Record what became of turn ``index``'s edits (applied, discarded, undone)."""
+        record = {
+            "type": "edits",
+            "at": self._now().isoformat(),
+            "turn": index,
+            "status": turn.edit_status,
+            "commit": turn.commit,
+        }
+        self._write(record)
 
 
 class SessionStore:
@@ -262,6 +309,8 @@ class SessionStore:
                 elif data.get("type") == "turn":
                     conversation.turns.append(turn_from_json(data))
                     updated = str(data.get("at", updated))
+                elif data.get("type") == "edits":
+                    apply_decision(conversation, data)
                 else:
                     bad.append(number)  # a line of some other program, or of a newer redline
             except (ValueError, TypeError, KeyError, AttributeError):

@@ -23,6 +23,7 @@ import gc
 import time
 from bisect import bisect_right
 from collections import deque
+from collections.abc import Callable
 
 from rich.console import RenderableType
 from rich.style import Style
@@ -38,6 +39,7 @@ from redline.tui.stream_buffer import Clock
 from redline.tui.widgets._parts import BlockPart, ReasoningPart
 from redline.tui.widgets._strip_cache import StripCache
 from redline.tui.widgets._turn_view import ExtraPart, MeterSource, TurnView
+from redline.tui.widgets.edit_summary import FileCount
 from redline.tui.widgets.meter import MeterBar
 
 FRAME_S = 1 / 60  # new text is drawn as soon as the last frame is this old
@@ -80,10 +82,32 @@ class TurnHandle:
         """Append a block (a rich renderable or ready strips) after the text so far.
 
         ``at``: where it belongs in the answer text (an edit card), for a diffusing answer."""
+        self._push_part(ExtraPart.of(content), at)
+
+    def add_card(
+        self,
+        card: Callable[[str], RenderableType],
+        status: str,
+        count: FileCount | None,
+        *,
+        at: int | None = None,
+    ) -> ExtraPart:
+        """An edit card drawn by ``card(status)``; ``set_status`` draws it again in place."""
+        part = ExtraPart.of(card(status))
+        part.card, part.count, part.status = card, count, status
+        self._push_part(part, at)
+        return part
+
+    def set_status(self, part: ExtraPart, status: str) -> None:
+        part.show_status(status)
+        self._view.dirty = True
+        self._transcript._wake(self._view)
+        self._transcript._draw_soon()
+
+    def _push_part(self, part: ExtraPart, at: int | None) -> None:
         # Through the buffer, so the block lands after exactly the text received before it,
         # however the drains happen to fall (a busy machine drains bigger batches).
         buffer = self._view.buffer
-        part = ExtraPart.of(content)
         part.anchor = at
         buffer.push(part)  # type: ignore[arg-type]
         self._transcript._wake(self._view)
@@ -171,6 +195,17 @@ class Transcript(ScrollView, can_focus=False):
         self._cache.clear()
         if self._meter_bar is not None:
             self._meter_bar.blank()
+        self._relayout(self._render_context())
+
+    def edits_decided(self, turn: Turn) -> None:
+        """``turn``'s edits were applied, discarded or undone: its cards and last line say so."""
+        status = turn.edit_status
+        if status is None:
+            return
+        for view in self._turns:
+            if view.turn is turn or view.pending_finish is turn:
+                view.turn = turn
+                view.edits_decided(status)
         self._relayout(self._render_context())
 
     def bind_meter_bar(self, bar: MeterBar | None) -> None:
