@@ -132,7 +132,7 @@ class TestMercury:
 WIDE_CODE = (
     "Long lines wrap, marked, instead of being cut:\n\n```python\n"
     "def report(rows):\n"
-    "    return [f\"{row.name:<20} {row.total:>10,.2f} {row.share:>6.1%} {row.note}\" for row in rows if row.total]  # end\n"
+    '    return [f"{row.name:<20} {row.total:>10,.2f} {row.share:>6.1%} {row.note}" for row in rows if row.total]  # end\n'
     "```\n"
 )
 
@@ -144,7 +144,9 @@ class TestCodeWrap:
         async def run_before(pilot: Pilot[None]) -> None:
             await pilot.pause()
             handle = _stream(app, WIDE_CODE)
-            handle.finish(Turn("Make greet say hello", "sim", "sim-cerebras", reading=FINAL_READING))
+            handle.finish(
+                Turn("Make greet say hello", "sim", "sim-cerebras", reading=FINAL_READING)
+            )
             app.transcript.flush()
 
         assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

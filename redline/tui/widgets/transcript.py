@@ -23,9 +23,7 @@ import gc
 import time
 from bisect import bisect_right
 from collections import deque
-from collections.abc import Callable
 
-from rich.console import RenderableType
 from rich.style import Style
 from textual import events
 from textual.geometry import Size
@@ -33,85 +31,20 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from redline.agent import Turn
-from redline.backends.events import Event
 from redline.tui.render_lines import RenderContext, warm_up
 from redline.tui.stream_buffer import Clock
 from redline.tui.widgets._parts import BlockPart, ReasoningPart
 from redline.tui.widgets._strip_cache import StripCache
-from redline.tui.widgets._turn_view import ExtraPart, MeterSource, TurnView
-from redline.tui.widgets.edit_summary import FileCount
+from redline.tui.widgets._turn_view import TurnView
 from redline.tui.widgets.meter import MeterBar
+from redline.tui.widgets.turn_handle import TurnHandle
+
+__all__ = ["Transcript", "TurnHandle"]
 
 FRAME_S = 1 / 60  # new text is drawn as soon as the last frame is this old
 LAG_SHOWN_AFTER_S = 0.1
 WARM_UP_AFTER_S = 0.3  # Markdown and lexers are built in a thread this long after mount  # the display counts as behind once text waited this long
 METER_EVERY = 3  # ticks between meter updates (~10 Hz: the live rate moves no faster)
-
-
-class TurnHandle:
-    """What the code running a turn holds: push events, attach the meter, finish."""
-
-    __slots__ = ("_transcript", "_view")
-
-    def __init__(self, transcript: Transcript, view: TurnView) -> None:
-        self._transcript = transcript
-        self._view = view
-
-    @property
-    def turn_id(self) -> object:
-        return self._view.turn_id
-
-    def push(self, event: Event) -> None:
-        """Buffer one stream event (cheap; safe to use as the turn loop's sink)."""
-        buffer = self._view.buffer
-        if not buffer:  # the first event since the last drain: draw it within a frame
-            self._transcript._draw_soon()
-        buffer.push(event)
-
-    def attach_meter(self, meter: MeterSource) -> None:
-        """Poll ``meter.reading()`` every tick while the turn streams."""
-        self._view.meter = meter
-
-    def finish(self, turn: Turn) -> None:
-        """The stream is over; the next tick shows ``turn``'s final state."""
-        self._view.pending_finish = turn
-        self._transcript._wake(self._view)
-        self._transcript._draw_soon(now=True)
-
-    def add_block(self, content: RenderableType | list[Strip], *, at: int | None = None) -> None:
-        """Append a block (a rich renderable or ready strips) after the text so far.
-
-        ``at``: where it belongs in the answer text (an edit card), for a diffusing answer."""
-        self._push_part(ExtraPart.of(content), at)
-
-    def add_card(
-        self,
-        card: Callable[[str], RenderableType],
-        status: str,
-        count: FileCount | None,
-        *,
-        at: int | None = None,
-    ) -> ExtraPart:
-        """An edit card drawn by ``card(status)``; ``set_status`` draws it again in place."""
-        part = ExtraPart.of(card(status))
-        part.card, part.count, part.status = card, count, status
-        self._push_part(part, at)
-        return part
-
-    def set_status(self, part: ExtraPart, status: str) -> None:
-        part.show_status(status)
-        self._view.dirty = True
-        self._transcript._wake(self._view)
-        self._transcript._draw_soon()
-
-    def _push_part(self, part: ExtraPart, at: int | None) -> None:
-        # Through the buffer, so the block lands after exactly the text received before it,
-        # however the drains happen to fall (a busy machine drains bigger batches).
-        buffer = self._view.buffer
-        part.anchor = at
-        buffer.push(part)  # type: ignore[arg-type]
-        self._transcript._wake(self._view)
-        self._transcript._draw_soon()
 
 
 class Transcript(ScrollView, can_focus=False):
