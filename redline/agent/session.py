@@ -277,9 +277,10 @@ class Session:
     def _record_decision(self, turn: Turn) -> None:
         """The session file notes what became of a saved turn's edits (off the loop)."""
         writer = self._writer
-        if writer is None or turn not in self.conversation.turns:
+        found = [i for i, t in enumerate(self.conversation.turns) if t is turn]
+        if writer is None or not found:
             return
-        index = self.conversation.turns.index(turn)
+        index = found[0]
 
         async def record() -> None:
             try:
