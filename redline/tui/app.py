@@ -34,6 +34,7 @@ from redline.tui.options import AppOptions
 from redline.tui.palette import RedlineCommands
 from redline.tui.presenter import SWITCH_HINT, TurnPresenter
 from redline.tui.racing import RaceFlow
+from redline.tui.resuming import ResumeFlow
 from redline.tui.screens.help import HelpScreen
 from redline.tui.screens.main import MainScreen
 from redline.tui.slash import ParsedSlash, SlashContext, parse_slash
@@ -106,6 +107,7 @@ class RedlineApp(App[None]):
         self.speeds: dict[str, str] = {}  # backend -> median TTFT and tok/s, from the history
         self.spending = Spending(config)
         self.races = RaceFlow(self)
+        self.resuming = ResumeFlow(self)
         self._resumed = resumed
         self._read_git = read_git
         self._save_setting = save_setting
@@ -147,7 +149,11 @@ class RedlineApp(App[None]):
             self.notify(notice, title="Repository config", severity="warning", timeout=20)
 
     def _after_first_paint(self) -> None:
-        self.open_backend(self.options.provider, self.options.model, self.options.base_url)
+        wanted = self.resuming.backend_of(self._resumed) if self._resumed else None
+        if wanted is not None:  # the backend and model the resumed session's last turn used
+            self.run_worker(self.resuming.reopen(*wanted, at_start=True), group="backend")
+        else:
+            self.open_backend(self.options.provider, self.options.model, self.options.base_url)
         self.load_extra_commands()
         self.refresh_git_state()
         self.main.start_indexing()
@@ -185,20 +191,12 @@ class RedlineApp(App[None]):
         """The transcript is mounted: show the resumed conversation, if any."""
         if self.session.approval != self.options.approval or self.options.approval != "ask":
             self._status(approval="" if self.session.approval == "ask" else self.session.approval)
-        resumed = self._resumed
-        if resumed is None:
-            return
-        for turn in resumed.conversation.turns:
-            self.session.turn_count += 1
-            self.prompt_history.append(turn.prompt)
-            handle = self.transcript.start_turn(
-                self.session.turn_count, turn.prompt, turn.provider, turn.model
-            )
-            handle.finish(turn)
-        self.session.resume(resumed.info.id)
-        self._status(context_tokens=self.session.context_estimate())
-        turns = resumed.info.turns
-        self.notify(f"Resumed {resumed.info.id} ({turns} turn{'' if turns == 1 else 's'}).")
+        if self._resumed is not None:
+            self.resuming.show(self._resumed)
+
+    def pick_session(self) -> None:
+        """/sessions: this repository's saved sessions; enter continues one."""
+        self.resuming.pick()
 
     @work(thread=True, group="startup")
     def load_extra_commands(self) -> None:
