@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING
 from redline.agent.backend import backend_label, short_model
 
 if TYPE_CHECKING:
+    from redline.agent import Turn
     from redline.agent.store import LoadedSession, SessionInfo
     from redline.tui.app import RedlineApp
+    from redline.tui.widgets.transcript import TurnHandle
 
 RESUMED_REASON = "from the resumed session"
 NO_BACKEND = ("", "no backend")  # a turn that never reached a backend names none to reopen
@@ -36,7 +38,7 @@ class ResumeFlow:
             handle = app.transcript.start_turn(
                 session.turn_count, turn.prompt, turn.provider, turn.model
             )
-            handle.finish(turn)
+            replay(handle, turn)
         session.resume(loaded.info.id)
         files = self._restore_files(loaded)
         app.context_changed()
@@ -155,3 +157,36 @@ class ResumeFlow:
         wanted = self.backend_of(loaded)
         if wanted is not None:
             await self.reopen(*wanted, at_start=False)
+
+
+def replay(handle: TurnHandle, turn: Turn) -> None:
+    """A saved turn as it was shown live: each step's text and tool card, then the answer."""
+    if not turn.items:
+        handle.finish(turn)
+        return
+    from rich.text import Text
+
+    from redline.agent import ToolFinished
+    from redline.backends.events import TextDelta
+    from redline.tui.widgets.tool_card import tool_card
+
+    steps = {s.call_id: s for s in turn.steps}
+    for item in turn.items:
+        if item.role == "assistant":
+            if item.content:
+                handle.push(TextDelta(item.content))
+            for call in item.tool_calls:
+                step = steps.get(call.call_id)
+                if step is not None:
+                    done = ToolFinished(
+                        step.call_id, step.tool, step.status, step.output, step.duration_ms
+                    )
+                    handle.add_block(tool_card(done, step.arguments))
+        elif item.role == "user":  # steered in while the turn ran
+            text = Text("↳ sent to the model: ", style="bold cyan")
+            text.append(item.content)
+            handle.add_block(text)
+    answer = turn.text[turn.answer_start :]
+    if answer:
+        handle.push(TextDelta(answer))
+    handle.finish(turn)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -188,3 +189,14 @@ def test_resume_last_looks_only_at_this_repository(run_redline, tmp_path: Path, 
     assert result.returncode == 2
     assert "No saved session for this repository" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_resuming_a_file_that_is_no_session_is_one_sentence(run_redline, git_repo: Path):
+    sessions = Path(os.environ["XDG_STATE_HOME"]) / "redline" / "sessions"
+    sessions.mkdir(parents=True)
+    (sessions / "notes.jsonl").write_bytes(b"\x00\xff my notes\n")
+    result = run_redline("--resume", "notes", cwd=git_repo)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr
+    assert "notes is not a session file redline can read" in result.stderr
+    assert (sessions / "notes.jsonl").read_bytes() == b"\x00\xff my notes\n"
