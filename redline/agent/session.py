@@ -69,6 +69,7 @@ class Session:
         self.queue: list[str] = []  # prompts sent while a turn runs, in order
         self.turn_count = 0
         self.turn_loop: TurnLoop | None = None
+        self.secret_names: tuple[str, ...] = ()  # configured key variables: never saved
         self._store = store
         self._writer = writer
         self._opener = open_backend
@@ -77,11 +78,8 @@ class Session:
         self._ready = asyncio.Event()
         self._retired: list[Backend] = []
         self._task: asyncio.Task[Turn] | None = None
-        if shell is None:
-            from redline.tools.shell import ShellTool
-
-            shell = ShellTool(repo_root)
-        self.own = OwnCommands(shell)  # the person's `!cmd` and `/test`
+        # The person's `!cmd` and `/test`; the shell's modules load with the first command.
+        self.own = OwnCommands(shell if shell is not None else functools.partial(_shell, repo_root))
         self._context_source: WithOwnCommands | None = None
 
     # --- the backend ---------------------------------------------------------------------
@@ -271,7 +269,7 @@ class Session:
             if self._writer is None:
                 assert self._store is not None
                 self._writer = self._store.create(self.repo_root)
-            self._writer.secret_names = self.own.tool.settings.secret_names
+            self._writer.secret_names = self.secret_names
             append = functools.partial(self._writer.append, turn, kind=kind, context_files=files)
             await asyncio.to_thread(append)
         except OSError as exc:
@@ -323,3 +321,9 @@ class Session:
         """What the next request carries, roughly: history plus the last context."""
         chars = sum(len(t.prompt) + len(t.text) for t in self.conversation.turns)
         return chars // 4 + self.context_tokens()
+
+
+def _shell(repo_root: Path) -> ShellTool:
+    from redline.tools.shell import ShellTool
+
+    return ShellTool(repo_root)

@@ -34,9 +34,7 @@ from redline.tui.messages import GitStateRead
 from redline.tui.options import AppOptions
 from redline.tui.palette import RedlineCommands
 from redline.tui.presenter import SWITCH_HINT, TurnPresenter
-from redline.tui.racing import RaceFlow
 from redline.tui.resuming import ResumeFlow
-from redline.tui.screens.help import HelpScreen
 from redline.tui.screens.main import MainScreen
 from redline.tui.slash import ParsedSlash, SlashContext, parse_slash
 from redline.tui.slash.builtin import default_registry, extra_commands
@@ -52,6 +50,7 @@ if TYPE_CHECKING:
     from redline.config import Config
     from redline.tools.context import ContextSet
     from redline.tools.shell import ShellTool
+    from redline.tui.racing import RaceFlow
 
 __all__ = ["AppOptions", "RedlineApp"]
 
@@ -68,6 +67,7 @@ TURN_IMPORTS = (
     "redline.agent.dispatch",
     "redline.tools.agent",
     "redline.tools.agent.shell",
+    "redline.tools.shell",
     "redline.tools.edits.parser",
     "redline.tools.edits.apply",
     "textual.scrollbar",
@@ -115,6 +115,7 @@ class RedlineApp(App[None]):
         )
         if config is not None:
             self.session.review.protected = config.protected()  # protected_paths
+            self.session.secret_names = config.key_env_names()  # never in a session file
         self.slash = default_registry(extras=False)  # the rest after first paint
         self.prompt_history: list[str] = []
         self._frame_release: Callable[[], None] | None = None  # see _hold_frames_until_sent
@@ -123,7 +124,6 @@ class RedlineApp(App[None]):
         self.local_servers: list[tuple[str, str]] | None = None  # found by the picker's probe
         self.speeds: dict[str, str] = {}  # backend -> median TTFT and tok/s, from the history
         self.spending = Spending(config)
-        self.races = RaceFlow(self)
         self.resuming = ResumeFlow(self)
         self._resumed = resumed
         self._read_git = read_git
@@ -454,6 +454,13 @@ class RedlineApp(App[None]):
         prompts = self.main.query(PromptInput)
         self.start_race(prompts.first().text if prompts else "")
 
+    @functools.cached_property
+    def races(self) -> RaceFlow:
+        """Races (their screens load with the first one, not at start-up)."""
+        from redline.tui.racing import RaceFlow
+
+        return RaceFlow(self)
+
     def start_race(self, prompt: str) -> None:
         self.races.start(prompt)
 
@@ -616,6 +623,8 @@ class RedlineApp(App[None]):
         self.transcript.scroll_end(animate=False)
 
     def action_help(self) -> None:
+        from redline.tui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(self.help_bindings(), list(self.slash)))
 
     show_help = action_help
