@@ -42,8 +42,8 @@ from redline.tui.widgets.turn_handle import TurnHandle
 __all__ = ["Transcript", "TurnHandle"]
 
 FRAME_S = 1 / 60  # new text is drawn as soon as the last frame is this old
-LAG_SHOWN_AFTER_S = 0.1
-WARM_UP_AFTER_S = 0.3  # Markdown and lexers are built in a thread this long after mount  # the display counts as behind once text waited this long
+LAG_SHOWN_AFTER_S = 0.1  # the display counts as behind once text waited this long
+WARM_UP_AFTER_S = 0.3  # Markdown and lexers are built in a thread this long after mount
 METER_EVERY = 3  # ticks between meter updates (~10 Hz: the live rate moves no faster)
 
 

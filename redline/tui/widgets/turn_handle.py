@@ -24,11 +24,12 @@ if TYPE_CHECKING:
 class TurnHandle:
     """What the code running a turn holds: push events, attach the meter, finish."""
 
-    __slots__ = ("_transcript", "_view")
+    __slots__ = ("_texted", "_transcript", "_view")
 
     def __init__(self, transcript: Transcript, view: TurnView) -> None:
         self._transcript = transcript
         self._view = view
+        self._texted = False  # the turn's first text has been pushed
 
     @property
     def turn_id(self) -> object:
@@ -37,6 +38,13 @@ class TurnHandle:
     def push(self, event: Event) -> None:
         """Buffer one stream event (cheap; safe to use as the turn loop's sink)."""
         buffer = self._view.buffer
+        if not self._texted and getattr(event, "text", None):
+            # The turn's first text: drawn at once, not a frame after the last tick (the
+            # meter's ticks while waiting for it must not delay it).
+            self._texted = True
+            buffer.push(event)
+            self._transcript._draw_soon(now=True)
+            return
         if not buffer:  # the first event since the last drain: draw it within a frame
             self._transcript._draw_soon()
         buffer.push(event)
