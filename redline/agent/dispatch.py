@@ -37,6 +37,7 @@ from redline.tools.agent import (
 )
 
 if TYPE_CHECKING:
+    from redline.tools.edits.turn_track import TurnTracker
     from redline.tools.shell import ShellTool
 
 STEP_OUTPUT_CHARS = 4096  # what exec --json keeps of a step's output
@@ -70,8 +71,11 @@ class ToolDispatch:
         can_ask: bool,
         clock: Callable[[], float] = time.perf_counter,
         shell: ShellTool | None = None,
+        tracker: TurnTracker | None = None,
     ) -> None:
         self.workspace = workspace
+        self.tracker = tracker  # notes what each writing tool changed, for the turn's commit
+        self.track_error: str | None = None  # why the turn's changes could not be tracked
         self.shell = shell  # None: `shell` answers that it is not available
         self._mode = mode
         self._can_ask = can_ask
@@ -102,12 +106,16 @@ class ToolDispatch:
             started = self._clock()  # the person's thinking time is not tool time
         if decision.verdict == "deny":
             return self._finish(call, "denied", f"denied: {decision.reason}", started, emit)
+        before = await self._window_opens() if tool.kind != "read" else None
+        work = asyncio.ensure_future(asyncio.to_thread(run_parsed, self.workspace, tool, args))
         try:
-            result = await asyncio.to_thread(run_parsed, self.workspace, tool, args)
+            result = await asyncio.shield(work)
         except asyncio.CancelledError:
-            self.tool_ms += (self._clock() - started) * 1000
+            await asyncio.wait([work])  # a write ends (all or nothing) before it is noted
             raise
-        self.tool_ms += (self._clock() - started) * 1000
+        finally:
+            await self._window_closes(before)
+            self.tool_ms += (self._clock() - started) * 1000
         status: StepStatus = "ok" if result.ok else "error"
         return self._finish(call, status, result.output, started, emit, counted=True)
 
@@ -158,12 +166,39 @@ class ToolDispatch:
                 return self._finish(call, "denied", why, started, emit)
             if answer == "always" and approval.prefix:
                 shell.remember(approval.prefix)
+        before = await self._window_opens()
         try:
             result = await shell.run(shell_args)
         finally:
+            await self._window_closes(before)
             self.tool_ms += (self._clock() - started) * 1000
         status_word: StepStatus = "ok" if result.ok else "error"
         return self._finish(call, status_word, result.for_model(), started, emit, counted=True)
+
+    async def _window_opens(self) -> str | None:
+        """The tree just before a tool that may write (None: not tracked)."""
+        tracker = self.tracker
+        if tracker is None or self.track_error is not None:
+            return None
+        from redline.tools.edits.turn_track import TrackError
+
+        try:
+            return await asyncio.to_thread(tracker.snapshot)
+        except TrackError as exc:
+            self.track_error = str(exc)
+            return None
+
+    async def _window_closes(self, before: str | None) -> None:
+        """What changed since ``before`` is the turn's (also when the tool was interrupted)."""
+        tracker = self.tracker
+        if tracker is None or before is None:
+            return
+        from redline.tools.edits.turn_track import TrackError
+
+        try:
+            await asyncio.to_thread(tracker.record, before)
+        except TrackError as exc:
+            self.track_error = str(exc)
 
     def _propose(self, patch: str, emit: Emit) -> None:
         """The patch's files as edit cards, while the person decides (or it applies)."""

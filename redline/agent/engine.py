@@ -205,7 +205,7 @@ class TurnLoop:
             turn.reasoning = "".join(reasoning)
             if dispatch is not None:
                 timing.tool_ms, timing.wait_ms = dispatch.tool_ms, dispatch.wait_ms
-                turn.commit = self._commit(dispatch, prompt)
+                turn.commit = self._commit(dispatch, turn, sink)
             timing.wall_ms = (self._clock() - started) * 1000
             turn.reading = (
                 combined(readings, timing.wall_ms)
@@ -275,19 +275,42 @@ class TurnLoop:
     def _dispatch(self, turn: Turn) -> ToolDispatch:
         from redline.agent.dispatch import ToolDispatch  # GitPython: not before first paint
         from redline.tools.agent import Workspace
+        from redline.tools.edits.turn_track import TurnTracker
 
         assert self.repo_root is not None
-        workspace = Workspace.open(self.repo_root, provider=turn.provider, model=turn.model)
+        workspace = Workspace.open(
+            self.repo_root, provider=turn.provider, model=turn.model, checkpoint=False
+        )
         return ToolDispatch(
-            workspace, self.approval, can_ask=self.can_ask, clock=self._clock, shell=self.shell
+            workspace,
+            self.approval,
+            can_ask=self.can_ask,
+            clock=self._clock,
+            shell=self.shell,
+            tracker=TurnTracker(workspace.root) if workspace.in_git else None,
         )
 
-    def _commit(self, dispatch: ToolDispatch, prompt: str) -> str | None:
-        """Every edit of the turn as one commit (also when it was interrupted)."""
-        try:
-            return dispatch.workspace.edits.commit(prompt)
-        except Exception:  # not a repository, git refused: the edits stay in the working tree
+    def _commit(self, dispatch: ToolDispatch, turn: Turn, sink: Emit) -> str | None:
+        """What the turn's edits and commands changed, as one commit (also when it was
+        interrupted); what the person changed meanwhile stays theirs, uncommitted."""
+        from redline.tools.edits.turn import turn_message
+        from redline.tools.edits.turn_track import TrackError
+
+        tracker = dispatch.tracker
+        if tracker is None:
             return None
+        try:
+            if dispatch.track_error is not None:
+                raise TrackError(dispatch.track_error)
+            done = tracker.commit(
+                lambda files: turn_message(turn.prompt, files, turn.provider, turn.model)
+            )
+        except TrackError as exc:
+            sink(Notice(f"The turn's changes were left uncommitted: {exc}.", "warning"))
+            return None
+        finally:
+            tracker.close()
+        return done.commit
 
     def steer(self, text: str) -> None:
         self.steering.append(text)
