@@ -71,6 +71,7 @@ class TurnLoop:
         self.last_context = ""  # the context text the last turn sent
         self.last_requests: list[ChatRequest] = []  # every request of the last turn
         self.steering: list[str] = []  # sent while the turn runs: go in at the next step
+        self.protected: tuple[str, ...] = ()  # protected_paths beyond the defaults
         self._clock = clock
 
     @property
@@ -275,11 +276,18 @@ class TurnLoop:
     def _dispatch(self, turn: Turn) -> ToolDispatch:
         from redline.agent.dispatch import ToolDispatch  # GitPython: not before first paint
         from redline.tools.agent import Workspace
+        from redline.tools.agent.protect import ReadGuard
         from redline.tools.edits.turn_track import TurnTracker
 
         assert self.repo_root is not None
+        # A protected file the person named with @ (this turn or earlier) may be read.
+        guard = ReadGuard.for_prompts(self.protected, [t.prompt for t in self.conversation.turns])
         workspace = Workspace.open(
-            self.repo_root, provider=turn.provider, model=turn.model, checkpoint=False
+            self.repo_root,
+            provider=turn.provider,
+            model=turn.model,
+            checkpoint=False,
+            guard=guard,
         )
         return ToolDispatch(
             workspace,

@@ -252,6 +252,7 @@ class Session:
                 shell=self.own.tool,
             )
         self.turn_loop.backend = backend
+        self.turn_loop.protected = self.review.protected  # protected_paths, for the read tools
         return self.turn_loop
 
     @property

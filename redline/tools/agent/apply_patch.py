@@ -23,6 +23,7 @@ from redline.tools.edits import (
 )
 from redline.tools.edits.apply import checkpoint_message, commit_message
 from redline.tools.edits.blocks import EditFormat
+from redline.tools.edits.safety import DEFAULT_PROTECTED
 
 NAME = "apply_patch"
 DESCRIPTION = (
@@ -71,13 +72,20 @@ class TurnEdits:
     """The edits of one turn, written as they come and committed once at the end."""
 
     def __init__(
-        self, root: Path | str, *, provider: str = "", model: str = "", checkpoint: bool = True
+        self,
+        root: Path | str,
+        *,
+        provider: str = "",
+        model: str = "",
+        checkpoint: bool = True,
+        protected: tuple[str, ...] = DEFAULT_PROTECTED,
     ) -> None:
         self.root = Path(root)
         self.provider = provider
         self.model = model
         # False when the caller checkpoints the whole turn itself (redline.tools.edits.turn).
         self.checkpoint = checkpoint
+        self.protected = protected  # protected_paths: no patch touches them
         self._stats: dict[str, FilePreview] = {}
         self.checkpoints: list[str] = []
 
@@ -92,7 +100,7 @@ class TurnEdits:
             blocks = patch_blocks(patch)
         except PatchRefused as exc:
             return ApplyResult((), error=str(exc))
-        return apply_reply(self.root, blocks, check=True)
+        return apply_reply(self.root, blocks, check=True, protected=self.protected)
 
     def apply(self, patch: str) -> ToolResult:
         """Write ``patch`` to the working tree (all or nothing); not committed yet."""
@@ -100,7 +108,7 @@ class TurnEdits:
             blocks = patch_blocks(patch)
         except PatchRefused as exc:
             return ToolResult.failure(str(exc))
-        check = apply_reply(self.root, blocks, check=True)
+        check = apply_reply(self.root, blocks, check=True, protected=self.protected)
         if not check.ok:
             return ToolResult.failure(check.error or "the patch does not apply", check.files)
         if self.checkpoint:
@@ -112,7 +120,7 @@ class TurnEdits:
                     self.checkpoints.append(gitops.commit(repo, yours, checkpoint_message(yours)))
             except (gitops.NotARepository, OSError, git.GitCommandError) as exc:
                 return ToolResult.failure(f"could not save your uncommitted work first: {exc}")
-        done = apply_reply(self.root, blocks, commit=False)
+        done = apply_reply(self.root, blocks, commit=False, protected=self.protected)
         if not done.ok:
             return ToolResult.failure(done.error or "the patch did not apply", done.files)
         for f in done.files:
