@@ -19,6 +19,8 @@ from redline.agent.messages import (
     ApprovalAnswer,
     ApprovalRequest,
     ApprovalRequested,
+    CommandOutput,
+    CommandRunning,
     EditProposed,
     Emit,
     Notice,
@@ -38,7 +40,7 @@ from redline.tools.agent import (
 
 if TYPE_CHECKING:
     from redline.tools.edits.turn_track import TurnTracker
-    from redline.tools.shell import ShellTool
+    from redline.tools.shell import OutputChunk, ShellTool
 
 STEP_OUTPUT_CHARS = 4096  # what exec --json keeps of a step's output
 
@@ -167,8 +169,14 @@ class ToolDispatch:
             if answer == "always" and approval.prefix:
                 shell.remember(approval.prefix)
         before = await self._window_opens()
+        emit(CommandRunning(call.call_id, shell_args.command, decision.sandboxed))
+        call_id = call.call_id
+
+        def output(chunk: OutputChunk) -> None:
+            emit(CommandOutput(call_id, chunk.stream, chunk.text))
+
         try:
-            result = await shell.run(shell_args)
+            result = await shell.run(shell_args, on_output=output)
         finally:
             await self._window_closes(before)
             self.tool_ms += (self._clock() - started) * 1000

@@ -63,6 +63,24 @@ class ToolFinished:
 
 
 @dataclass(slots=True, frozen=True)
+class CommandRunning:
+    """A model's command started (after any approval); ``CommandOutput`` follows as it comes."""
+
+    call_id: str
+    command: str
+    sandboxed: bool
+
+
+@dataclass(slots=True, frozen=True)
+class CommandOutput:
+    """A chunk of a running command's output, raw: sanitise it before showing it."""
+
+    call_id: str
+    stream: Literal["stdout", "stderr"]
+    text: str
+
+
+@dataclass(slots=True, frozen=True)
 class ApprovalRequest:
     """A tool call that needs a yes from the person before it runs."""
 
@@ -109,6 +127,8 @@ AgentMessage = (
     | EditProposed
     | ToolCallStarted
     | ToolFinished
+    | CommandRunning
+    | CommandOutput
     | ApprovalRequested
     | SteeringSent
     | TurnFinished
