@@ -28,6 +28,7 @@ from redline.agent.messages import (
     ToolCallStarted,
     ToolFinished,
 )
+from redline.agent.timing import Phase, PhaseClock
 from redline.backends.events import ToolCall
 from redline.tools.agent import (
     AgentTool,
@@ -74,10 +75,12 @@ class ToolDispatch:
         clock: Callable[[], float] = time.perf_counter,
         shell: ShellTool | None = None,
         tracker: TurnTracker | None = None,
+        phases: PhaseClock | None = None,
     ) -> None:
         self.workspace = workspace
         self.tracker = tracker  # notes what each writing tool changed, for the turn's commit
         self.track_error: str | None = None  # why the turn's changes could not be tracked
+        self._phases = phases  # the turn's live time split: tool, waiting for the person
         self.shell = shell  # None: `shell` answers that it is not available
         self._mode = mode
         self._can_ask = can_ask
@@ -87,6 +90,17 @@ class ToolDispatch:
         self._sandbox_said = False
 
     async def run(self, call: ToolCall, emit: Emit) -> ToolStep:
+        self._enter("tool")
+        try:
+            return await self._run(call, emit)
+        finally:
+            self._enter("redline")
+
+    def _enter(self, phase: Phase) -> None:
+        if self._phases is not None:
+            self._phases.enter(phase)
+
+    async def _run(self, call: ToolCall, emit: Emit) -> ToolStep:
         emit(ToolCallStarted(call.call_id, call.name, call.arguments))
         started = self._clock()
         parsed = parse_call(call.name, call.arguments)
@@ -158,9 +172,11 @@ class ToolDispatch:
             asked = self._clock()
             future: asyncio.Future[ApprovalAnswer] = asyncio.get_running_loop().create_future()
             emit(ApprovalRequested(request, future))
+            self._enter("wait")
             try:
                 answer = await future
             finally:
+                self._enter("tool")
                 self.wait_ms += (self._clock() - asked) * 1000
             started = self._clock()
             if not answer:
@@ -224,7 +240,11 @@ class ToolDispatch:
         request = ApprovalRequest(call.call_id, tool.name, summarize(tool.name, args), detail)
         future: asyncio.Future[ApprovalAnswer] = asyncio.get_running_loop().create_future()
         emit(ApprovalRequested(request, future))
-        approved = await future
+        self._enter("wait")
+        try:
+            approved = await future
+        finally:
+            self._enter("tool")
         return Decision("allow") if approved else Decision("deny", "the person said no")
 
     def _finish(

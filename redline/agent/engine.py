@@ -23,7 +23,7 @@ from redline.agent.edit_watch import EditWatch
 from redline.agent.messages import Emit, Notice, SteeringSent, ignore
 from redline.agent.prompt import agent_system_prompt
 from redline.agent.step import StepAnswer, stream_step
-from redline.agent.timing import StepTiming, TurnTiming, combined
+from redline.agent.timing import PhaseClock, SplitReading, StepTiming, TurnTiming, combined
 from redline.backends.events import StreamError, Usage
 from redline.backends.meter import MeterReading, SpeedMeter
 from redline.backends.request import ChatRequest, Message, ToolSpec
@@ -68,6 +68,7 @@ class TurnLoop:
         self.approval = approval
         self.can_ask = can_ask
         self.meter: SpeedMeter | None = None
+        self.phases: PhaseClock | None = None  # the running turn's, for the live time split
         self.last_context = ""  # the context text the last turn sent
         self.last_requests: list[ChatRequest] = []  # every request of the last turn
         self.steering: list[str] = []  # sent while the turn runs: go in at the next step
@@ -114,6 +115,10 @@ class TurnLoop:
         # Parsing the repo is CPU work: keep it off the event loop.
         return await asyncio.to_thread(self.context.build, prompt, self.conversation)
 
+    def live_split(self) -> LiveSplit:
+        """The running turn's time split (None until it starts)."""
+        return LiveSplit(self)
+
     def live_meter(self) -> LiveMeter:
         """The reading of the step streaming now (empty until the turn's request is sent)."""
         return LiveMeter(self)
@@ -122,6 +127,7 @@ class TurnLoop:
         """Stream the turn's steps; on cancellation what was done is kept, marked interrupted."""
         backend = self.backend
         started = self._clock()
+        phases = self.phases = PhaseClock(self._clock)
         built = await self._context(prompt)
         for warning in built.warnings:
             sink(Notice(warning, "warning"))
@@ -149,9 +155,11 @@ class TurnLoop:
                 gap = None if last_byte is None else (self._clock() - last_byte) * 1000 - between
                 self.last_requests.append(request)
                 answer = StepAnswer()
+                phases.enter("model")
                 try:
                     await self._step(request, watch, sink, readings, answer)
                 finally:  # interrupted or failed: what came is kept
+                    phases.enter("redline")
                     texts.append(answer.text)
                     reasoning.append(answer.reasoning)
                 last_byte = self._clock()
@@ -296,6 +304,7 @@ class TurnLoop:
             clock=self._clock,
             shell=self.shell,
             tracker=TurnTracker(workspace.root) if workspace.in_git else None,
+            phases=self.phases,
         )
 
     def _commit(self, dispatch: ToolDispatch, turn: Turn, sink: Emit) -> str | None:
@@ -344,3 +353,15 @@ class LiveMeter:
     def reading(self) -> MeterReading:
         meter = self._turn_loop.meter
         return MeterReading() if meter is None or meter is self._stale else meter.reading()
+
+
+class LiveSplit:
+    """The time split of the turn running now (the loop makes a new clock per turn)."""
+
+    def __init__(self, loop: TurnLoop) -> None:
+        self._turn_loop = loop
+        self._stale = loop.phases  # the previous turn's, until the loop replaces it
+
+    def reading(self) -> SplitReading | None:
+        phases = self._turn_loop.phases
+        return None if phases is None or phases is self._stale else phases.reading()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from redline.agent.conversation import Turn
+from redline.agent.timing import SplitReading
 from redline.backends.events import Event
 from redline.backends.meter import MeterReading
 
@@ -30,6 +31,12 @@ class MeterSource(Protocol):
     def reading(self) -> MeterReading: ...
 
 
+class SplitSource(Protocol):
+    """Where the turn in flight's time went so far (None before it starts)."""
+
+    def reading(self) -> SplitReading | None: ...
+
+
 @dataclass(slots=True, frozen=True)
 class TurnStarted:
     turn_id: int
@@ -37,6 +44,7 @@ class TurnStarted:
     provider: str
     model: str
     meter: MeterSource | None  # None: no backend, nothing to measure
+    split: SplitSource | None = None  # the live model / tools / redline time split
 
 
 @dataclass(slots=True, frozen=True)

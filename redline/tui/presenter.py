@@ -177,4 +177,6 @@ class TurnPresenter:
         )
         if message.meter is not None:
             handle.attach_meter(message.meter)
+        if message.split is not None:
+            handle.attach_split(message.split)
         self._handle = handle
