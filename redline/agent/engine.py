@@ -322,8 +322,10 @@ class TurnLoop:
             done = tracker.commit(
                 lambda files: turn_message(turn.prompt, files, turn.provider, turn.model)
             )
-        except TrackError as exc:
-            sink(Notice(f"The turn's changes were left uncommitted: {exc}.", "warning"))
+        except TrackError as exc:  # git refused (no identity, a lock...): the files keep it all
+            sink(
+                Notice(f"The turn's changes are in your files but not committed: {exc}", "warning")
+            )
             return None
         finally:
             tracker.close()

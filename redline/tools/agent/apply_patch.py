@@ -111,6 +111,12 @@ class TurnEdits:
         check = apply_reply(self.root, blocks, check=True, protected=self.protected)
         if not check.ok:
             return ToolResult.failure(check.error or "the patch does not apply", check.files)
+        try:
+            problem = gitops.identity_problem(gitops.open_repo(self.root))
+        except gitops.NotARepository as exc:
+            return ToolResult.failure(str(exc))
+        if problem is not None:  # the turn could never be committed: write nothing
+            return ToolResult.failure(problem)
         if self.checkpoint:
             try:
                 repo = gitops.open_repo(self.root)
@@ -119,7 +125,8 @@ class TurnEdits:
                 if yours:
                     self.checkpoints.append(gitops.commit(repo, yours, checkpoint_message(yours)))
             except (gitops.NotARepository, OSError, git.GitCommandError) as exc:
-                return ToolResult.failure(f"could not save your uncommitted work first: {exc}")
+                why = gitops.git_error(exc) if isinstance(exc, git.GitCommandError) else exc
+                return ToolResult.failure(f"could not save your uncommitted work first: {why}")
         done = apply_reply(self.root, blocks, commit=False, protected=self.protected)
         if not done.ok:
             return ToolResult.failure(done.error or "the patch did not apply", done.files)

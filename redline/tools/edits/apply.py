@@ -235,6 +235,10 @@ def _write(
     commit: bool,
 ) -> ApplyResult:
     checkpoint = None
+    problem = gitops.identity_problem(repo) if commit and plan.changes else None
+    if problem is not None:  # before any byte is written
+        results = tuple(BlockResult(r.index, r.path, "failed", 0, 0, problem) for r in plan.results)
+        return ApplyResult(results, previews, error=problem, diff=patch)
     try:
         steps, contents = _steps(repo, plan)
         transaction = journal.Journal("apply", steps, token=secrets.token_hex(4))

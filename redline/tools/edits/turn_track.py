@@ -139,6 +139,9 @@ class TurnTracker:
             take[path] = change
         if not take:
             return NOTHING
+        problem = gitops.identity_problem(git.Repo(top))
+        if problem is not None:
+            raise TrackError(problem)
         dirty = {p: c.before for p, c in take.items() if c.before != in_head.get(p)}
         files = tuple(take)
         with _scratch(top) as index:
