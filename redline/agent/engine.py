@@ -173,6 +173,8 @@ class TurnLoop:
                     )
                 )
                 turn.finish_reason = answer.finish_reason
+                turn.answer_reasoning = answer.reasoning  # the last step's: the final answer's
+                turn.answer_items = tuple(answer.reasoning_items)
                 if answer.error is not None and tools and answer.refused_tools:
                     sink(Notice(answer.error.message, "warning"))  # once: supports_tools is off now
                     tools, dispatch = False, None
@@ -264,7 +266,10 @@ class TurnLoop:
                 answer.text,
                 tool_calls=calls,
                 reasoning=answer.reasoning,
-                reasoning_provider=self.backend.name if answer.reasoning else "",
+                reasoning_provider=(
+                    self.backend.name if answer.reasoning or answer.reasoning_items else ""
+                ),
+                reasoning_items=tuple(answer.reasoning_items),
             )
         )
         for call in calls:
