@@ -18,6 +18,7 @@ from redline.tools.edits import (
     EditBlock,
     FilePreview,
     apply_reply,
+    checkpoints,
     gitops,
     parse_edits,
 )
@@ -123,7 +124,10 @@ class TurnEdits:
                 paths = [f.path for f in check.files]
                 yours = [p for p in gitops.dirty(repo, paths) if p not in self._stats]
                 if yours:
-                    self.checkpoints.append(gitops.commit(repo, yours, checkpoint_message(yours)))
+                    staged = checkpoints.index_entries(repo, yours)  # before git add takes it
+                    sha = gitops.commit(repo, yours, checkpoint_message(yours))
+                    checkpoints.remember(repo, sha, staged)
+                    self.checkpoints.append(sha)
             except (gitops.NotARepository, OSError, git.GitCommandError) as exc:
                 why = gitops.git_error(exc) if isinstance(exc, git.GitCommandError) else exc
                 return ToolResult.failure(f"could not save your uncommitted work first: {why}")
