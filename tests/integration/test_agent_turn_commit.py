@@ -113,7 +113,9 @@ async def test_the_persons_earlier_uncommitted_work_is_checkpointed_before_the_t
     tmp_path: Path,
 ) -> None:
     repo = _repo(tmp_path)
+    start = git(repo, "rev-parse", "HEAD").strip()
     (repo / "old.py").write_text("old = 'mine'\n")  # before the turn: the command deletes it
+    git(repo, "add", "old.py")  # and staged
     session = await _turn(repo, tmp_path, f"tidy @app.py then run `{COMMAND}`", lambda _: None)
     turn = session.conversation.turns[-1]
     assert turn.commit is not None
@@ -121,3 +123,6 @@ async def test_the_persons_earlier_uncommitted_work_is_checkpointed_before_the_t
     assert git(repo, "show", "HEAD~1:old.py") == "old = 'mine'\n"
     assert undo_last(repo).ok
     assert (repo / "old.py").read_text() == "old = 'mine'\n"
+    # through the checkpoint: back to before the turn, the person's work uncommitted and staged
+    assert git(repo, "rev-parse", "HEAD").strip() == start
+    assert git(repo, "diff", "--cached", "--name-only").split() == ["old.py"]

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import git
 
-from redline.tools.edits import gitops
+from redline.tools.edits import checkpoints, gitops
 from redline.tools.edits.turn import TurnChanges, TurnCommit
 
 Entry = tuple[str, str] | None  # (mode, blob id); None: no file at that path
@@ -139,11 +139,13 @@ class TurnTracker:
             take[path] = change
         if not take:
             return NOTHING
-        problem = gitops.identity_problem(git.Repo(top))
+        problem = gitops.identity_problem(git.Repo(top))  # before anything is written
         if problem is not None:
             raise TrackError(problem)
         dirty = {p: c.before for p, c in take.items() if c.before != in_head.get(p)}
         files = tuple(take)
+        repo = git.Repo(top)
+        staged = checkpoints.index_entries(repo, list(dirty)) if dirty and head else b""
         with _scratch(top) as index:
             if head:
                 _git(top, "read-tree", head, index=index)
@@ -161,7 +163,9 @@ class TurnTracker:
             sha = _commit_tree(top, tree, parent, message(files))
         _git(top, "update-ref", "-m", "redline: turn", "HEAD", sha, head or ZERO)
         try:
-            gitops.record_made(git.Repo(top), sha)
+            gitops.record_made(repo, sha)
+            if checkpoint is not None:  # undo through it puts what they had staged back
+                checkpoints.remember(repo, checkpoint, staged)
         except (OSError, git.GitError) as exc:
             raise TrackError(f"committed {sha[:10]} but could not note it for undo: {exc}") from exc
         # The person's index follows the commit for those paths (as `git commit --only` does).
