@@ -34,6 +34,7 @@ from redline.tui.messages import GitStateRead
 from redline.tui.options import AppOptions
 from redline.tui.palette import RedlineCommands
 from redline.tui.presenter import SWITCH_HINT, TurnPresenter
+from redline.tui.resuming import ResumeFlow
 from redline.tui.screens.main import MainScreen
 from redline.tui.slash import ParsedSlash, SlashContext, parse_slash
 from redline.tui.slash.builtin import default_registry, extra_commands
@@ -110,10 +111,12 @@ class RedlineApp(App[None]):
             store=sessions,
             approval=self.options.approval,
             tools=self.options.tools,
-            shell=_shell_tool(self.options.repo_root, config),
+            # The shell's modules load with the first turn or command, not before the first frame.
+            shell=functools.partial(_shell_tool, self.options.repo_root, config),
         )
         if config is not None:
             self.session.review.protected = config.protected()  # protected_paths
+            self.session.secret_names = config.key_env_names()  # never in a session file
         self.slash = default_registry(extras=False)  # the rest after first paint
         self.prompt_history: list[str] = []
         self._frame_release: Callable[[], None] | None = None  # see _hold_frames_until_sent
@@ -122,6 +125,7 @@ class RedlineApp(App[None]):
         self.local_servers: list[tuple[str, str]] | None = None  # found by the picker's probe
         self.speeds: dict[str, str] = {}  # backend -> median TTFT and tok/s, from the history
         self.spending = Spending(config)
+        self.resuming = ResumeFlow(self)
         self._resumed = resumed
         self._read_git = read_git
         self._save_setting = save_setting
@@ -163,7 +167,11 @@ class RedlineApp(App[None]):
             self.notify(notice, title="Repository config", severity="warning", timeout=20)
 
     def _after_first_paint(self) -> None:
-        self.open_backend(self.options.provider, self.options.model, self.options.base_url)
+        wanted = self.resuming.backend_of(self._resumed) if self._resumed else None
+        if wanted is not None:  # the backend and model the resumed session's last turn used
+            self.run_worker(self.resuming.reopen(*wanted, at_start=True), group="backend")
+        else:
+            self.open_backend(self.options.provider, self.options.model, self.options.base_url)
         self.load_extra_commands()
         self.refresh_git_state()
         self.main.start_indexing()
@@ -178,6 +186,7 @@ class RedlineApp(App[None]):
         while the person types: never between their Enter and the request."""
         for name in TURN_IMPORTS:
             importlib.import_module(name)
+        self.call_from_thread(lambda: self.session.own.tool)  # made here, not on Enter
 
     def _recover_interrupted_apply(self) -> None:
         """An apply or undo cut short (a crash, a kill) is finished or rolled back, and said so."""
@@ -209,20 +218,12 @@ class RedlineApp(App[None]):
         """The transcript is mounted: show the resumed conversation, if any."""
         if self.session.approval != self.options.approval or self.options.approval != "ask":
             self._status(approval="" if self.session.approval == "ask" else self.session.approval)
-        resumed = self._resumed
-        if resumed is None:
-            return
-        for turn in resumed.conversation.turns:
-            self.session.turn_count += 1
-            self.prompt_history.append(turn.prompt)
-            handle = self.transcript.start_turn(
-                self.session.turn_count, turn.prompt, turn.provider, turn.model
-            )
-            handle.finish(turn)
-        self.session.resume(resumed.info.id)
-        self._status(context_tokens=self.session.context_estimate())
-        turns = resumed.info.turns
-        self.notify(f"Resumed {resumed.info.id} ({turns} turn{'' if turns == 1 else 's'}).")
+        if self._resumed is not None:
+            self.resuming.show(self._resumed)
+
+    def pick_session(self) -> None:
+        """/sessions: this repository's saved sessions; enter continues one."""
+        self.resuming.pick()
 
     @work(thread=True, group="startup")
     def load_extra_commands(self) -> None:
