@@ -389,6 +389,13 @@ class RedlineApp(App[None]):
         card.finish(done.result, f"the output goes with your next message{fix}")
         self.refresh_git_state()  # the command may have changed the tree
 
+    def _free_command_card(self) -> CommandCard | None:
+        """The card for a model's running command, unless the person's own command holds it."""
+        if self.session.own.running:
+            return None
+        cards = self.query(CommandCard)
+        return cards.first() if cards else None
+
     @work(group="turn")
     async def run_turn(self, prompt: str) -> None:
         session = self.session
@@ -398,6 +405,7 @@ class RedlineApp(App[None]):
             ask=self.main.ask,
             activity=self.main.tool_activity,
             root=self.options.repo_root,
+            command_card=self._free_command_card,
         )
         bars = self.main.query(MeterBar)
         if bars:  # the live meter shows this turn's cost so far and the session's total

@@ -13,6 +13,7 @@ from rich.console import RenderableType
 from textual.strip import Strip
 
 from redline.agent import Turn
+from redline.agent.messages import SplitSource
 from redline.backends.events import Event
 from redline.tui.widgets._turn_view import ExtraPart, MeterSource, TurnView
 from redline.tui.widgets.edit_summary import FileCount
@@ -52,6 +53,10 @@ class TurnHandle:
     def attach_meter(self, meter: MeterSource) -> None:
         """Poll ``meter.reading()`` every tick while the turn streams."""
         self._view.meter = meter
+
+    def attach_split(self, split: SplitSource) -> None:
+        """Show the live model / tools / redline split while the turn runs (a few Hz)."""
+        self._view.split_source = split
 
     def finish(self, turn: Turn) -> None:
         """The stream is over; the next tick shows ``turn``'s final state."""
