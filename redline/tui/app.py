@@ -383,7 +383,10 @@ class RedlineApp(App[None]):
         try:
             done = await self.session.own.run(command, kind, on_output=card.feed)
         finally:
-            self.refresh_bindings()
+            if self.is_running and self.main.is_attached:  # not while the app closes
+                self.refresh_bindings()
+        if not (self.is_running and self.main.is_attached):
+            return
         fix = "" if done.result.ok else " · /fix (f4) asks the model to fix it"
         card.finish(done.result, f"the output goes with your next message{fix}")
         self.refresh_git_state()  # the command may have changed the tree
@@ -432,6 +435,8 @@ class RedlineApp(App[None]):
             notice = with_fix_hint(await session.review.apply(turn, quiet=True))
             if notice is not None:
                 self.say(notice)
+        if not (self.is_running and self.main.is_attached):  # the app closed meanwhile
+            return
         self.refresh_bindings()
         self.refresh_git_state()  # the turn may have committed
         if session.queue:
