@@ -94,7 +94,10 @@ class TurnPresenter:
                 block = message.block  # type: ignore[union-attr]
                 status = "failed" if block.error else "proposed"
                 over = _overwrites(self._root, block)
-                handle.add_block(diff_card(block, status=status, overwrites=over))
+                handle.add_block(
+                    diff_card(block, status=status, overwrites=over),
+                    at=message.at,  # type: ignore[union-attr]
+                )
         elif kind is TurnFinished:
             if handle is not None:
                 turn = message.turn  # type: ignore[union-attr]

@@ -152,3 +152,34 @@ class TestTurn:
                 assert "pkg/shapes.py\n```python\n" in app.session.turn_loop.last_context
         finally:
             await sim.stop()
+
+
+class TestMentionThenEnter:
+    async def test_the_enter_after_accepting_a_mention_sends(self, repo: Path, tmp_path: Path):
+        app, context = app_with_context(repo, tmp_path, open_backend=failing_opener)
+        sent: list[str] = []
+        app.handle_prompt = sent.append  # type: ignore[method-assign]
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: bool(context.index.files))
+            await pilot.press(*"fix @hand")
+            menu = app.query_one(CompletionMenu)
+            await wait_for(pilot, lambda: menu.option_count > 0)
+            await pilot.press("enter")  # takes the completion
+            await pilot.pause()
+            assert app.query_one(PromptInput).text == "fix @server/handler.go "
+            await pilot.press("enter")  # and this one sends
+            await pilot.pause()
+            assert sent == ["fix @server/handler.go "]
+
+    async def test_a_mention_typed_in_full_sends_on_one_enter(self, repo: Path, tmp_path: Path):
+        app, context = app_with_context(repo, tmp_path, open_backend=failing_opener)
+        sent: list[str] = []
+        app.handle_prompt = sent.append  # type: ignore[method-assign]
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: bool(context.index.files))
+            await pilot.press(*"fix @server/handler.go")
+            menu = app.query_one(CompletionMenu)
+            await wait_for(pilot, lambda: menu.option_count > 0)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert sent == ["fix @server/handler.go "]

@@ -140,3 +140,59 @@ class TestFocusStaysInThePrompt:
             await pilot.press("end")  # now at the end: back to the tail
             await pilot.pause()
             assert transcript.scroll_y == transcript.max_scroll_y
+
+
+class TestHistoryThroughCommands:
+    async def test_up_goes_past_a_recalled_slash_command(self):
+        app = make_app(open_backend=failing_opener)
+        app.handle_prompt = lambda text: None  # type: ignore[method-assign]
+        async with app.run_test(size=SIZE) as pilot:
+            prompt = app.query_one(PromptInput)
+            menu = app.query_one(CompletionMenu)
+            for text in ("first", "/clear", "third"):
+                prompt.load_text(text)
+                await pilot.press("enter")
+            await pilot.press("up")
+            assert prompt.text == "third"
+            await pilot.press("up")
+            await pilot.pause()
+            assert prompt.text == "/clear"
+            assert not menu.display  # a recalled command offers no completion
+            await pilot.press("up")
+            assert prompt.text == "first"
+            await pilot.press("down", "down")
+            assert prompt.text == "third"
+
+    async def test_editing_a_recalled_command_offers_completion_again(self):
+        app = make_app(open_backend=failing_opener)
+        app.handle_prompt = lambda text: None  # type: ignore[method-assign]
+        async with app.run_test(size=SIZE) as pilot:
+            prompt = app.query_one(PromptInput)
+            prompt.load_text("/the")
+            await pilot.press("escape", "enter")
+            await pilot.press("up")
+            await pilot.pause()
+            assert not app.query_one(CompletionMenu).display
+            await pilot.press("m")
+            await pilot.pause()
+            assert app.query_one(CompletionMenu).display
+
+
+class TestOneEnter:
+    async def _typed(self, text: str) -> list[str]:
+        app = make_app(open_backend=failing_opener)
+        ran: list[str] = []
+        app.run_slash = lambda parsed: ran.append(parsed.name)  # type: ignore[method-assign]
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.press(*text, "enter")
+            await pilot.pause()
+        return ran
+
+    async def test_a_command_typed_in_full_runs_on_one_enter(self):
+        for name in ("model", "backend", "theme"):
+            assert await self._typed(f"/{name}") == [name]
+
+    async def test_a_partly_typed_command_with_arguments_completes_first(self):
+        assert await self._typed("/mod") == []  # "/model " waits for an ID or the next Enter

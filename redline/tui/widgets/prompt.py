@@ -76,6 +76,7 @@ class PromptInput(TextArea):
         self.sources: dict[str, CompletionSource] = {}
         self.menu: CompletionMenu | None = None
         self._word: WordAtCursor | None = None
+        self._recalled: str | None = None  # text put back by history: no menu until edited
 
     # --- history -------------------------------------------------------------------------
 
@@ -84,6 +85,7 @@ class PromptInput(TextArea):
             self.past_prompts.append(text)
         self._history_index = None
         self._draft = ""
+        self._recalled = None
 
     def _recall(self, step: int) -> bool:
         if not self.past_prompts:
@@ -106,6 +108,8 @@ class PromptInput(TextArea):
         return True
 
     def _set_text(self, text: str, *, cursor_end: bool) -> None:
+        self._recalled = text  # a recalled `/command` must not open the menu (it takes the arrows)
+        self._hide_menu()
         self.load_text(text)
         if cursor_end:
             self.move_cursor(self.document.end)
@@ -164,9 +168,10 @@ class PromptInput(TextArea):
             if chosen is None:
                 self._hide_menu()
                 return key == "tab"
+            typed_in_full = self._word is not None and self._word.text == chosen.value.strip()
             self.accept_completion(chosen)
-            if key == "enter" and chosen.submit:
-                self._submit()
+            if key == "enter" and (chosen.submit or typed_in_full):
+                self._submit()  # `/model` typed whole runs on this Enter, not the next
         elif key == "escape":
             self._hide_menu()
         else:
@@ -201,6 +206,9 @@ class PromptInput(TextArea):
 
     def refresh_completion(self) -> None:
         if self.menu is None:
+            return
+        if self._recalled is not None and self.text == self._recalled:
+            self._hide_menu()
             return
         word = self.word_at_cursor()
         if word is None:
