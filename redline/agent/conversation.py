@@ -11,7 +11,7 @@ from redline.backends.meter import MeterReading
 from redline.backends.request import Message
 
 if TYPE_CHECKING:  # GitPython is a slow import: not before the TUI's first paint
-    from redline.agent.dispatch import ToolStep
+    from redline.agent.steps import ToolStep
     from redline.agent.timing import TurnTiming
     from redline.tools.edits import EditBlock
 

@@ -8,10 +8,8 @@ carrying a future; the call waits for it. Every call ends as a ``ToolStep`` and 
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from redline.agent.approval import ApprovalMode, Decision, decide
@@ -26,6 +24,7 @@ from redline.agent.messages import (
     ToolCallStarted,
     ToolFinished,
 )
+from redline.agent.steps import ToolStep
 from redline.backends.events import ToolCall
 from redline.tools.agent import (
     AgentTool,
@@ -38,27 +37,6 @@ from redline.tools.agent import (
 
 if TYPE_CHECKING:
     from redline.tools.shell import ShellTool
-
-STEP_OUTPUT_CHARS = 4096  # what exec --json keeps of a step's output
-
-
-@dataclass(slots=True, frozen=True)
-class ToolStep:
-    """One tool call of a turn, as ``exec --json`` reports it."""
-
-    call_id: str
-    tool: str
-    arguments: str  # the JSON text the model sent
-    status: StepStatus
-    output: str  # what the model was told
-    duration_ms: float
-
-    def args(self) -> object:
-        """The arguments as JSON values when they parse, else the text as the model sent it."""
-        try:
-            return json.loads(self.arguments) if self.arguments.strip() else {}
-        except ValueError:
-            return self.arguments
 
 
 class ToolDispatch:

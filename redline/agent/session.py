@@ -25,7 +25,7 @@ from redline.agent.review import EditReview
 from redline.backends.events import StreamError
 
 if TYPE_CHECKING:
-    from redline.agent.store import SessionStore, SessionWriter
+    from redline.agent.store import LoadedSession, SessionStore, SessionWriter
     from redline.tools.context import ContextSet
     from redline.tools.shell import ShellTool
 
@@ -54,7 +54,7 @@ class Session:
         approval: ApprovalMode = DEFAULT_MODE,
         can_ask: bool = True,
         tools: bool = True,
-        shell: ShellTool | None = None,
+        shell: ShellTool | Callable[[], ShellTool] | None = None,
     ) -> None:
         self.repo_root = repo_root
         self.conversation = conversation if conversation is not None else Conversation()
@@ -69,6 +69,7 @@ class Session:
         self.queue: list[str] = []  # prompts sent while a turn runs, in order
         self.turn_count = 0
         self.turn_loop: TurnLoop | None = None
+        self.secret_names: tuple[str, ...] = ()  # configured key variables: never saved
         self._store = store
         self._writer = writer
         self._opener = open_backend
@@ -77,11 +78,8 @@ class Session:
         self._ready = asyncio.Event()
         self._retired: list[Backend] = []
         self._task: asyncio.Task[Turn] | None = None
-        if shell is None:
-            from redline.tools.shell import ShellTool
-
-            shell = ShellTool(repo_root)
-        self.own = OwnCommands(shell)  # the person's `!cmd` and `/test`
+        # The person's `!cmd` and `/test`; the shell's modules load with the first command.
+        self.own = OwnCommands(shell if shell is not None else functools.partial(_shell, repo_root))
         self._context_source: WithOwnCommands | None = None
 
     # --- the backend ---------------------------------------------------------------------
@@ -266,11 +264,14 @@ class Session:
         """
         if self._writer is None and self._store is None:
             return None
+        files = tuple(self.context_set.added) if self.context_set is not None else ()
         try:
             if self._writer is None:
                 assert self._store is not None
                 self._writer = self._store.create(self.repo_root)
-            await asyncio.to_thread(functools.partial(self._writer.append, turn, kind=kind))
+            self._writer.secret_names = self.secret_names
+            append = functools.partial(self._writer.append, turn, kind=kind, context_files=files)
+            await asyncio.to_thread(append)
         except OSError as exc:
             return f"Could not save the session: {exc.strerror}"
         return None
@@ -287,6 +288,16 @@ class Session:
         """Keep appending to the saved session the conversation came from."""
         if self._store is not None:
             self._writer = self._store.resume(session_id)
+
+    @property
+    def store(self) -> SessionStore | None:
+        return self._store
+
+    def load(self, loaded: LoadedSession) -> None:
+        """Continue a saved session instead of this conversation (no turn may be running)."""
+        self.clear()
+        self.conversation.turns[:] = loaded.conversation.turns
+        self.resume(loaded.info.id)
 
     def clear(self) -> None:
         """A new conversation: the running turn stops, queued prompts and edits are dropped."""
@@ -310,3 +321,9 @@ class Session:
         """What the next request carries, roughly: history plus the last context."""
         chars = sum(len(t.prompt) + len(t.text) for t in self.conversation.turns)
         return chars // 4 + self.context_tokens()
+
+
+def _shell(repo_root: Path) -> ShellTool:
+    from redline.tools.shell import ShellTool
+
+    return ShellTool(repo_root)

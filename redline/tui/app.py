@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import importlib
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -33,8 +34,7 @@ from redline.tui.messages import GitStateRead
 from redline.tui.options import AppOptions
 from redline.tui.palette import RedlineCommands
 from redline.tui.presenter import SWITCH_HINT, TurnPresenter
-from redline.tui.racing import RaceFlow
-from redline.tui.screens.help import HelpScreen
+from redline.tui.resuming import ResumeFlow
 from redline.tui.screens.main import MainScreen
 from redline.tui.slash import ParsedSlash, SlashContext, parse_slash
 from redline.tui.slash.builtin import default_registry, extra_commands
@@ -50,11 +50,28 @@ if TYPE_CHECKING:
     from redline.config import Config
     from redline.tools.context import ContextSet
     from redline.tools.shell import ShellTool
+    from redline.tui.racing import RaceFlow
 
 __all__ = ["AppOptions", "RedlineApp"]
 
 Clock = Callable[[], float]
 REVIEW_ACTIONS = frozenset({"apply_edits", "discard_edits"})
+
+
+# The longest Enter holds the screen back while the request goes out (a slow connect).
+FRAME_HOLD_S = 0.05
+
+# Imported in a thread after the first paint: the first turn would otherwise pay for them
+# (about 0.4 s, mostly GitPython) between Enter and its request.
+TURN_IMPORTS = (
+    "redline.agent.dispatch",
+    "redline.tools.agent",
+    "redline.tools.agent.shell",
+    "redline.tools.shell",
+    "redline.tools.edits.parser",
+    "redline.tools.edits.apply",
+    "textual.scrollbar",
+)
 
 
 class RedlineApp(App[None]):
@@ -94,18 +111,21 @@ class RedlineApp(App[None]):
             store=sessions,
             approval=self.options.approval,
             tools=self.options.tools,
-            shell=_shell_tool(self.options.repo_root, config),
+            # The shell's modules load with the first turn or command, not before the first frame.
+            shell=functools.partial(_shell_tool, self.options.repo_root, config),
         )
         if config is not None:
             self.session.review.protected = config.protected()  # protected_paths
+            self.session.secret_names = config.key_env_names()  # never in a session file
         self.slash = default_registry(extras=False)  # the rest after first paint
         self.prompt_history: list[str] = []
+        self._frame_release: Callable[[], None] | None = None  # see _hold_frames_until_sent
         self._extras_loaded = False  # /undo, /diff, /add ... register after the first paint
         self._slash_waiting: list[ParsedSlash] = []
         self.local_servers: list[tuple[str, str]] | None = None  # found by the picker's probe
         self.speeds: dict[str, str] = {}  # backend -> median TTFT and tok/s, from the history
         self.spending = Spending(config)
-        self.races = RaceFlow(self)
+        self.resuming = ResumeFlow(self)
         self._resumed = resumed
         self._read_git = read_git
         self._save_setting = save_setting
@@ -147,13 +167,26 @@ class RedlineApp(App[None]):
             self.notify(notice, title="Repository config", severity="warning", timeout=20)
 
     def _after_first_paint(self) -> None:
-        self.open_backend(self.options.provider, self.options.model, self.options.base_url)
+        wanted = self.resuming.backend_of(self._resumed) if self._resumed else None
+        if wanted is not None:  # the backend and model the resumed session's last turn used
+            self.run_worker(self.resuming.reopen(*wanted, at_start=True), group="backend")
+        else:
+            self.open_backend(self.options.provider, self.options.model, self.options.base_url)
         self.load_extra_commands()
         self.refresh_git_state()
         self.main.start_indexing()
         self.run_worker(self.speeds_changed(), group="speeds")
         self.clean_stale_lanes()
         self._recover_interrupted_apply()
+        self.warm_turn_path()
+
+    @work(thread=True, group="startup")
+    def warm_turn_path(self) -> None:
+        """What the first turn imports (the agent's tools, the edit parser: GitPython), loaded
+        while the person types: never between their Enter and the request."""
+        for name in TURN_IMPORTS:
+            importlib.import_module(name)
+        self.call_from_thread(lambda: self.session.own.tool)  # made here, not on Enter
 
     def _recover_interrupted_apply(self) -> None:
         """An apply or undo cut short (a crash, a kill) is finished or rolled back, and said so."""
@@ -185,20 +218,12 @@ class RedlineApp(App[None]):
         """The transcript is mounted: show the resumed conversation, if any."""
         if self.session.approval != self.options.approval or self.options.approval != "ask":
             self._status(approval="" if self.session.approval == "ask" else self.session.approval)
-        resumed = self._resumed
-        if resumed is None:
-            return
-        for turn in resumed.conversation.turns:
-            self.session.turn_count += 1
-            self.prompt_history.append(turn.prompt)
-            handle = self.transcript.start_turn(
-                self.session.turn_count, turn.prompt, turn.provider, turn.model
-            )
-            handle.finish(turn)
-        self.session.resume(resumed.info.id)
-        self._status(context_tokens=self.session.context_estimate())
-        turns = resumed.info.turns
-        self.notify(f"Resumed {resumed.info.id} ({turns} turn{'' if turns == 1 else 's'}).")
+        if self._resumed is not None:
+            self.resuming.show(self._resumed)
+
+    def pick_session(self) -> None:
+        """/sessions: this repository's saved sessions; enter continues one."""
+        self.resuming.pick()
 
     @work(thread=True, group="startup")
     def load_extra_commands(self) -> None:
@@ -266,7 +291,32 @@ class RedlineApp(App[None]):
                 "Sent: the model reads it at its next step (tab queues for after the turn)."
             )
             return
+        self._hold_frames_until_sent()
         self.run_turn(text)
+
+    def _hold_frames_until_sent(self) -> None:
+        """From Enter until the request is on the wire (at most ``FRAME_HOLD_S``) no frame is
+        drawn: laying out the new turn must not go before the request it is waiting for."""
+        self._release_frames()
+        backend = self.session.backend
+        client = getattr(backend, "client", None)
+        if client is None or not hasattr(client, "written_hook"):
+            return
+        self._begin_batch()
+        timer = self.set_timer(FRAME_HOLD_S, self._release_frames, name="frame-hold")
+
+        def release() -> None:
+            client.written_hook = None
+            timer.stop()
+            self._end_batch()
+
+        client.written_hook = self._release_frames
+        self._frame_release = release
+
+    def _release_frames(self) -> None:
+        release, self._frame_release = self._frame_release, None
+        if release is not None:
+            release()
 
     def send_prompt(self, text: str) -> None:
         self.handle_prompt(text)
@@ -362,6 +412,7 @@ class RedlineApp(App[None]):
         try:
             turn = await session.finish_turn(task, show)
         finally:
+            self._release_frames()
             if self.is_running and self.main.is_attached:  # not while the app closes
                 self.main.drop_approvals()
                 self.main.streaming(False)
@@ -404,6 +455,13 @@ class RedlineApp(App[None]):
         """f8: race the prompt being typed (it stays in the box if nothing is kept)."""
         prompts = self.main.query(PromptInput)
         self.start_race(prompts.first().text if prompts else "")
+
+    @functools.cached_property
+    def races(self) -> RaceFlow:
+        """Races (their screens load with the first one, not at start-up)."""
+        from redline.tui.racing import RaceFlow
+
+        return RaceFlow(self)
 
     def start_race(self, prompt: str) -> None:
         self.races.start(prompt)
@@ -567,6 +625,8 @@ class RedlineApp(App[None]):
         self.transcript.scroll_end(animate=False)
 
     def action_help(self) -> None:
+        from redline.tui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(self.help_bindings(), list(self.slash)))
 
     show_help = action_help
