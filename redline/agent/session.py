@@ -212,7 +212,16 @@ class Session:
         loop = self._loop_for(backend)
         if self._context_source is not None:
             self._context_source.pending = self.own.take_shared()
-        emit(TurnStarted(self.turn_count, prompt, backend.name, backend.model, loop.live_meter()))
+        emit(
+            TurnStarted(
+                self.turn_count,
+                prompt,
+                backend.name,
+                backend.model,
+                loop.live_meter(),
+                loop.live_split(),
+            )
+        )
         try:
             turn = await loop.run(prompt, emit)
         except asyncio.CancelledError:
@@ -250,6 +259,7 @@ class Session:
                 shell=self.own.tool,
             )
         self.turn_loop.backend = backend
+        self.turn_loop.protected = self.review.protected  # protected_paths, for the read tools
         return self.turn_loop
 
     @property

@@ -383,10 +383,20 @@ class RedlineApp(App[None]):
         try:
             done = await self.session.own.run(command, kind, on_output=card.feed)
         finally:
-            self.refresh_bindings()
+            if self.is_running and self.main.is_attached:  # not while the app closes
+                self.refresh_bindings()
+        if not (self.is_running and self.main.is_attached):
+            return
         fix = "" if done.result.ok else " · /fix (f4) asks the model to fix it"
         card.finish(done.result, f"the output goes with your next message{fix}")
         self.refresh_git_state()  # the command may have changed the tree
+
+    def _free_command_card(self) -> CommandCard | None:
+        """The card for a model's running command, unless the person's own command holds it."""
+        if self.session.own.running:
+            return None
+        cards = self.query(CommandCard)
+        return cards.first() if cards else None
 
     @work(group="turn")
     async def run_turn(self, prompt: str) -> None:
@@ -397,6 +407,7 @@ class RedlineApp(App[None]):
             ask=self.main.ask,
             activity=self.main.tool_activity,
             root=self.options.repo_root,
+            command_card=self._free_command_card,
         )
         bars = self.main.query(MeterBar)
         if bars:  # the live meter shows this turn's cost so far and the session's total
@@ -424,6 +435,8 @@ class RedlineApp(App[None]):
             notice = with_fix_hint(await session.review.apply(turn, quiet=True))
             if notice is not None:
                 self.say(notice)
+        if not (self.is_running and self.main.is_attached):  # the app closed meanwhile
+            return
         self.refresh_bindings()
         self.refresh_git_state()  # the turn may have committed
         if session.queue:
