@@ -143,6 +143,25 @@ NEEDS_TRUST: frozenset[str] = frozenset(
     {"providers", "auto_apply", "test_command", "sandbox_network", "sandbox_writable"}
 )
 # default_provider needs trust only when it names something other than a built-in preset.
+# Any key, at the top or in a table (a per-model key, base URL or header), whose name says it
+# picks where a request goes or which key it carries needs trust too, even if nobody listed it.
+REDIRECTS = frozenset(
+    {"url", "urls", "key", "keys", "env", "host", "endpoint", "origin", "header", "headers"}
+    | {"provider", "auth", "api", "secret", "proxy", "credentials"}
+)
+
+
+def _redirects(key: str) -> bool:
+    return not REDIRECTS.isdisjoint(re.split(r"[_\-.]", key.lower()))
+
+
+def needs_trust(key: str, value: object = None, table: str | None = None) -> bool:
+    """Whether an untrusted repository config may not set ``key`` (in ``[table.NAME]``)."""
+    if table is not None:
+        return table in NEEDS_TRUST or _redirects(key)
+    if key == "default_provider":
+        return not _names_preset(value)
+    return key in NEEDS_TRUST or _redirects(key)
 
 
 @dataclass(slots=True, frozen=True)
@@ -316,11 +335,21 @@ def untrusted_part(data: dict[str, object]) -> tuple[dict[str, object], list[str
     kept: dict[str, object] = {}
     ignored: list[str] = []
     for key, value in data.items():
-        if key in NEEDS_TRUST or (key == "default_provider" and not _names_preset(value)):
+        if needs_trust(key, value):
             if isinstance(value, dict):
                 ignored.extend(f"[{key}.{name}]" for name in value)
             else:
                 ignored.append(key)
+        elif isinstance(value, dict) and key in TABLES:  # [models.ID]: only its harmless keys
+            tables: dict[str, dict[str, object]] = {}
+            for name, table in value.items():
+                tables[name] = {}
+                for sub, sub_value in table.items():
+                    if needs_trust(sub, sub_value, table=key):
+                        ignored.append(f"[{key}.{name}] {sub}")
+                    else:
+                        tables[name][sub] = sub_value
+            kept[key] = tables
         else:
             kept[key] = value
     return kept, ignored
