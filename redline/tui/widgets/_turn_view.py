@@ -92,8 +92,10 @@ class TurnView:
         *,
         clock: Clock,
         first: bool,
+        chrome: bool = True,
     ) -> None:
         self.turn_id = turn_id
+        self.chrome = chrome  # False (a race lane): no prompt header, no meter in the footer
         self.prompt = prompt
         self.provider = provider
         self.model = model
@@ -292,6 +294,8 @@ class TurnView:
     # -- drawing ---------------------------------------------------------------------------
 
     def _draw_header(self, ctx: RenderContext) -> list[Strip]:
+        if not self.chrome:
+            return []
         grid = Table.grid(expand=True, padding=(0, 1))
         grid.add_column(ratio=1)
         grid.add_column(justify="right", no_wrap=True)
@@ -307,7 +311,7 @@ class TurnView:
     def footer_renderable(self) -> RenderableType | None:
         lines: list[Text] = []
         # While streaming, a bound meter bar shows the live figures; the footer keeps the final ones.
-        show_meter = not (self.live and self.meter_in_bar)
+        show_meter = self.chrome and not (self.live and self.meter_in_bar)
         if show_meter and (self.reading is not None or (self.live and self.meter is not None)):
             meter = format_reading(self.reading, self.lag_chars)
             if self.interrupted:

@@ -73,10 +73,12 @@ class Transcript(ScrollView, can_focus=False):
         max_cached_lines: int = 3000,
         pause_gc: bool = True,
         warm_up: bool = True,
+        chrome: bool = True,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
+        self._chrome = chrome  # False (a race lane): its titles and meter say who and how fast
         self._clock = clock
         self._tick_interval = 1.0 / tick_hz
         self._polish_budget = polish_budget_s
@@ -107,7 +109,15 @@ class Transcript(ScrollView, can_focus=False):
 
     def start_turn(self, turn_id: object, prompt: str, provider: str, model: str) -> TurnHandle:
         """Add a turn at the end and return the handle its stream is fed through."""
-        view = TurnView(turn_id, prompt, provider, model, clock=self._clock, first=not self._turns)
+        view = TurnView(
+            turn_id,
+            prompt,
+            provider,
+            model,
+            clock=self._clock,
+            first=not self._turns,
+            chrome=self._chrome,
+        )
         self._turns.append(view)
         self._by_id[turn_id] = view
         self._wake(view)
