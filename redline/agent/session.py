@@ -208,6 +208,8 @@ class Session:
             if problem is not None:
                 emit(Notice(problem, "warning"))
             self.review.turn_ended(turn)
+            if self._recording:  # what turn_ended decided is in the file before we return
+                await asyncio.gather(*self._recording, return_exceptions=True)
         await self.close_retired_backends()
         return turn
 
