@@ -100,6 +100,7 @@ class RedlineApp(App[None]):
             self.session.review.protected = config.protected()  # protected_paths
         self.slash = default_registry(extras=False)  # the rest after first paint
         self.prompt_history: list[str] = []
+        self._mentions_warned: str | None = None  # a prompt kept back for an unknown @mention
         self._extras_loaded = False  # /undo, /diff, /add ... register after the first paint
         self._slash_waiting: list[ParsedSlash] = []
         self.local_servers: list[tuple[str, str]] | None = None  # found by the picker's probe
@@ -259,6 +260,8 @@ class RedlineApp(App[None]):
             else:
                 self.notify("Type a command after !, e.g. !git status (it runs as you typed it).")
             return
+        if self._unknown_mentions(text):
+            return
         if self.session.turn_running:
             self.session.steer(text)
             self._status(activity=self.main.activity())
@@ -267,6 +270,32 @@ class RedlineApp(App[None]):
             )
             return
         self.run_turn(text)
+
+    def _unknown_mentions(self, text: str) -> bool:
+        """An `@mention` that matches nothing keeps the prompt in the box, with suggestions;
+        the same prompt sent again goes as it is."""
+        context = self.session.context_set
+        if context is None or text == self._mentions_warned:
+            self._mentions_warned = None
+            return False
+        unknown = context.unknown_mentions(text)
+        if not unknown:
+            return False
+        self._mentions_warned = text
+        parts = []
+        for mention in unknown:
+            hint = (
+                f" (did you mean {', '.join(mention.suggestions)}?)" if mention.suggestions else ""
+            )
+            parts.append(f"@{mention.text} matches no file or symbol{hint}")
+        self.main.restore_prompt(text)
+        self.notify(
+            "; ".join(parts) + ". Not sent: edit the prompt, or press enter to send it as it is.",
+            title="Unknown mention",
+            severity="warning",
+            timeout=12,
+        )
+        return True
 
     def send_prompt(self, text: str) -> None:
         self.handle_prompt(text)

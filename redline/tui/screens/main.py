@@ -72,6 +72,13 @@ class MainScreen(Screen[None]):
         prompt.focus()
         self.post_message(self.Ready())
 
+    def restore_prompt(self, text: str) -> None:
+        """Put a prompt that was not sent back in the box, cursor at its end."""
+        prompts = self.query(PromptInput)
+        if prompts:
+            prompts.first().restore(text)
+            prompts.first().focus()
+
     def status(self, **changes: Any) -> None:
         """Update the status bar, if it is there (not yet mounted, or shutting down: skip)."""
         bars = self.query(StatusBar)

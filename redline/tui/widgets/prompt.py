@@ -117,6 +117,11 @@ class PromptInput(TextArea):
         self._set_text(self.past_prompts[index], cursor_end=step > 0)
         return True
 
+    def restore(self, text: str) -> None:
+        """A prompt that was not sent comes back as it was (no menu until it is edited)."""
+        self._history_index = None
+        self._set_text(text, cursor_end=True)
+
     def _set_text(self, text: str, *, cursor_end: bool) -> None:
         self._recalled = text  # a recalled `/command` must not open the menu (it takes the arrows)
         self._hide_menu()
