@@ -28,6 +28,7 @@ from redline.safety.terminal import for_terminal, one_line
 from redline.themes import DEFAULT_THEME, load_themes
 from redline.tui.completions import at_completions, slash_completions
 from redline.tui.git_state import GitState, read_git_state
+from redline.tui.hints import for_tui
 from redline.tui.keys import APP_BINDINGS
 from redline.tui.messages import GitStateRead
 from redline.tui.options import AppOptions
@@ -121,7 +122,7 @@ class RedlineApp(App[None]):
 
     def notify(self, message: str, *, title: str = "", **options: Any) -> None:
         """Every toast goes through the terminal sanitiser (messages carry server text)."""
-        super().notify(for_terminal(message), title=one_line(title), **options)
+        super().notify(for_terminal(for_tui(message)), title=one_line(title), **options)
 
     # --- start-up ------------------------------------------------------------------------
 
@@ -500,7 +501,7 @@ class RedlineApp(App[None]):
             self._status(backend=backend_label(kept), reason=kept.reason)
             self.notify(f"{change.error} Still using {backend_label(kept)}.", severity="error")
         else:
-            self._status(backend="no backend", reason=change.error)
+            self._status(backend="no backend", reason=for_tui(change.error or ""))
             self.notify(f"{change.error} {SWITCH_HINT}", title="Backend", severity="error")
 
     def switch_backend(self, name: str) -> None:
