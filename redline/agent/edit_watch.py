@@ -42,4 +42,4 @@ class EditWatch:
 
     def _propose(self, block: EditBlock) -> None:
         self.blocks.append(block)
-        self._emit(EditProposed(block))
+        self._emit(EditProposed(block, block.end))

@@ -41,9 +41,14 @@ class TurnStarted:
 
 @dataclass(slots=True, frozen=True)
 class EditProposed:
-    """An edit block closed in the streaming answer (``block.error``: it could not be read)."""
+    """An edit block closed in the streaming answer (``block.error``: it could not be read).
+
+    ``at``: where the block ends in the turn's answer text (None: not from the text, e.g. a
+    patch tool call), so a front end can place its card after that text.
+    """
 
     block: EditBlock
+    at: int | None = None
 
 
 @dataclass(slots=True, frozen=True)

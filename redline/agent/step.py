@@ -44,6 +44,7 @@ async def stream_step(
     text: list[str] = []
     reasoning: list[str] = []
     feed = meter.feed
+    snapshots = False  # a diffusing answer: its edits are read from the last snapshot
     meter.request_sent()
     try:
         async with aclosing(backend.client.stream(request)) as events:
@@ -59,6 +60,7 @@ async def stream_step(
                     reasoning.append(event.text)  # type: ignore[union-attr]
                 elif kind is TextSnapshot:
                     text = [event.text]  # type: ignore[union-attr]
+                    snapshots = True
                 elif kind is ProviderNotice:
                     sink(Notice(event.text, "warning"))  # type: ignore[union-attr]
                     continue
@@ -74,6 +76,8 @@ async def stream_step(
                 sink(event)
     finally:
         answer.text = "".join(text)
+        if snapshots:  # the step's settled text, as if streamed: its cards come before the tools
+            watch.feed(answer.text)
         answer.reasoning = "".join(reasoning)
         meter.finish()
         answer.reading = meter.reading()

@@ -130,6 +130,8 @@ class StreamClient:
         self._knobs = dict(model_knobs or {})
         self._sleep = sleep
         self._clock = clock
+        # Called once a request's body is on the wire (the TUI holds its frame until then).
+        self.written_hook: Callable[[], None] | None = None
         headers = {"accept": "text/event-stream", **dict(preset.extra_headers)}
         self._http = httpx.AsyncClient(
             headers=headers,
@@ -381,8 +383,13 @@ class StreamClient:
     ) -> httpx.Response | StreamError:
         """Send the request: the streaming response, or the error (raises ``_Retry``)."""
         content, content_headers = encode(body, gzip_ok=self.preset.gzip_requests)
+        hook = self.written_hook
         request = self._http.build_request(
-            "POST", self.endpoint, content=content, headers={**content_headers, **headers}
+            "POST",
+            self.endpoint,
+            content=content,
+            headers={**content_headers, **headers},
+            extensions={"trace": _on_written(hook)} if hook is not None else None,
         )
         try:
             async with asyncio.timeout_at(deadline):
@@ -554,3 +561,16 @@ class StreamClient:
 
     async def aclose(self) -> None:
         await self._http.aclose()
+
+
+_WRITTEN = ("http11.send_request_body.complete", "http2.send_request_body.complete")
+
+
+def _on_written(hook: Callable[[], None]) -> Callable[[str, dict[str, object]], Awaitable[None]]:
+    """An httpcore trace callback that calls ``hook`` once the request body has been sent."""
+
+    async def trace(name: str, info: dict[str, object]) -> None:
+        if name in _WRITTEN:
+            hook()
+
+    return trace

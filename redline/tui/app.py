@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import importlib
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -58,6 +59,21 @@ Clock = Callable[[], float]
 REVIEW_ACTIONS = frozenset({"apply_edits", "discard_edits"})
 
 
+# The longest Enter holds the screen back while the request goes out (a slow connect).
+FRAME_HOLD_S = 0.05
+
+# Imported in a thread after the first paint: the first turn would otherwise pay for them
+# (about 0.4 s, mostly GitPython) between Enter and its request.
+TURN_IMPORTS = (
+    "redline.agent.dispatch",
+    "redline.tools.agent",
+    "redline.tools.agent.shell",
+    "redline.tools.edits.parser",
+    "redline.tools.edits.apply",
+    "textual.scrollbar",
+)
+
+
 class RedlineApp(App[None]):
     TITLE = "redline"
     COMMANDS: ClassVar = App.COMMANDS | {RedlineCommands}
@@ -102,6 +118,7 @@ class RedlineApp(App[None]):
         self.slash = default_registry(extras=False)  # the rest after first paint
         self.prompt_history: list[str] = []
         self._mentions_warned: str | None = None  # a prompt kept back for an unknown @mention
+        self._frame_release: Callable[[], None] | None = None  # see _hold_frames_until_sent
         self._extras_loaded = False  # /undo, /diff, /add ... register after the first paint
         self._slash_waiting: list[ParsedSlash] = []
         self.local_servers: list[tuple[str, str]] | None = None  # found by the picker's probe
@@ -156,6 +173,14 @@ class RedlineApp(App[None]):
         self.run_worker(self.speeds_changed(), group="speeds")
         self.clean_stale_lanes()
         self._recover_interrupted_apply()
+        self.warm_turn_path()
+
+    @work(thread=True, group="startup")
+    def warm_turn_path(self) -> None:
+        """What the first turn imports (the agent's tools, the edit parser: GitPython), loaded
+        while the person types: never between their Enter and the request."""
+        for name in TURN_IMPORTS:
+            importlib.import_module(name)
 
     def _recover_interrupted_apply(self) -> None:
         """An apply or undo cut short (a crash, a kill) is finished or rolled back, and said so."""
@@ -270,6 +295,7 @@ class RedlineApp(App[None]):
                 "Sent: the model reads it at its next step (tab queues for after the turn)."
             )
             return
+        self._hold_frames_until_sent()
         self.run_turn(text)
 
     def _unknown_mentions(self, text: str) -> bool:
@@ -297,6 +323,30 @@ class RedlineApp(App[None]):
             timeout=12,
         )
         return True
+
+    def _hold_frames_until_sent(self) -> None:
+        """From Enter until the request is on the wire (at most ``FRAME_HOLD_S``) no frame is
+        drawn: laying out the new turn must not go before the request it is waiting for."""
+        self._release_frames()
+        backend = self.session.backend
+        client = getattr(backend, "client", None)
+        if client is None or not hasattr(client, "written_hook"):
+            return
+        self._begin_batch()
+        timer = self.set_timer(FRAME_HOLD_S, self._release_frames, name="frame-hold")
+
+        def release() -> None:
+            client.written_hook = None
+            timer.stop()
+            self._end_batch()
+
+        client.written_hook = self._release_frames
+        self._frame_release = release
+
+    def _release_frames(self) -> None:
+        release, self._frame_release = self._frame_release, None
+        if release is not None:
+            release()
 
     def send_prompt(self, text: str) -> None:
         self.handle_prompt(text)
@@ -392,6 +442,7 @@ class RedlineApp(App[None]):
         try:
             turn = await session.finish_turn(task, show)
         finally:
+            self._release_frames()
             if self.is_running and self.main.is_attached:  # not while the app closes
                 self.main.drop_approvals()
                 self.main.streaming(False)

@@ -59,6 +59,29 @@ def _overwrites(root: Path | None, block: EditBlock) -> bool:
         return False  # the apply refuses it and says why
 
 
+MAX_BEFORE_BYTES = 1_000_000  # a bigger file's rewrite card counts the block alone
+
+
+def file_before(root: Path | None, block: EditBlock) -> str | None:
+    """The text a whole-file block rewrites (None: a new file, unreadable, binary or huge)."""
+    from redline.tools.edits import EditKind
+
+    if root is None or block.kind is not EditKind.WHOLE or block.content is None:
+        return None
+    from redline.tools.edits.safety import UnsafePath, check_path
+
+    try:
+        path = root / check_path(root, block.path)
+        if not path.is_file() or path.stat().st_size > MAX_BEFORE_BYTES:
+            return None
+        data = path.read_bytes()
+    except (UnsafePath, OSError):
+        return None
+    if b"\0" in data:
+        return None
+    return data.decode("utf-8", errors="replace")
+
+
 class TurnPresenter:
     def __init__(
         self,
@@ -95,7 +118,11 @@ class TurnPresenter:
                 block = message.block  # type: ignore[union-attr]
                 status = "failed" if block.error else "proposed"
                 over = _overwrites(self._root, block)
-                handle.add_block(diff_card(block, status=status, overwrites=over))
+                before = file_before(self._root, block)
+                handle.add_block(
+                    diff_card(block, status=status, overwrites=over, before=before),
+                    at=message.at,  # type: ignore[union-attr]
+                )
         elif kind is TurnFinished:
             if handle is not None:
                 turn = message.turn  # type: ignore[union-attr]

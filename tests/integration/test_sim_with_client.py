@@ -190,3 +190,18 @@ async def test_faults_by_header_too() -> None:
         client._http.headers["x-redline-sim-fault"] = "401"
         events, _ = await collect(client, request())
     assert isinstance(events[0], StreamError) and events[0].kind == "auth"
+
+
+async def test_written_hook_fires_once_the_request_is_sent_before_any_event(
+    sim: SimServer,
+) -> None:
+    """The TUI holds its frames until the request is on the wire: the client says when."""
+    client = make_client(sim.base_url)
+    marks: list[str] = []
+    client.written_hook = lambda: marks.append("written")
+    async for event in client.stream(request(50)):
+        marks.append(type(event).__name__)
+    await client.aclose()
+    assert marks[0] == "written"
+    assert marks.count("written") == 1
+    assert marks[-1] == "Finished"

@@ -98,9 +98,19 @@ class Scan:
     skipped: dict[str, int]
 
 
+_ROOTS: dict[Path, Path] = {}  # start -> its work tree, once found (a tree rarely vanishes)
+
+
 def find_root(start: Path) -> tuple[Path, bool]:
-    """The enclosing git work tree of ``start`` (and True), or ``start`` itself (and False)."""
+    """The enclosing git work tree of ``start`` (and True), or ``start`` itself (and False).
+
+    A found work tree is remembered (every agent turn asks, before its request goes out, and
+    ``git rev-parse`` is a process); a folder that is not one is asked again each time, so a
+    ``git init`` meanwhile is seen."""
     start = start.resolve()
+    known = _ROOTS.get(start)
+    if known is not None and (known / ".git").exists():
+        return known, True
     try:
         out = subprocess.run(
             ["git", "-C", str(start), "rev-parse", "--show-toplevel"],
@@ -111,7 +121,8 @@ def find_root(start: Path) -> tuple[Path, bool]:
     except (OSError, subprocess.SubprocessError):
         return start, False
     if out.returncode == 0 and out.stdout.strip():
-        return Path(out.stdout.strip()).resolve(), True
+        root = _ROOTS[start] = Path(out.stdout.strip()).resolve()
+        return root, True
     return start, False
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -81,31 +82,30 @@ class EditBlock:
         return self.move_to or self.path
 
     def counts(self) -> tuple[int, int]:
-        """Lines added and removed as written in the block (the applier recounts exactly)."""
+        """Lines added and removed by the block's hunks, counted as a diff of old against new
+        (so an insertion written as SEARCH/REPLACE is +1 -0); the applier recounts the file."""
         if self.content is not None:
             return len(self.content), 0
-        added = sum(len(h.new) for h in self.hunks)
-        removed = sum(len(h.old) for h in self.hunks)
-        if self.kind is EditKind.UPDATE or self.kind is EditKind.MOVE:
-            # apply_patch/udiff hunks include context lines on both sides.
-            common = sum(_common(h) for h in self.hunks)
-            return added - common, removed - common
+        added = removed = 0
+        for h in self.hunks:
+            a, r = lines_changed(h.old, h.new)
+            added += a
+            removed += r
         return added, removed
 
 
-def _common(h: Hunk) -> int:
-    # Context lines appear in both old and new; count the shared prefix and suffix.
-    n = 0
-    for a, b in zip(h.old, h.new, strict=False):
-        if a != b:
-            break
-        n += 1
-    m = 0
-    for a, b in zip(reversed(h.old[n:]), reversed(h.new[n:]), strict=False):
-        if a != b:
-            break
-        m += 1
-    return n + m
+def lines_changed(old: Sequence[str], new: Sequence[str]) -> tuple[int, int]:
+    """(added, removed) lines of the line diff from ``old`` to ``new`` (CR ends ignored)."""
+    import difflib
+
+    a = [s.rstrip("\r") for s in old]
+    b = [s.rstrip("\r") for s in new]
+    added = removed = 0
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag != "equal":
+            removed += i2 - i1
+            added += j2 - j1
+    return added, removed
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,9 +21,15 @@ def _hunk_lines(h: Hunk) -> list[str]:
     return out
 
 
-def block_diff(block: EditBlock) -> str:
-    """The block as diff text (``---``/``+++`` header, ``@@`` hunks), as the model wrote it."""
+def block_diff(block: EditBlock, before: str | None = None) -> str:
+    """The block as diff text (``---``/``+++`` header, ``@@`` hunks), as the model wrote it;
+    a whole-file block with the file's ``before`` text: the real diff against it."""
     head = [f"--- a/{block.path}", f"+++ b/{block.target}"]
+    if before is not None and block.content is not None and block.kind is EditKind.WHOLE:
+        old = [s.rstrip("\r") for s in before.splitlines()]
+        new = [s.rstrip("\r") for s in block.content]
+        diff = list(difflib.unified_diff(old, new, lineterm="", n=3))[2:]
+        return "\n".join([*head, *diff]) + "\n"
     if block.error is not None:
         return "\n".join([*head, f"! {block.error}"]) + "\n"
     if block.kind is EditKind.DELETE:

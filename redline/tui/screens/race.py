@@ -49,7 +49,8 @@ class LaneShow:
             from redline.tui.widgets.diff_card import diff_card  # GitPython: not at start
 
             block = message.block  # type: ignore[union-attr]
-            handle.add_block(diff_card(block, status="failed" if block.error else "proposed"))
+            card = diff_card(block, status="failed" if block.error else "proposed")
+            handle.add_block(card, at=message.at)  # type: ignore[union-attr]
         elif kind is TurnStarted and message.meter is not None:  # type: ignore[union-attr]
             handle.attach_meter(message.meter)  # type: ignore[union-attr]
         elif kind is TurnFinished:

@@ -49,9 +49,17 @@ class MeterSource(Protocol):
 
 
 class ExtraPart(RenderablePart):
-    """A block added from outside (a diff card), followed by a blank line."""
+    """A block added from outside (a diff card), followed by a blank line.
 
-    __slots__ = ()
+    ``anchor``: where in the answer text it belongs (an edit card: the end of its block), for
+    a diffusing answer whose text arrives after the card's place in it was streamed.
+    """
+
+    __slots__ = ("anchor",)
+
+    def __init__(self, draw: Callable[[RenderContext], list[Strip]]) -> None:
+        super().__init__(draw)
+        self.anchor: int | None = None
 
     def render(self, ctx: RenderContext) -> list[Strip]:
         return [*super().render(ctx), blank(ctx)]
@@ -96,6 +104,12 @@ class TurnView:
         self.height = 0
         self.dirty = True
         self._footer_state: tuple[object, ...] | None = None
+        # A diffusing answer: each step's snapshots replace the blocks from ``_snap_at`` on
+        # (None: no snapshot segment open); ``_text_len`` counts the answer text so far.
+        self._snap_at: int | None = None
+        self._snap_base = 0
+        self._snap_text = ""
+        self._text_len = 0
 
     # -- applying what arrived -------------------------------------------------------------
 
@@ -103,29 +117,40 @@ class TurnView:
         """Apply a drained batch; returns the new finished blocks (to be polished)."""
         new: list[BlockPart] = []
         run: list[str] = []
+        snapshot = False
         for event in events:
             if isinstance(event, TextDelta):
                 run.append(event.text)
                 continue
             if run:
-                new.extend(self._add_blocks(self.splitter.feed("".join(run))))
+                new.extend(self._add_text("".join(run)))
                 run = []
             if isinstance(event, ExtraPart):  # a diff card, in its place among the text
-                self.add_extra(event)
+                new.extend(self.add_extra(event))
             elif isinstance(event, ReasoningDelta):
                 if self.reasoning is None:
                     self.reasoning = ReasoningPart()
                     self.dirty = True
                 self.reasoning.append(event.text)
             elif isinstance(event, TextSnapshot):
-                new = self._replace(event.text)
+                new.extend(self._replace(event.text))
+                snapshot = True
             elif isinstance(event, StreamError):
                 self.error = event.message
             elif isinstance(event, Usage) and event.reasoning_tokens and self.reasoning:
                 self.reasoning.exact_tokens = event.reasoning_tokens
         if run:
-            new.extend(self._add_blocks(self.splitter.feed("".join(run))))
+            new.extend(self._add_text("".join(run)))
+        if snapshot:  # blocks a later snapshot replaced need no polish
+            shown = {id(p) for p in self.blocks}
+            new = [p for p in new if id(p) in shown]
         self.dirty = True
+        return new
+
+    def _add_text(self, text: str) -> list[BlockPart]:
+        new = self._end_snapshot()  # deltas after a snapshot step: a new segment of text
+        self._text_len += len(text)
+        new += self._add_blocks(self.splitter.feed(text))
         return new
 
     def _add_blocks(self, blocks: list[Block]) -> list[BlockPart]:
@@ -134,22 +159,60 @@ class TurnView:
         return parts
 
     def _replace(self, text: str) -> list[BlockPart]:
-        """A whole-text snapshot: keep the blocks that did not change, replace the rest."""
+        """A whole-text snapshot: the step's text so far. Blocks that did not change are kept,
+        the rest replaced; text before the step (earlier steps, their cards) stays."""
+        new: list[BlockPart] = []
+        if self._snap_at is None:
+            new = self._add_blocks(self.splitter.close())  # an earlier step's open block
+            self._snap_at = len(self.blocks)
+            self._snap_base = self._text_len
+        start = self._snap_at
         splitter = BlockSplitter()
         blocks = splitter.feed(text)
-        old = [p for p in self.blocks if isinstance(p, BlockPart)]
-        extras = [p for p in self.blocks if not isinstance(p, BlockPart)]
+        old = [p for p in self.blocks[start:] if isinstance(p, BlockPart)]
+        cards = [p for p in self.blocks[start:] if not isinstance(p, BlockPart)]
         keep = 0
         while keep < min(len(old), len(blocks)) and old[keep].block == blocks[keep]:
             keep += 1
         fresh = [BlockPart(block) for block in blocks[keep:]]
-        self.blocks = [*old[:keep], *fresh, *extras]
+        self.blocks[start:] = [*old[:keep], *fresh, *cards]
         self.splitter = splitter
-        return list(fresh)
+        self._snap_text = text
+        self._text_len = self._snap_base + len(text)
+        return new + fresh
 
-    def add_extra(self, part: ExtraPart) -> None:
-        self.blocks.append(part)
+    def _end_snapshot(self) -> list[BlockPart]:
+        """A snapshot step is over: its last open block is finished where it stands."""
+        if self._snap_at is None:
+            return []
+        self._snap_at = None
+        return self._add_blocks(self.splitter.close())
+
+    def add_extra(self, part: ExtraPart) -> list[BlockPart]:
+        """Append ``part``; an anchored card of a diffusing step goes after its text instead."""
         self.dirty = True
+        start = self._snap_at
+        anchor = part.anchor
+        if start is not None and anchor is not None:
+            local = anchor - self._snap_base
+            if 0 <= local <= len(self._snap_text):
+                before = len(BlockSplitter().feed(self._snap_text[:local]))
+                self.blocks.insert(self._after_blocks(start, before), part)
+                return []
+        new = self._end_snapshot()
+        self.blocks.append(part)
+        return new
+
+    def _after_blocks(self, start: int, count: int) -> int:
+        """The index just past ``count`` text blocks from ``start`` (and cards placed there)."""
+        index = start
+        seen = 0
+        blocks = self.blocks
+        while index < len(blocks) and (seen < count or not isinstance(blocks[index], BlockPart)):
+            if isinstance(blocks[index], BlockPart):
+                seen += 1
+            index += 1
+        return index
 
     def finish(self, turn: Turn) -> list[BlockPart]:
         """The stream ended: close the open block and settle the footer's state.

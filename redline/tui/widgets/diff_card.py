@@ -46,11 +46,17 @@ def diff_card(
     status: str | None = None,
     error: str | None = None,
     overwrites: bool = False,
+    before: str | None = None,
 ) -> RenderableType:
     """The card for `block`; `status` ("proposed", "applied", "failed") and `error` when known;
-    `overwrites` when a move lands on a file that exists."""
-    added, removed = block.counts()
-    lines = block_diff(block).splitlines()[2:]  # the ---/+++ header is in the title
+    `overwrites` when a move lands on a file that exists; `before`: the file a whole-file block
+    rewrites (the card then shows and counts the real diff)."""
+    lines = block_diff(block, before).splitlines()[2:]  # the ---/+++ header is in the title
+    if before is not None and block.content is not None:
+        added = sum(1 for line in lines if line.startswith("+"))
+        removed = sum(1 for line in lines if line.startswith("-"))
+    else:
+        added, removed = block.counts()
     body = Text()
     for line in lines[:MAX_CARD_LINES]:
         style = ""

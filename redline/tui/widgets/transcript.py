@@ -76,12 +76,16 @@ class TurnHandle:
         self._transcript._wake(self._view)
         self._transcript._draw_soon(now=True)
 
-    def add_block(self, content: RenderableType | list[Strip]) -> None:
-        """Append a block (a rich renderable or ready strips) after the text so far."""
+    def add_block(self, content: RenderableType | list[Strip], *, at: int | None = None) -> None:
+        """Append a block (a rich renderable or ready strips) after the text so far.
+
+        ``at``: where it belongs in the answer text (an edit card), for a diffusing answer."""
         # Through the buffer, so the block lands after exactly the text received before it,
         # however the drains happen to fall (a busy machine drains bigger batches).
         buffer = self._view.buffer
-        buffer.push(ExtraPart.of(content))  # type: ignore[arg-type]
+        part = ExtraPart.of(content)
+        part.anchor = at
+        buffer.push(part)  # type: ignore[arg-type]
         self._transcript._wake(self._view)
         self._transcript._draw_soon()
 
