@@ -11,13 +11,13 @@ import asyncio
 import functools
 import importlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from textual import on, work
 from textual.actions import SkipAction
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
@@ -26,7 +26,7 @@ from redline.agent import Backend, BackendOpener, Notice, Session, Turn
 from redline.agent.backend import backend_label
 from redline.backends.prices import Cost
 from redline.safety.terminal import for_terminal, one_line
-from redline.themes import DEFAULT_THEME, load_themes
+from redline.themes import load_themes
 from redline.tui.completions import at_completions, slash_completions
 from redline.tui.git_state import GitState, read_git_state
 from redline.tui.hints import for_tui
@@ -42,6 +42,7 @@ from redline.tui.slash import ParsedSlash, SlashContext, parse_slash
 from redline.tui.slash.builtin import default_registry, extra_commands
 from redline.tui.slash.edits import with_fix_hint
 from redline.tui.spending import Spending
+from redline.tui.theming import ordered_themes, screenshot_path, starting_theme
 from redline.tui.widgets.command_card import CommandCard
 from redline.tui.widgets.meter import MeterBar
 from redline.tui.widgets.prompt import CompletionSource, PromptInput
@@ -57,6 +58,7 @@ __all__ = ["AppOptions", "RedlineApp"]
 
 Clock = Callable[[], float]
 REVIEW_ACTIONS = frozenset({"apply_edits", "discard_edits"})
+GIT_REFRESH_S = 10.0  # the git marker's slow refresh while idle
 
 
 # The longest Enter holds the screen back while the request goes out (a slow connect).
@@ -78,6 +80,8 @@ class RedlineApp(App[None]):
     TITLE = "redline"
     COMMANDS: ClassVar = App.COMMANDS | {RedlineCommands}
     BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
+    # Toasts sit above the status bar and the footer, never over the queue count or the mode.
+    CSS = "ToastRack { margin-bottom: 2; }"
 
     def __init__(
         self,
@@ -135,7 +139,7 @@ class RedlineApp(App[None]):
         for theme in load_themes():
             self.register_theme(theme)
         wanted = config.theme if config is not None else None
-        self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
+        self.theme, self._theme_problem = starting_theme(wanted, self.available_themes)
 
     def notify(self, message: str, *, title: str = "", **options: Any) -> None:
         """Every toast goes through the terminal sanitiser (messages carry server text)."""
@@ -161,6 +165,8 @@ class RedlineApp(App[None]):
         # threads holding the GIL): they start once it is on screen.
         self.call_after_refresh(self._after_first_paint)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if self._theme_problem:  # said once, at start: the config names a theme that is not there
+            self.notify(self._theme_problem, title="Theme", severity="warning", timeout=15)
         notice = self.config.trust_notice() if self.config is not None else None
         if notice:  # an untrusted repo config: say what was ignored and how to allow it
             self.notify(notice, title="Repository config", severity="warning", timeout=20)
@@ -169,6 +175,7 @@ class RedlineApp(App[None]):
         self.open_backend(self.options.provider, self.options.model, self.options.base_url)
         self.load_extra_commands()
         self.refresh_git_state()
+        self.set_interval(GIT_REFRESH_S, self._git_tick, name="git-refresh")
         self.main.start_indexing()
         self.run_worker(self.speeds_changed(), group="speeds")
         self.clean_stale_lanes()
@@ -210,8 +217,7 @@ class RedlineApp(App[None]):
     @on(MainScreen.Ready)
     def _show_resumed(self) -> None:
         """The transcript is mounted: show the resumed conversation, if any."""
-        if self.session.approval != self.options.approval or self.options.approval != "ask":
-            self._status(approval="" if self.session.approval == "ask" else self.session.approval)
+        self._status(approval=self.session.approval)
         resumed = self._resumed
         if resumed is None:
             return
@@ -245,6 +251,14 @@ class RedlineApp(App[None]):
     @work(thread=True, exclusive=True, group="git")
     def refresh_git_state(self) -> None:
         self.post_message(GitStateRead(self._read_git(self.options.repo_root)))
+
+    def _git_tick(self) -> None:
+        """Outside changes (an editor, another shell) reach the git marker; never mid-stream."""
+        if not self.session.turn_running:
+            self.refresh_git_state()
+
+    def on_app_focus(self) -> None:
+        self.refresh_git_state()  # back from another window: the tree may have changed
 
     def on_git_state_read(self, message: GitStateRead) -> None:
         self._status(git=message.state)
@@ -376,10 +390,10 @@ class RedlineApp(App[None]):
             self.refresh_bindings()
 
     def action_cycle_approval(self) -> None:
-        from redline.agent.approval import DEFAULT_MODE, next_mode
+        from redline.agent.approval import next_mode
 
         mode = self.session.approval = next_mode(self.session.approval)
-        self._status(approval="" if mode == DEFAULT_MODE else mode)
+        self._status(approval=mode)
         self.notify(f"Approval mode: {mode}.")
 
     def action_interrupt(self) -> None:
@@ -663,10 +677,35 @@ class RedlineApp(App[None]):
 
     def set_theme(self, name: str) -> None:
         if name not in self.available_themes:
-            names = ", ".join(self.redline_theme_names())
-            self.notify(f"No theme {name!r}. Try one of: {names}.", severity="warning")
+            names = ", ".join(ordered_themes(self.available_themes))
+            self.notify(f"No theme {name!r}. The themes are: {names}.", severity="warning")
             return
         self.theme = name
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's palette entries, with a Screenshot that saves where redline says."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot":
+                command = SystemCommand(
+                    "Screenshot",
+                    "Save an SVG picture of the screen (in redline's state directory)",
+                    lambda: self.set_timer(0.1, self.save_screen_picture),
+                )
+            yield command
+
+    def save_screen_picture(self) -> Path | None:
+        """The screen as an SVG in the state directory; the toast says where."""
+        import platformdirs
+
+        path = screenshot_path(Path(platformdirs.user_state_dir("redline", appauthor=False)))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(self.export_screenshot(), encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"Could not save the screenshot to {path}: {exc.strerror or exc}.")
+            return None
+        self.notify(f"Screenshot saved to {path}", title="Screenshot", markup=False)
+        return path
 
     def _remember_theme(self, theme: Theme) -> None:
         """Every theme change (the /theme command, the palette's picker) goes to the config."""
