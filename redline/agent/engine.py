@@ -205,7 +205,7 @@ class TurnLoop:
             turn.reasoning = "".join(reasoning)
             if dispatch is not None:
                 timing.tool_ms, timing.wait_ms = dispatch.tool_ms, dispatch.wait_ms
-                turn.commit = self._commit(dispatch, prompt)
+                turn.commit = self._commit(dispatch, prompt, sink)
             timing.wall_ms = (self._clock() - started) * 1000
             turn.reading = (
                 combined(readings, timing.wall_ms)
@@ -282,11 +282,17 @@ class TurnLoop:
             workspace, self.approval, can_ask=self.can_ask, clock=self._clock, shell=self.shell
         )
 
-    def _commit(self, dispatch: ToolDispatch, prompt: str) -> str | None:
+    def _commit(self, dispatch: ToolDispatch, prompt: str, sink: Emit) -> str | None:
         """Every edit of the turn as one commit (also when it was interrupted)."""
         try:
             return dispatch.workspace.edits.commit(prompt)
-        except Exception:  # not a repository, git refused: the edits stay in the working tree
+        except Exception as exc:  # not a repository, git refused: the edits stay in the tree
+            import git
+
+            from redline.tools.edits.gitops import git_error
+
+            why = git_error(exc) if isinstance(exc, git.GitCommandError) else str(exc)
+            sink(Notice(f"The turn's edits are in your files but not committed: {why}", "warning"))
             return None
 
     def steer(self, text: str) -> None:

@@ -8,14 +8,16 @@ context; a failing run can be sent back with `/fix`.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from redline.agent.context import BuiltContext, ContextSource
 from redline.agent.conversation import Conversation
-from redline.tools.shell import CommandResult, ShellTool
-from redline.tools.shell.output import OutputChunk
-from redline.tools.shell.runner import OnOutput
+
+if TYPE_CHECKING:  # the shell's modules load with the first command, not at start-up
+    from redline.tools.shell import CommandResult, ShellTool
+    from redline.tools.shell.runner import OnOutput
 
 CommandKind = Literal["command", "test"]
 SHARED_CHARS = 12_000  # of one command's output, in the next message
@@ -47,11 +49,24 @@ class OwnCommand:
 class OwnCommands:
     """Runs one person's command at a time and keeps what goes with the next message."""
 
-    def __init__(self, tool: ShellTool) -> None:
-        self.tool = tool
+    def __init__(self, tool: ShellTool | Callable[[], ShellTool]) -> None:
+        """``tool``: the shell, or how to make it on first use."""
+        self._tool: ShellTool | None = None
+        self._make: Callable[[], ShellTool] | None = None
+        if callable(tool) and not hasattr(tool, "run_own"):
+            self._make = tool
+        else:
+            self._tool = tool  # type: ignore[assignment]
         self.shared: list[OwnCommand] = []
         self.last_failed: OwnCommand | None = None
         self._cancel: asyncio.Event | None = None
+
+    @property
+    def tool(self) -> ShellTool:
+        if self._tool is None:
+            assert self._make is not None
+            self._tool = self._make()
+        return self._tool
 
     @property
     def running(self) -> bool:
@@ -104,4 +119,4 @@ class WithOwnCommands:
         return BuiltContext(f"{shared}\n\n{built.text}".rstrip() + "\n", built.warnings)
 
 
-__all__ = ["CommandKind", "OutputChunk", "OwnCommand", "OwnCommands", "WithOwnCommands"]
+__all__ = ["CommandKind", "OwnCommand", "OwnCommands", "WithOwnCommands"]

@@ -20,6 +20,15 @@ from redline.agent.messages import Notice
 from redline.tools.edits.safety import DEFAULT_PROTECTED
 
 
+def _identity(root: Path) -> str | None:
+    from redline.tools.edits.gitops import NotARepository, identity_problem, open_repo
+
+    try:
+        return identity_problem(open_repo(root))
+    except NotARepository:
+        return None  # the apply says so
+
+
 def _head(root: Path) -> str | None:
     from redline.tools.edits.gitops import NotARepository, head_sha, open_repo
 
@@ -61,6 +70,9 @@ class EditReview:
         if not turn.finished:
             return Notice("That answer did not finish: its edits are not applied.", "warning")
         root = self.repo_root
+        problem = await asyncio.to_thread(_identity, root)
+        if problem is not None:  # the person's to fix; the edits keep waiting for f2
+            return Notice(f"Edits not applied: {problem}", "warning")
         if self.session_start is None:
             self.session_start = await asyncio.to_thread(_head, root)
         blocks = turn_blocks(turn)

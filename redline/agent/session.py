@@ -77,11 +77,8 @@ class Session:
         self._ready = asyncio.Event()
         self._retired: list[Backend] = []
         self._task: asyncio.Task[Turn] | None = None
-        if shell is None:
-            from redline.tools.shell import ShellTool
-
-            shell = ShellTool(repo_root)
-        self.own = OwnCommands(shell)  # the person's `!cmd` and `/test`
+        # The person's `!cmd` and `/test`; the shell's modules load with the first command.
+        self.own = OwnCommands(shell if shell is not None else functools.partial(_shell, repo_root))
         self._context_source: WithOwnCommands | None = None
 
     # --- the backend ---------------------------------------------------------------------
@@ -310,3 +307,9 @@ class Session:
         """What the next request carries, roughly: history plus the last context."""
         chars = sum(len(t.prompt) + len(t.text) for t in self.conversation.turns)
         return chars // 4 + self.context_tokens()
+
+
+def _shell(repo_root: Path) -> ShellTool:
+    from redline.tools.shell import ShellTool
+
+    return ShellTool(repo_root)

@@ -35,8 +35,6 @@ from redline.tui.messages import GitStateRead
 from redline.tui.options import AppOptions
 from redline.tui.palette import RedlineCommands
 from redline.tui.presenter import SWITCH_HINT, TurnPresenter
-from redline.tui.racing import RaceFlow
-from redline.tui.screens.help import HelpScreen
 from redline.tui.screens.main import MainScreen
 from redline.tui.slash import ParsedSlash, SlashContext, parse_slash
 from redline.tui.slash.builtin import default_registry, extra_commands
@@ -53,6 +51,7 @@ if TYPE_CHECKING:
     from redline.config import Config
     from redline.tools.context import ContextSet
     from redline.tools.shell import ShellTool
+    from redline.tui.racing import RaceFlow
 
 __all__ = ["AppOptions", "RedlineApp"]
 
@@ -70,6 +69,7 @@ TURN_IMPORTS = (
     "redline.agent.dispatch",
     "redline.tools.agent",
     "redline.tools.agent.shell",
+    "redline.tools.shell",
     "redline.tools.edits.parser",
     "redline.tools.edits.apply",
     "textual.scrollbar",
@@ -128,7 +128,6 @@ class RedlineApp(App[None]):
         self.local_servers: list[tuple[str, str]] | None = None  # found by the picker's probe
         self.speeds: dict[str, str] = {}  # backend -> median TTFT and tok/s, from the history
         self.spending = Spending(config)
-        self.races = RaceFlow(self)
         self._resumed = resumed
         self._read_git = read_git
         self._save_setting = save_setting
@@ -500,6 +499,13 @@ class RedlineApp(App[None]):
         prompts = self.main.query(PromptInput)
         self.start_race(prompts.first().text if prompts else "")
 
+    @functools.cached_property
+    def races(self) -> RaceFlow:
+        """Races (their screens load with the first one, not at start-up)."""
+        from redline.tui.racing import RaceFlow
+
+        return RaceFlow(self)
+
     def start_race(self, prompt: str) -> None:
         self.races.start(prompt)
 
@@ -662,6 +668,8 @@ class RedlineApp(App[None]):
         self.transcript.scroll_end(animate=False)
 
     def action_help(self) -> None:
+        from redline.tui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(self.help_bindings(), list(self.slash)))
 
     show_help = action_help

@@ -110,8 +110,9 @@ def test_uncommitted_work_in_a_target_is_checkpointed_and_survives_undo(tmp_path
     undone = undo_last(repo)
     assert undone.ok
     assert (repo / "a.txt").read_text() == "alpha\nbeta\nmy line\n"
-    assert git(repo, "rev-parse", "HEAD").strip() == result.checkpoint
-    # The checkpoint is the user's own work, not redline's: undo stops there.
+    # The checkpoint is taken back too: the work is uncommitted again, as it was.
+    assert git(repo, "rev-parse", "HEAD").strip() == start
+    assert git(repo, "status", "--porcelain").strip() == "M a.txt"
     again = undo_last(repo)
     assert not again.ok and again.rule == "trailer"
 

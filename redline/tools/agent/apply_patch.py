@@ -18,6 +18,7 @@ from redline.tools.edits import (
     EditBlock,
     FilePreview,
     apply_reply,
+    checkpoints,
     gitops,
     parse_edits,
 )
@@ -103,15 +104,25 @@ class TurnEdits:
         check = apply_reply(self.root, blocks, check=True)
         if not check.ok:
             return ToolResult.failure(check.error or "the patch does not apply", check.files)
+        try:
+            problem = gitops.identity_problem(gitops.open_repo(self.root))
+        except gitops.NotARepository as exc:
+            return ToolResult.failure(str(exc))
+        if problem is not None:  # the turn could never be committed: write nothing
+            return ToolResult.failure(problem)
         if self.checkpoint:
             try:
                 repo = gitops.open_repo(self.root)
                 paths = [f.path for f in check.files]
                 yours = [p for p in gitops.dirty(repo, paths) if p not in self._stats]
                 if yours:
-                    self.checkpoints.append(gitops.commit(repo, yours, checkpoint_message(yours)))
+                    staged = checkpoints.index_entries(repo, yours)  # before git add takes it
+                    sha = gitops.commit(repo, yours, checkpoint_message(yours))
+                    checkpoints.remember(repo, sha, staged)
+                    self.checkpoints.append(sha)
             except (gitops.NotARepository, OSError, git.GitCommandError) as exc:
-                return ToolResult.failure(f"could not save your uncommitted work first: {exc}")
+                why = gitops.git_error(exc) if isinstance(exc, git.GitCommandError) else exc
+                return ToolResult.failure(f"could not save your uncommitted work first: {why}")
         done = apply_reply(self.root, blocks, commit=False)
         if not done.ok:
             return ToolResult.failure(done.error or "the patch did not apply", done.files)

@@ -15,7 +15,7 @@ from typing import Any
 
 import git
 
-from redline.tools.edits import gitops, journal
+from redline.tools.edits import checkpoints, gitops, journal
 from redline.tools.edits._commits import TreeBuilder
 from redline.tools.edits.blocks import EditBlock
 from redline.tools.edits.gitdiff import file_diff
@@ -235,6 +235,10 @@ def _write(
     commit: bool,
 ) -> ApplyResult:
     checkpoint = None
+    problem = gitops.identity_problem(repo) if commit and plan.changes else None
+    if problem is not None:  # before any byte is written
+        results = tuple(BlockResult(r.index, r.path, "failed", 0, 0, problem) for r in plan.results)
+        return ApplyResult(results, previews, error=problem, diff=patch)
     try:
         steps, contents = _steps(repo, plan)
         transaction = journal.Journal("apply", steps, token=secrets.token_hex(4))
@@ -295,6 +299,7 @@ def _commits(
         if user_work:
             saved = {p: _entry(steps[p].before_mode, steps[p].before) for p in user_work}
             checkpoint = builder.commit(saved, checkpoint_message(user_work), parent)
+            checkpoints.remember(repo, checkpoint, checkpoints.index_entries(repo, user_work))
             parent = checkpoint
         entries = {p: _entry(s.mode, s.after) for p, s in steps.items()}
         message = commit_message(previews, provider, model, summary)

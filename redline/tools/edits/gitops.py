@@ -65,10 +65,38 @@ def _patch_file(patch: str) -> Iterator[str]:
         os.unlink(name)
 
 
+IDENTITY_HINT = (
+    "git does not know who you are, so redline cannot commit: run "
+    '`git config --global user.name "Your Name"` and '
+    "`git config --global user.email you@example.com`, then try again."
+)
+_IDENTITY_MARKS = (
+    "Please tell me who you are",
+    "identity unknown",
+    "empty ident name",
+    "unable to auto-detect email address",
+    "no email was given",
+    "no name was given",
+)
+
+
 def git_error(exc: git.GitCommandError) -> str:
     text = exc.stderr if isinstance(exc.stderr, str) else str(exc)
     text = text.strip().removeprefix("stderr:").strip().strip("'").strip()
+    if any(mark in text for mark in _IDENTITY_MARKS):
+        return IDENTITY_HINT  # git's own ten lines say the same, less usably
     return text or str(exc)
+
+
+def identity_problem(repo: git.Repo) -> str | None:
+    """Why git could not commit here for want of a name or email (None: it can)."""
+    try:
+        repo.git.var("GIT_AUTHOR_IDENT")
+        repo.git.var("GIT_COMMITTER_IDENT")
+    except git.GitCommandError as exc:
+        problem = git_error(exc)
+        return problem if problem == IDENTITY_HINT else None  # another failure speaks later
+    return None
 
 
 def check_patch(repo: git.Repo, patch: str) -> str | None:

@@ -19,7 +19,7 @@ from typing import Any
 
 import git
 
-from redline.tools.edits import gitops, journal
+from redline.tools.edits import checkpoints, gitops, journal
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +106,7 @@ def _undo(repo: git.Repo) -> UndoResult:
     if not head.parents:
         return _fail("head", "HEAD is the repository's first commit; there is nothing before it")
     parent = head.parents[0]
+    below = _checkpoint_base(repo, parent)  # the person's work was checkpointed first
     files: list[str] = []
     for d in parent.diff(head):
         for p in (d.a_path, d.b_path):
@@ -119,20 +120,36 @@ def _undo(repo: git.Repo) -> UndoResult:
             "your changes first, then undo.",
         )
     steps = tuple(_step(head, parent, p) for p in files)
+    # Through a checkpoint, HEAD goes back to before it: the files keep the person's work (the
+    # checkpoint's bytes), the index gets back what they had staged.
+    target = below if below is not None else parent
     transaction = journal.Journal(
-        "undo", steps, journal.current_ref(repo), sha, parent.hexsha, secrets.token_hex(4)
+        "undo", steps, journal.current_ref(repo), sha, target.hexsha, secrets.token_hex(4)
     )
     try:
         journal.execute(repo, gitops.root_of(repo), transaction, {})
     except journal.ApplyFailed as exc:
         return _fail("head", f"the undo did not happen and nothing changed: {exc}")
-    return UndoResult(
-        True,
-        f"undid {sha[:10]} ({len(files)} file(s)); HEAD is now {parent.hexsha[:10]}",
-        commit=sha,
-        head=parent.hexsha,
-        files=tuple(files),
-    )
+    message = f"undid {sha[:10]} ({len(files)} file(s)); HEAD is now {target.hexsha[:10]}"
+    if below is not None:
+        saved = [d.b_path for d in below.diff(parent) if d.b_path]
+        try:
+            checkpoints.restage(repo, parent.hexsha, saved)
+        except git.GitCommandError:
+            pass  # the bytes are back; only what was staged is not
+        named = ", ".join(saved[:3]) + (f" and {len(saved) - 3} more" if len(saved) > 3 else "")
+        message += f"; your uncommitted changes to {named} are back as they were, uncommitted"
+    return UndoResult(True, message, commit=sha, head=target.hexsha, files=tuple(files))
+
+
+def _checkpoint_base(repo: git.Repo, commit: git.Commit) -> git.Commit | None:
+    """``commit``'s parent when ``commit`` is redline's checkpoint that may be taken back too
+    (not the first commit, not pushed); else None."""
+    if _is_redline(commit) != "checkpoint" or not commit.parents:
+        return None
+    if repo.git.branch("-r", "--contains", commit.hexsha).strip():
+        return None  # shared: only the redline commit on top is undone
+    return commit.parents[0]
 
 
 def _blob(commit: git.Commit, path: str) -> tuple[str | None, str]:

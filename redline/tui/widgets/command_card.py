@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
 from rich.panel import Panel
@@ -17,7 +18,9 @@ from rich.text import Text
 from textual.widgets import Static
 
 from redline.safety.terminal import for_terminal, one_line
-from redline.tools.shell import CommandResult, OutputChunk
+
+if TYPE_CHECKING:  # the shell's modules load with the first command, not at start-up
+    from redline.tools.shell import CommandResult, OutputChunk
 
 SHOWN_LINES = 8
 REFRESH_S = 1 / 15
