@@ -35,6 +35,7 @@ from redline.tui.messages import GitStateRead
 from redline.tui.options import AppOptions
 from redline.tui.palette import RedlineCommands
 from redline.tui.presenter import SWITCH_HINT, TurnPresenter
+from redline.tui.repository import NOT_A_REPO_OFFER, git_init, model_can_fix
 from redline.tui.screens.main import MainScreen
 from redline.tui.slash import ParsedSlash, SlashContext, parse_slash
 from redline.tui.slash.builtin import default_registry, extra_commands
@@ -122,6 +123,7 @@ class RedlineApp(App[None]):
         self.slash = default_registry(extras=False)  # the rest after first paint
         self.prompt_history: list[str] = []
         self._mentions_warned: str | None = None  # a prompt kept back for an unknown @mention
+        self._init_offered = False  # "not a git repository: /init" is said once
         self._frame_release: Callable[[], None] | None = None  # see _hold_frames_until_sent
         self._extras_loaded = False  # /undo, /diff, /add ... register after the first paint
         self._slash_waiting: list[ParsedSlash] = []
@@ -261,6 +263,31 @@ class RedlineApp(App[None]):
 
     def on_git_state_read(self, message: GitStateRead) -> None:
         self._status(git=message.state)
+        if message.state.branch is None and not self._init_offered:  # once: /init can help
+            self._init_offered = True
+            self.notify(NOT_A_REPO_OFFER, title="Not a git repository", severity="warning")
+
+    def offer_git_init(self) -> None:
+        """`/init`: after a yes, ``git init`` in the folder redline was started in."""
+        from redline.tui.screens.confirm import ConfirmScreen
+
+        root = self.options.repo_root
+        if (root / ".git").exists():
+            self.notify(f"{root} is already a git repository.")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_worker(self._git_init(root), group="git-init")
+
+        self.push_screen(
+            ConfirmScreen(f"Run git init in {root}?", "It creates .git there."), answered
+        )
+
+    async def _git_init(self, root: Path) -> None:
+        said = await asyncio.to_thread(git_init, root)
+        self.notify(said, severity="error" if said.startswith("git init failed") else "information")
+        self.refresh_git_state()
 
     @property
     def transcript(self) -> Transcript:
@@ -427,7 +454,8 @@ class RedlineApp(App[None]):
             done = await self.session.own.run(command, kind, on_output=card.feed)
         finally:
             self.refresh_bindings()
-        fix = "" if done.result.ok else " · /fix (f4) asks the model to fix it"
+        fixable = not done.result.ok and model_can_fix(done.result.output)
+        fix = " · /fix (f4) asks the model to fix it" if fixable else ""
         card.finish(done.result, f"the output goes with your next message{fix}")
         self.refresh_git_state()  # the command may have changed the tree
 
@@ -543,8 +571,12 @@ class RedlineApp(App[None]):
         if action in REVIEW_ACTIONS:
             return session.review.waiting is not None and not session.turn_running
         if action == "fix_edits":
-            failed = session.review.last_error or session.own.last_failed
-            return bool(failed) and not session.turn_running
+            own = session.own.last_failed
+            error = session.review.last_error or None
+            if error is None and own is None:
+                return False
+            said = error if error is not None else own.result.output if own else ""
+            return model_can_fix(said) and not session.turn_running
         return True
 
     async def show_diff(self, title: str, text: str) -> None:

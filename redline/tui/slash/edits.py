@@ -9,10 +9,22 @@ FIX_HINT = " /fix (f4) sends this back to the model."
 
 
 def with_fix_hint(notice: Notice | None) -> Notice | None:
-    """A failed apply says how to send the error back to the model."""
+    """A failed apply says how to send the error back to the model (when the model can help;
+    a folder that is not a repository gets /init instead)."""
+    from redline.tui.repository import model_can_fix
+
     if notice is None or notice.severity != "error":
         return notice
+    if not model_can_fix(notice.text):
+        return Notice(notice.text + INIT_HINT, notice.severity)
     return Notice(notice.text + FIX_HINT, notice.severity)
+
+
+INIT_HINT = " /init runs git init here (it asks first)."
+
+
+def _init(ctx: SlashContext, arg: str) -> None:
+    ctx.ui.offer_git_init()
 
 
 async def _apply(ctx: SlashContext, arg: str) -> None:
@@ -62,4 +74,5 @@ def commands() -> list[SlashCommand]:
         ),
         SlashCommand("undo", "revert the last redline commit (when safe)", _undo),
         SlashCommand("diff", "what this session changed", _diff),
+        SlashCommand("init", "make this folder a git repository (git init; asks first)", _init),
     ]
