@@ -555,6 +555,9 @@ class RedlineApp(App[None]):
 
     # --- edit review keys ----------------------------------------------------------------
 
+    def action_copy_answer(self) -> None:
+        self.run_slash_text("/copy")
+
     def action_apply_edits(self) -> None:
         self.run_slash_text("/apply")
 

@@ -73,5 +73,12 @@ APP_BINDINGS: tuple[Binding, ...] = (
         priority=True,
         tooltip="back to the live tail",
     ),
+    Binding(
+        "f9",
+        "copy_answer",
+        "Copy",
+        show=False,
+        tooltip="copy the last answer to the clipboard (/copy code: its last code block)",
+    ),
     Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="leave redline"),
 )
