@@ -2,8 +2,9 @@
 
 Usage: python docs/screenshot.py [--out docs/screenshot.svg] [--after 1.2]
 
-The simulator is slowed to a readable pace so the picture catches an answer mid-way: a
-finished first turn with its meter above, the second turn streaming with the live meter.
+The simulator streams at 2,000 tok/s (Cerebras' pace); edits are approved automatically
+(``auto-edit``), so the picture shows a finished agent turn (its tool cards, its diff card, its
+meter) and the second turn streaming with the live meter.
 """
 
 from __future__ import annotations
@@ -44,19 +45,21 @@ def make_repo() -> Path:
 
 
 async def shoot(out: Path, after: float) -> None:
-    server = SimServer(profile="cerebras", rate=300, ttft_ms=150)
+    server = SimServer(profile="cerebras", rate=2000, ttft_ms=150)
     url = await server.start()
     repo = make_repo()
     try:
-        options = AppOptions(provider="sim", base_url=url, repo_root=repo)
+        options = AppOptions(provider="sim", base_url=url, repo_root=repo, approval="auto-edit")
         app = RedlineApp(options, config=load_config(repo), cursor_blink=False)
         async with app.run_test(size=(110, 38)) as pilot:
-            await app._backend_ready.wait()
-            app.handle_prompt("Explain what mean() in @stats.py does")
-            while app.turn_running or not app.conversation.turns:
+            session = app.session
+            while session.backend is None:
                 await pilot.pause(0.05)
-            if app.turn_loop is not None:
-                app.turn_loop.max_tokens = 2000  # long enough to be caught mid-way
+            app.handle_prompt("Explain what mean() in @stats.py does")
+            while session.turn_running or not session.conversation.turns:
+                await pilot.pause(0.05)
+            if session.turn_loop is not None:
+                session.turn_loop.max_tokens = 2000  # long enough to be caught mid-way
             app.handle_prompt("Add a moving average helper to stats.py")
             await pilot.pause(after)
             app.save_screenshot(filename=out.name, path=str(out.parent))

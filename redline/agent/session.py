@@ -54,7 +54,7 @@ class Session:
         approval: ApprovalMode = DEFAULT_MODE,
         can_ask: bool = True,
         tools: bool = True,
-        shell: ShellTool | None = None,
+        shell: ShellTool | Callable[[], ShellTool] | None = None,
     ) -> None:
         self.repo_root = repo_root
         self.conversation = conversation if conversation is not None else Conversation()

@@ -116,7 +116,8 @@ class RedlineApp(App[None]):
             store=sessions,
             approval=self.options.approval,
             tools=self.options.tools,
-            shell=_shell_tool(self.options.repo_root, config),
+            # The shell's modules load with the first turn or command, not before the first frame.
+            shell=functools.partial(_shell_tool, self.options.repo_root, config),
         )
         if config is not None:
             self.session.review.protected = config.protected()  # protected_paths
@@ -189,6 +190,7 @@ class RedlineApp(App[None]):
         while the person types: never between their Enter and the request."""
         for name in TURN_IMPORTS:
             importlib.import_module(name)
+        self.call_from_thread(lambda: self.session.own.tool)  # made here, not on Enter
 
     def _recover_interrupted_apply(self) -> None:
         """An apply or undo cut short (a crash, a kill) is finished or rolled back, and said so."""

@@ -25,3 +25,23 @@ def test_the_stream_parser_does_not_load_gitpython() -> None:
 def test_the_tui_module_loads_nothing_the_first_frame_does_not_draw() -> None:
     heavy = ("git", "httpx", "markdown_it", "pygments.lexers", "rich.syntax", "rich.markdown")
     assert _loaded_after("import redline.tui.app", heavy) == []
+
+
+def test_the_app_and_its_context_set_load_no_shell_race_or_process_pool() -> None:
+    # Made before the first frame: the app, its session and the context set (not yet indexed).
+    later = (
+        "redline.tools.shell",
+        "redline.tui.racing",
+        "redline.tui.screens.race",
+        "redline.tui.screens.help",
+        "multiprocessing",
+        "concurrent.futures.process",
+    )
+    build = (
+        "from pathlib import Path; from redline.config import load_config; "
+        "from redline.tools.context import ContextSet; "
+        "from redline.tui.app import AppOptions, RedlineApp; root = Path('.').resolve(); "
+        "RedlineApp(AppOptions(provider='sim', repo_root=root), config=load_config(root), "
+        "context_set=ContextSet(root))"
+    )
+    assert _loaded_after(build, later) == []

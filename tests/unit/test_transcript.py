@@ -291,3 +291,27 @@ async def test_first_text_and_the_end_are_drawn_without_waiting_for_the_timer() 
                 break
         assert not app.transcript._turns[0].live
         assert "first words and the last" in _screen_text(app)
+
+
+async def test_the_first_text_is_scheduled_now_even_right_after_a_tick() -> None:
+    """A tick a moment ago (the meter's, while waiting) must not push the first text a frame
+    later; later text waits for the frame time."""
+    from redline.tui.widgets.transcript import FRAME_S
+
+    app = TranscriptApp(tick_hz=1 / 60)
+    async with app.run_test(size=(80, 24)) as pilot:
+        transcript = app.transcript
+        handle = transcript.start_turn(1, "hi", "sim", "m")
+        await pilot.pause()
+        transcript._tick()  # a frame just now
+        ticked = transcript._last_tick
+        handle.push(TextDelta("first"))
+        assert transcript._soon is not None
+        assert transcript._soon_at < ticked + FRAME_S  # not held for the frame time
+        transcript._soon.cancel()  # drawn here instead
+        transcript._soon = None
+        transcript._tick()
+        ticked = transcript._last_tick
+        handle.push(TextDelta(" second"))
+        assert transcript._soon is not None
+        assert transcript._soon_at >= ticked + FRAME_S

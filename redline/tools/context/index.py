@@ -6,13 +6,11 @@ small updates parse inline. Safe to call from a worker thread.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -232,6 +230,10 @@ class RepoIndex:
         total = len(stale)
         results: list[tuple[str, Entry]] = []
         if total >= self.pool_min_files and self.workers > 1:
+            # The pool's modules load here, with the first cold index, not at start-up.
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor, as_completed
+
             batches = [stale[i : i + BATCH] for i in range(0, total, BATCH)]
             context = multiprocessing.get_context(
                 "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"

@@ -41,19 +41,20 @@ from redline.tui.widgets._turn_view import ExtraPart, MeterSource, TurnView
 from redline.tui.widgets.meter import MeterBar
 
 FRAME_S = 1 / 60  # new text is drawn as soon as the last frame is this old
-LAG_SHOWN_AFTER_S = 0.1
-WARM_UP_AFTER_S = 0.3  # Markdown and lexers are built in a thread this long after mount  # the display counts as behind once text waited this long
+LAG_SHOWN_AFTER_S = 0.1  # the display counts as behind once text waited this long
+WARM_UP_AFTER_S = 0.3  # Markdown and lexers are built in a thread this long after mount
 METER_EVERY = 3  # ticks between meter updates (~10 Hz: the live rate moves no faster)
 
 
 class TurnHandle:
     """What the code running a turn holds: push events, attach the meter, finish."""
 
-    __slots__ = ("_transcript", "_view")
+    __slots__ = ("_texted", "_transcript", "_view")
 
     def __init__(self, transcript: Transcript, view: TurnView) -> None:
         self._transcript = transcript
         self._view = view
+        self._texted = False  # the turn's first text has been pushed
 
     @property
     def turn_id(self) -> object:
@@ -62,6 +63,13 @@ class TurnHandle:
     def push(self, event: Event) -> None:
         """Buffer one stream event (cheap; safe to use as the turn loop's sink)."""
         buffer = self._view.buffer
+        if not self._texted and getattr(event, "text", None):
+            # The turn's first text: drawn at once, not a frame after the last tick (the
+            # meter's ticks while waiting for it must not delay it).
+            self._texted = True
+            buffer.push(event)
+            self._transcript._draw_soon(now=True)
+            return
         if not buffer:  # the first event since the last drain: draw it within a frame
             self._transcript._draw_soon()
         buffer.push(event)
