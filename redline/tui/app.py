@@ -312,7 +312,7 @@ class RedlineApp(App[None]):
     def queue_prompt(self, text: str) -> None:
         """Tab while a turn runs: the prompt waits for the turn to end."""
         self.session.queue.append(text)
-        self._status(activity=self.main.activity())
+        self.queue_changed()
         self.notify("Queued: it is sent when the current answer ends (esc stops that one).")
 
     def handle_prompt(self, text: str) -> None:
@@ -500,7 +500,11 @@ class RedlineApp(App[None]):
         self.refresh_bindings()
         self.refresh_git_state()  # the turn may have committed
         if session.queue:
-            self.run_turn(session.queue.pop(0))
+            prompt = session.queue.pop(0)
+            self.queue_changed()
+            self.run_turn(prompt)
+        elif self.is_running and self.main.is_attached:
+            self.queue_changed()  # steering the turn did not take is queued: show it
 
     # --- cost, speed history, races and /stats -------------------------------------------
 
@@ -553,9 +557,22 @@ class RedlineApp(App[None]):
         if not self.session.own.running:
             self.query_one(CommandCard).hide()
         self.refresh_bindings()  # no answer left to apply, discard or fix
-        self._status(context_tokens=0, activity=self.main.activity())
+        self._status(context_tokens=0)
+        self.queue_changed()
 
     # --- edit review keys ----------------------------------------------------------------
+
+    def queue_changed(self) -> None:
+        self.main.queue_changed()
+
+    def edit_prompt(self, text: str) -> None:
+        self.main.restore_prompt(text)
+
+    def action_edit_queued(self) -> None:
+        """alt+up: the last queued prompt back into the box (tab queues it again)."""
+        if not self.session.queue:
+            raise SkipAction()
+        self.run_slash_text("/queue edit")
 
     def action_copy_answer(self) -> None:
         self.run_slash_text("/copy")

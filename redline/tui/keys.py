@@ -80,5 +80,13 @@ APP_BINDINGS: tuple[Binding, ...] = (
         show=False,
         tooltip="copy the last answer to the clipboard (/copy code: its last code block)",
     ),
+    Binding(
+        "alt+up",
+        "edit_queued",
+        "Edit queued",
+        show=False,
+        priority=True,
+        tooltip="the last queued prompt back into the prompt to edit (/queue edit N, drop N)",
+    ),
     Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="leave redline"),
 )

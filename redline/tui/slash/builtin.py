@@ -16,6 +16,7 @@ EXTRA_MODULES: tuple[str, ...] = (
     "redline.tui.slash.race",
     "redline.tui.slash.shell",
     "redline.tui.slash.copy",
+    "redline.tui.slash.queue",
 )
 
 
