@@ -106,6 +106,7 @@ def make_app(
     save_setting: Callable[[str, object], object] | None = None,
     tools: bool = False,  # the agent's tools: tests of the plain edit-block turn leave them off
     approval: str = "ask",
+    context_set: Any = None,
 ) -> RedlineApp:
     options = AppOptions(
         provider=provider,
@@ -126,6 +127,7 @@ def make_app(
         read_git=lambda _path: git,
         sessions=sessions,
         resumed=resumed,
+        context_set=context_set,
     )
 
 

@@ -6,12 +6,12 @@ import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from redline.backends.events import StreamError
+from redline.backends.events import ReasoningItem, StreamError
 from redline.backends.meter import MeterReading
 from redline.backends.request import Message
 
 if TYPE_CHECKING:  # GitPython is a slow import: not before the TUI's first paint
-    from redline.agent.dispatch import ToolStep
+    from redline.agent.steps import ToolStep
     from redline.agent.timing import TurnTiming
     from redline.tools.edits import EditBlock
 
@@ -37,6 +37,10 @@ class Turn:
     items: list[Message] = field(default_factory=list)
     steps: list[ToolStep] = field(default_factory=list)
     answer_start: int = 0  # where the final answer begins in ``text`` (earlier: step texts)
+    # The final answer's own reasoning (and Responses reasoning items), echoed with it in the
+    # history where the provider wants reasoning back.
+    answer_reasoning: str = ""
+    answer_items: tuple[ReasoningItem, ...] = ()
     commit: str | None = None  # the one commit of the turn's tool edits
     timing: TurnTiming | None = None
 
@@ -65,7 +69,16 @@ class Conversation:
             messages.extend(turn.items)
             answer = turn.text[turn.answer_start :]
             if answer:
-                messages.append(Message("assistant", answer))
+                thought = bool(turn.answer_reasoning or turn.answer_items)
+                messages.append(
+                    Message(
+                        "assistant",
+                        answer,
+                        reasoning=turn.answer_reasoning,
+                        reasoning_provider=turn.provider if thought else "",
+                        reasoning_items=turn.answer_items,
+                    )
+                )
         return messages
 
     @property

@@ -8,10 +8,8 @@ carrying a future; the call waits for it. Every call ends as a ``ToolStep`` and 
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from redline.agent.approval import ApprovalMode, Decision, decide
@@ -19,6 +17,8 @@ from redline.agent.messages import (
     ApprovalAnswer,
     ApprovalRequest,
     ApprovalRequested,
+    CommandOutput,
+    CommandRunning,
     EditProposed,
     Emit,
     Notice,
@@ -26,6 +26,8 @@ from redline.agent.messages import (
     ToolCallStarted,
     ToolFinished,
 )
+from redline.agent.steps import ToolStep
+from redline.agent.timing import Phase, PhaseClock
 from redline.backends.events import ToolCall
 from redline.tools.agent import (
     AgentTool,
@@ -37,28 +39,8 @@ from redline.tools.agent import (
 )
 
 if TYPE_CHECKING:
-    from redline.tools.shell import ShellTool
-
-STEP_OUTPUT_CHARS = 4096  # what exec --json keeps of a step's output
-
-
-@dataclass(slots=True, frozen=True)
-class ToolStep:
-    """One tool call of a turn, as ``exec --json`` reports it."""
-
-    call_id: str
-    tool: str
-    arguments: str  # the JSON text the model sent
-    status: StepStatus
-    output: str  # what the model was told
-    duration_ms: float
-
-    def args(self) -> object:
-        """The arguments as JSON values when they parse, else the text as the model sent it."""
-        try:
-            return json.loads(self.arguments) if self.arguments.strip() else {}
-        except ValueError:
-            return self.arguments
+    from redline.tools.edits.turn_track import TurnTracker
+    from redline.tools.shell import OutputChunk, ShellTool
 
 
 class ToolDispatch:
@@ -70,8 +52,13 @@ class ToolDispatch:
         can_ask: bool,
         clock: Callable[[], float] = time.perf_counter,
         shell: ShellTool | None = None,
+        tracker: TurnTracker | None = None,
+        phases: PhaseClock | None = None,
     ) -> None:
         self.workspace = workspace
+        self.tracker = tracker  # notes what each writing tool changed, for the turn's commit
+        self.track_error: str | None = None  # why the turn's changes could not be tracked
+        self._phases = phases  # the turn's live time split: tool, waiting for the person
         self.shell = shell  # None: `shell` answers that it is not available
         self._mode = mode
         self._can_ask = can_ask
@@ -81,6 +68,17 @@ class ToolDispatch:
         self._sandbox_said = False
 
     async def run(self, call: ToolCall, emit: Emit) -> ToolStep:
+        self._enter("tool")
+        try:
+            return await self._run(call, emit)
+        finally:
+            self._enter("redline")
+
+    def _enter(self, phase: Phase) -> None:
+        if self._phases is not None:
+            self._phases.enter(phase)
+
+    async def _run(self, call: ToolCall, emit: Emit) -> ToolStep:
         emit(ToolCallStarted(call.call_id, call.name, call.arguments))
         started = self._clock()
         parsed = parse_call(call.name, call.arguments)
@@ -102,12 +100,16 @@ class ToolDispatch:
             started = self._clock()  # the person's thinking time is not tool time
         if decision.verdict == "deny":
             return self._finish(call, "denied", f"denied: {decision.reason}", started, emit)
+        before = await self._window_opens() if tool.kind != "read" else None
+        work = asyncio.ensure_future(asyncio.to_thread(run_parsed, self.workspace, tool, args))
         try:
-            result = await asyncio.to_thread(run_parsed, self.workspace, tool, args)
+            result = await asyncio.shield(work)
         except asyncio.CancelledError:
-            self.tool_ms += (self._clock() - started) * 1000
+            await asyncio.wait([work])  # a write ends (all or nothing) before it is noted
             raise
-        self.tool_ms += (self._clock() - started) * 1000
+        finally:
+            await self._window_closes(before)
+            self.tool_ms += (self._clock() - started) * 1000
         status: StepStatus = "ok" if result.ok else "error"
         return self._finish(call, status, result.output, started, emit, counted=True)
 
@@ -148,9 +150,11 @@ class ToolDispatch:
             asked = self._clock()
             future: asyncio.Future[ApprovalAnswer] = asyncio.get_running_loop().create_future()
             emit(ApprovalRequested(request, future))
+            self._enter("wait")
             try:
                 answer = await future
             finally:
+                self._enter("tool")
                 self.wait_ms += (self._clock() - asked) * 1000
             started = self._clock()
             if not answer:
@@ -158,12 +162,45 @@ class ToolDispatch:
                 return self._finish(call, "denied", why, started, emit)
             if answer == "always" and approval.prefix:
                 shell.remember(approval.prefix)
+        before = await self._window_opens()
+        emit(CommandRunning(call.call_id, shell_args.command, decision.sandboxed))
+        call_id = call.call_id
+
+        def output(chunk: OutputChunk) -> None:
+            emit(CommandOutput(call_id, chunk.stream, chunk.text))
+
         try:
-            result = await shell.run(shell_args)
+            result = await shell.run(shell_args, on_output=output)
         finally:
+            await self._window_closes(before)
             self.tool_ms += (self._clock() - started) * 1000
         status_word: StepStatus = "ok" if result.ok else "error"
         return self._finish(call, status_word, result.for_model(), started, emit, counted=True)
+
+    async def _window_opens(self) -> str | None:
+        """The tree just before a tool that may write (None: not tracked)."""
+        tracker = self.tracker
+        if tracker is None or self.track_error is not None:
+            return None
+        from redline.tools.edits.turn_track import TrackError
+
+        try:
+            return await asyncio.to_thread(tracker.snapshot)
+        except TrackError as exc:
+            self.track_error = str(exc)
+            return None
+
+    async def _window_closes(self, before: str | None) -> None:
+        """What changed since ``before`` is the turn's (also when the tool was interrupted)."""
+        tracker = self.tracker
+        if tracker is None or before is None:
+            return
+        from redline.tools.edits.turn_track import TrackError
+
+        try:
+            await asyncio.to_thread(tracker.record, before)
+        except TrackError as exc:
+            self.track_error = str(exc)
 
     def _propose(self, patch: str, emit: Emit) -> None:
         """The patch's files as edit cards, while the person decides (or it applies)."""
@@ -181,7 +218,11 @@ class ToolDispatch:
         request = ApprovalRequest(call.call_id, tool.name, summarize(tool.name, args), detail)
         future: asyncio.Future[ApprovalAnswer] = asyncio.get_running_loop().create_future()
         emit(ApprovalRequested(request, future))
-        approved = await future
+        self._enter("wait")
+        try:
+            approved = await future
+        finally:
+            self._enter("tool")
         return Decision("allow") if approved else Decision("deny", "the person said no")
 
     def _finish(

@@ -23,7 +23,7 @@ from redline.agent.edit_watch import EditWatch
 from redline.agent.messages import Emit, Notice, SteeringSent, ignore
 from redline.agent.prompt import agent_system_prompt
 from redline.agent.step import StepAnswer, stream_step
-from redline.agent.timing import StepTiming, TurnTiming, combined
+from redline.agent.timing import PhaseClock, SplitReading, StepTiming, TurnTiming, combined
 from redline.backends.events import StreamError, Usage
 from redline.backends.meter import MeterReading, SpeedMeter
 from redline.backends.request import ChatRequest, Message, ToolSpec
@@ -68,9 +68,11 @@ class TurnLoop:
         self.approval = approval
         self.can_ask = can_ask
         self.meter: SpeedMeter | None = None
+        self.phases: PhaseClock | None = None  # the running turn's, for the live time split
         self.last_context = ""  # the context text the last turn sent
         self.last_requests: list[ChatRequest] = []  # every request of the last turn
         self.steering: list[str] = []  # sent while the turn runs: go in at the next step
+        self.protected: tuple[str, ...] = ()  # protected_paths beyond the defaults
         self._clock = clock
 
     @property
@@ -113,6 +115,10 @@ class TurnLoop:
         # Parsing the repo is CPU work: keep it off the event loop.
         return await asyncio.to_thread(self.context.build, prompt, self.conversation)
 
+    def live_split(self) -> LiveSplit:
+        """The running turn's time split (None until it starts)."""
+        return LiveSplit(self)
+
     def live_meter(self) -> LiveMeter:
         """The reading of the step streaming now (empty until the turn's request is sent)."""
         return LiveMeter(self)
@@ -121,6 +127,7 @@ class TurnLoop:
         """Stream the turn's steps; on cancellation what was done is kept, marked interrupted."""
         backend = self.backend
         started = self._clock()
+        phases = self.phases = PhaseClock(self._clock)
         built = await self._context(prompt)
         for warning in built.warnings:
             sink(Notice(warning, "warning"))
@@ -148,9 +155,11 @@ class TurnLoop:
                 gap = None if last_byte is None else (self._clock() - last_byte) * 1000 - between
                 self.last_requests.append(request)
                 answer = StepAnswer()
+                phases.enter("model")
                 try:
                     await self._step(request, watch, sink, readings, answer)
                 finally:  # interrupted or failed: what came is kept
+                    phases.enter("redline")
                     texts.append(answer.text)
                     reasoning.append(answer.reasoning)
                 last_byte = self._clock()
@@ -164,6 +173,8 @@ class TurnLoop:
                     )
                 )
                 turn.finish_reason = answer.finish_reason
+                turn.answer_reasoning = answer.reasoning  # the last step's: the final answer's
+                turn.answer_items = tuple(answer.reasoning_items)
                 if answer.error is not None and tools and answer.refused_tools:
                     sink(Notice(answer.error.message, "warning"))  # once: supports_tools is off now
                     tools, dispatch = False, None
@@ -205,7 +216,7 @@ class TurnLoop:
             turn.reasoning = "".join(reasoning)
             if dispatch is not None:
                 timing.tool_ms, timing.wait_ms = dispatch.tool_ms, dispatch.wait_ms
-                turn.commit = self._commit(dispatch, prompt, sink)
+                turn.commit = self._commit(dispatch, turn, sink)
             timing.wall_ms = (self._clock() - started) * 1000
             turn.reading = (
                 combined(readings, timing.wall_ms)
@@ -255,7 +266,10 @@ class TurnLoop:
                 answer.text,
                 tool_calls=calls,
                 reasoning=answer.reasoning,
-                reasoning_provider=self.backend.name if answer.reasoning else "",
+                reasoning_provider=(
+                    self.backend.name if answer.reasoning or answer.reasoning_items else ""
+                ),
+                reasoning_items=tuple(answer.reasoning_items),
             )
         )
         for call in calls:
@@ -275,25 +289,52 @@ class TurnLoop:
     def _dispatch(self, turn: Turn) -> ToolDispatch:
         from redline.agent.dispatch import ToolDispatch  # GitPython: not before first paint
         from redline.tools.agent import Workspace
+        from redline.tools.agent.protect import ReadGuard
+        from redline.tools.edits.turn_track import TurnTracker
 
         assert self.repo_root is not None
-        workspace = Workspace.open(self.repo_root, provider=turn.provider, model=turn.model)
+        # A protected file the person named with @ (this turn or earlier) may be read.
+        guard = ReadGuard.for_prompts(self.protected, [t.prompt for t in self.conversation.turns])
+        workspace = Workspace.open(
+            self.repo_root,
+            provider=turn.provider,
+            model=turn.model,
+            checkpoint=False,
+            guard=guard,
+        )
         return ToolDispatch(
-            workspace, self.approval, can_ask=self.can_ask, clock=self._clock, shell=self.shell
+            workspace,
+            self.approval,
+            can_ask=self.can_ask,
+            clock=self._clock,
+            shell=self.shell,
+            tracker=TurnTracker(workspace.root) if workspace.in_git else None,
+            phases=self.phases,
         )
 
-    def _commit(self, dispatch: ToolDispatch, prompt: str, sink: Emit) -> str | None:
-        """Every edit of the turn as one commit (also when it was interrupted)."""
-        try:
-            return dispatch.workspace.edits.commit(prompt)
-        except Exception as exc:  # not a repository, git refused: the edits stay in the tree
-            import git
+    def _commit(self, dispatch: ToolDispatch, turn: Turn, sink: Emit) -> str | None:
+        """What the turn's edits and commands changed, as one commit (also when it was
+        interrupted); what the person changed meanwhile stays theirs, uncommitted."""
+        from redline.tools.edits.turn import turn_message
+        from redline.tools.edits.turn_track import TrackError
 
-            from redline.tools.edits.gitops import git_error
-
-            why = git_error(exc) if isinstance(exc, git.GitCommandError) else str(exc)
-            sink(Notice(f"The turn's edits are in your files but not committed: {why}", "warning"))
+        tracker = dispatch.tracker
+        if tracker is None:
             return None
+        try:
+            if dispatch.track_error is not None:
+                raise TrackError(dispatch.track_error)
+            done = tracker.commit(
+                lambda files: turn_message(turn.prompt, files, turn.provider, turn.model)
+            )
+        except TrackError as exc:  # git refused (no identity, a lock...): the files keep it all
+            sink(
+                Notice(f"The turn's changes are in your files but not committed: {exc}", "warning")
+            )
+            return None
+        finally:
+            tracker.close()
+        return done.commit
 
     def steer(self, text: str) -> None:
         self.steering.append(text)
@@ -319,3 +360,15 @@ class LiveMeter:
     def reading(self) -> MeterReading:
         meter = self._turn_loop.meter
         return MeterReading() if meter is None or meter is self._stale else meter.reading()
+
+
+class LiveSplit:
+    """The time split of the turn running now (the loop makes a new clock per turn)."""
+
+    def __init__(self, loop: TurnLoop) -> None:
+        self._turn_loop = loop
+        self._stale = loop.phases  # the previous turn's, until the loop replaces it
+
+    def reading(self) -> SplitReading | None:
+        phases = self._turn_loop.phases
+        return None if phases is None or phases is self._stale else phases.reading()

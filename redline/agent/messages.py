@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from redline.agent.conversation import Turn
+from redline.agent.timing import SplitReading
 from redline.backends.events import Event
 from redline.backends.meter import MeterReading
 
@@ -30,6 +31,12 @@ class MeterSource(Protocol):
     def reading(self) -> MeterReading: ...
 
 
+class SplitSource(Protocol):
+    """Where the turn in flight's time went so far (None before it starts)."""
+
+    def reading(self) -> SplitReading | None: ...
+
+
 @dataclass(slots=True, frozen=True)
 class TurnStarted:
     turn_id: int
@@ -37,6 +44,7 @@ class TurnStarted:
     provider: str
     model: str
     meter: MeterSource | None  # None: no backend, nothing to measure
+    split: SplitSource | None = None  # the live model / tools / redline time split
 
 
 @dataclass(slots=True, frozen=True)
@@ -65,6 +73,24 @@ class ToolFinished:
     status: StepStatus
     output: str
     duration_ms: float
+
+
+@dataclass(slots=True, frozen=True)
+class CommandRunning:
+    """A model's command started (after any approval); ``CommandOutput`` follows as it comes."""
+
+    call_id: str
+    command: str
+    sandboxed: bool
+
+
+@dataclass(slots=True, frozen=True)
+class CommandOutput:
+    """A chunk of a running command's output, raw: sanitise it before showing it."""
+
+    call_id: str
+    stream: Literal["stdout", "stderr"]
+    text: str
 
 
 @dataclass(slots=True, frozen=True)
@@ -114,6 +140,8 @@ AgentMessage = (
     | EditProposed
     | ToolCallStarted
     | ToolFinished
+    | CommandRunning
+    | CommandOutput
     | ApprovalRequested
     | SteeringSent
     | TurnFinished

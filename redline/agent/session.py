@@ -25,7 +25,7 @@ from redline.agent.review import EditReview
 from redline.backends.events import StreamError
 
 if TYPE_CHECKING:
-    from redline.agent.store import SessionStore, SessionWriter
+    from redline.agent.store import LoadedSession, SessionStore, SessionWriter
     from redline.tools.context import ContextSet
     from redline.tools.shell import ShellTool
 
@@ -69,6 +69,7 @@ class Session:
         self.queue: list[str] = []  # prompts sent while a turn runs, in order
         self.turn_count = 0
         self.turn_loop: TurnLoop | None = None
+        self.secret_names: tuple[str, ...] = ()  # configured key variables: never saved
         self._store = store
         self._writer = writer
         self._opener = open_backend
@@ -211,7 +212,16 @@ class Session:
         loop = self._loop_for(backend)
         if self._context_source is not None:
             self._context_source.pending = self.own.take_shared()
-        emit(TurnStarted(self.turn_count, prompt, backend.name, backend.model, loop.live_meter()))
+        emit(
+            TurnStarted(
+                self.turn_count,
+                prompt,
+                backend.name,
+                backend.model,
+                loop.live_meter(),
+                loop.live_split(),
+            )
+        )
         try:
             turn = await loop.run(prompt, emit)
         except asyncio.CancelledError:
@@ -249,6 +259,7 @@ class Session:
                 shell=self.own.tool,
             )
         self.turn_loop.backend = backend
+        self.turn_loop.protected = self.review.protected  # protected_paths, for the read tools
         return self.turn_loop
 
     @property
@@ -263,11 +274,14 @@ class Session:
         """
         if self._writer is None and self._store is None:
             return None
+        files = tuple(self.context_set.added) if self.context_set is not None else ()
         try:
             if self._writer is None:
                 assert self._store is not None
                 self._writer = self._store.create(self.repo_root)
-            await asyncio.to_thread(functools.partial(self._writer.append, turn, kind=kind))
+            self._writer.secret_names = self.secret_names
+            append = functools.partial(self._writer.append, turn, kind=kind, context_files=files)
+            await asyncio.to_thread(append)
         except OSError as exc:
             return f"Could not save the session: {exc.strerror}"
         return None
@@ -284,6 +298,16 @@ class Session:
         """Keep appending to the saved session the conversation came from."""
         if self._store is not None:
             self._writer = self._store.resume(session_id)
+
+    @property
+    def store(self) -> SessionStore | None:
+        return self._store
+
+    def load(self, loaded: LoadedSession) -> None:
+        """Continue a saved session instead of this conversation (no turn may be running)."""
+        self.clear()
+        self.conversation.turns[:] = loaded.conversation.turns
+        self.resume(loaded.info.id)
 
     def clear(self) -> None:
         """A new conversation: the running turn stops, queued prompts and edits are dropped."""

@@ -12,6 +12,7 @@ from redline.backends.events import (
     Finished,
     ProviderNotice,
     ReasoningDelta,
+    ReasoningItem,
     StreamError,
     TextDelta,
     TextSnapshot,
@@ -26,6 +27,7 @@ class StepAnswer:
     text: str = ""
     reasoning: str = ""
     calls: list[ToolCall] = field(default_factory=list)
+    reasoning_items: list[ReasoningItem] = field(default_factory=list)  # Responses, opaque
     finish_reason: str | None = None
     error: StreamError | None = None
     refused_tools: bool = False  # the server said this model cannot call tools
@@ -66,6 +68,9 @@ async def stream_step(
                     continue
                 elif kind is ToolCall:
                     answer.calls.append(event)  # type: ignore[arg-type]
+                elif kind is ReasoningItem:
+                    answer.reasoning_items.append(event)  # type: ignore[arg-type]
+                    continue  # opaque: kept for the next request, nothing to show
                 elif kind is Finished:
                     answer.finish_reason = event.reason  # type: ignore[union-attr]
                 elif kind is StreamError:

@@ -7,21 +7,27 @@ loses at most the turn in flight; a damaged file is reported, never fatal.
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import secrets
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import platformdirs
 
 from redline.agent.conversation import Conversation, Turn
-from redline.backends.events import StreamError
-from redline.backends.meter import MeterReading
+from redline.agent.session_records import (
+    add_steps,
+    context_files_of,
+    redact,
+    secret_values,
+    turn_from_json,
+    turn_to_json,
+)
+
+__all__ = ["turn_from_json", "turn_to_json"]  # re-exported: the line format lives beside
 
 FORMAT_VERSION = 1
 _ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")
@@ -49,92 +55,15 @@ class SessionInfo:
     turns: int
     updated: str  # ISO 8601, UTC
     problem: str | None = None  # set when some lines could not be read
+    provider: str = ""  # the backend and model of the last turn
+    model: str = ""
 
 
 @dataclass(slots=True, frozen=True)
 class LoadedSession:
     info: SessionInfo
     conversation: Conversation
-
-
-def turn_to_json(turn: Turn, at: str) -> dict[str, Any]:
-    return {
-        "type": "turn",
-        "at": at,
-        "prompt": turn.prompt,
-        "provider": turn.provider,
-        "model": turn.model,
-        "text": turn.text,
-        "reasoning": turn.reasoning,
-        "finish_reason": turn.finish_reason,
-        "interrupted": turn.interrupted,
-        "error": None if turn.error is None else asdict(turn.error),
-        "reading": None if turn.reading is None else asdict(turn.reading),
-    }
-
-
-def _number(value: object) -> bool:
-    return type(value) in (int, float) and math.isfinite(value)  # type: ignore[arg-type]
-
-
-def _reading(raw: object) -> MeterReading | None:
-    """A saved reading, checked field by field (a foreign line must fail here, not on screen)."""
-    if raw is None:
-        return None
-    if not isinstance(raw, dict):
-        raise TypeError("reading is not an object")
-    values: dict[str, Any] = {}
-    for f in fields(MeterReading):
-        if f.name not in raw:
-            continue
-        value = raw[f.name]
-        default = f.default
-        if f.name == "rate_history":
-            if not isinstance(value, list) or not all(_number(v) for v in value):
-                raise TypeError("rate_history is not a list of numbers")
-            value = tuple(value)
-        elif isinstance(default, bool):
-            if type(value) is not bool:
-                raise TypeError(f"{f.name} is not true/false")
-        elif isinstance(default, int) and type(value) is not int:
-            raise TypeError(f"{f.name} is not a whole number")
-        elif not (value is None or _number(value)):
-            raise TypeError(f"{f.name} is not a number")
-        values[f.name] = value
-    return MeterReading(**values)
-
-
-def _error(raw: object) -> StreamError | None:
-    if raw is None:
-        return None
-    if not isinstance(raw, dict):
-        raise TypeError("error is not an object")
-    kind, message, retry = raw.get("kind"), raw.get("message"), raw.get("retry_after_s")
-    if not isinstance(kind, str) or not isinstance(message, str):
-        raise TypeError("error has no kind and message")
-    if not (retry is None or _number(retry)):
-        raise TypeError("retry_after_s is not a number")
-    return StreamError(kind, message, retry)  # type: ignore[arg-type]
-
-
-def turn_from_json(data: dict[str, Any]) -> Turn:
-    """Raises ``TypeError``/``KeyError`` for a line that is not a turn redline wrote."""
-    error = _error(data.get("error"))
-    reading = _reading(data.get("reading"))
-    finish = data.get("finish_reason")
-    if not (finish is None or isinstance(finish, str)):
-        raise TypeError("finish_reason is not a string")
-    return Turn(
-        prompt=str(data["prompt"]),
-        provider=str(data["provider"]),
-        model=str(data["model"]),
-        text=str(data.get("text", "")),
-        reasoning=str(data.get("reasoning", "")),
-        finish_reason=finish,
-        error=error,
-        interrupted=bool(data.get("interrupted", False)),
-        reading=reading,
-    )
+    context_files: tuple[str, ...] = ()  # added with @ or /add when the last turn ended
 
 
 class SessionWriter:
@@ -144,14 +73,21 @@ class SessionWriter:
         self.path = path
         self.id = session_id
         self._now = now
+        self.secret_names: tuple[str, ...] = ()  # configured key variables: never saved
 
-    def append(self, turn: Turn, *, kind: str = "turn") -> None:
+    def append(self, turn: Turn, *, kind: str = "turn", context_files: Iterable[str] = ()) -> None:
         """One line per turn; a file cut mid-line (crash, full disk) gets its newline first,
         so the damaged line never swallows this turn. Raises ``OSError``. ``kind``
-        "race-lane": a raced answer that was not kept (recorded, not re-sent)."""
-        record = turn_to_json(turn, self._now().isoformat())
+        "race-lane": a raced answer that was not kept (recorded, not re-sent). The value of
+        every credential variable (a key a tool read from a file, say) is redacted."""
+        record = turn_to_json(turn, self._now().isoformat(), context_files=context_files)
         record["type"] = kind
-        line = json.dumps(record, ensure_ascii=False)
+        line = redact(
+            json.dumps(record, ensure_ascii=False), secret_values(None, self.secret_names)
+        )
+        self._write(line)
+
+    def _write(self, line: str) -> None:
         data = (line + "\n").encode("utf-8", "replace")
         with self.path.open("a+b") as handle:
             if handle.seek(0, os.SEEK_END) > 0:
@@ -191,10 +127,11 @@ class SessionStore:
         return SessionWriter(path, session_id, self._now)
 
     def open_or_create(self, which: str, repo: Path) -> tuple[Conversation, SessionWriter]:
-        """The session ``which`` to continue (created when no session has that id), checked
-        writable now, before any request is sent. Raises ``SessionError`` with a sentence."""
+        """The session ``which`` to continue (created when no session has that id; ``last``:
+        this repository's newest), checked writable now, before any request is sent. Raises
+        ``SessionError`` with a sentence."""
         try:
-            loaded = self.load(which)
+            loaded = self.load(which, repo)
         except SessionMissing:
             if which == "last":
                 raise
@@ -215,20 +152,38 @@ class SessionStore:
         path = self._path(session_id)
         return SessionWriter(path, path.stem, self._now)
 
-    def list(self) -> list[SessionInfo]:
-        """Newest first; unreadable files are listed with their problem."""
+    def list(self, repo: Path | None = None) -> list[SessionInfo]:
+        """Newest first (only ``repo``'s when given); unreadable files are listed with their
+        problem."""
         if not self.root.is_dir():
             return []
         infos = [self._read(path).info for path in self.root.glob("*.jsonl") if path.is_file()]
+        if repo is not None:
+            infos = [info for info in infos if same_repo(info.repo, repo)]
         return sorted(infos, key=lambda info: info.updated, reverse=True)
 
-    def load(self, which: str) -> LoadedSession:
-        """``which`` is a session id, a unique prefix of one, or ``last``."""
-        return self._read(self._path(which))
+    def load(self, which: str, repo: Path | None = None) -> LoadedSession:
+        """``which`` is a session id, a unique prefix of one, or ``last`` (the newest; with
+        ``repo``, the newest of that repository, as Codex and Claude Code resume).
 
-    def _path(self, which: str) -> Path:
+        A file with nothing redline can read in it is refused with a sentence (and left as
+        it is): appending to it would bury someone else's data under a new conversation."""
+        loaded = self._read(self._path(which, repo))
+        if loaded.info.problem is not None and not loaded.info.turns and not loaded.info.repo:
+            raise SessionError(
+                f"{loaded.info.id} is not a session file redline can read "
+                f"({loaded.info.problem}); it was left as it is."
+            )
+        return loaded
+
+    def _path(self, which: str, repo: Path | None = None) -> Path:
         if which == "last":
-            sessions = [s for s in self.list() if s.problem is None or s.turns]
+            sessions = [s for s in self.list(repo) if s.problem is None or s.turns]
+            if not sessions and repo is not None:
+                raise SessionMissing(
+                    f"No saved session for this repository ({repo}) yet; `redline sessions` "
+                    "lists every repository's."
+                )
             if not sessions:
                 raise SessionMissing(f"No saved sessions yet in {self.root}.")
             return self.root / f"{sessions[0].id}.jsonl"
@@ -243,43 +198,89 @@ class SessionStore:
         raise SessionError(f"{which!r} matches {len(matches)} sessions; give more of the id.")
 
     def _read(self, path: Path) -> LoadedSession:
-        conversation = Conversation()
-        repo = ""
-        bad: list[int] = []
-        unreadable: str | None = None
+        reader = _Reader()
         try:
-            updated = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat()
+            reader.updated = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat()
             lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError as exc:
-            updated, lines, unreadable = "", [], f"unreadable: {exc.strerror or exc}"
+            lines, reader.unreadable = [], f"unreadable: {exc.strerror or exc}"
         for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-                if data.get("type") == "session":
-                    repo = str(data.get("repo", ""))
-                elif data.get("type") == "turn":
-                    conversation.turns.append(turn_from_json(data))
-                    updated = str(data.get("at", updated))
-                else:
-                    bad.append(number)  # a line of some other program, or of a newer redline
-            except (ValueError, TypeError, KeyError, AttributeError):
-                bad.append(number)
-        problem = unreadable or _damaged(bad)
-        first = conversation.turns[0].prompt.strip().splitlines() if conversation.turns else []
-        title = first[0][:60] if first else ""
-        info = SessionInfo(path.stem, title, repo, len(conversation.turns), updated, problem)
-        return LoadedSession(info, conversation)
+            if line.strip():
+                reader.line(number, line)
+        return reader.loaded(path.stem)
+
+
+@dataclass(slots=True)
+class _Reader:
+    """What the lines of one session file say, read one by one."""
+
+    conversation: Conversation = field(default_factory=Conversation)
+    repo: str = ""
+    updated: str = ""
+    unreadable: str | None = None
+    bad: list[int] = field(default_factory=list)
+    no_steps: list[int] = field(default_factory=list)  # turns whose steps could not be read
+    context_files: tuple[str, ...] = ()
+
+    def line(self, number: int, line: str) -> None:
+        try:
+            data = json.loads(line)
+            kind = data.get("type")
+            if kind == "session":
+                self.repo = str(data.get("repo", ""))
+            elif kind == "turn":
+                self._turn(number, data)
+            else:
+                self.bad.append(number)  # a line of some other program, or of a newer redline
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            self.bad.append(number)
+
+    def _turn(self, number: int, data: dict[str, object]) -> None:
+        turn = turn_from_json(data)  # type: ignore[arg-type]
+        try:
+            add_steps(turn, data)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            self.no_steps.append(number)  # the answer is kept; the model just sees less
+        self.conversation.turns.append(turn)
+        self.updated = str(data.get("at", self.updated))
+        self.context_files = context_files_of(data)  # type: ignore[arg-type]
+
+    def loaded(self, session_id: str) -> LoadedSession:
+        turns = self.conversation.turns
+        problems = [p for p in (self.unreadable, _damaged(self.bad)) if p]
+        if self.no_steps:
+            problems.append(f"the tool steps of line(s) {_listed(self.no_steps)} skipped")
+        first = turns[0].prompt.strip().splitlines() if turns else []
+        last: Turn | None = turns[-1] if turns else None
+        info = SessionInfo(
+            session_id,
+            first[0][:60] if first else "",
+            self.repo,
+            len(turns),
+            self.updated,
+            "; ".join(problems) or None,
+            provider=last.provider if last else "",
+            model=last.model if last else "",
+        )
+        return LoadedSession(info, self.conversation, self.context_files)
+
+
+def same_repo(saved: str, repo: Path) -> bool:
+    """Whether a session's repository path is ``repo`` (symlinks and ``..`` resolved)."""
+    return bool(saved) and os.path.realpath(saved) == os.path.realpath(repo)
+
+
+def _listed(lines: list[int]) -> str:
+    shown = ", ".join(map(str, lines[:MAX_LISTED_LINES]))
+    more = f" and {len(lines) - MAX_LISTED_LINES} more" if len(lines) > MAX_LISTED_LINES else ""
+    return shown + more
 
 
 def _damaged(lines: list[int]) -> str | None:
     if not lines:
         return None
-    shown = ", ".join(map(str, lines[:MAX_LISTED_LINES]))
-    more = f" and {len(lines) - MAX_LISTED_LINES} more" if len(lines) > MAX_LISTED_LINES else ""
     word = "line" if len(lines) == 1 else "lines"
-    return f"damaged or unknown {word} {shown}{more} skipped"
+    return f"damaged or unknown {word} {_listed(lines)} skipped"
 
 
 def _unwritable(root: Path, exc: OSError) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 from redline.backends.meter import MeterReading
 
@@ -48,3 +50,61 @@ def combined(readings: list[MeterReading], wall_ms: float) -> MeterReading | Non
         rate_history=tuple(x for r in readings for x in r.rate_history),
         chunks=sum(r.chunks for r in readings),
     )
+
+
+Phase = Literal["model", "tool", "wait", "redline"]
+
+
+@dataclass(slots=True, frozen=True)
+class SplitReading:
+    """Where the running turn's time went so far (the phase running now included)."""
+
+    steps: int
+    model_ms: float
+    tool_ms: float
+    wait_ms: float
+    overhead_ms: float
+    used_tools: bool
+
+    def label(self) -> str:
+        return (
+            f"{self.steps} steps · model {self.model_ms / 1000:.2f} s · "
+            f"tools {self.tool_ms / 1000:.2f} s · redline {self.overhead_ms:,.0f} ms"
+        )
+
+
+class PhaseClock:
+    """Every instant of a turn belongs to one phase; switching is two assignments and a clock
+    read, done only at step and tool boundaries (never per streamed event). The front end
+    reads it a few times a second for the live split."""
+
+    __slots__ = ("_clock", "_since", "phase", "spent", "steps", "used_tools")
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self._clock = clock
+        self._since = clock()
+        self.phase: Phase = "redline"
+        self.spent: dict[Phase, float] = {"model": 0.0, "tool": 0.0, "wait": 0.0, "redline": 0.0}
+        self.steps = 0
+        self.used_tools = False
+
+    def enter(self, phase: Phase) -> None:
+        now = self._clock()
+        self.spent[self.phase] += now - self._since
+        self.phase, self._since = phase, now
+        if phase == "model":
+            self.steps += 1
+        elif phase == "tool":
+            self.used_tools = True
+
+    def reading(self) -> SplitReading:
+        spent = dict(self.spent)
+        spent[self.phase] += self._clock() - self._since
+        return SplitReading(
+            self.steps,
+            spent["model"] * 1000,
+            spent["tool"] * 1000,
+            spent["wait"] * 1000,
+            spent["redline"] * 1000,
+            self.used_tools,
+        )

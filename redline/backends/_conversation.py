@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from redline.backends.events import ReasoningItem
 from redline.backends.presets import ToolRules, Wire
 from redline.backends.request import ChatRequest, Message, ToolSpec
 
@@ -84,19 +85,33 @@ def chat_messages(
                 same = m.reasoning_provider in ("", provider)
                 item["reasoning_content"] = m.reasoning if same else ""
             out.append(item)
+        elif m.role == "assistant" and echo and m.reasoning and m.reasoning_provider == provider:
+            # A final answer's reasoning goes back too (the chat template keeps what it needs).
+            out.append(
+                {"role": "assistant", "content": m.content, "reasoning_content": m.reasoning}
+            )
         else:
             out.append({"role": m.role, "content": m.content})
     return out
 
 
-def responses_input(messages: Sequence[Message]) -> tuple[str, list[dict[str, object]]]:
-    """The ``instructions`` (system messages joined) and the ``input`` items."""
+def responses_input(
+    messages: Sequence[Message], *, provider: str = ""
+) -> tuple[str, list[dict[str, object]]]:
+    """The ``instructions`` (system messages joined) and the ``input`` items.
+
+    An assistant turn's reasoning items from this provider go back first, unchanged (id,
+    summary, encrypted content), as the Responses API wants them before the calls they led to.
+    """
     system: list[str] = []
     items: list[dict[str, object]] = []
     for m in paired(messages):
         if m.role == "system":
             system.append(m.content)
-        elif m.role == "tool":
+            continue
+        if m.role == "assistant" and m.reasoning_items and m.reasoning_provider == provider:
+            items.extend(reasoning_input(r) for r in m.reasoning_items)
+        if m.role == "tool":
             items.append(
                 {
                     "type": "function_call_output",
@@ -117,6 +132,22 @@ def responses_input(messages: Sequence[Message]) -> tuple[str, list[dict[str, ob
                     }
                 )
     return "\n\n".join(system), items
+
+
+def reasoning_input(item: ReasoningItem) -> dict[str, object]:
+    out: dict[str, object] = {
+        "type": "reasoning",
+        "id": item.item_id,
+        "summary": [{"type": "summary_text", "text": t} for t in item.summary],
+    }
+    if item.encrypted_content is not None:
+        out["encrypted_content"] = item.encrypted_content
+    return out
+
+
+def encrypted_reasoning(rules: ToolRules, model: str) -> bool:
+    low = model.lower()
+    return any(part in low for part in rules.encrypted_reasoning_models)
 
 
 def strict_schema(schema: Mapping[str, object]) -> dict[str, object]:

@@ -14,6 +14,7 @@ from redline.backends.events import (
     Event,
     Finished,
     ReasoningDelta,
+    ReasoningItem,
     StreamError,
     TextDelta,
     Usage,
@@ -72,6 +73,14 @@ class ResponsesParser:
             item = obj.get("item")
             if isinstance(item, dict) and item.get("type") in _CALL_ITEMS:
                 self._call_item(kind, item, obj, out)
+            elif (
+                isinstance(item, dict)
+                and item.get("type") == "reasoning"
+                and kind == "response.output_item.done"
+            ):
+                reasoning = reasoning_item(item)
+                if reasoning is not None:
+                    out.append(reasoning)
             return False
         if kind in ("response.completed", "response.incomplete", "response.failed"):
             response = obj.get("response")
@@ -162,3 +171,23 @@ def _item_key(obj: dict[str, object]) -> object:
     if isinstance(item_id, str) and item_id:
         return item_id
     return ("output", obj.get("output_index"))
+
+
+MAX_ENCRYPTED_CHARS = 1_000_000  # a hostile server cannot make every later request huge
+
+
+def reasoning_item(item: dict[str, object]) -> ReasoningItem | None:
+    """The reasoning item to echo, or None when it has no usable id."""
+    item_id = item.get("id")
+    if not isinstance(item_id, str) or not item_id or len(item_id) > 200:
+        return None
+    summary = item.get("summary")
+    texts = tuple(
+        str(part["text"])
+        for part in (summary if isinstance(summary, list) else [])
+        if isinstance(part, dict) and isinstance(part.get("text"), str)
+    )
+    encrypted = item.get("encrypted_content")
+    if not isinstance(encrypted, str) or not encrypted or len(encrypted) > MAX_ENCRYPTED_CHARS:
+        encrypted = None
+    return ReasoningItem(item_id, texts, encrypted)

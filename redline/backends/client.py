@@ -20,7 +20,12 @@ from redline.backends import apply_edit as _apply
 from redline.backends._body import apply_knobs, encode, token_limit
 from redline.backends._catalog import ModelCatalog, ProviderError, read_capped
 from redline.backends._chat import ChatParser
-from redline.backends._conversation import add_tools, chat_messages, responses_input
+from redline.backends._conversation import (
+    add_tools,
+    chat_messages,
+    encrypted_reasoning,
+    responses_input,
+)
 from redline.backends._errors import (
     Scrubber,
     http_error,
@@ -188,8 +193,10 @@ class StreamClient:
         limit = token_limit(self.preset, request.max_tokens, knobs)
         body: dict[str, object]
         if self.wire == "responses":
-            system, items = responses_input(request.messages)
+            system, items = responses_input(request.messages, provider=self.name)
             body = {"model": model, "input": items, "stream": True}
+            if encrypted_reasoning(self.preset.tool_rules, model):
+                body["include"] = ["reasoning.encrypted_content"]
             if system:
                 body["instructions"] = system
             if limit:

@@ -74,6 +74,17 @@ class ToolCall:
 
 
 @dataclass(slots=True, frozen=True)
+class ReasoningItem:
+    """A Responses API reasoning item as it came (its id, its summary, its encrypted content
+    when the request asked for it): opaque, echoed back unchanged before the calls it led to,
+    so the model keeps its reasoning across tool calls."""
+
+    item_id: str
+    summary: tuple[str, ...] = ()
+    encrypted_content: str | None = None
+
+
+@dataclass(slots=True, frozen=True)
 class ProviderNotice:
     """Something the provider said the person should know (Mercury's ``warning``, a low
     rate-limit budget, a wire switch): shown once as a notice, listed in ``exec --json``."""
@@ -105,6 +116,7 @@ Event = (
     | ServerTiming
     | ToolCallDelta
     | ToolCall
+    | ReasoningItem
     | ProviderNotice
     | Finished
     | StreamError

@@ -34,6 +34,9 @@ class ToolRules:
     # Kimi (Baseten, Moonshot, ...): assistant tool-call turns must echo ``reasoning_content``
     # or the server answers 400; matched as substrings of the model id, lowercased.
     echo_reasoning_models: tuple[str, ...] = ("kimi",)
+    # Responses API reasoning models: ask for ``reasoning.encrypted_content`` so the reasoning
+    # items echoed back work without server-side storage too (substrings of the model id).
+    encrypted_reasoning_models: tuple[str, ...] = ()
 
 
 @dataclass(slots=True, frozen=True)
@@ -126,7 +129,9 @@ PRESETS: dict[str, ProviderPreset] = {
             default_model="gpt-5-codex",
             models=("gpt-5-codex", "gpt-5", "gpt-5-mini"),
             tokens_field="max_completion_tokens",
-            tool_rules=ToolRules(strict_schemas=True),
+            tool_rules=ToolRules(
+                strict_schemas=True, encrypted_reasoning_models=("gpt-5", "codex", "o3", "o4")
+            ),
             note="Responses API (codex models speak only that)",
         ),
         ProviderPreset("ollama", "http://127.0.0.1:11434/v1", None, local=True),

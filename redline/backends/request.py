@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from redline.backends.events import ToolCall
+from redline.backends.events import ReasoningItem, ToolCall
 
 Role = Literal["system", "user", "assistant", "tool"]
 ToolChoice = Literal["auto", "required", "none"]
@@ -32,6 +32,8 @@ class Message:
     call_id: str | None = None
     reasoning: str = ""
     reasoning_provider: str = ""
+    # Responses API reasoning items of this turn (same provider only, like ``reasoning``).
+    reasoning_items: tuple[ReasoningItem, ...] = ()
 
 
 @dataclass(slots=True, frozen=True)

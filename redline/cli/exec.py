@@ -239,6 +239,8 @@ async def _exec(args: argparse.Namespace, prompt: str, config: Config, repo_root
         writer=writer,
         store=SessionStore() if writer is None else None,  # every run is recorded
     )
+    session.review.protected = config.protected()  # protected_paths: edits and read tools
+    session.secret_names = config.key_env_names()  # never in the session file
     session.use_backend(backend)
     stream = StdoutStream(sys.stdout, text=not (args.json or args.jsonl))
     events = JsonlStream(sys.stdout) if args.jsonl else None

@@ -20,7 +20,7 @@ from redline.agent import (
     Turn,
     TurnStarted,
 )
-from redline.agent.dispatch import STEP_OUTPUT_CHARS
+from redline.agent.steps import STEP_OUTPUT_CHARS
 from redline.backends.events import ReasoningDelta, StreamError, TextDelta, TextSnapshot
 from redline.safety.terminal import json_dumps
 

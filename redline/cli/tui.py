@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     resumed = None
     if args.resume:
         try:
-            resumed = store.load(args.resume)
+            resumed = store.load(args.resume, repo_root)
         except SessionError as exc:
             print(f"redline: {exc}", file=sys.stderr)
             return 2

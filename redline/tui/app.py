@@ -36,6 +36,7 @@ from redline.tui.options import AppOptions
 from redline.tui.palette import RedlineCommands
 from redline.tui.presenter import SWITCH_HINT, TurnPresenter
 from redline.tui.repository import NOT_A_REPO_OFFER, git_init, model_can_fix
+from redline.tui.resuming import ResumeFlow
 from redline.tui.screens.main import MainScreen
 from redline.tui.slash import ParsedSlash, SlashContext, parse_slash
 from redline.tui.slash.builtin import default_registry, extra_commands
@@ -121,6 +122,7 @@ class RedlineApp(App[None]):
         )
         if config is not None:
             self.session.review.protected = config.protected()  # protected_paths
+            self.session.secret_names = config.key_env_names()  # never in a session file
         self.slash = default_registry(extras=False)  # the rest after first paint
         self.prompt_history: list[str] = []
         self._mentions_warned: str | None = None  # a prompt kept back for an unknown @mention
@@ -131,6 +133,7 @@ class RedlineApp(App[None]):
         self.local_servers: list[tuple[str, str]] | None = None  # found by the picker's probe
         self.speeds: dict[str, str] = {}  # backend -> median TTFT and tok/s, from the history
         self.spending = Spending(config)
+        self.resuming = ResumeFlow(self)
         self._resumed = resumed
         self._read_git = read_git
         self._save_setting = save_setting
@@ -174,7 +177,11 @@ class RedlineApp(App[None]):
             self.notify(notice, title="Repository config", severity="warning", timeout=20)
 
     def _after_first_paint(self) -> None:
-        self.open_backend(self.options.provider, self.options.model, self.options.base_url)
+        wanted = self.resuming.backend_of(self._resumed) if self._resumed else None
+        if wanted is not None:  # the backend and model the resumed session's last turn used
+            self.run_worker(self.resuming.reopen(*wanted, at_start=True), group="backend")
+        else:
+            self.open_backend(self.options.provider, self.options.model, self.options.base_url)
         self.load_extra_commands()
         self.refresh_git_state()
         self.set_interval(GIT_REFRESH_S, self._git_tick, name="git-refresh")
@@ -221,20 +228,12 @@ class RedlineApp(App[None]):
     def _show_resumed(self) -> None:
         """The transcript is mounted: show the resumed conversation, if any."""
         self._status(approval=self.session.approval)
-        resumed = self._resumed
-        if resumed is None:
-            return
-        for turn in resumed.conversation.turns:
-            self.session.turn_count += 1
-            self.prompt_history.append(turn.prompt)
-            handle = self.transcript.start_turn(
-                self.session.turn_count, turn.prompt, turn.provider, turn.model
-            )
-            handle.finish(turn)
-        self.session.resume(resumed.info.id)
-        self._status(context_tokens=self.session.context_estimate())
-        turns = resumed.info.turns
-        self.notify(f"Resumed {resumed.info.id} ({turns} turn{'' if turns == 1 else 's'}).")
+        if self._resumed is not None:
+            self.resuming.show(self._resumed)
+
+    def pick_session(self) -> None:
+        """/sessions: this repository's saved sessions; enter continues one."""
+        self.resuming.pick()
 
     @work(thread=True, group="startup")
     def load_extra_commands(self) -> None:
@@ -461,6 +460,13 @@ class RedlineApp(App[None]):
         card.finish(done.result, f"the output goes with your next message{fix}")
         self.refresh_git_state()  # the command may have changed the tree
 
+    def _free_command_card(self) -> CommandCard | None:
+        """The card for a model's running command, unless the person's own command holds it."""
+        if self.session.own.running:
+            return None
+        cards = self.query(CommandCard)
+        return cards.first() if cards else None
+
     @work(group="turn")
     async def run_turn(self, prompt: str) -> None:
         session = self.session
@@ -470,6 +476,7 @@ class RedlineApp(App[None]):
             ask=self.main.ask,
             activity=self.main.tool_activity,
             root=self.options.repo_root,
+            command_card=self._free_command_card,
         )
         bars = self.main.query(MeterBar)
         if bars:  # the live meter shows this turn's cost so far and the session's total

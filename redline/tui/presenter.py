@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, get_args
 from redline.agent import (
     AgentMessage,
     ApprovalRequested,
+    CommandOutput,
+    CommandRunning,
     EditProposed,
     Notice,
     SteeringSent,
@@ -27,6 +29,7 @@ from redline.tui.widgets.transcript import Transcript, TurnHandle
 
 if TYPE_CHECKING:
     from redline.tools.edits import EditBlock
+    from redline.tui.widgets.command_card import CommandCard
 
 SWITCH_HINT = "Press ctrl+b or type /backend to pick another backend."
 HINTED_KINDS = ("auth", "config", "rate_limit", "network")
@@ -90,6 +93,7 @@ class TurnPresenter:
         ask: Callable[[ApprovalRequested], None] | None = None,
         activity: Callable[[str], None] | None = None,
         root: Path | None = None,
+        command_card: Callable[[], CommandCard | None] | None = None,
     ) -> None:
         self._transcript = transcript
         self._say = say
@@ -99,6 +103,10 @@ class TurnPresenter:
         self._handle: TurnHandle | None = None
         self._arguments: dict[str, str] = {}  # call id -> argument JSON, for its card
         self._streamed = 0  # argument characters of the call streaming now
+        # The card a model's running command streams into (None: the person's command has it).
+        self._command_card = command_card
+        self._card: CommandCard | None = None
+        self._card_call = ""
 
     def __call__(self, message: AgentMessage) -> None:
         kind = type(message)
@@ -124,6 +132,9 @@ class TurnPresenter:
                     at=message.at,  # type: ignore[union-attr]
                 )
         elif kind is TurnFinished:
+            if self._card is not None:  # interrupted while a command ran: it was killed
+                self._card.hide()
+                self._card = None
             if handle is not None:
                 turn = message.turn  # type: ignore[union-attr]
                 if turn.error is not None:  # kept with the turn, as the transcript shows it
@@ -134,6 +145,13 @@ class TurnPresenter:
         elif kind is ToolCallStarted:
             self._arguments[message.call_id] = message.arguments  # type: ignore[union-attr]
             self._set_activity(f"running {message.name}")  # type: ignore[union-attr]
+        elif kind is CommandOutput:
+            if self._card is not None and message.call_id == self._card_call:  # type: ignore[union-attr]
+                from redline.tools.shell import OutputChunk
+
+                self._card.feed(OutputChunk(message.stream, message.text))  # type: ignore[union-attr]
+        elif kind is CommandRunning:
+            self._command_started(message)  # type: ignore[arg-type]
         elif kind is ToolFinished:
             self._tool_done(message)  # type: ignore[arg-type]
         elif kind is ApprovalRequested:
@@ -157,8 +175,20 @@ class TurnPresenter:
         self._streamed += len(delta.arguments)
         self._set_activity(f"calling a tool · {self._streamed:,} chars")
 
+    def _command_started(self, running: CommandRunning) -> None:
+        """The card above the prompt shows the command live (drawn on its own timer, the
+        output sanitised and only its last lines kept); the tool card takes over at the end."""
+        card = self._command_card() if self._command_card is not None else None
+        self._card, self._card_call = card, running.call_id
+        if card is not None:
+            where = "sandboxed" if running.sandboxed else "not sandboxed"
+            card.start(running.command, f"the model's command · {where}")
+
     def _tool_done(self, done: ToolFinished) -> None:
         self._set_activity("")
+        if self._card is not None and done.call_id == self._card_call:
+            self._card.hide()
+            self._card = None
         if self._handle is None:
             return
         from redline.tui.widgets.tool_card import tool_card
@@ -175,4 +205,6 @@ class TurnPresenter:
         )
         if message.meter is not None:
             handle.attach_meter(message.meter)
+        if message.split is not None:
+            handle.attach_split(message.split)
         self._handle = handle

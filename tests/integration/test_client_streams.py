@@ -94,6 +94,34 @@ EXPECTED: dict[str, tuple[str, str, Usage | None, float | None, object]] = {
         None,
         Finished("tool_calls"),
     ),
+    "openai_responses_reasoning_tool_call.sse": (
+        "",
+        "**Reading the file first**\n\nI should look at app.py before changing it.",
+        Usage(612, 58, 32, 0),
+        None,
+        Finished("tool_calls"),
+    ),
+    "openai_responses_reasoning_answer.sse": (
+        "app.py defines total(); nothing to change.",
+        "",
+        Usage(700, 20, 8, 512),
+        None,
+        Finished("stop"),
+    ),
+    "baseten_kimi_tool_call.sse": (
+        "",
+        "I need to read app.py first.",
+        Usage(300, 24, None),
+        None,
+        Finished("tool_calls"),
+    ),
+    "baseten_kimi_answer.sse": (
+        "Nothing to change.",
+        "The file is fine.",
+        Usage(380, 12, None),
+        None,
+        Finished("stop"),
+    ),
 }
 
 

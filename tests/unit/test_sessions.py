@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -144,3 +145,58 @@ def test_sessions_command_lists_json(run_redline, tmp_path: Path):
     result = run_redline("--resume", "nope")
     assert result.returncode == 2
     assert "No session 'nope'" in result.stderr
+
+
+def test_last_is_the_newest_session_of_this_repository(tmp_path: Path):
+    store = SessionStore(tmp_path / "sessions", now=Ticks())
+    here, elsewhere = tmp_path / "here", tmp_path / "elsewhere"
+    here.mkdir()
+    elsewhere.mkdir()
+    store.create(here).append(_turn("older, here"))
+    store.create(elsewhere).append(_turn("newer, elsewhere"))
+    assert store.load("last").info.title == "newer, elsewhere"  # any repository
+    assert store.load("last", here).info.title == "older, here"
+    assert store.load("last", here / "." / ".." / "here").info.title == "older, here"
+    assert [s.title for s in store.list(here)] == ["older, here"]
+    with pytest.raises(SessionError, match="No saved session for this repository"):
+        store.load("last", tmp_path)
+
+
+def test_a_session_remembers_its_last_backend_and_added_files(tmp_path: Path):
+    store = SessionStore(tmp_path, now=Ticks())
+    writer = store.create(Path("/r"))
+    writer.append(_turn("one"), context_files=["a.py"])
+    writer.append(Turn("two", "sim:agent", "agent-model"), context_files=["a.py", "b/c.py"])
+    loaded = store.load(writer.id)
+    assert (loaded.info.provider, loaded.info.model) == ("sim:agent", "agent-model")
+    assert loaded.context_files == ("a.py", "b/c.py")
+
+
+def test_a_file_that_is_no_session_is_refused_and_left_as_it_is(tmp_path: Path):
+    store = SessionStore(tmp_path, now=Ticks())
+    junk = tmp_path / "notes.jsonl"
+    junk.write_bytes(b"my own notes\n\x00\xff\n")
+    with pytest.raises(SessionError, match="notes is not a session file redline can read"):
+        store.open_or_create("notes", Path("/r"))
+    assert junk.read_bytes() == b"my own notes\n\x00\xff\n"
+
+
+def test_resume_last_looks_only_at_this_repository(run_redline, tmp_path: Path, git_repo: Path):
+    other = tmp_path / "other"
+    other.mkdir()
+    SessionStore().create(other).append(_turn("elsewhere"))
+    result = run_redline("--resume", "last", cwd=git_repo)
+    assert result.returncode == 2
+    assert "No saved session for this repository" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_resuming_a_file_that_is_no_session_is_one_sentence(run_redline, git_repo: Path):
+    sessions = Path(os.environ["XDG_STATE_HOME"]) / "redline" / "sessions"
+    sessions.mkdir(parents=True)
+    (sessions / "notes.jsonl").write_bytes(b"\x00\xff my notes\n")
+    result = run_redline("--resume", "notes", cwd=git_repo)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr
+    assert "notes is not a session file redline can read" in result.stderr
+    assert (sessions / "notes.jsonl").read_bytes() == b"\x00\xff my notes\n"

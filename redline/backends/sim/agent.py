@@ -1,5 +1,9 @@
 """The simulator's scripted agent: reads the mentioned file, searches, edits it, and answers.
 
+When the prompt holds a command in backticks (``run `pytest -q` after``) and ``shell`` is
+offered, it runs that command after the edit. The answer says what the tools' results were: a
+denied edit is reported as not made, a failed or denied command as such.
+
 Stateless: the next step is derived from the conversation in the request (the tool calls made
 since the last user message and their results), so any client, on either wire, can drive it.
 A task of ``steps`` model requests is ``steps - 1`` tool calls then the answer; extra steps
@@ -28,6 +32,7 @@ _MENTION = re.compile(r"@?((?:[\w.-]+/)*[\w-]+\.[A-Za-z0-9]{1,8})\b")
 _NUMBERED = re.compile(r"^\s*(\d+)\t(.*)$")
 _IDENT = re.compile(r"\b(?:def|class|function|fn|func|struct|interface|type)\s+([A-Za-z_]\w*)")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z_0-9]{3,}")
+_COMMAND = re.compile(r"`([^`\n]+)`")
 
 
 @dataclass(slots=True, frozen=True)
@@ -142,7 +147,15 @@ def _plan(view: AgentView, knows_file: bool, steps: int) -> list[str]:
     room = steps - 1 - len(base)
     fillers = ["reread" if i % 2 == 0 else "research" for i in range(max(0, room))]
     plan = base[:-1] + fillers + base[-1:]
+    if _command(view) is not None:
+        plan.append("run")
     return [a for a in plan if _offered(view, a)]
+
+
+def _command(view: AgentView) -> str | None:
+    """The command the prompt asks to run, in backticks (None: none)."""
+    found = _COMMAND.search(view.prompt)
+    return found.group(1).strip() or None if found else None
 
 
 def _offered(view: AgentView, action: str) -> bool:
@@ -153,6 +166,7 @@ def _offered(view: AgentView, action: str) -> bool:
         "search": "search",
         "research": "search",
         "patch": "apply_patch",
+        "run": "shell",
     }[action]
     return tool in view.tools
 
@@ -181,6 +195,8 @@ def _call(
     cid = "call_" + hashlib.sha1(f"{view.prompt}\0{seq}".encode()).hexdigest()[:12]
     if action == "list":
         return SimCall(cid, "list_files", "{}")
+    if action == "run":
+        return SimCall(cid, "shell", json.dumps({"command": _command(view) or "true"}))
     if target is None:
         return None
     content = _file_text(done)
@@ -222,21 +238,43 @@ def _answer(view: AgentView, done: list[Step], *, failed: bool = False) -> str:
             args = json.loads(s.arguments)
         except ValueError:
             args = {}
-        what = args.get("path") or args.get("pattern") or "" if isinstance(args, dict) else ""
-        did.append(f"- `{s.name}` {what}".rstrip())
-    patched = any(s.name == "apply_patch" for s in done)
-    outcome = (
-        f"I added the comment `{MARKER}` at the top of the file."
-        if patched
-        else "A tool call failed, so I stopped there and made no edit."
-        if failed
-        else "I made no edit."
-    )
+        what = ""
+        if isinstance(args, dict):
+            what = args.get("path") or args.get("pattern") or args.get("command") or ""
+        said = " (denied)" if _denied(s) else ""
+        did.append(f"- `{s.name}` {what}".rstrip() + said)
+    patches = [s for s in done if s.name == "apply_patch"]
+    target = _target(view, done) or "the file"
+    if any(not _denied(s) for s in patches):
+        outcome = f"I added the comment `{MARKER}` at the top of the file."
+    elif patches:
+        outcome = f"You declined the edit, so I did not change `{target}`."
+    elif failed:
+        outcome = "A tool call failed, so I stopped there and made no edit."
+    else:
+        outcome = "I made no edit."
+    for s in done:
+        if s.name == "shell":
+            outcome += "\n\n" + _ran(s)
     steps = "\n".join(did) if did else "- nothing: no tool was needed"
     return (
         "*Simulated agent reply from redline's built-in simulator; no model was called.*\n\n"
         f"What I did:\n{steps}\n\n{outcome}\n"
     )
+
+
+def _denied(step: Step) -> bool:
+    return (step.result or "").startswith("denied")
+
+
+def _ran(step: Step) -> str:
+    """One sentence on the command's result, from the status line the tool wrote."""
+    result = step.result or ""
+    if _denied(step):
+        return "You declined the command, so I did not run it."
+    status = re.search(r"^\[([^;\]]+)", result, re.MULTILINE)
+    word = status.group(1) if status else "done"
+    return f"I ran the command: {word}."
 
 
 def _tool_names(tools: object) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ from redline.tools.edits import (
 )
 from redline.tools.edits.apply import checkpoint_message, commit_message
 from redline.tools.edits.blocks import EditFormat
+from redline.tools.edits.safety import DEFAULT_PROTECTED
 
 NAME = "apply_patch"
 DESCRIPTION = (
@@ -72,13 +73,20 @@ class TurnEdits:
     """The edits of one turn, written as they come and committed once at the end."""
 
     def __init__(
-        self, root: Path | str, *, provider: str = "", model: str = "", checkpoint: bool = True
+        self,
+        root: Path | str,
+        *,
+        provider: str = "",
+        model: str = "",
+        checkpoint: bool = True,
+        protected: tuple[str, ...] = DEFAULT_PROTECTED,
     ) -> None:
         self.root = Path(root)
         self.provider = provider
         self.model = model
         # False when the caller checkpoints the whole turn itself (redline.tools.edits.turn).
         self.checkpoint = checkpoint
+        self.protected = protected  # protected_paths: no patch touches them
         self._stats: dict[str, FilePreview] = {}
         self.checkpoints: list[str] = []
 
@@ -93,7 +101,7 @@ class TurnEdits:
             blocks = patch_blocks(patch)
         except PatchRefused as exc:
             return ApplyResult((), error=str(exc))
-        return apply_reply(self.root, blocks, check=True)
+        return apply_reply(self.root, blocks, check=True, protected=self.protected)
 
     def apply(self, patch: str) -> ToolResult:
         """Write ``patch`` to the working tree (all or nothing); not committed yet."""
@@ -101,7 +109,7 @@ class TurnEdits:
             blocks = patch_blocks(patch)
         except PatchRefused as exc:
             return ToolResult.failure(str(exc))
-        check = apply_reply(self.root, blocks, check=True)
+        check = apply_reply(self.root, blocks, check=True, protected=self.protected)
         if not check.ok:
             return ToolResult.failure(check.error or "the patch does not apply", check.files)
         try:
@@ -123,7 +131,7 @@ class TurnEdits:
             except (gitops.NotARepository, OSError, git.GitCommandError) as exc:
                 why = gitops.git_error(exc) if isinstance(exc, git.GitCommandError) else exc
                 return ToolResult.failure(f"could not save your uncommitted work first: {why}")
-        done = apply_reply(self.root, blocks, commit=False)
+        done = apply_reply(self.root, blocks, commit=False, protected=self.protected)
         if not done.ok:
             return ToolResult.failure(done.error or "the patch did not apply", done.files)
         for f in done.files:

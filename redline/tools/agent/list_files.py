@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import fnmatch
+import os
 from pathlib import Path
 
 from redline.tools.agent.files import repo_files, under
 from redline.tools.agent.paths import PathRefused, resolve
+from redline.tools.agent.protect import DEFAULT_GUARD, ReadGuard
 from redline.tools.agent.result import ToolResult
 
 NAME = "list_files"
@@ -27,7 +29,13 @@ PARAMETERS: dict[str, object] = {
 }
 
 
-def run(root: Path, args: dict[str, object], *, in_git: bool | None = None) -> ToolResult:
+def run(
+    root: Path,
+    args: dict[str, object],
+    *,
+    in_git: bool | None = None,
+    guard: ReadGuard = DEFAULT_GUARD,
+) -> ToolResult:
     prefix = "."
     if "path" in args:
         try:
@@ -40,10 +48,12 @@ def run(root: Path, args: dict[str, object], *, in_git: bool | None = None) -> T
     pattern = str(args.get("glob") or "")
     if pattern:
         paths = [p for p in paths if matches(p, pattern, prefix)]
+    paths, hidden = guard.hidden(os.path.realpath(root), paths)
     where = "" if prefix == "." else f" under {prefix}"
     matching = f" matching {pattern}" if pattern else ""
+    note = f"[{hidden:,} protected file(s) not listed (protected_paths)]\n" if hidden else ""
     if not paths:
-        return ToolResult.success(f"no files{where}{matching}")
+        return ToolResult.success(f"no files{where}{matching}" + (f"\n{note}" if note else ""))
     shown = paths[:MAX_ENTRIES]
     out = "\n".join(shown) + "\n"
     if len(paths) > MAX_ENTRIES:
@@ -51,7 +61,7 @@ def run(root: Path, args: dict[str, object], *, in_git: bool | None = None) -> T
             f"[... {len(paths) - MAX_ENTRIES:,} more files{where}{matching} not shown; "
             "narrow with path or glob]\n"
         )
-    return ToolResult.success(out)
+    return ToolResult.success(out + note)
 
 
 def matches(path: str, pattern: str, prefix: str = ".") -> bool:

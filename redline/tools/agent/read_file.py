@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from redline.tools.agent.paths import PathRefused, resolve
+from redline.tools.agent.protect import DEFAULT_GUARD, ReadGuard
 from redline.tools.agent.result import MAX_OUTPUT_CHARS, ToolResult, cap_output
 
 NAME = "read_file"
@@ -28,12 +30,15 @@ PARAMETERS: dict[str, object] = {
 }
 
 
-def run(root: Path, args: dict[str, object]) -> ToolResult:
+def run(root: Path, args: dict[str, object], *, guard: ReadGuard = DEFAULT_GUARD) -> ToolResult:
     path = str(args["path"])
     try:
         real, rel = resolve(root, path)
     except PathRefused as exc:
         return ToolResult.failure(str(exc))
+    refused = guard.refusal(os.path.realpath(root), rel)
+    if refused is not None:
+        return ToolResult.failure(refused)
     if real.is_dir():
         return ToolResult.failure(f"{rel} is a directory; list it with list_files")
     if not real.is_file():

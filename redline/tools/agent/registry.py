@@ -14,6 +14,7 @@ from typing import Literal
 from redline.tools.agent import apply_patch, list_files, read_file, search, shell
 from redline.tools.agent.apply_patch import TurnEdits
 from redline.tools.agent.arguments import ArgumentError, parse_arguments
+from redline.tools.agent.protect import DEFAULT_GUARD, ReadGuard
 from redline.tools.agent.result import ToolResult, cap_output
 from redline.tools.context.files import find_root
 
@@ -52,6 +53,7 @@ class Workspace:
 
     root: Path
     in_git: bool = True
+    guard: ReadGuard = DEFAULT_GUARD  # what the read tools keep from the model
     edits: TurnEdits = field(init=False)
 
     def __post_init__(self) -> None:
@@ -59,12 +61,20 @@ class Workspace:
 
     @classmethod
     def open(
-        cls, start: Path | str, *, provider: str = "", model: str = "", checkpoint: bool = True
+        cls,
+        start: Path | str,
+        *,
+        provider: str = "",
+        model: str = "",
+        checkpoint: bool = True,
+        guard: ReadGuard = DEFAULT_GUARD,
     ) -> Workspace:
         """``checkpoint=False``: the caller commits the turn itself (``edits.turn``)."""
         root, in_git = find_root(Path(start))
-        ws = cls(root, in_git)
-        ws.edits = TurnEdits(root, provider=provider, model=model, checkpoint=checkpoint)
+        ws = cls(root, in_git, guard)
+        ws.edits = TurnEdits(
+            root, provider=provider, model=model, checkpoint=checkpoint, protected=guard.patterns
+        )
         return ws
 
 
@@ -91,12 +101,13 @@ def run_tool(workspace: Workspace, name: str, arguments: str) -> ToolResult:
 def run_parsed(workspace: Workspace, tool: AgentTool, args: dict[str, object]) -> ToolResult:
     root = workspace.root
     try:
+        guard = workspace.guard
         if tool.name == read_file.NAME:
-            result = read_file.run(root, args)
+            result = read_file.run(root, args, guard=guard)
         elif tool.name == list_files.NAME:
-            result = list_files.run(root, args, in_git=workspace.in_git)
+            result = list_files.run(root, args, in_git=workspace.in_git, guard=guard)
         elif tool.name == search.NAME:
-            result = search.run(root, args, in_git=workspace.in_git)
+            result = search.run(root, args, in_git=workspace.in_git, guard=guard)
         elif tool.name == apply_patch.NAME:
             result = apply_patch.run(workspace.edits, args)
         else:

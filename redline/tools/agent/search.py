@@ -10,6 +10,7 @@ from pathlib import Path
 
 from redline.tools.agent.files import repo_files, stays_inside, under
 from redline.tools.agent.paths import PathRefused, resolve
+from redline.tools.agent.protect import DEFAULT_GUARD, ReadGuard
 from redline.tools.agent.result import MAX_OUTPUT_CHARS, ToolResult
 
 NAME = "search"
@@ -39,6 +40,7 @@ def run(
     *,
     in_git: bool | None = None,
     clock: Callable[[], float] = time.monotonic,
+    guard: ReadGuard = DEFAULT_GUARD,
 ) -> ToolResult:
     pattern = str(args["pattern"])
     if not pattern:
@@ -50,6 +52,7 @@ def run(
     except re.error as exc:
         return ToolResult.failure(f"the pattern is not a valid regular expression ({exc})")
     prefix = "."
+    named_file = False
     if "path" in args:
         try:
             real, prefix = resolve(root, str(args["path"]), allow_root=True)
@@ -57,7 +60,13 @@ def run(
             return ToolResult.failure(str(exc))
         if not real.exists():
             return ToolResult.failure(f"{prefix} does not exist; find it with list_files")
+        named_file = real.is_file()
     real_root = os.path.realpath(root)
+    if named_file:
+        refused = guard.refusal(real_root, prefix)
+        if refused is not None:
+            return ToolResult.failure(refused)
+    files, protected = guard.hidden(real_root, under(repo_files(root, in_git), prefix), follow=True)
     shown: list[str] = []
     size = 0
     matches = hidden = 0
@@ -65,7 +74,7 @@ def run(
     hidden_files: set[str] = set()
     deadline = clock() + TIME_LIMIT_S
     stopped = False
-    for rel in under(repo_files(root, in_git), prefix):
+    for rel in files:
         if clock() > deadline:
             stopped = True
             break
@@ -98,6 +107,8 @@ def run(
                 "narrow the pattern or the path"
             )
         out += "]"
+    if protected:
+        out += f"\n[{protected:,} protected file(s) not searched (protected_paths)]"
     if stopped:
         out += f"\n[stopped after {TIME_LIMIT_S:g} s; search a smaller path for the rest]"
     return ToolResult.success(out + "\n")

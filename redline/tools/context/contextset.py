@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from redline.tools.context.builder import DEFAULT_BUDGET, ContextBundle, build_context
+from redline.tools.context.files import is_secret
 from redline.tools.context.gcpause import gc_paused
 from redline.tools.context.index import Progress, RepoIndex
 from redline.tools.context.mentions import (
@@ -78,6 +80,28 @@ class ContextSet:
     def clear(self) -> None:
         with self._lock:
             self.added.clear()
+
+    def restore(self, paths: Iterable[str]) -> tuple[list[str], list[str]]:
+        """Add again the files a saved session had added: ``(added, gone)``.
+
+        The paths come from a file on disk, so each must still be a regular file inside the
+        repository, and not one that holds secrets; the rest are ``gone``."""
+        root = _repo_root(self.index)
+        added: list[str] = []
+        gone: list[str] = []
+        with self._lock:
+            for path in paths:
+                pure = PurePosixPath(path)
+                inside = not pure.is_absolute() and ".." not in pure.parts and path.strip()
+                full = (root / pure).resolve() if inside else None
+                ok = full is not None and full.is_relative_to(root) and full.is_file()
+                if ok and not is_secret(path):
+                    if path not in self.added:
+                        self.added.append(path)
+                    added.append(path)
+                else:
+                    gone.append(path)
+        return added, gone
 
     # -- building ---------------------------------------------------------------------
     def refresh(self, progress: Progress | None = None) -> None:
@@ -171,3 +195,14 @@ class ContextSet:
         if symbols is None:
             return files
         return files + symbols.complete(prefix, limit - len(files))
+
+
+def _repo_root(index: RepoIndex) -> Path:
+    """The root the index's paths are relative to: the git top level, found without a scan."""
+    if index.generation:
+        return index.root
+    start = index.root
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start

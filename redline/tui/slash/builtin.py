@@ -17,6 +17,7 @@ EXTRA_MODULES: tuple[str, ...] = (
     "redline.tui.slash.shell",
     "redline.tui.slash.copy",
     "redline.tui.slash.queue",
+    "redline.tui.slash.sessions",
 )
 
 

@@ -16,6 +16,7 @@ from rich.text import Text
 from textual.strip import Strip
 
 from redline.agent import Turn
+from redline.agent.messages import SplitSource
 from redline.backends.events import (
     Event,
     ReasoningDelta,
@@ -40,6 +41,9 @@ from redline.tui.widgets._parts import (
 from redline.tui.widgets.meter import format_reading
 
 Touch = Callable[[Part], None]
+
+
+SPLIT_HZ = 4  # live time split updates a second, at most (read off the stream path)
 
 
 class MeterSource(Protocol):
@@ -99,6 +103,9 @@ class TurnView:
         self.error: str | None = None
         self.interrupted = False
         self.split = ""  # a multi-step turn: model, tool and redline time
+        self.split_source: SplitSource | None = None  # the live split, while the turn runs
+        self._clock = clock
+        self._split_at = float("-inf")
         self.parts: list[Part] = []
         self.offsets: list[int] = []
         self.height = 0
@@ -251,6 +258,18 @@ class TurnView:
             self.reading = self.meter.reading()
             self._count_reasoning()
         self.lag_chars = lag_chars
+        self._poll_split()
+
+    def _poll_split(self) -> None:
+        """The live time split, once a tool has run, at most ``SPLIT_HZ`` times a second."""
+        source = self.split_source
+        now = self._clock()
+        if source is None or now - self._split_at < 1 / SPLIT_HZ:
+            return
+        reading = source.reading()
+        if reading is not None and reading.used_tools:
+            self.split = reading.label()
+            self._split_at = now
 
     def _count_reasoning(self) -> None:
         reading = self.reading
@@ -288,7 +307,7 @@ class TurnView:
             lines.append(meter)
         elif self.interrupted:
             lines.append(Text("⏸ interrupted", style="bold yellow"))
-        if self.split and not self.live:
+        if self.split:  # live while the turn runs, then the turn's own figures
             lines.append(Text(self.split, style="dim"))
         if self.error:
             lines.append(Text(f"✗ {self.error}", style="bold red"))
@@ -309,6 +328,7 @@ class TurnView:
             self.interrupted,
             self.live,
             self.meter_in_bar,
+            self.split,
         )
         if state == self._footer_state:
             return False

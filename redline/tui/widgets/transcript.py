@@ -32,6 +32,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from redline.agent import Turn
+from redline.agent.messages import SplitSource
 from redline.backends.events import Event
 from redline.tui.render_lines import RenderContext, warm_up
 from redline.tui.stream_buffer import Clock
@@ -77,6 +78,10 @@ class TurnHandle:
     def attach_meter(self, meter: MeterSource) -> None:
         """Poll ``meter.reading()`` every tick while the turn streams."""
         self._view.meter = meter
+
+    def attach_split(self, split: SplitSource) -> None:
+        """Show the live model / tools / redline split while the turn runs (a few Hz)."""
+        self._view.split_source = split
 
     def finish(self, turn: Turn) -> None:
         """The stream is over; the next tick shows ``turn``'s final state."""
