@@ -30,6 +30,7 @@ from redline.themes import DEFAULT_THEME, load_themes
 from redline.tui.completions import at_completions, slash_completions
 from redline.tui.git_state import GitState, read_git_state
 from redline.tui.keys import APP_BINDINGS
+from redline.tui.merging import MergeFlow
 from redline.tui.messages import GitStateRead
 from redline.tui.options import AppOptions
 from redline.tui.palette import RedlineCommands
@@ -126,6 +127,7 @@ class RedlineApp(App[None]):
         self.speeds: dict[str, str] = {}  # backend -> median TTFT and tok/s, from the history
         self.spending = Spending(config)
         self.resuming = ResumeFlow(self)
+        self.merges = MergeFlow(self)
         self._resumed = resumed
         self._read_git = read_git
         self._save_setting = save_setting
@@ -355,6 +357,8 @@ class RedlineApp(App[None]):
     def action_interrupt(self) -> None:
         """Esc: stop the turn (the session keeps the partial answer, marked interrupted), or
         kill the person's running command."""
+        if self.merges.cancel():
+            return
         if self.session.own.stop():
             return
         self.session.interrupt()
@@ -506,15 +510,23 @@ class RedlineApp(App[None]):
     def action_fix_edits(self) -> None:
         self.run_slash_text("/fix")
 
+    def action_merge_edits(self) -> None:
+        self.run_slash_text("/merge")
+
+    def merge_edits(self) -> None:
+        self.merges.start()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         session = self.session
         if action == "interrupt":
-            return session.turn_running or session.own.running
+            return session.turn_running or session.own.running or self.merges.running
         if action in REVIEW_ACTIONS:
             return session.review.waiting is not None and not session.turn_running
         if action == "fix_edits":
             failed = session.review.last_error or session.own.last_failed
             return bool(failed) and not session.turn_running
+        if action == "merge_edits":
+            return bool(session.review.last_error) and not session.turn_running
         return True
 
     async def show_diff(self, title: str, text: str) -> None:

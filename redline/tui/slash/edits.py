@@ -6,13 +6,18 @@ from redline.agent import Notice
 from redline.tui.slash import SlashCommand, SlashContext
 
 FIX_HINT = " /fix (f4) sends this back to the model."
+MERGE_HINT = " /merge (f6) lets Mercury merge it."
 
 
 def with_fix_hint(notice: Notice | None) -> Notice | None:
-    """A failed apply says how to send the error back to the model."""
+    """A failed apply says how to send the error back to the model, or have Mercury merge it."""
     if notice is None or notice.severity != "error":
         return notice
-    return Notice(notice.text + FIX_HINT, notice.severity)
+    return Notice(notice.text + FIX_HINT + MERGE_HINT, notice.severity)
+
+
+def _merge(ctx: SlashContext, arg: str) -> None:
+    ctx.ui.merge_edits()
 
 
 async def _apply(ctx: SlashContext, arg: str) -> None:
@@ -57,6 +62,12 @@ def commands() -> list[SlashCommand]:
             key="f2",
         ),
         SlashCommand("discard", "drop the last answer's edits", _discard, key="f3"),
+        SlashCommand(
+            "merge",
+            "let Mercury merge the edit that did not apply (needs INCEPTION_API_KEY)",
+            _merge,
+            key="f6",
+        ),
         SlashCommand(
             "fix", "send the last failed edit (or failing /test) back to the model", _fix, key="f4"
         ),
