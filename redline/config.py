@@ -125,6 +125,7 @@ MODEL_KEYS: dict[str, Check] = {
     "tools": BOOL,
     "edit_format": _choice(*EDIT_FORMATS),
     "max_tokens": INT,
+    "context_tokens": INT,
     "reasoning_effort": _choice(*REASONING_EFFORTS),
     "reasoning_summary": BOOL,
     "realtime": BOOL,
@@ -169,6 +170,7 @@ class ModelOptions:
     tools: bool | None = None  # False: never offer tools to this model (edit-block turns)
     edit_format: str | None = None
     max_tokens: int | None = None
+    context_tokens: int | None = None  # the model's context window, when redline guesses wrong
     reasoning_effort: str | None = None  # instant (Mercury 2), minimal, low, medium, high
     reasoning_summary: bool | None = None  # Mercury 2: stream a summary of its reasoning
     realtime: bool | None = None  # Mercury 2: lower time to first token
@@ -256,6 +258,10 @@ class Config:
 
     def model_knobs(self) -> dict[str, ModelKnobs]:
         return {m: o.knobs() for m, o in self.models.items()}
+
+    def context_windows(self) -> dict[str, int]:
+        """``[models."ID"] context_tokens``: the windows the person set."""
+        return {m: o.context_tokens for m, o in self.models.items() if o.context_tokens}
 
 
 def user_config_path() -> Path:

@@ -87,6 +87,20 @@ class SessionWriter:
         )
         self._write(line)
 
+    def append_summary(self, conversation: Conversation, provider: str, model: str) -> None:
+        """`/compact`: the summary now sent in place of the first ``summarized`` turns (the
+        turns' own lines stay). Raises ``OSError``."""
+        record = {
+            "type": "compact",
+            "at": self._now().isoformat(),
+            "turns": conversation.summarized,
+            "summary": conversation.summary,
+            "provider": provider,
+            "model": model,
+        }
+        line = json.dumps(record, ensure_ascii=False)
+        self._write(redact(line, secret_values(None, self.secret_names)))
+
     def _write(self, line: str) -> None:
         data = (line + "\n").encode("utf-8", "replace")
         with self.path.open("a+b") as handle:
@@ -230,6 +244,8 @@ class _Reader:
                 self.repo = str(data.get("repo", ""))
             elif kind == "turn":
                 self._turn(number, data)
+            elif kind == "compact":
+                self._summary(data)
             else:
                 self.bad.append(number)  # a line of some other program, or of a newer redline
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
@@ -244,6 +260,17 @@ class _Reader:
         self.conversation.turns.append(turn)
         self.updated = str(data.get("at", self.updated))
         self.context_files = context_files_of(data)  # type: ignore[arg-type]
+
+    def _summary(self, data: dict[str, object]) -> None:
+        """A `/compact` line: it stands for the first ``turns`` turns read so far."""
+        turns, summary = data.get("turns"), data.get("summary")
+        count = len(self.conversation.turns)
+        if type(turns) is not int or not 0 < turns <= count:
+            raise TypeError("turns is not a number of turns before it")
+        if not isinstance(summary, str) or not summary.strip():
+            raise TypeError("summary is not text")
+        self.conversation.summary, self.conversation.summarized = summary, turns
+        self.conversation.summary_at = count
 
     def loaded(self, session_id: str) -> LoadedSession:
         turns = self.conversation.turns

@@ -27,6 +27,7 @@ from redline.agent.backend import backend_label
 from redline.backends.prices import Cost
 from redline.safety.terminal import for_terminal, one_line
 from redline.themes import DEFAULT_THEME, load_themes
+from redline.tui.compacting import CompactFlow
 from redline.tui.completions import at_completions, slash_completions
 from redline.tui.git_state import GitState, read_git_state
 from redline.tui.keys import APP_BINDINGS
@@ -118,6 +119,7 @@ class RedlineApp(App[None]):
         if config is not None:
             self.session.review.protected = config.protected()  # protected_paths
             self.session.secret_names = config.key_env_names()  # never in a session file
+            self.session.context_windows = config.context_windows()
         self.slash = default_registry(extras=False)  # the rest after first paint
         self.prompt_history: list[str] = []
         self._frame_release: Callable[[], None] | None = None  # see _hold_frames_until_sent
@@ -128,6 +130,7 @@ class RedlineApp(App[None]):
         self.spending = Spending(config)
         self.resuming = ResumeFlow(self)
         self.merges = MergeFlow(self)
+        self.compacting = CompactFlow(self)
         self._resumed = resumed
         self._read_git = read_git
         self._save_setting = save_setting
@@ -227,6 +230,10 @@ class RedlineApp(App[None]):
         """/sessions: this repository's saved sessions; enter continues one."""
         self.resuming.pick()
 
+    def compact(self) -> None:
+        """/compact: the older turns summarised by the backend, to make room in its window."""
+        self.compacting.start()
+
     @work(thread=True, group="startup")
     def load_extra_commands(self) -> None:
         """/undo, /diff, /add ...: their modules import git and tree-sitter; not on the UI loop."""
@@ -285,6 +292,11 @@ class RedlineApp(App[None]):
                 self.run_own_command(command)
             else:
                 self.notify("Type a command after !, e.g. !git status (it runs as you typed it).")
+            return
+        if self.session.compacting:  # the conversation is being rewritten: after it
+            self.session.queue.append(text)
+            self._status(activity=self.main.activity())
+            self.notify("Queued: it is sent once compacting ends (esc stops compacting).")
             return
         if self.session.turn_running:
             self.session.steer(text)
@@ -443,6 +455,8 @@ class RedlineApp(App[None]):
             return
         self.refresh_bindings()
         self.refresh_git_state()  # the turn may have committed
+        if turn is not None:
+            self.compacting.after_turn()  # near the context window: say so, offer /compact
         if session.queue:
             self.run_turn(session.queue.pop(0))
 
