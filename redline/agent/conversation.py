@@ -41,7 +41,10 @@ class Turn:
     # history where the provider wants reasoning back.
     answer_reasoning: str = ""
     answer_items: tuple[ReasoningItem, ...] = ()
-    commit: str | None = None  # the one commit of the turn's tool edits
+    commit: str | None = None  # the one commit of the turn's edits (tools, or applied later)
+    # What became of the turn's edits: "applied", "discarded", "undone", "superseded" (a later
+    # answer's edits took f2), or None (none yet: waiting, or no edits).
+    edit_status: str | None = None
     timing: TurnTiming | None = None
 
     @property

@@ -6,6 +6,7 @@ Git runs in a thread. Every method returns what to tell the person (a ``Notice``
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,10 +52,23 @@ class EditReview:
         self.session_start: str | None = None  # HEAD before the session's first apply, for /diff
         self.protected: tuple[str, ...] = DEFAULT_PROTECTED  # files no edit may touch
         self.proposed: tuple[Turn, list[EditBlock]] | None = None  # a merge's blocks for a turn
+        # Told each time a turn's edits are decided (``Turn.edit_status`` just changed): the
+        # session file records it, the transcript's cards show it.
+        self.listeners: list[Callable[[Turn], None]] = []
+
+    def _mark(self, turn: Turn, status: str) -> None:
+        turn.edit_status = status
+        for listener in self.listeners:
+            listener(turn)
 
     def turn_ended(self, turn: Turn) -> None:
         """A finished turn: its edits (if any) wait for apply, discard or fix."""
+        before = self.waiting
         self.waiting = turn if turn.edits and turn.finished else None
+        if before is not None and before is not turn and before.edit_status is None:
+            self._mark(before, "superseded")  # f2 now applies the newer answer's edits
+        if turn.commit is not None and turn.edit_status is None:
+            self._mark(turn, "applied")  # the agent's tools committed them
         self.last_error = failed_blocks_error(turn.edits) if turn.finished else None
         self.proposed = None
 
@@ -130,12 +144,17 @@ class EditReview:
         if quiet and not result.edits:
             return None
         self.decided(result.error)
+        if result.error is None and result.files:
+            turn.commit = result.commit
+            self._mark(turn, "applied")
         return Notice(applied_note(result), "error" if result.error else "information")
 
     def discard(self) -> Notice:
         if self.waiting is None:
             return Notice("No edits wait for a decision.", "warning")
+        turn = self.waiting
         self.decided(None)
+        self._mark(turn, "discarded")
         return Notice("Dropped the last answer's edits; no file was changed.")
 
     def take_fix(self) -> str | None:
@@ -150,11 +169,25 @@ class EditReview:
         from redline.tools.edits import undo_last
 
         result = await asyncio.to_thread(undo_last, self.repo_root)
+        if result.ok:
+            for turn in self.conversation.turns:
+                if turn.commit is not None and turn.commit == result.commit:
+                    self._mark(turn, "undone")
         return Notice(result.message, "information" if result.ok else "warning")
 
     async def diff(self) -> tuple[str, str]:
-        """(title, diff text) of what this session changed; raises ``NotARepository``."""
-        from redline.tools.edits import session_diff
+        """(title, diff text): the edits waiting for f2 if any, else what this session changed;
+        raises ``NotARepository``."""
+        from redline.tools.edits import plan_edits, session_diff
+
+        waiting = self.waiting
+        if waiting is not None:
+            blocks = turn_blocks(waiting)
+            plan = await asyncio.to_thread(
+                plan_edits, self.repo_root, blocks, protected=self.protected
+            )
+            if plan.diff:
+                return "Edits waiting: f2 applies them, f3 discards them", plan.diff
 
         since = self.session_start or "HEAD"
         text = await asyncio.to_thread(session_diff, self.repo_root, since)

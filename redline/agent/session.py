@@ -65,6 +65,8 @@ class Session:
         self.edit_format = edit_format
         self.max_tokens = max_tokens
         self.review = EditReview(repo_root, self.conversation)
+        self.review.listeners.append(self._record_decision)
+        self._recording: set[asyncio.Task[None]] = set()
         self.approval: ApprovalMode = approval  # read at each tool call: changing it applies now
         self.can_ask = can_ask  # False (exec): what would ask is denied
         self.tools = tools  # False: edit-block turns only
@@ -296,6 +298,27 @@ class Session:
         except OSError as exc:
             return f"Could not save the session: {exc.strerror}"
         return None
+
+    def _record_decision(self, turn: Turn) -> None:
+        """The session file notes what became of a saved turn's edits (off the loop)."""
+        writer = self._writer
+        found = [i for i, t in enumerate(self.conversation.turns) if t is turn]
+        if writer is None or not found:
+            return
+        index = found[0]
+
+        async def record() -> None:
+            try:
+                await asyncio.to_thread(writer.mark, index, turn)
+            except OSError:
+                pass  # the next turn's save says that the session cannot be written
+
+        try:
+            task = asyncio.get_running_loop().create_task(record())
+        except RuntimeError:  # no loop (a test calling the review directly)
+            return
+        self._recording.add(task)
+        task.add_done_callback(self._recording.discard)
 
     async def adopt(self, turn: Turn) -> str | None:
         """A turn run elsewhere (the kept lane of a race) joins the conversation and review."""

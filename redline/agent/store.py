@@ -20,6 +20,7 @@ import platformdirs
 from redline.agent.conversation import Conversation, Turn
 from redline.agent.session_records import (
     add_steps,
+    apply_decision,
     context_files_of,
     redact,
     secret_values,
@@ -86,6 +87,17 @@ class SessionWriter:
             json.dumps(record, ensure_ascii=False), secret_values(None, self.secret_names)
         )
         self._write(line)
+
+    def mark(self, index: int, turn: Turn) -> None:
+        """Record what became of turn ``index``'s edits (applied, discarded, undone)."""
+        record = {
+            "type": "edits",
+            "at": self._now().isoformat(),
+            "turn": index,
+            "status": turn.edit_status,
+            "commit": turn.commit,
+        }
+        self._write(json.dumps(record))
 
     def append_summary(self, conversation: Conversation, provider: str, model: str) -> None:
         """`/compact`: the summary now sent in place of the first ``summarized`` turns (the
@@ -244,6 +256,8 @@ class _Reader:
                 self.repo = str(data.get("repo", ""))
             elif kind == "turn":
                 self._turn(number, data)
+            elif kind == "edits":
+                apply_decision(self.conversation, data)
             elif kind == "compact":
                 self._summary(data)
             else:

@@ -120,6 +120,7 @@ class RedlineApp(App[None]):
             self.session.review.protected = config.protected()  # protected_paths
             self.session.secret_names = config.key_env_names()  # never in a session file
             self.session.context_windows = config.context_windows()
+        self.session.review.listeners.append(self._edits_decided)
         self.slash = default_registry(extras=False)  # the rest after first paint
         self.prompt_history: list[str] = []
         self._frame_release: Callable[[], None] | None = None  # see _hold_frames_until_sent
@@ -514,6 +515,11 @@ class RedlineApp(App[None]):
         self._status(context_tokens=0, activity=self.main.activity())
 
     # --- edit review keys ----------------------------------------------------------------
+
+    def _edits_decided(self, turn: Turn) -> None:
+        """Applied, discarded or undone: the turn's cards and last line change in place."""
+        if self.is_running and self.main.is_attached:
+            self.main.query_one(Transcript).edits_decided(turn)
 
     def action_apply_edits(self) -> None:
         self.run_slash_text("/apply")
