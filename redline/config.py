@@ -125,6 +125,7 @@ MODEL_KEYS: dict[str, Check] = {
     "tools": BOOL,
     "edit_format": _choice(*EDIT_FORMATS),
     "max_tokens": INT,
+    "context_tokens": INT,
     "reasoning_effort": _choice(*REASONING_EFFORTS),
     "reasoning_summary": BOOL,
     "realtime": BOOL,
@@ -142,6 +143,25 @@ NEEDS_TRUST: frozenset[str] = frozenset(
     {"providers", "auto_apply", "test_command", "sandbox_network", "sandbox_writable"}
 )
 # default_provider needs trust only when it names something other than a built-in preset.
+# Any key, at the top or in a table (a per-model key, base URL or header), whose name says it
+# picks where a request goes or which key it carries needs trust too, even if nobody listed it.
+REDIRECTS = frozenset(
+    {"url", "urls", "key", "keys", "env", "host", "endpoint", "origin", "header", "headers"}
+    | {"provider", "auth", "api", "secret", "proxy", "credentials"}
+)
+
+
+def _redirects(key: str) -> bool:
+    return not REDIRECTS.isdisjoint(re.split(r"[_\-.]", key.lower()))
+
+
+def needs_trust(key: str, value: object = None, table: str | None = None) -> bool:
+    """Whether an untrusted repository config may not set ``key`` (in ``[table.NAME]``)."""
+    if table is not None:
+        return table in NEEDS_TRUST or _redirects(key)
+    if key == "default_provider":
+        return not _names_preset(value)
+    return key in NEEDS_TRUST or _redirects(key)
 
 
 @dataclass(slots=True, frozen=True)
@@ -150,6 +170,7 @@ class ModelOptions:
     tools: bool | None = None  # False: never offer tools to this model (edit-block turns)
     edit_format: str | None = None
     max_tokens: int | None = None
+    context_tokens: int | None = None  # the model's context window, when redline guesses wrong
     reasoning_effort: str | None = None  # instant (Mercury 2), minimal, low, medium, high
     reasoning_summary: bool | None = None  # Mercury 2: stream a summary of its reasoning
     realtime: bool | None = None  # Mercury 2: lower time to first token
@@ -238,6 +259,10 @@ class Config:
     def model_knobs(self) -> dict[str, ModelKnobs]:
         return {m: o.knobs() for m, o in self.models.items()}
 
+    def context_windows(self) -> dict[str, int]:
+        """``[models."ID"] context_tokens``: the windows the person set."""
+        return {m: o.context_tokens for m, o in self.models.items() if o.context_tokens}
+
 
 def user_config_path() -> Path:
     return Path(platformdirs.user_config_dir("redline", appauthor=False)) / "config.toml"
@@ -310,11 +335,21 @@ def untrusted_part(data: dict[str, object]) -> tuple[dict[str, object], list[str
     kept: dict[str, object] = {}
     ignored: list[str] = []
     for key, value in data.items():
-        if key in NEEDS_TRUST or (key == "default_provider" and not _names_preset(value)):
+        if needs_trust(key, value):
             if isinstance(value, dict):
                 ignored.extend(f"[{key}.{name}]" for name in value)
             else:
                 ignored.append(key)
+        elif isinstance(value, dict) and key in TABLES:  # [models.ID]: only its harmless keys
+            tables: dict[str, dict[str, object]] = {}
+            for name, table in value.items():
+                tables[name] = {}
+                for sub, sub_value in table.items():
+                    if needs_trust(sub, sub_value, table=key):
+                        ignored.append(f"[{key}.{name}] {sub}")
+                    else:
+                        tables[name][sub] = sub_value
+            kept[key] = tables
         else:
             kept[key] = value
     return kept, ignored

@@ -41,13 +41,22 @@ class Turn:
     # history where the provider wants reasoning back.
     answer_reasoning: str = ""
     answer_items: tuple[ReasoningItem, ...] = ()
-    commit: str | None = None  # the one commit of the turn's tool edits
+    commit: str | None = None  # the one commit of the turn's edits (tools, or applied later)
+    # What became of the turn's edits: "applied", "discarded", "undone", "superseded" (a later
+    # answer's edits took f2), or None (none yet: waiting, or no edits).
+    edit_status: str | None = None
     timing: TurnTiming | None = None
 
     @property
     def finished(self) -> bool:
         """Ended normally: neither an error nor an interruption."""
         return self.error is None and not self.interrupted
+
+
+SUMMARY_INTRO = (
+    "A summary of our conversation so far (older turns were compacted with /compact):\n\n"
+)
+SUMMARY_ACK = "Understood. I will continue from this summary."
 
 
 def new_session_id() -> str:
@@ -61,10 +70,21 @@ class Conversation:
     turns: list[Turn] = field(default_factory=list)
     # Sent as Baseten's x-session-affinity: every turn of this conversation on one replica.
     session_id: str = field(default_factory=lambda: new_session_id())
+    # `/compact`: the first ``summarized`` turns are sent as ``summary`` (they stay in ``turns``
+    # for the transcript and the session file); ``summary_at``: how many turns there were then.
+    summary: str = ""
+    summarized: int = 0
+    summary_at: int = 0
 
-    def history(self) -> list[Message]:
+    def history(self, upto: int | None = None) -> list[Message]:
+        """What the model is sent for the turns so far (or the first ``upto``)."""
         messages: list[Message] = []
-        for turn in self.turns:
+        start = 0
+        if self.summary and self.summarized:
+            messages.append(Message("user", SUMMARY_INTRO + self.summary))
+            messages.append(Message("assistant", SUMMARY_ACK))
+            start = self.summarized
+        for turn in self.turns[start:upto]:
             messages.append(Message("user", turn.prompt))
             messages.extend(turn.items)
             answer = turn.text[turn.answer_start :]

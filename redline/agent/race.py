@@ -24,7 +24,8 @@ from redline.agent.session import Session
 from redline.backends.events import ReasoningDelta, StreamError, TextDelta, TextSnapshot
 from redline.backends.meter import MeterReading
 from redline.backends.prices import Cost, Price, reading_cost
-from redline.tools.lanes import LaneTree, LaneWorktrees
+from redline.tools.edits.safety import DEFAULT_PROTECTED
+from redline.tools.lanes import LaneError, LaneTree, LaneWorktrees
 
 LaneSink = Callable[[int, AgentMessage], None]
 PriceOf = Callable[[Backend], Price | None]
@@ -124,6 +125,7 @@ class Race:
         price_of: PriceOf | None = None,
         worktrees: LaneWorktrees | None = None,
         repo_root: Path = Path("."),
+        protected: tuple[str, ...] = DEFAULT_PROTECTED,
     ) -> None:
         if not MIN_LANES <= len(backends) <= MAX_LANES:
             raise ValueError(f"a race needs {MIN_LANES} to {MAX_LANES} backends")
@@ -151,6 +153,8 @@ class Race:
         for lane in self.lanes:
             lane.price = price_of(lane.backend) if price_of is not None else None
         self.worktrees = worktrees
+        self.protected = protected  # files no lane's edit may touch (``protected_paths``)
+        self.worktree_error: str | None = None  # why the lanes run without worktrees
         self._firsts = 0
         self._finishes = 0
         self._tasks: list[asyncio.Task[None]] = []
@@ -160,10 +164,15 @@ class Race:
         # The edit parser imports GitPython on first use: never inside a lane's stream.
         await asyncio.to_thread(importlib.import_module, "redline.tools.edits")
         if self.worktrees is not None:
-            trees = await asyncio.to_thread(self.worktrees.create, len(self.lanes))
-            for lane, tree in zip(self.lanes, trees, strict=True):
-                lane.tree = tree
-                lane.session.repo_root = tree.path  # its tools and edits work there
+            try:
+                trees = await asyncio.to_thread(self.worktrees.create, len(self.lanes))
+            except LaneError as exc:  # not a repository, no commit yet: lanes only stream
+                self.worktree_error = str(exc)
+                self.worktrees = None
+            else:
+                for lane, tree in zip(self.lanes, trees, strict=True):
+                    lane.tree = tree
+                    lane.session.repo_root = tree.path  # its tools and edits work there
         self._tasks = [asyncio.create_task(self._lane(lane, prompt, sink)) for lane in self.lanes]
         interrupted = False
         try:
@@ -223,7 +232,12 @@ class Race:
         if not parse_edits(lane.turn.text):
             return
         result = apply_reply(
-            lane.tree.path, lane.turn.text, provider=lane.provider, model=lane.model, summary=prompt
+            lane.tree.path,
+            lane.turn.edits or lane.turn.text,
+            provider=lane.provider,
+            model=lane.model,
+            summary=prompt,
+            protected=self.protected,
         )
         if result.ok:
             lane.commit = result.commit

@@ -6,7 +6,9 @@ Git runs in a thread. Every method returns what to tell the person (a ``Notice``
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from redline.agent.conversation import Conversation, Turn
 from redline.agent.edits import (
@@ -18,6 +20,9 @@ from redline.agent.edits import (
 )
 from redline.agent.messages import Notice
 from redline.tools.edits.safety import DEFAULT_PROTECTED
+
+if TYPE_CHECKING:
+    from redline.tools.edits import EditBlock
 
 
 def _identity(root: Path) -> str | None:
@@ -46,16 +51,68 @@ class EditReview:
         self.last_error: str | None = None  # a failed edit's error, for /fix
         self.session_start: str | None = None  # HEAD before the session's first apply, for /diff
         self.protected: tuple[str, ...] = DEFAULT_PROTECTED  # files no edit may touch
+        self.proposed: tuple[Turn, list[EditBlock]] | None = None  # a merge's blocks for a turn
+        # Told each time a turn's edits are decided (``Turn.edit_status`` just changed): the
+        # session file records it, the transcript's cards show it.
+        self.listeners: list[Callable[[Turn], None]] = []
+
+    def _mark(self, turn: Turn, status: str) -> None:
+        turn.edit_status = status
+        for listener in self.listeners:
+            listener(turn)
 
     def turn_ended(self, turn: Turn) -> None:
         """A finished turn: its edits (if any) wait for apply, discard or fix."""
+        before = self.waiting
         self.waiting = turn if turn.edits and turn.finished else None
+        if before is not None and before is not turn and before.edit_status is None:
+            self._mark(before, "superseded")  # f2 now applies the newer answer's edits
+        if turn.commit is not None and turn.edit_status is None:
+            self._mark(turn, "applied")  # the agent's tools committed them
         self.last_error = failed_blocks_error(turn.edits) if turn.finished else None
+        self.proposed = None
 
     def decided(self, error: str | None = None) -> None:
         """Applied (or tried): nothing waits for a decision; an error waits for a fix."""
         self.waiting = None
         self.last_error = error
+        self.proposed = None
+
+    def propose(self, turn: Turn, blocks: list[EditBlock]) -> None:
+        """``blocks`` (a merge of the turn's edits) wait for apply or discard instead of the
+        turn's own; the conversation keeps what the model wrote."""
+        self.waiting = turn
+        self.last_error = None
+        self.proposed = (turn, blocks)
+
+    def blocks_of(self, turn: Turn) -> list[EditBlock]:
+        """What applying ``turn`` would apply: a merge proposed for it, else its own blocks."""
+        if self.proposed is not None and self.proposed[0] is turn:
+            return list(self.proposed[1])
+        return turn_blocks(turn)
+
+    def merge_target(self) -> Turn | None:
+        """The answer a merge would work on: the one waiting, or the last one whose apply failed."""
+        if self.waiting is not None:
+            return self.waiting
+        last = self.conversation.last
+        return last if self.last_error and last is not None and last.finished else None
+
+    async def failures(self, turn: Turn) -> tuple[list[EditBlock], dict[int, str], str | None]:
+        """The turn's blocks, why each that would fail now fails (by block index), and the
+        apply's own error (None: they apply)."""
+        from redline.tools.edits import plan_edits
+
+        blocks = self.blocks_of(turn)
+        result = await asyncio.to_thread(
+            plan_edits, self.repo_root, blocks, protected=self.protected
+        )
+        errors = {
+            block.index: edit.error
+            for block, edit in zip(blocks, result.edits, strict=False)
+            if edit.error
+        }
+        return blocks, errors, result.error
 
     async def apply(
         self, turn: Turn | None = None, *, only: list[str] | None = None, quiet: bool = False
@@ -75,7 +132,7 @@ class EditReview:
             return Notice(f"Edits not applied: {problem}", "warning")
         if self.session_start is None:
             self.session_start = await asyncio.to_thread(_head, root)
-        blocks = turn_blocks(turn)
+        blocks = self.blocks_of(turn)
         if only:
             wanted = set(only)
             blocks = [b for b in blocks if {b.path, b.target} & wanted]
@@ -87,12 +144,17 @@ class EditReview:
         if quiet and not result.edits:
             return None
         self.decided(result.error)
+        if result.error is None and result.files:
+            turn.commit = result.commit
+            self._mark(turn, "applied")
         return Notice(applied_note(result), "error" if result.error else "information")
 
     def discard(self) -> Notice:
         if self.waiting is None:
             return Notice("No edits wait for a decision.", "warning")
+        turn = self.waiting
         self.decided(None)
+        self._mark(turn, "discarded")
         return Notice("Dropped the last answer's edits; no file was changed.")
 
     def take_fix(self) -> str | None:
@@ -107,11 +169,25 @@ class EditReview:
         from redline.tools.edits import undo_last
 
         result = await asyncio.to_thread(undo_last, self.repo_root)
+        if result.ok:
+            for turn in self.conversation.turns:
+                if turn.commit is not None and turn.commit == result.commit:
+                    self._mark(turn, "undone")
         return Notice(result.message, "information" if result.ok else "warning")
 
     async def diff(self) -> tuple[str, str]:
-        """(title, diff text) of what this session changed; raises ``NotARepository``."""
-        from redline.tools.edits import session_diff
+        """(title, diff text): the edits waiting for f2 if any, else what this session changed;
+        raises ``NotARepository``."""
+        from redline.tools.edits import plan_edits, session_diff
+
+        waiting = self.waiting
+        if waiting is not None:
+            blocks = turn_blocks(waiting)
+            plan = await asyncio.to_thread(
+                plan_edits, self.repo_root, blocks, protected=self.protected
+            )
+            if plan.diff:
+                return "Edits waiting: f2 applies them, f3 discards them", plan.diff
 
         since = self.session_start or "HEAD"
         text = await asyncio.to_thread(session_diff, self.repo_root, since)

@@ -10,7 +10,7 @@ import asyncio
 import functools
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,9 +22,11 @@ from redline.agent.engine import TurnLoop
 from redline.agent.messages import Emit, Notice, TurnFinished, TurnStarted, ignore
 from redline.agent.own_commands import OwnCommands, WithOwnCommands
 from redline.agent.review import EditReview
+from redline.agent.window import ContextUsage, context_usage, history_tokens
 from redline.backends.events import StreamError
 
 if TYPE_CHECKING:
+    from redline.agent.compaction import Compacted, Progress
     from redline.agent.store import LoadedSession, SessionStore, SessionWriter
     from redline.tools.context import ContextSet
     from redline.tools.shell import ShellTool
@@ -63,6 +65,8 @@ class Session:
         self.edit_format = edit_format
         self.max_tokens = max_tokens
         self.review = EditReview(repo_root, self.conversation)
+        self.review.listeners.append(self._record_decision)
+        self._recording: set[asyncio.Task[None]] = set()
         self.approval: ApprovalMode = approval  # read at each tool call: changing it applies now
         self.can_ask = can_ask  # False (exec): what would ask is denied
         self.tools = tools  # False: edit-block turns only
@@ -78,6 +82,8 @@ class Session:
         self._ready = asyncio.Event()
         self._retired: list[Backend] = []
         self._task: asyncio.Task[Turn] | None = None
+        self._compacting: asyncio.Task[Compacted] | None = None
+        self.context_windows: dict[str, int] = {}  # [models."ID"] context_tokens
         # The person's `!cmd` and `/test`; the shell's modules load with the first command.
         self.own = OwnCommands(shell if shell is not None else functools.partial(_shell, repo_root))
         self._context_source: WithOwnCommands | None = None
@@ -150,7 +156,12 @@ class Session:
 
     @property
     def turn_running(self) -> bool:
-        return self._task is not None
+        """A turn streams (or `/compact` asks for its summary): prompts wait in the queue."""
+        return self._task is not None or self._compacting is not None
+
+    @property
+    def compacting(self) -> bool:
+        return self._compacting is not None
 
     def steer(self, text: str) -> None:
         """Send ``text`` to the model at the running turn's next step boundary.
@@ -165,6 +176,8 @@ class Session:
         """Stop the turn at once; the partial answer is kept, marked interrupted."""
         if self._task is not None and not self._task.done():
             self._task.cancel()
+        if self._compacting is not None and not self._compacting.done():
+            self._compacting.cancel()
 
     async def run_turn(self, prompt: str, emit: Emit = ignore) -> Turn | None:
         """One turn, start to end (None: interrupted before the backend was even ready).
@@ -286,6 +299,27 @@ class Session:
             return f"Could not save the session: {exc.strerror}"
         return None
 
+    def _record_decision(self, turn: Turn) -> None:
+        """The session file notes what became of a saved turn's edits (off the loop)."""
+        writer = self._writer
+        found = [i for i, t in enumerate(self.conversation.turns) if t is turn]
+        if writer is None or not found:
+            return
+        index = found[0]
+
+        async def record() -> None:
+            try:
+                await asyncio.to_thread(writer.mark, index, turn)
+            except OSError:
+                pass  # the next turn's save says that the session cannot be written
+
+        try:
+            task = asyncio.get_running_loop().create_task(record())
+        except RuntimeError:  # no loop (a test calling the review directly)
+            return
+        self._recording.add(task)
+        task.add_done_callback(self._recording.discard)
+
     async def adopt(self, turn: Turn) -> str | None:
         """A turn run elsewhere (the kept lane of a race) joins the conversation and review."""
         self.conversation.turns.append(turn)
@@ -306,7 +340,10 @@ class Session:
     def load(self, loaded: LoadedSession) -> None:
         """Continue a saved session instead of this conversation (no turn may be running)."""
         self.clear()
-        self.conversation.turns[:] = loaded.conversation.turns
+        saved = loaded.conversation
+        self.conversation.turns[:] = saved.turns
+        self.conversation.summary, self.conversation.summarized = saved.summary, saved.summarized
+        self.conversation.summary_at = saved.summary_at
         self.resume(loaded.info.id)
 
     def clear(self) -> None:
@@ -314,6 +351,8 @@ class Session:
         self.interrupt()
         self.queue.clear()
         self.conversation.turns.clear()
+        self.conversation.summary, self.conversation.summarized = "", 0
+        self.conversation.summary_at = 0
         self.conversation.session_id = new_session_id()  # a fresh start: no replica to keep
         self._writer = None  # the next turn starts a new session file
         self.review.decided(None)
@@ -328,9 +367,70 @@ class Session:
         return last.tokens if last is not None else 0
 
     def context_estimate(self) -> int:
-        """What the next request carries, roughly: history plus the last context."""
-        chars = sum(len(t.prompt) + len(t.text) for t in self.conversation.turns)
-        return chars // 4 + self.context_tokens()
+        """What the next request carries, roughly: history (tool steps and the summary of
+        compacted turns included) plus the last context."""
+        return history_tokens(self.conversation) + self.context_tokens()
+
+    def context_usage(self) -> ContextUsage | None:
+        """How full the backend's context window would be with the next request."""
+        backend = self.backend
+        if backend is None:
+            return None
+        return context_usage(
+            self.conversation,
+            backend.name,
+            backend.model,
+            self.context_tokens(),
+            self.context_windows,
+        )
+
+    # --- /compact ------------------------------------------------------------------------
+
+    async def compact(self, progress: Progress | None = None) -> Compacted | None:
+        """Summarise the older turns (``redline.agent.compaction``); None when ``interrupt``
+        stopped it. Raises ``CompactError`` (a sentence; nothing changed)."""
+        from redline.agent.compaction import CompactError, compact_conversation
+
+        await self._ready.wait()
+        backend = self.backend
+        if backend is None:
+            raise CompactError(self.backend_error or "no backend is open")
+        if self.turn_running:
+            raise CompactError("an answer is still streaming")
+        task = asyncio.create_task(
+            compact_conversation(
+                self.conversation,
+                backend,
+                progress,
+                context_tokens=self.context_tokens(),
+                configured=self.context_windows,
+            )
+        )
+        self._compacting = task
+        try:
+            done = await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if not task.done():  # our caller is closing: stop asking too
+                task.cancel()
+                raise
+            return None
+        finally:
+            self._compacting = None
+        return replace(done, problem=await self._save_summary(backend))
+
+    async def _save_summary(self, backend: Backend) -> str | None:
+        if self._writer is None:
+            return None
+        conversation = self.conversation
+        self._writer.secret_names = self.secret_names
+        append = functools.partial(
+            self._writer.append_summary, conversation, backend.name, backend.model
+        )
+        try:
+            await asyncio.to_thread(append)
+        except OSError as exc:
+            return f"Could not save the summary in the session file: {exc.strerror}"
+        return None
 
 
 def _shell(repo_root: Path) -> ShellTool:

@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, fields
 from typing import Any
 
-from redline.agent.conversation import Turn
+from redline.agent.conversation import Conversation, Turn
 from redline.agent.steps import STEP_OUTPUT_CHARS, ToolStep
 from redline.backends.events import StreamError, ToolCall
 from redline.backends.meter import MeterReading
@@ -118,6 +119,8 @@ def turn_to_json(turn: Turn, at: str, *, context_files: Iterable[str] = ()) -> d
         "interrupted": turn.interrupted,
         "error": None if turn.error is None else asdict(turn.error),
         "reading": None if turn.reading is None else asdict(turn.reading),
+        "commit": turn.commit,
+        "edit_status": turn.edit_status,
     }
     if turn.items:
         record["items"] = items_to_json(turn.items)
@@ -202,7 +205,39 @@ def turn_from_json(data: dict[str, Any]) -> Turn:
         error=error,
         interrupted=bool(data.get("interrupted", False)),
         reading=reading,
+        commit=_commit(data.get("commit")),  # absent from files of older redlines
+        edit_status=_edit_status(data.get("edit_status")),
     )
+
+
+EDIT_STATUSES = frozenset({"applied", "discarded", "undone", "superseded"})
+_COMMIT = re.compile(r"[0-9a-f]{7,64}")
+
+
+def _edit_status(raw: object) -> str | None:
+    if raw is None:
+        return None
+    if raw not in EDIT_STATUSES:
+        raise TypeError("edit_status is not one redline writes")
+    return str(raw)
+
+
+def _commit(raw: object) -> str | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, str) or not _COMMIT.fullmatch(raw):
+        raise TypeError("commit is not a commit id")
+    return raw
+
+
+def apply_decision(conversation: Conversation, data: Mapping[str, Any]) -> None:
+    """An "edits" line: what became of turn number ``turn``'s edits after it was saved."""
+    index = data["turn"]
+    if type(index) is not int or not 0 <= index < len(conversation.turns):
+        raise TypeError("no such turn")
+    turn = conversation.turns[index]
+    turn.edit_status = _edit_status(data["status"])
+    turn.commit = _commit(data.get("commit"))
 
 
 def _message(raw: object) -> Message:

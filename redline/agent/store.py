@@ -20,6 +20,7 @@ import platformdirs
 from redline.agent.conversation import Conversation, Turn
 from redline.agent.session_records import (
     add_steps,
+    apply_decision,
     context_files_of,
     redact,
     secret_values,
@@ -86,6 +87,31 @@ class SessionWriter:
             json.dumps(record, ensure_ascii=False), secret_values(None, self.secret_names)
         )
         self._write(line)
+
+    def mark(self, index: int, turn: Turn) -> None:
+        """Record what became of turn ``index``'s edits (applied, discarded, undone)."""
+        record = {
+            "type": "edits",
+            "at": self._now().isoformat(),
+            "turn": index,
+            "status": turn.edit_status,
+            "commit": turn.commit,
+        }
+        self._write(json.dumps(record))
+
+    def append_summary(self, conversation: Conversation, provider: str, model: str) -> None:
+        """`/compact`: the summary now sent in place of the first ``summarized`` turns (the
+        turns' own lines stay). Raises ``OSError``."""
+        record = {
+            "type": "compact",
+            "at": self._now().isoformat(),
+            "turns": conversation.summarized,
+            "summary": conversation.summary,
+            "provider": provider,
+            "model": model,
+        }
+        line = json.dumps(record, ensure_ascii=False)
+        self._write(redact(line, secret_values(None, self.secret_names)))
 
     def _write(self, line: str) -> None:
         data = (line + "\n").encode("utf-8", "replace")
@@ -230,6 +256,10 @@ class _Reader:
                 self.repo = str(data.get("repo", ""))
             elif kind == "turn":
                 self._turn(number, data)
+            elif kind == "edits":
+                apply_decision(self.conversation, data)
+            elif kind == "compact":
+                self._summary(data)
             else:
                 self.bad.append(number)  # a line of some other program, or of a newer redline
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
@@ -244,6 +274,17 @@ class _Reader:
         self.conversation.turns.append(turn)
         self.updated = str(data.get("at", self.updated))
         self.context_files = context_files_of(data)  # type: ignore[arg-type]
+
+    def _summary(self, data: dict[str, object]) -> None:
+        """A `/compact` line: it stands for the first ``turns`` turns read so far."""
+        turns, summary = data.get("turns"), data.get("summary")
+        count = len(self.conversation.turns)
+        if type(turns) is not int or not 0 < turns <= count:
+            raise TypeError("turns is not a number of turns before it")
+        if not isinstance(summary, str) or not summary.strip():
+            raise TypeError("summary is not text")
+        self.conversation.summary, self.conversation.summarized = summary, turns
+        self.conversation.summary_at = count
 
     def loaded(self, session_id: str) -> LoadedSession:
         turns = self.conversation.turns

@@ -27,10 +27,12 @@ from redline.agent.backend import backend_label
 from redline.backends.prices import Cost
 from redline.safety.terminal import for_terminal, one_line
 from redline.themes import load_themes
+from redline.tui.compacting import CompactFlow
 from redline.tui.completions import at_completions, slash_completions
 from redline.tui.git_state import GitState, read_git_state
 from redline.tui.hints import for_tui
 from redline.tui.keys import APP_BINDINGS
+from redline.tui.merging import MergeFlow
 from redline.tui.messages import GitStateRead
 from redline.tui.options import AppOptions
 from redline.tui.palette import RedlineCommands
@@ -123,6 +125,8 @@ class RedlineApp(App[None]):
         if config is not None:
             self.session.review.protected = config.protected()  # protected_paths
             self.session.secret_names = config.key_env_names()  # never in a session file
+            self.session.context_windows = config.context_windows()
+        self.session.review.listeners.append(self._edits_decided)
         self.slash = default_registry(extras=False)  # the rest after first paint
         self.prompt_history: list[str] = []
         self._mentions_warned: str | None = None  # a prompt kept back for an unknown @mention
@@ -134,6 +138,8 @@ class RedlineApp(App[None]):
         self.speeds: dict[str, str] = {}  # backend -> median TTFT and tok/s, from the history
         self.spending = Spending(config)
         self.resuming = ResumeFlow(self)
+        self.merges = MergeFlow(self)
+        self.compacting = CompactFlow(self)
         self._resumed = resumed
         self._read_git = read_git
         self._save_setting = save_setting
@@ -235,6 +241,10 @@ class RedlineApp(App[None]):
         """/sessions: this repository's saved sessions; enter continues one."""
         self.resuming.pick()
 
+    def compact(self) -> None:
+        """/compact: the older turns summarised by the backend, to make room in its window."""
+        self.compacting.start()
+
     @work(thread=True, group="startup")
     def load_extra_commands(self) -> None:
         """/undo, /diff, /add ...: their modules import git and tree-sitter; not on the UI loop."""
@@ -328,6 +338,11 @@ class RedlineApp(App[None]):
                 self.notify("Type a command after !, e.g. !git status (it runs as you typed it).")
             return
         if self._unknown_mentions(text):
+            return
+        if self.session.compacting:  # the conversation is being rewritten: after it
+            self.session.queue.append(text)
+            self._status(activity=self.main.activity())
+            self.notify("Queued: it is sent once compacting ends (esc stops compacting).")
             return
         if self.session.turn_running:
             self.session.steer(text)
@@ -426,6 +441,8 @@ class RedlineApp(App[None]):
     def action_interrupt(self) -> None:
         """Esc: stop the turn (the session keeps the partial answer, marked interrupted), or
         kill the person's running command."""
+        if self.merges.cancel():
+            return
         if self.session.own.stop():
             return
         self.session.interrupt()
@@ -454,7 +471,10 @@ class RedlineApp(App[None]):
         try:
             done = await self.session.own.run(command, kind, on_output=card.feed)
         finally:
-            self.refresh_bindings()
+            if self.is_running and self.main.is_attached:  # not while the app closes
+                self.refresh_bindings()
+        if not (self.is_running and self.main.is_attached):
+            return
         fixable = not done.result.ok and model_can_fix(done.result.output)
         fix = " · /fix (f4) asks the model to fix it" if fixable else ""
         card.finish(done.result, f"the output goes with your next message{fix}")
@@ -504,8 +524,12 @@ class RedlineApp(App[None]):
             notice = with_fix_hint(await session.review.apply(turn, quiet=True))
             if notice is not None:
                 self.say(notice)
+        if not (self.is_running and self.main.is_attached):  # the app closed meanwhile
+            return
         self.refresh_bindings()
         self.refresh_git_state()  # the turn may have committed
+        if turn is not None:
+            self.compacting.after_turn()  # near the context window: say so, offer /compact
         if session.queue:
             prompt = session.queue.pop(0)
             self.queue_changed()
@@ -584,6 +608,11 @@ class RedlineApp(App[None]):
     def action_copy_answer(self) -> None:
         self.run_slash_text("/copy")
 
+    def _edits_decided(self, turn: Turn) -> None:
+        """Applied, discarded or undone: the turn's cards and last line change in place."""
+        if self.is_running and self.main.is_attached:
+            self.main.query_one(Transcript).edits_decided(turn)
+
     def action_apply_edits(self) -> None:
         self.run_slash_text("/apply")
 
@@ -593,10 +622,16 @@ class RedlineApp(App[None]):
     def action_fix_edits(self) -> None:
         self.run_slash_text("/fix")
 
+    def action_merge_edits(self) -> None:
+        self.run_slash_text("/merge")
+
+    def merge_edits(self) -> None:
+        self.merges.start()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         session = self.session
         if action == "interrupt":
-            return session.turn_running or session.own.running
+            return session.turn_running or session.own.running or self.merges.running
         if action in REVIEW_ACTIONS:
             return session.review.waiting is not None and not session.turn_running
         if action == "fix_edits":
@@ -606,6 +641,8 @@ class RedlineApp(App[None]):
                 return False
             said = error if error is not None else own.result.output if own else ""
             return model_can_fix(said) and not session.turn_running
+        if action == "merge_edits":
+            return bool(session.review.last_error) and not session.turn_running
         return True
 
     async def show_diff(self, title: str, text: str) -> None:

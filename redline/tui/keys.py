@@ -21,6 +21,13 @@ APP_BINDINGS: tuple[Binding, ...] = (
     Binding("f3", "discard_edits", "Discard", tooltip="drop the last answer's edits (/discard)"),
     Binding("f4", "fix_edits", "Fix edit", tooltip="send the failed edit back to the model (/fix)"),
     Binding(
+        "f6",
+        "merge_edits",
+        "Merge",
+        priority=True,  # over the prompt's own f6 (select line) while an edit waits for a merge
+        tooltip="let Mercury merge the edit that did not apply (/merge)",
+    ),
+    Binding(
         "f5",
         "toggle_context",
         "Context",

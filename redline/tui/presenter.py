@@ -28,7 +28,10 @@ from redline.tui.hints import for_tui
 from redline.tui.widgets.transcript import Transcript, TurnHandle
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from redline.tools.edits import EditBlock
+    from redline.tui.widgets._turn_view import ExtraPart
     from redline.tui.widgets.command_card import CommandCard
 
 SWITCH_HINT = "Press ctrl+b or type /backend to pick another backend."
@@ -103,6 +106,8 @@ class TurnPresenter:
         self._handle: TurnHandle | None = None
         self._arguments: dict[str, str] = {}  # call id -> argument JSON, for its card
         self._streamed = 0  # argument characters of the call streaming now
+        self._calling: str | None = None  # the tool call running now
+        self._call_cards: list[ExtraPart] = []  # its edit cards (an apply_patch's files)
         # The card a model's running command streams into (None: the person's command has it).
         self._command_card = command_card
         self._card: CommandCard | None = None
@@ -121,16 +126,7 @@ class TurnPresenter:
             self._started(message)  # type: ignore[arg-type]
         elif kind is EditProposed:
             if handle is not None:
-                from redline.tui.widgets.diff_card import diff_card  # GitPython: not at start
-
-                block = message.block  # type: ignore[union-attr]
-                status = "failed" if block.error else "proposed"
-                over = _overwrites(self._root, block)
-                before = file_before(self._root, block)
-                handle.add_block(
-                    diff_card(block, status=status, overwrites=over, before=before),
-                    at=message.at,  # type: ignore[union-attr]
-                )
+                self._edit_card(handle, message)  # type: ignore[arg-type]
         elif kind is TurnFinished:
             if self._card is not None:  # interrupted while a command ran: it was killed
                 self._card.hide()
@@ -144,6 +140,8 @@ class TurnPresenter:
             self._call_streams(message)  # type: ignore[arg-type]
         elif kind is ToolCallStarted:
             self._arguments[message.call_id] = message.arguments  # type: ignore[union-attr]
+            self._calling = message.call_id  # type: ignore[union-attr]
+            self._call_cards = []
             self._set_activity(f"running {message.name}")  # type: ignore[union-attr]
         elif kind is CommandOutput:
             if self._card is not None and message.call_id == self._card_call:  # type: ignore[union-attr]
@@ -169,6 +167,22 @@ class TurnPresenter:
         elif kind is Notice:
             self._say(message)  # type: ignore[arg-type]
 
+    def _edit_card(self, handle: TurnHandle, message: EditProposed) -> None:
+        from redline.tui.widgets.diff_card import card_counts, diff_card  # GitPython: not at start
+
+        block = message.block
+        over = _overwrites(self._root, block)
+        before = file_before(self._root, block)
+
+        def card(status: str) -> RenderableType:
+            return diff_card(block, status=status, overwrites=over, before=before)
+
+        status = "failed" if block.error else "proposed"
+        count = (block.target, *card_counts(block, before))
+        part = handle.add_card(card, status, count, at=message.at)
+        if message.at is None and self._calling:  # a patch tool's: decided when the call ends
+            self._call_cards.append(part)
+
     def _call_streams(self, delta: ToolCallDelta) -> None:
         if delta.name:
             self._streamed = 0
@@ -186,11 +200,18 @@ class TurnPresenter:
 
     def _tool_done(self, done: ToolFinished) -> None:
         self._set_activity("")
+        self._calling = None
+        cards, self._call_cards = self._call_cards, []
         if self._card is not None and done.call_id == self._card_call:
             self._card.hide()
             self._card = None
         if self._handle is None:
             return
+        if done.status != "error" or not all(c.status == "failed" for c in cards):
+            word = {"ok": "applied", "denied": "denied"}.get(done.status, "failed")
+            for card in cards:
+                if card.status == "proposed":
+                    self._handle.set_status(card, word)
         from redline.tui.widgets.tool_card import tool_card
 
         self._handle.add_block(tool_card(done, self._arguments.pop(done.call_id, "")))

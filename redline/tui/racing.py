@@ -12,20 +12,35 @@ import asyncio
 import os
 from typing import TYPE_CHECKING
 
-from redline.agent import Backend, Conversation, RepoContext, Turn
+from redline.agent import Backend, Conversation, Notice, RepoContext, Turn
+from redline.agent.edits import turn_blocks
 from redline.agent.history import SpeedHistory, append_quietly, record_of
-from redline.agent.race import MAX_LANES, MIN_LANES, Race
-from redline.backends.prices import Cost, Price, price_for
+from redline.agent.race import MAX_LANES, MIN_LANES, Lane, Race
+from redline.backends.events import TextDelta
+from redline.backends.prices import Price, price_for
 from redline.tools.lanes import LaneError, LaneWorktrees
 from redline.tui.screens.race import RaceScreen
 from redline.tui.screens.race_picker import RacePickerScreen
-from redline.tui.slash.edits import with_fix_hint
+from redline.tui.slash.edits import FIX_HINT, with_fix_hint
 from redline.tui.widgets.prompt import PromptInput
+from redline.tui.widgets.transcript import TurnHandle
 
 if TYPE_CHECKING:
     from redline.tui.app import RedlineApp
 
 NEEDS_PROMPT = "Type the prompt to race first (or /race PROMPT), then press f8."
+CHECKED_FAILED = (
+    "These edits did not apply in the lane's worktree (at the commit the race began from): "
+    "{error} f2 tries them on your files; f3 drops them."
+)
+
+
+def show_cards(handle: TurnHandle, turn: Turn, status: str) -> None:
+    """A diff card for each of the turn's edits, after its text (as a normal turn shows them)."""
+    from redline.tui.widgets.diff_card import diff_card  # GitPython: imported by the race screen
+
+    for block in turn_blocks(turn):
+        handle.add_block(diff_card(block, status="failed" if block.error else status))
 
 
 class RaceFlow:
@@ -86,8 +101,9 @@ class RaceFlow:
                 overrides = config.price_overrides() if config is not None else None
                 return price_for(backend.name, backend.model, overrides)
 
-            # Lanes that apply their edits each work in a git worktree of their own.
-            trees = LaneWorktrees(session.repo_root) if app.options.auto_apply else None
+            # Each lane applies its edits in a git worktree of its own (no repository: none), so
+            # the lanes' edits cannot collide and each lane shows whether its edits apply.
+            trees = LaneWorktrees(session.repo_root)
             race = Race(
                 backends,
                 Conversation(list(session.conversation.turns)),
@@ -98,6 +114,7 @@ class RaceFlow:
                 price_of=price_of,
                 repo_root=session.repo_root,
                 worktrees=trees,
+                protected=session.review.protected,
             )
             screen = RaceScreen(race, prompt, display_clock=app.display_clock)
             try:
@@ -140,14 +157,15 @@ class RaceFlow:
             return
         lane = race.lanes[kept]
         if lane.turn is not None:
-            await self._keep(lane.turn, lane.cost, race if lane.tree is not None else None, kept)
+            await self._keep(race, lane)
 
-    async def _keep(
-        self, turn: Turn, cost: Cost | None, race: Race | None = None, index: int = 0
-    ) -> None:
-        """The kept lane joins the conversation: shown, saved, its edits reviewed (or applied)."""
+    async def _keep(self, race: Race, lane: Lane) -> None:
+        """The kept lane joins the conversation: shown with its diff cards, saved, and its edits
+        applied under auto-apply (its worktree commit landed), else waiting for f2 / f3."""
         app = self.app
         session = app.session
+        turn = lane.turn
+        assert turn is not None
         problem = await session.adopt(turn)
         if problem is not None:
             app.notify(problem, severity="warning")
@@ -155,24 +173,40 @@ class RaceFlow:
         handle = app.transcript.start_turn(
             session.turn_count, turn.prompt, turn.provider, turn.model
         )
+        if turn.text:
+            handle.push(TextDelta(turn.text))
+        landing = app.options.auto_apply and lane.tree is not None and lane.commit is not None
+        show_cards(handle, turn, "applied" if landing else "proposed")
         handle.finish(turn)
         prompts = app.main.query(PromptInput)
         if prompts and prompts.first().text.strip() == turn.prompt.strip():
             prompts.first().clear()  # f8 raced what was typed: it has been sent
-        await app.costed(turn, "race", cost)
-        if race is not None:  # the lane committed in its worktree: bring that onto the branch
-            try:
-                landed = await race.keep(index)
-            except LaneError as exc:
-                app.notify(f"The kept answer's edits were not applied: {exc}.", severity="error")
-            else:
-                if landed:
-                    app.notify(f"Applied the kept answer's edits ({landed[-1][:10]}).")
-                session.review.decided(None)
-        elif app.options.auto_apply:
+        await app.costed(turn, "race", lane.cost)
+        if not app.options.auto_apply:
+            if lane.edit_error and session.review.waiting is not None:
+                app.say(Notice(CHECKED_FAILED.format(error=lane.edit_error), "warning"))
+        elif landing:  # the lane committed in its worktree: bring that onto the branch
+            await self._land(race, lane)
+        elif lane.edit_error:
+            session.review.decided(lane.edit_error)
+            app.say(Notice(f"Edits not applied: {lane.edit_error}{FIX_HINT}", "error"))
+        elif lane.tree is None:  # no worktree (not a repository): the normal applier says why
             notice = with_fix_hint(await session.review.apply(turn, quiet=True))
             if notice is not None:
                 app.say(notice)
         app.refresh_bindings()
         app.refresh_git_state()
         app.context_changed()
+
+    async def _land(self, race: Race, lane: Lane) -> None:
+        app = self.app
+        try:
+            landed = await race.keep(lane.index)
+        except LaneError as exc:
+            error = f"the kept answer's edits were not applied: {exc}."
+            app.session.review.decided(error)
+            app.say(Notice(error[0].upper() + error[1:], "error"))
+        else:
+            if landed:
+                app.say(Notice(f"Applied the kept answer's edits: committed {landed[-1][:10]}."))
+            app.session.review.decided(None)

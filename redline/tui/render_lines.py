@@ -118,10 +118,51 @@ def plain_strips(lines: list[str], ctx: RenderContext, style: Style | None = Non
     return strips
 
 
+CONTINUATION = "↪"  # starts each row a long code line wrapped onto: nothing is hidden
+
+
+def code_line(line: str) -> str:
+    """A code line as drawn (safe, tabs expanded, a huge one cut with a note)."""
+    return clean(fold_line(line))
+
+
+def code_rows(text: str, width: int) -> int:
+    """Rows a drawn code line takes at ``width``: one column goes to the margin or marker."""
+    room = max(1, width - 1)
+    length = len(text) if text.isascii() else cell_len(text)
+    return max(1, -(-length // room))
+
+
+def _chop(text: str, room: int) -> list[str]:
+    if text.isascii():
+        return [text[i : i + room] for i in range(0, len(text), room)] or [""]
+    from rich.cells import chop_cells
+
+    return chop_cells(text, room) or [""]
+
+
 def code_strips(lines: list[str], ctx: RenderContext) -> list[Strip]:
-    """Code as it streams: one strip per line, cropped, on the code theme's background."""
+    """Code as it streams, on the code theme's background; a line wider than the view wraps,
+    each further row marked with ``CONTINUATION`` (``code_rows`` rows per line)."""
     style = ctx.base + ctx.code_background()
-    return [strip_of(" " + clean(fold_line(line)), ctx.width, style) for line in lines]
+    width = ctx.width
+    room = max(1, width - 1)
+    strips: list[Strip] = []
+    for line in lines:
+        text = code_line(line)
+        if code_rows(text, width) == 1:
+            strips.append(strip_of(" " + text, width, style))
+            continue
+        rows = _chop(text, room)
+        strips.append(strip_of(" " + rows[0], width, style))
+        strips.extend(_continued(row, width, style, ctx.dim) for row in rows[1:])
+    return strips
+
+
+def _continued(row: str, width: int, style: Style, dim: Style) -> Strip:
+    pad = " " * max(0, width - 1 - cell_len(row))
+    segments = [Segment(CONTINUATION, style + dim), Segment(row + pad, style)]
+    return Strip(segments).crop_extend(0, width, style)
 
 
 def rich_strips(
@@ -197,20 +238,36 @@ def markdown_strips(text: str, ctx: RenderContext) -> list[Strip]:
 
 
 def syntax_strips(code: str, lang: str, ctx: RenderContext) -> list[Strip]:
-    """Highlighted code, one strip per line (cropped, not wrapped, like the plain version)."""
+    """Highlighted code, wrapped exactly as ``code_strips`` wraps it (same rows per line)."""
     if not code:
         return code_strips([""], ctx)
     from rich.syntax import Syntax
 
+    lines = [code_line(line) for line in code.split("\n")]
+    width = ctx.width
+    rows = [code_rows(text, width) for text in lines]
+    widest = max(cell_len(text) for text in lines)
     syntax = Syntax(
-        for_terminal(code),
+        for_terminal("\n".join(lines)),
         lexer_for(lang.lower()),
         theme=ctx.code_theme,
         word_wrap=False,
-        padding=(0, 1),
-        code_width=max(1, ctx.width - 2),
+        padding=0,
+        code_width=max(1, widest),
     )
-    return rich_strips(syntax, ctx)
+    wide = RenderContext(ctx.console, max(1, widest), ctx.base, ctx.dim, ctx.code_theme)
+    drawn = rich_strips(syntax, wide)
+    if len(drawn) != len(lines):  # the lexer saw other lines than these: the plain version
+        return code_strips(code.split("\n"), ctx)
+    style = ctx.base + ctx.code_background()
+    room = max(1, width - 1)
+    strips: list[Strip] = []
+    for strip, count in zip(drawn, rows, strict=True):
+        for k in range(count):
+            lead = Segment(" " if k == 0 else CONTINUATION, style if k == 0 else style + ctx.dim)
+            part = strip.crop(k * room, (k + 1) * room)
+            strips.append(Strip([lead, *part]).crop_extend(0, width, style))
+    return strips
 
 
 WARM_LANGUAGES = ("python", "typescript", "javascript", "bash", "diff", "json", "rust", "go")

@@ -112,3 +112,43 @@ def test_racing_lanes_edit_in_their_own_worktrees_and_the_kept_one_is_committed(
     assert "calc.py" in _git(git_repo, "show", "--name-only", "--format=", "HEAD")
     assert _worktrees(git_repo) == [str(git_repo.resolve())]
     assert run.lanes[0].tree is not None and not run.lanes[0].tree.path.exists()
+
+
+def _scripted_race(repo: Path, replies: list[str], **kwargs: object) -> Race:
+    from tests.helpers_race import ScriptedClient, scripted_backend
+
+    backends = [
+        scripted_backend(f"sim:lane{i}", "m", ScriptedClient([reply]))
+        for i, reply in enumerate(replies)
+    ]
+    return Race(backends, Conversation(), worktrees=LaneWorktrees(repo), **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_lanes_edit_to_a_protected_path_is_refused_in_its_worktree(git_repo: Path):
+    (git_repo / "deploy.key").write_text("TOKEN=mine\n")  # the person's protected_paths
+    _git(git_repo, "add", "deploy.key")
+    _git(git_repo, "commit", "-q", "-m", "key")
+    reply = (
+        "deploy.key\n```\n<<<<<<< SEARCH\nTOKEN=mine\n=======\nTOKEN=theirs\n>>>>>>> REPLACE\n```\n"
+    )
+    ok = "NOTES.md\n```\n<<<<<<< SEARCH\n=======\nnotes\n>>>>>>> REPLACE\n```\n"
+    race = _scripted_race(git_repo, [reply, ok], protected=("*.key",))
+
+    async def run() -> None:
+        await race.run("edit")
+        assert await race.keep(0) == []  # nothing to land from the refused lane
+
+    asyncio.run(run())
+    refused, fine = race.lanes
+    assert refused.commit is None and refused.edit_error and "deploy.key" in refused.edit_error
+    assert fine.commit is not None and fine.edit_error is None
+    assert (git_repo / "deploy.key").read_text() == "TOKEN=mine\n"
+    assert _worktrees(git_repo) == [str(git_repo.resolve())]
+
+
+def test_outside_a_repository_the_lanes_run_without_worktrees(tmp_path: Path):
+    reply = "just talk, no edits"
+    race = _scripted_race(tmp_path, [reply, reply])
+    result = asyncio.run(race.run("hello"))
+    assert all(lane.tree is None and lane.finished_ok for lane in result.lanes)
+    assert race.worktrees is None and race.worktree_error

@@ -39,7 +39,7 @@ async def test_a_mercury_answer_draws_its_card_in_place_and_offers_f2(tmp_path: 
         app.transcript.flush()
         lines = app.transcript.lines_text()
         card = _index(lines, "SIMULATED.md  +")
-        # Right after the edit's fence, as a streamed answer draws it; not after the prose.
+        # Where a streamed answer draws it (where the block closes), not after all the prose.
         assert card < _index(lines, "Simulated note")
         assert "proposed" in lines[card]
         assert _review_keys(app) == {"f2", "f3"}

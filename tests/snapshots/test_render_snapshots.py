@@ -127,3 +127,26 @@ class TestMercury:
             app.transcript.flush()
 
         assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+WIDE_CODE = (
+    "Long lines wrap, marked, instead of being cut:\n\n```python\n"
+    "def report(rows):\n"
+    '    return [f"{row.name:<20} {row.total:>10,.2f} {row.share:>6.1%} {row.note}" for row in rows if row.total]  # end\n'
+    "```\n"
+)
+
+
+class TestCodeWrap:
+    def test_long_code_lines_at_80_columns(self, snap_compare: Any) -> None:
+        app = TranscriptApp()
+
+        async def run_before(pilot: Pilot[None]) -> None:
+            await pilot.pause()
+            handle = _stream(app, WIDE_CODE)
+            handle.finish(
+                Turn("Make greet say hello", "sim", "sim-cerebras", reading=FINAL_READING)
+            )
+            app.transcript.flush()
+
+        assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

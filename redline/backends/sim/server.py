@@ -27,6 +27,7 @@ from redline.backends.sim.merge import merge, split_prompt
 from redline.backends.sim.profiles import Profile, get_profile
 from redline.backends.sim.replies import Reply, build_reply, request_from_body
 from redline.backends.sim.stream import Disconnect, Pace, stream_snapshots, stream_tokens
+from redline.backends.sim.summary import summary_reply
 from redline.backends.sim.wire import ChatWire, ResponsesWire
 from redline.backends.tokens import count_tokens, split_tokens
 
@@ -363,7 +364,9 @@ class SimServer:
                 )
             reply = Reply(split_tokens(move.text), 0, "stop")
         else:
-            reply = build_reply(reply_request, profile=self.profile.name, model=model)
+            reply = summary_reply(reply_request) or build_reply(
+                reply_request, profile=self.profile.name, model=model
+            )
         if body.get("stream") is not True:
             if fault is not None and fault.name == "disconnect":
                 raise Disconnect

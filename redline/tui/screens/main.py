@@ -111,12 +111,17 @@ class MainScreen(Screen[None]):
 
     def activity(self) -> str:
         parts = []
-        if self.session.turn_running:
+        if self.session.compacting:
+            parts.append("compacting older turns · esc stops")
+        elif self.session.turn_running:
             parts.append("streaming · esc stops")
             if self._tool_activity:
                 parts.append(self._tool_activity)
         if self.session.queue:
             parts.append(f"{len(self.session.queue)} queued")
+        usage = None if self.session.turn_running else self.session.context_usage()
+        if usage is not None and usage.near_limit:  # stays until /compact makes room
+            parts.append(f"ctx {usage.percent}% of window · /compact")
         return " · ".join(parts)
 
     def tool_activity(self, text: str) -> None:

@@ -23,11 +23,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from redline.agent.messages import AgentMessage, EditProposed, TurnFinished, TurnStarted
-from redline.agent.race import Race, RaceResult
+from redline.agent.race import Lane, Race, RaceResult
 from redline.backends.events import StreamError
+from redline.safety.terminal import one_line
 from redline.tui.presenter import STREAM_EVENTS
 from redline.tui.stream_buffer import Clock
-from redline.tui.widgets.race_lane import RaceLaneView
+from redline.tui.widgets.race_lane import MEDIUM, RaceLaneView
 
 BADGE_HZ = 10.0
 
@@ -55,6 +56,17 @@ class LaneShow:
             handle.attach_meter(message.meter)  # type: ignore[union-attr]
         elif kind is TurnFinished:
             handle.finish(message.turn)  # type: ignore[union-attr]
+
+
+def edit_check(lane: Lane) -> Text | None:
+    """Whether the lane's edits applied in its own worktree (None: no worktree or no edit)."""
+    if lane.tree is None:
+        return None
+    if lane.edit_error:
+        return Text(f"✗ edits do not apply: {one_line(lane.edit_error)}", style="bold red")
+    if lane.commit:
+        return Text("✓ edits apply cleanly", style="green")
+    return None
 
 
 class RaceScreen(Screen[int | None]):
@@ -86,6 +98,7 @@ class RaceScreen(Screen[int | None]):
         self._clock = display_clock
         self._autostart = autostart
         self._gc_held = False
+        self._checking = False
 
     def compose(self) -> ComposeResult:
         title = Text("Race ", style="bold")
@@ -94,8 +107,17 @@ class RaceScreen(Screen[int | None]):
         with Horizontal(id="lanes"):
             for lane in self.race.lanes:
                 yield RaceLaneView(lane, display_clock=self._clock)
-        yield Static(Text("streaming… esc stops every lane", style="dim"), id="race-note")
+        yield Static(
+            self._note(Text("streaming… esc stops every lane", style="dim")), id="race-note"
+        )
         yield Footer()
+
+    def _note(self, text: Text) -> Text:
+        """The note under the lanes; with narrow lanes it names the badges they only draw."""
+        lanes = max(1, len(self.race.lanes))
+        if (self.app.size.width // lanes) - 4 < MEDIUM:
+            text.append(" · ⚡ first token 🏁 finish ▲ fastest decode", style="dim")
+        return text
 
     def on_mount(self) -> None:
         for view in self.lane_views():
@@ -140,19 +162,29 @@ class RaceScreen(Screen[int | None]):
                 from redline.agent.conversation import Turn
 
                 view.handle.finish(Turn(self.prompt, lane.provider, lane.model, interrupted=True))
+            if view.handle is not None:
+                check = edit_check(lane)
+                if check is not None:
+                    view.handle.add_block(check)
         self.refresh_badges()
         keys = " ".join(str(i + 1) for i, lane in enumerate(result.lanes) if lane.turn)
         winner = result.winner
         lead = f"{winner.provider} finished first. " if winner is not None else "No lane finished. "
         note = Text(lead, style="bold")
-        note.append(f"Keep an answer: {keys} (or click a lane) · esc keeps none", style="dim")
-        self.query_one("#race-note", Static).update(note)
+        note.append(f"Keep one: {keys} or click · esc keeps none", style="dim")
+        self.query_one("#race-note", Static).update(self._note(note))
 
     def refresh_badges(self) -> None:
         if self.result is not None:
             fastest = self.result.fastest_decode
         else:
             fastest = self.race.fastest_decode_now()
+            lanes = self.race.lanes
+            trees = any(lane.tree is not None for lane in lanes)
+            if trees and not self._checking and all(lane.done for lane in lanes):
+                self._checking = True  # the lanes' edits are being applied in their worktrees
+                note = Text("Every lane has ended; checking that each one's edits apply…")
+                self.query_one("#race-note", Static).update(self._note(note))
         for view in self.lane_views():
             view.meter.fastest = fastest
             view.meter.redraw()

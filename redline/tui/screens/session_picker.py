@@ -35,9 +35,11 @@ def session_row(info: SessionInfo, current: bool, width: int = 100) -> Text:
     sanitised; the prompt gets what the others leave)."""
     turns = f"{info.turns} turn{'' if info.turns == 1 else 's'}"
     backend = one_line(f"{info.provider} · {short_model(info.model)}") if info.provider else ""
-    if len(backend) > BACKEND_CHARS:
-        backend = backend[: BACKEND_CHARS - 1] + "…"
-    room = max(12, width - 2 - 17 - 11 - BACKEND_CHARS)
+    fixed = 2 + 17 + 11  # mark, date, turns
+    column = max(10, min(BACKEND_CHARS, (width - fixed) // 2))  # narrow: prompt and backend share
+    if len(backend) > column:
+        backend = backend[: column - 1] + "…"
+    room = max(10, width - fixed - column)
     title = one_line(info.title) or "(no prompt)"
     if len(title) > room:
         title = title[: room - 1] + "…"

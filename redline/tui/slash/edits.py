@@ -6,6 +6,7 @@ from redline.agent import Notice
 from redline.tui.slash import SlashCommand, SlashContext
 
 FIX_HINT = " /fix (f4) sends this back to the model."
+MERGE_HINT = " /merge (f6) lets Mercury merge it."
 
 
 def with_fix_hint(notice: Notice | None) -> Notice | None:
@@ -17,7 +18,11 @@ def with_fix_hint(notice: Notice | None) -> Notice | None:
         return notice
     if not model_can_fix(notice.text):
         return Notice(notice.text + INIT_HINT, notice.severity)
-    return Notice(notice.text + FIX_HINT, notice.severity)
+    return Notice(notice.text + FIX_HINT + MERGE_HINT, notice.severity)
+
+
+def _merge(ctx: SlashContext, arg: str) -> None:
+    ctx.ui.merge_edits()
 
 
 INIT_HINT = " /init runs git init here (it asks first)."
@@ -69,6 +74,12 @@ def commands() -> list[SlashCommand]:
             key="f2",
         ),
         SlashCommand("discard", "drop the last answer's edits", _discard, key="f3"),
+        SlashCommand(
+            "merge",
+            "let Mercury merge the edit that did not apply (needs INCEPTION_API_KEY)",
+            _merge,
+            key="f6",
+        ),
         SlashCommand(
             "fix", "send the last failed edit (or failing /test) back to the model", _fix, key="f4"
         ),

@@ -18,6 +18,8 @@ from textual.strip import Strip
 from redline.tui.blocks import Block, OpenBlock
 from redline.tui.render_lines import (
     RenderContext,
+    code_line,
+    code_rows,
     code_strips,
     markdown_strips,
     needs_markdown,
@@ -144,7 +146,7 @@ class BlockPart(Part):
     its height never changes, so the view does not jump while colour arrives.
     """
 
-    __slots__ = ("_done_lines", "block", "polished", "want_polish")
+    __slots__ = ("_done_lines", "_done_rows", "block", "polished", "want_polish")
 
     def __init__(self, block: Block) -> None:
         super().__init__()
@@ -154,6 +156,7 @@ class BlockPart(Part):
             block.kind == "code" or needs_markdown(block.text)
         )
         self._done_lines = 0  # code lines highlighted so far
+        self._done_rows = 0  # the rows they take (a long line wraps onto several)
 
     def render(self, ctx: RenderContext) -> list[Strip]:
         """The block's lines and one blank line after it (the blank line of the source)."""
@@ -192,8 +195,11 @@ class BlockPart(Part):
         start = self._done_lines
         end = chunk_end(lines, start)
         chunk = syntax_strips("\n".join(lines[start:end]), block.lang, ctx)
-        if len(chunk) == end - start:
-            strips[start:end] = chunk
+        first = 0 if start == 0 else self._done_rows
+        rows = sum(code_rows(code_line(line), ctx.width) for line in lines[start:end])
+        if len(chunk) == rows and first + rows <= len(strips):
+            strips[first : first + rows] = chunk  # long lines wrap: rows, not lines, both ways
+        self._done_rows = first + rows
         self._done_lines = end
         self.polished = end >= len(lines)
         return self.polished

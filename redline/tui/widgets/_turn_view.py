@@ -38,6 +38,7 @@ from redline.tui.widgets._parts import (
     TailPart,
     blank,
 )
+from redline.tui.widgets.edit_summary import CARD_STATUS, FileCount, edits_line, turn_counts
 from redline.tui.widgets.meter import format_reading
 
 Touch = Callable[[Part], None]
@@ -59,11 +60,22 @@ class ExtraPart(RenderablePart):
     a diffusing answer whose text arrives after the card's place in it was streamed.
     """
 
-    __slots__ = ("anchor",)
+    __slots__ = ("anchor", "card", "count", "status")
 
     def __init__(self, draw: Callable[[RenderContext], list[Strip]]) -> None:
         super().__init__(draw)
         self.anchor: int | None = None
+        # An edit card: drawn again by ``card(status)`` when its status changes (applied ...).
+        self.card: Callable[[str], RenderableType] | None = None
+        self.count: FileCount | None = None
+        self.status = ""
+
+    def show_status(self, status: str) -> None:
+        if self.card is None or status == self.status:
+            return
+        self.status = status
+        renderable = self.card(status)
+        self.redraw(lambda ctx: rich_strips(renderable, ctx))
 
     def render(self, ctx: RenderContext) -> list[Strip]:
         return [*super().render(ctx), blank(ctx)]
@@ -81,8 +93,10 @@ class TurnView:
         *,
         clock: Clock,
         first: bool,
+        chrome: bool = True,
     ) -> None:
         self.turn_id = turn_id
+        self.chrome = chrome  # False (a race lane): no prompt header, no meter in the footer
         self.prompt = prompt
         self.provider = provider
         self.model = model
@@ -97,6 +111,7 @@ class TurnView:
         self.meter: MeterSource | None = None
         self.live = True
         self.pending_finish: Turn | None = None
+        self.turn: Turn | None = None  # the finished turn (its edits' outcome is in the footer)
         self.reading: MeterReading | None = None
         self.lag_chars = 0
         self.meter_in_bar = False
@@ -235,6 +250,7 @@ class TurnView:
         new += self._add_blocks(self.splitter.close())
         self.tail.clear()
         self.live = False
+        self.turn = turn
         self.interrupted = turn.interrupted
         if turn.error is not None:
             self.error = turn.error.message
@@ -279,6 +295,8 @@ class TurnView:
     # -- drawing ---------------------------------------------------------------------------
 
     def _draw_header(self, ctx: RenderContext) -> list[Strip]:
+        if not self.chrome:
+            return []
         grid = Table.grid(expand=True, padding=(0, 1))
         grid.add_column(ratio=1)
         grid.add_column(justify="right", no_wrap=True)
@@ -297,7 +315,7 @@ class TurnView:
     def footer_renderable(self) -> RenderableType | None:
         lines: list[Text] = []
         # While streaming, a bound meter bar shows the live figures; the footer keeps the final ones.
-        show_meter = not (self.live and self.meter_in_bar)
+        show_meter = self.chrome and not (self.live and self.meter_in_bar)
         if show_meter and (self.reading is not None or (self.live and self.meter is not None)):
             meter = format_reading(self.reading, self.lag_chars)
             if self.interrupted:
@@ -311,9 +329,35 @@ class TurnView:
             lines.append(Text(self.split, style="dim"))
         if self.error:
             lines.append(Text(f"✗ {self.error}", style="bold red"))
+        edits = self._edits_line()
+        if edits is not None:
+            lines.append(edits)
         if not lines:
             return None
         return lines[0] if len(lines) == 1 else Group(*lines)
+
+    def cards(self) -> list[ExtraPart]:
+        return [p for p in self.blocks if isinstance(p, ExtraPart) and p.card is not None]
+
+    def _edits_line(self) -> Text | None:
+        turn = self.turn
+        if self.live or turn is None:
+            return None
+        cards = self.cards()
+        counts = [c.count for c in cards if c.count is not None and c.status != "failed"]
+        if not cards:
+            counts = turn_counts(turn)  # a resumed turn: no cards were drawn
+        waiting = turn.finished and bool(turn.edits) and any(c.status == "proposed" for c in cards)
+        return edits_line(turn, counts, waiting)
+
+    def edits_decided(self, status: str) -> None:
+        """The turn's edits were applied, discarded or undone: its cards and footer say so."""
+        word = CARD_STATUS.get(status, status)
+        for card in self.cards():
+            if card.status in ("proposed", "applied", "not applied"):
+                card.show_status(word)
+        self.refresh_footer()
+        self.dirty = True
 
     def _draw_footer(self, ctx: RenderContext) -> list[Strip]:
         renderable = self.footer_renderable()
@@ -328,6 +372,8 @@ class TurnView:
             self.interrupted,
             self.live,
             self.meter_in_bar,
+            None if self.turn is None else (self.turn.edit_status, self.turn.commit),
+            () if self.live else tuple(c.status for c in self.cards()),
             self.split,
         )
         if state == self._footer_state:

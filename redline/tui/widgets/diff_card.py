@@ -14,7 +14,15 @@ from redline.safety.terminal import for_terminal, one_line
 from redline.tools.edits import EditBlock, EditKind, block_diff
 
 MAX_CARD_LINES = 24
-_STATUS_STYLE = {"proposed": "yellow", "applied": "green", "failed": "bold red"}
+_STATUS_STYLE = {
+    "proposed": "yellow",
+    "applied": "green",
+    "failed": "bold red",
+    "discarded": "dim",
+    "denied": "dim",
+    "not applied": "dim",
+    "undone": "magenta",
+}
 
 
 def _title(
@@ -40,6 +48,19 @@ def _title(
     return title
 
 
+def _counts(block: EditBlock, before: str | None, lines: list[str]) -> tuple[int, int]:
+    if before is not None and block.content is not None:
+        added = sum(1 for line in lines if line.startswith("+"))
+        removed = sum(1 for line in lines if line.startswith("-"))
+        return added, removed
+    return block.counts()
+
+
+def card_counts(block: EditBlock, before: str | None = None) -> tuple[int, int]:
+    """The +/- figures the card shows (the real diff's)."""
+    return _counts(block, before, block_diff(block, before).splitlines()[2:])
+
+
 def diff_card(
     block: EditBlock,
     *,
@@ -52,11 +73,7 @@ def diff_card(
     `overwrites` when a move lands on a file that exists; `before`: the file a whole-file block
     rewrites (the card then shows and counts the real diff)."""
     lines = block_diff(block, before).splitlines()[2:]  # the ---/+++ header is in the title
-    if before is not None and block.content is not None:
-        added = sum(1 for line in lines if line.startswith("+"))
-        removed = sum(1 for line in lines if line.startswith("-"))
-    else:
-        added, removed = block.counts()
+    added, removed = _counts(block, before, lines)
     body = Text()
     for line in lines[:MAX_CARD_LINES]:
         style = ""

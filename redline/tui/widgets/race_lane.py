@@ -16,17 +16,21 @@ from redline.tui.widgets.meter import MeterBar, sparkline
 from redline.tui.widgets.transcript import Transcript, TurnHandle
 
 ORDINALS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th"}
+SETTLED_SAMPLES = 3  # live-rate samples (0.2 s apart) before a mid-stream average is shown
+WIDE = 44  # columns from which badges carry all their words
+MEDIUM = 32  # from which they carry one word (narrower: symbols, the race note names them)
 
 
-def lane_badges(lane: Lane, fastest: int | None) -> list[tuple[str, str]]:
+def lane_badges(lane: Lane, fastest: int | None, width: int = WIDE) -> list[tuple[str, str]]:
     """(label, style) badges: first token, finish order, fastest decode, error or stopped."""
+    words = 2 if width >= WIDE else (1 if width >= MEDIUM else 0)
     badges: list[tuple[str, str]] = []
     if lane.first_token == 1:
-        badges.append(("⚡ first token", "bold yellow"))
+        badges.append((("⚡", "⚡ first", "⚡ first token")[words], "bold yellow"))
     if lane.finish is not None:
         badges.append((f"🏁 {ORDINALS.get(lane.finish, str(lane.finish))}", "bold green"))
     if fastest == lane.index:
-        badges.append(("▲ fastest decode", "bold cyan"))
+        badges.append((("▲", "▲ fastest", "▲ fastest decode")[words], "bold cyan"))
     if lane.error is not None:
         badges.append(("✗ error", "bold red"))
     elif lane.done and not lane.finished_ok:
@@ -34,32 +38,50 @@ def lane_badges(lane: Lane, fastest: int | None) -> list[tuple[str, str]]:
     return badges
 
 
-def lane_meter(lane: Lane, reading: MeterReading, fastest: int | None) -> Text:
-    """Three short lines that fit a quarter of the screen: TTFT and tokens, rates, cost and badges."""
-    text = Text(no_wrap=True, overflow="ellipsis")
-    ttft = "…" if reading.ttft_ms is None else f"{reading.ttft_ms:,.0f} ms"
-    tokens = f"{'' if reading.tokens_exact else '~'}{reading.output_tokens:,}"
-    text.append("TTFT ", "dim")
-    text.append(ttft)
-    text.append(" · ", "dim")
-    text.append(tokens)
-    text.append(" tok", "dim")
+def _line() -> Text:
+    return Text(no_wrap=True, overflow="ellipsis")
+
+
+def lane_meter_lines(
+    lane: Lane, reading: MeterReading, fastest: int | None, width: int = 80
+) -> list[Text]:
+    """Three lines that fit the lane's width, each cropped on its own (a long one never pushes
+    the next out): the rate and time, TTFT and tokens, cost and badges."""
+    speed = _line()
+    live = not reading.finished and reading.live_tps is not None
+    if live:
+        speed.append(f"{reading.live_tps:,.0f}", "bold")
+        speed.append(" tok/s", "dim")
+    # An average over the first few chunks means nothing (two chunks 1 ms apart read 100k tok/s).
+    settled = reading.finished or len(reading.rate_history) >= SETTLED_SAMPLES
+    if not live or settled:
+        speed.append(" · avg " if live else "avg ", "dim")
+        shown = reading.decode_tps if settled else None
+        speed.append("-" if shown is None else f"{shown:,.0f}")
+        speed.append(" tok/s", "dim")
     if reading.finished and reading.duration_ms:
-        text.append(f" · {reading.duration_ms / 1000:.1f} s")
-    text.append("\n")
-    if not reading.finished and reading.live_tps is not None:
-        text.append(f"{reading.live_tps:,.0f}", "bold")
-        text.append(" tok/s · ", "dim")
-    text.append("avg ", "dim")
-    text.append("-" if reading.decode_tps is None else f"{reading.decode_tps:,.0f}")
-    text.append(" tok/s ", "dim")
-    text.append(sparkline(reading.rate_history, 10), "cyan")
-    text.append("\n")
-    text.append(lane.cost.label() if lane.cost is not None else "cost -", "bold")
-    for label, style in lane_badges(lane, fastest):
-        text.append("  ")
-        text.append(label, style)
-    return text
+        speed.append(f" · {reading.duration_ms / 1000:.1f} s")
+    room = width - speed.cell_len - 1
+    if room >= 3:
+        speed.append(" ")
+        speed.append(sparkline(reading.rate_history, min(10, room)), "cyan")
+    counts = _line()
+    counts.append("TTFT ", "dim")
+    counts.append("…" if reading.ttft_ms is None else f"{reading.ttft_ms:,.0f} ms")
+    counts.append(" · ", "dim")
+    counts.append(f"{'' if reading.tokens_exact else '~'}{reading.output_tokens:,}")
+    counts.append(" tok", "dim")
+    cost = _line()
+    cost.append(lane.cost.label() if lane.cost is not None else "cost -", "bold")
+    for label, style in lane_badges(lane, fastest, width):
+        cost.append("  " if width >= WIDE else " ")
+        cost.append(label, style)
+    return [speed, counts, cost]
+
+
+def lane_meter(lane: Lane, reading: MeterReading, fastest: int | None, width: int = 80) -> Text:
+    """The lane meter's three lines as one text (for tests and plain output)."""
+    return Text("\n").join(lane_meter_lines(lane, reading, fastest, width))
 
 
 class LaneMeter(MeterBar):
@@ -69,6 +91,8 @@ class LaneMeter(MeterBar):
     LaneMeter {
         height: 3;
         padding: 0 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
         color: $text-muted;
         background: $boost;
     }
@@ -91,11 +115,15 @@ class LaneMeter(MeterBar):
     def redraw(self) -> None:
         lane = self.lane
         reading = lane.reading() if lane.done else self._reading
-        key = (reading, lane.cost, lane.first_token, lane.finish, self.fastest, lane.done)
+        width = self.content_region.width or 80
+        key = (reading, lane.cost, lane.first_token, lane.finish, self.fastest, lane.done, width)
         if key == self._drawn:
             return
         self._drawn = key
-        self.update(lane_meter(lane, reading, self.fastest), layout=False)
+        self.update(lane_meter(lane, reading, self.fastest, width), layout=False)
+
+    def on_resize(self) -> None:
+        self.redraw()
 
 
 class RaceLaneView(Vertical):
@@ -114,6 +142,8 @@ class RaceLaneView(Vertical):
         height: 1;
         padding: 0 1;
         text-style: bold;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     RaceLaneView > Transcript {
         height: 1fr;
@@ -128,11 +158,12 @@ class RaceLaneView(Vertical):
 
     def compose(self) -> ComposeResult:
         lane = self.lane
-        title = Text(f"{lane.index + 1} ", style="bold reverse")
+        title = Text(no_wrap=True, overflow="ellipsis")
+        title.append(f" {lane.index + 1} ", style="bold reverse")
         title.append(f" {lane.provider}", style="bold")
         title.append(f" · {lane.model}", style="dim")
         yield Static(title, classes="lane-title")
-        yield Transcript(clock=self._clock, pause_gc=False, warm_up=False)
+        yield Transcript(clock=self._clock, pause_gc=False, warm_up=False, chrome=False)
         yield LaneMeter(lane)
 
     @property

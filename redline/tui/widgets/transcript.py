@@ -24,7 +24,6 @@ import time
 from bisect import bisect_right
 from collections import deque
 
-from rich.console import RenderableType
 from rich.style import Style
 from textual import events
 from textual.geometry import Size
@@ -32,75 +31,20 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from redline.agent import Turn
-from redline.agent.messages import SplitSource
-from redline.backends.events import Event
 from redline.tui.render_lines import RenderContext, warm_up
 from redline.tui.stream_buffer import Clock
 from redline.tui.widgets._parts import BlockPart, ReasoningPart
 from redline.tui.widgets._strip_cache import StripCache
-from redline.tui.widgets._turn_view import ExtraPart, MeterSource, TurnView
+from redline.tui.widgets._turn_view import TurnView
 from redline.tui.widgets.meter import MeterBar
+from redline.tui.widgets.turn_handle import TurnHandle
+
+__all__ = ["Transcript", "TurnHandle"]
 
 FRAME_S = 1 / 60  # new text is drawn as soon as the last frame is this old
 LAG_SHOWN_AFTER_S = 0.1  # the display counts as behind once text waited this long
 WARM_UP_AFTER_S = 0.3  # Markdown and lexers are built in a thread this long after mount
 METER_EVERY = 3  # ticks between meter updates (~10 Hz: the live rate moves no faster)
-
-
-class TurnHandle:
-    """What the code running a turn holds: push events, attach the meter, finish."""
-
-    __slots__ = ("_texted", "_transcript", "_view")
-
-    def __init__(self, transcript: Transcript, view: TurnView) -> None:
-        self._transcript = transcript
-        self._view = view
-        self._texted = False  # the turn's first text has been pushed
-
-    @property
-    def turn_id(self) -> object:
-        return self._view.turn_id
-
-    def push(self, event: Event) -> None:
-        """Buffer one stream event (cheap; safe to use as the turn loop's sink)."""
-        buffer = self._view.buffer
-        if not self._texted and getattr(event, "text", None):
-            # The turn's first text: drawn at once, not a frame after the last tick (the
-            # meter's ticks while waiting for it must not delay it).
-            self._texted = True
-            buffer.push(event)
-            self._transcript._draw_soon(now=True)
-            return
-        if not buffer:  # the first event since the last drain: draw it within a frame
-            self._transcript._draw_soon()
-        buffer.push(event)
-
-    def attach_meter(self, meter: MeterSource) -> None:
-        """Poll ``meter.reading()`` every tick while the turn streams."""
-        self._view.meter = meter
-
-    def attach_split(self, split: SplitSource) -> None:
-        """Show the live model / tools / redline split while the turn runs (a few Hz)."""
-        self._view.split_source = split
-
-    def finish(self, turn: Turn) -> None:
-        """The stream is over; the next tick shows ``turn``'s final state."""
-        self._view.pending_finish = turn
-        self._transcript._wake(self._view)
-        self._transcript._draw_soon(now=True)
-
-    def add_block(self, content: RenderableType | list[Strip], *, at: int | None = None) -> None:
-        """Append a block (a rich renderable or ready strips) after the text so far.
-
-        ``at``: where it belongs in the answer text (an edit card), for a diffusing answer."""
-        # Through the buffer, so the block lands after exactly the text received before it,
-        # however the drains happen to fall (a busy machine drains bigger batches).
-        buffer = self._view.buffer
-        part = ExtraPart.of(content)
-        part.anchor = at
-        buffer.push(part)  # type: ignore[arg-type]
-        self._transcript._wake(self._view)
-        self._transcript._draw_soon()
 
 
 class Transcript(ScrollView, can_focus=False):
@@ -129,10 +73,12 @@ class Transcript(ScrollView, can_focus=False):
         max_cached_lines: int = 3000,
         pause_gc: bool = True,
         warm_up: bool = True,
+        chrome: bool = True,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
+        self._chrome = chrome  # False (a race lane): its titles and meter say who and how fast
         self._clock = clock
         self._tick_interval = 1.0 / tick_hz
         self._polish_budget = polish_budget_s
@@ -163,7 +109,15 @@ class Transcript(ScrollView, can_focus=False):
 
     def start_turn(self, turn_id: object, prompt: str, provider: str, model: str) -> TurnHandle:
         """Add a turn at the end and return the handle its stream is fed through."""
-        view = TurnView(turn_id, prompt, provider, model, clock=self._clock, first=not self._turns)
+        view = TurnView(
+            turn_id,
+            prompt,
+            provider,
+            model,
+            clock=self._clock,
+            first=not self._turns,
+            chrome=self._chrome,
+        )
         self._turns.append(view)
         self._by_id[turn_id] = view
         self._wake(view)
@@ -184,6 +138,17 @@ class Transcript(ScrollView, can_focus=False):
         self._cache.clear()
         if self._meter_bar is not None:
             self._meter_bar.blank()
+        self._relayout(self._render_context())
+
+    def edits_decided(self, turn: Turn) -> None:
+        """``turn``'s edits were applied, discarded or undone: its cards and last line say so."""
+        status = turn.edit_status
+        if status is None:
+            return
+        for view in self._turns:
+            if view.turn is turn or view.pending_finish is turn:
+                view.turn = turn
+                view.edits_decided(status)
         self._relayout(self._render_context())
 
     def bind_meter_bar(self, bar: MeterBar | None) -> None:
