@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from redline.agent.conversation import Conversation, Turn
 from redline.agent.edits import (
@@ -19,6 +20,9 @@ from redline.agent.edits import (
 )
 from redline.agent.messages import Notice
 from redline.tools.edits.safety import DEFAULT_PROTECTED
+
+if TYPE_CHECKING:
+    from redline.tools.edits import EditBlock
 
 
 def _identity(root: Path) -> str | None:
@@ -47,6 +51,7 @@ class EditReview:
         self.last_error: str | None = None  # a failed edit's error, for /fix
         self.session_start: str | None = None  # HEAD before the session's first apply, for /diff
         self.protected: tuple[str, ...] = DEFAULT_PROTECTED  # files no edit may touch
+        self.proposed: tuple[Turn, list[EditBlock]] | None = None  # a merge's blocks for a turn
         # Told each time a turn's edits are decided (``Turn.edit_status`` just changed): the
         # session file records it, the transcript's cards show it.
         self.listeners: list[Callable[[Turn], None]] = []
@@ -65,11 +70,49 @@ class EditReview:
         if turn.commit is not None and turn.edit_status is None:
             self._mark(turn, "applied")  # the agent's tools committed them
         self.last_error = failed_blocks_error(turn.edits) if turn.finished else None
+        self.proposed = None
 
     def decided(self, error: str | None = None) -> None:
         """Applied (or tried): nothing waits for a decision; an error waits for a fix."""
         self.waiting = None
         self.last_error = error
+        self.proposed = None
+
+    def propose(self, turn: Turn, blocks: list[EditBlock]) -> None:
+        """``blocks`` (a merge of the turn's edits) wait for apply or discard instead of the
+        turn's own; the conversation keeps what the model wrote."""
+        self.waiting = turn
+        self.last_error = None
+        self.proposed = (turn, blocks)
+
+    def blocks_of(self, turn: Turn) -> list[EditBlock]:
+        """What applying ``turn`` would apply: a merge proposed for it, else its own blocks."""
+        if self.proposed is not None and self.proposed[0] is turn:
+            return list(self.proposed[1])
+        return turn_blocks(turn)
+
+    def merge_target(self) -> Turn | None:
+        """The answer a merge would work on: the one waiting, or the last one whose apply failed."""
+        if self.waiting is not None:
+            return self.waiting
+        last = self.conversation.last
+        return last if self.last_error and last is not None and last.finished else None
+
+    async def failures(self, turn: Turn) -> tuple[list[EditBlock], dict[int, str], str | None]:
+        """The turn's blocks, why each that would fail now fails (by block index), and the
+        apply's own error (None: they apply)."""
+        from redline.tools.edits import plan_edits
+
+        blocks = self.blocks_of(turn)
+        result = await asyncio.to_thread(
+            plan_edits, self.repo_root, blocks, protected=self.protected
+        )
+        errors = {
+            block.index: edit.error
+            for block, edit in zip(blocks, result.edits, strict=False)
+            if edit.error
+        }
+        return blocks, errors, result.error
 
     async def apply(
         self, turn: Turn | None = None, *, only: list[str] | None = None, quiet: bool = False
@@ -89,7 +132,7 @@ class EditReview:
             return Notice(f"Edits not applied: {problem}", "warning")
         if self.session_start is None:
             self.session_start = await asyncio.to_thread(_head, root)
-        blocks = turn_blocks(turn)
+        blocks = self.blocks_of(turn)
         if only:
             wanted = set(only)
             blocks = [b for b in blocks if {b.path, b.target} & wanted]

@@ -249,7 +249,7 @@ class ChatParser:
             StreamError(
                 "server" if kind == "server" else "protocol",
                 f"{self._provider} {what}; the partial answer was kept; try again, or pick "
-                "another provider with /backend or --provider.",
+                "another provider with --provider.",
             )
         )
         self._ended = True
@@ -289,7 +289,7 @@ class ChatParser:
                     f"{self._provider} ended the answer without a finish reason, so it may be "
                     "cut short (a llama-cpp-python server stops an answer when another request "
                     "reaches it); the partial answer was kept; try again, or pick another "
-                    "provider with /backend or --provider.",
+                    "provider with --provider.",
                 )
             )
         else:
@@ -298,7 +298,7 @@ class ChatParser:
                     "network",
                     f"The stream from {self._provider} ended before the answer was finished; "
                     "the partial answer was kept; try again, or pick another provider with "
-                    "/backend or --provider.",
+                    "--provider.",
                 )
             )
 

@@ -15,7 +15,8 @@ import httpx
 from redline.backends._json import LONE_SURROGATE, loads
 from redline.backends.events import ErrorKind, StreamError
 
-SWITCH = "pick another provider with /backend or --provider"
+# Worded for the command line; the TUI rewords it (redline/tui/hints.py: ctrl+b, /backend).
+SWITCH = "pick another provider with --provider"
 
 # Things that look like API keys in text a server echoes back.
 _KEYLIKE = re.compile(
@@ -40,9 +41,21 @@ class Scrubber:
 
 
 def short(text: str, limit: int = 200) -> str:
-    """One line of server text, trimmed."""
+    """One line of server text, trimmed at a word (never mid-word) with an ellipsis."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def said_by_server(detail: str) -> str:
+    """`` (the server said: X)``, without X's own closing full stop (no ``.)``)."""
+    detail = detail.rstrip(" .;:")
+    return f" (the server said: {detail})" if detail else ""
 
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)")
@@ -155,7 +168,7 @@ def http_error(
 ) -> StreamError:
     """One sentence for an HTTP error status before the stream started."""
     detail = server_message(body) if body else ""
-    said = f" (the server said: {detail})" if detail else ""
+    said = said_by_server(detail)
     if status in (401, 403):
         if key_env:
             verb = "rejected" if status == 401 else "refused access with"
@@ -185,7 +198,7 @@ def http_error(
             return StreamError(
                 "config",
                 f"Model {model!r} was not found at {provider}; available models: {listed}. "
-                "Pick one with --model or /model.",
+                "Pick one with --model.",
             )
         return StreamError(
             "config",

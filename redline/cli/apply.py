@@ -56,7 +56,12 @@ def run(args: argparse.Namespace) -> int:
     else:
         _report(result, check=bool(args.check), commit=not args.no_commit)
     if result.error is not None:
-        print(f"redline apply: {result.error}", file=sys.stderr)
+        failed = sum(1 for e in result.edits if e.error)
+        if failed and not args.json:  # each failure was just listed: say it once, in one line
+            edits = "edit" if failed == 1 else "edits"
+            print(f"redline apply: {failed} {edits} failed; no file was changed.", file=sys.stderr)
+        else:
+            print(f"redline apply: {result.error}", file=sys.stderr)
         return EXIT_EDIT
     return EXIT_OK
 

@@ -11,13 +11,13 @@ import asyncio
 import functools
 import importlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from textual import on, work
 from textual.actions import SkipAction
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
@@ -26,21 +26,25 @@ from redline.agent import Backend, BackendOpener, Notice, Session, Turn
 from redline.agent.backend import backend_label
 from redline.backends.prices import Cost
 from redline.safety.terminal import for_terminal, one_line
-from redline.themes import DEFAULT_THEME, load_themes
+from redline.themes import load_themes
 from redline.tui.compacting import CompactFlow
 from redline.tui.completions import at_completions, slash_completions
 from redline.tui.git_state import GitState, read_git_state
+from redline.tui.hints import for_tui
 from redline.tui.keys import APP_BINDINGS
+from redline.tui.merging import MergeFlow
 from redline.tui.messages import GitStateRead
 from redline.tui.options import AppOptions
 from redline.tui.palette import RedlineCommands
 from redline.tui.presenter import SWITCH_HINT, TurnPresenter
+from redline.tui.repository import NOT_A_REPO_OFFER, git_init, model_can_fix
 from redline.tui.resuming import ResumeFlow
 from redline.tui.screens.main import MainScreen
 from redline.tui.slash import ParsedSlash, SlashContext, parse_slash
 from redline.tui.slash.builtin import default_registry, extra_commands
 from redline.tui.slash.edits import with_fix_hint
 from redline.tui.spending import Spending
+from redline.tui.theming import ordered_themes, screenshot_path, starting_theme
 from redline.tui.widgets.command_card import CommandCard
 from redline.tui.widgets.meter import MeterBar
 from redline.tui.widgets.prompt import CompletionSource, PromptInput
@@ -57,6 +61,7 @@ __all__ = ["AppOptions", "RedlineApp"]
 
 Clock = Callable[[], float]
 REVIEW_ACTIONS = frozenset({"apply_edits", "discard_edits"})
+GIT_REFRESH_S = 10.0  # the git marker's slow refresh while idle
 
 
 # The longest Enter holds the screen back while the request goes out (a slow connect).
@@ -79,6 +84,8 @@ class RedlineApp(App[None]):
     TITLE = "redline"
     COMMANDS: ClassVar = App.COMMANDS | {RedlineCommands}
     BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
+    # Toasts sit above the status bar and the footer, never over the queue count or the mode.
+    CSS = "ToastRack { margin-bottom: 2; }"
 
     def __init__(
         self,
@@ -122,6 +129,8 @@ class RedlineApp(App[None]):
         self.session.review.listeners.append(self._edits_decided)
         self.slash = default_registry(extras=False)  # the rest after first paint
         self.prompt_history: list[str] = []
+        self._mentions_warned: str | None = None  # a prompt kept back for an unknown @mention
+        self._init_offered = False  # "not a git repository: /init" is said once
         self._frame_release: Callable[[], None] | None = None  # see _hold_frames_until_sent
         self._extras_loaded = False  # /undo, /diff, /add ... register after the first paint
         self._slash_waiting: list[ParsedSlash] = []
@@ -129,6 +138,7 @@ class RedlineApp(App[None]):
         self.speeds: dict[str, str] = {}  # backend -> median TTFT and tok/s, from the history
         self.spending = Spending(config)
         self.resuming = ResumeFlow(self)
+        self.merges = MergeFlow(self)
         self.compacting = CompactFlow(self)
         self._resumed = resumed
         self._read_git = read_git
@@ -140,11 +150,11 @@ class RedlineApp(App[None]):
         for theme in load_themes():
             self.register_theme(theme)
         wanted = config.theme if config is not None else None
-        self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
+        self.theme, self._theme_problem = starting_theme(wanted, self.available_themes)
 
     def notify(self, message: str, *, title: str = "", **options: Any) -> None:
         """Every toast goes through the terminal sanitiser (messages carry server text)."""
-        super().notify(for_terminal(message), title=one_line(title), **options)
+        super().notify(for_terminal(for_tui(message)), title=one_line(title), **options)
 
     # --- start-up ------------------------------------------------------------------------
 
@@ -166,6 +176,8 @@ class RedlineApp(App[None]):
         # threads holding the GIL): they start once it is on screen.
         self.call_after_refresh(self._after_first_paint)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if self._theme_problem:  # said once, at start: the config names a theme that is not there
+            self.notify(self._theme_problem, title="Theme", severity="warning", timeout=15)
         notice = self.config.trust_notice() if self.config is not None else None
         if notice:  # an untrusted repo config: say what was ignored and how to allow it
             self.notify(notice, title="Repository config", severity="warning", timeout=20)
@@ -178,6 +190,7 @@ class RedlineApp(App[None]):
             self.open_backend(self.options.provider, self.options.model, self.options.base_url)
         self.load_extra_commands()
         self.refresh_git_state()
+        self.set_interval(GIT_REFRESH_S, self._git_tick, name="git-refresh")
         self.main.start_indexing()
         self.run_worker(self.speeds_changed(), group="speeds")
         self.clean_stale_lanes()
@@ -220,8 +233,7 @@ class RedlineApp(App[None]):
     @on(MainScreen.Ready)
     def _show_resumed(self) -> None:
         """The transcript is mounted: show the resumed conversation, if any."""
-        if self.session.approval != self.options.approval or self.options.approval != "ask":
-            self._status(approval="" if self.session.approval == "ask" else self.session.approval)
+        self._status(approval=self.session.approval)
         if self._resumed is not None:
             self.resuming.show(self._resumed)
 
@@ -252,8 +264,41 @@ class RedlineApp(App[None]):
     def refresh_git_state(self) -> None:
         self.post_message(GitStateRead(self._read_git(self.options.repo_root)))
 
+    def _git_tick(self) -> None:
+        """Outside changes (an editor, another shell) reach the git marker; never mid-stream."""
+        if not self.session.turn_running:
+            self.refresh_git_state()
+
+    def on_app_focus(self) -> None:
+        self.refresh_git_state()  # back from another window: the tree may have changed
+
     def on_git_state_read(self, message: GitStateRead) -> None:
         self._status(git=message.state)
+        if message.state.branch is None and not self._init_offered:  # once: /init can help
+            self._init_offered = True
+            self.notify(NOT_A_REPO_OFFER, title="Not a git repository", severity="warning")
+
+    def offer_git_init(self) -> None:
+        """`/init`: after a yes, ``git init`` in the folder redline was started in."""
+        from redline.tui.screens.confirm import ConfirmScreen
+
+        root = self.options.repo_root
+        if (root / ".git").exists():
+            self.notify(f"{root} is already a git repository.")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_worker(self._git_init(root), group="git-init")
+
+        self.push_screen(
+            ConfirmScreen(f"Run git init in {root}?", "It creates .git there."), answered
+        )
+
+    async def _git_init(self, root: Path) -> None:
+        said = await asyncio.to_thread(git_init, root)
+        self.notify(said, severity="error" if said.startswith("git init failed") else "information")
+        self.refresh_git_state()
 
     @property
     def transcript(self) -> Transcript:
@@ -276,7 +321,7 @@ class RedlineApp(App[None]):
     def queue_prompt(self, text: str) -> None:
         """Tab while a turn runs: the prompt waits for the turn to end."""
         self.session.queue.append(text)
-        self._status(activity=self.main.activity())
+        self.queue_changed()
         self.notify("Queued: it is sent when the current answer ends (esc stops that one).")
 
     def handle_prompt(self, text: str) -> None:
@@ -292,6 +337,8 @@ class RedlineApp(App[None]):
             else:
                 self.notify("Type a command after !, e.g. !git status (it runs as you typed it).")
             return
+        if self._unknown_mentions(text):
+            return
         if self.session.compacting:  # the conversation is being rewritten: after it
             self.session.queue.append(text)
             self._status(activity=self.main.activity())
@@ -306,6 +353,32 @@ class RedlineApp(App[None]):
             return
         self._hold_frames_until_sent()
         self.run_turn(text)
+
+    def _unknown_mentions(self, text: str) -> bool:
+        """An `@mention` that matches nothing keeps the prompt in the box, with suggestions;
+        the same prompt sent again goes as it is."""
+        context = self.session.context_set
+        if context is None or text == self._mentions_warned:
+            self._mentions_warned = None
+            return False
+        unknown = context.unknown_mentions(text)
+        if not unknown:
+            return False
+        self._mentions_warned = text
+        parts = []
+        for mention in unknown:
+            hint = (
+                f" (did you mean {', '.join(mention.suggestions)}?)" if mention.suggestions else ""
+            )
+            parts.append(f"@{mention.text} matches no file or symbol{hint}")
+        self.main.restore_prompt(text)
+        self.notify(
+            "; ".join(parts) + ". Not sent: edit the prompt, or press enter to send it as it is.",
+            title="Unknown mention",
+            severity="warning",
+            timeout=12,
+        )
+        return True
 
     def _hold_frames_until_sent(self) -> None:
         """From Enter until the request is on the wire (at most ``FRAME_HOLD_S``) no frame is
@@ -359,15 +432,17 @@ class RedlineApp(App[None]):
             self.refresh_bindings()
 
     def action_cycle_approval(self) -> None:
-        from redline.agent.approval import DEFAULT_MODE, next_mode
+        from redline.agent.approval import next_mode
 
         mode = self.session.approval = next_mode(self.session.approval)
-        self._status(approval="" if mode == DEFAULT_MODE else mode)
+        self._status(approval=mode)
         self.notify(f"Approval mode: {mode}.")
 
     def action_interrupt(self) -> None:
         """Esc: stop the turn (the session keeps the partial answer, marked interrupted), or
         kill the person's running command."""
+        if self.merges.cancel():
+            return
         if self.session.own.stop():
             return
         self.session.interrupt()
@@ -400,7 +475,8 @@ class RedlineApp(App[None]):
                 self.refresh_bindings()
         if not (self.is_running and self.main.is_attached):
             return
-        fix = "" if done.result.ok else " · /fix (f4) asks the model to fix it"
+        fixable = not done.result.ok and model_can_fix(done.result.output)
+        fix = " · /fix (f4) asks the model to fix it" if fixable else ""
         card.finish(done.result, f"the output goes with your next message{fix}")
         self.refresh_git_state()  # the command may have changed the tree
 
@@ -455,7 +531,11 @@ class RedlineApp(App[None]):
         if turn is not None:
             self.compacting.after_turn()  # near the context window: say so, offer /compact
         if session.queue:
-            self.run_turn(session.queue.pop(0))
+            prompt = session.queue.pop(0)
+            self.queue_changed()
+            self.run_turn(prompt)
+        elif self.is_running and self.main.is_attached:
+            self.queue_changed()  # steering the turn did not take is queued: show it
 
     # --- cost, speed history, races and /stats -------------------------------------------
 
@@ -508,9 +588,25 @@ class RedlineApp(App[None]):
         if not self.session.own.running:
             self.query_one(CommandCard).hide()
         self.refresh_bindings()  # no answer left to apply, discard or fix
-        self._status(context_tokens=0, activity=self.main.activity())
+        self._status(context_tokens=0)
+        self.queue_changed()
 
     # --- edit review keys ----------------------------------------------------------------
+
+    def queue_changed(self) -> None:
+        self.main.queue_changed()
+
+    def edit_prompt(self, text: str) -> None:
+        self.main.restore_prompt(text)
+
+    def action_edit_queued(self) -> None:
+        """alt+up: the last queued prompt back into the box (tab queues it again)."""
+        if not self.session.queue:
+            raise SkipAction()
+        self.run_slash_text("/queue edit")
+
+    def action_copy_answer(self) -> None:
+        self.run_slash_text("/copy")
 
     def _edits_decided(self, turn: Turn) -> None:
         """Applied, discarded or undone: the turn's cards and last line change in place."""
@@ -526,15 +622,27 @@ class RedlineApp(App[None]):
     def action_fix_edits(self) -> None:
         self.run_slash_text("/fix")
 
+    def action_merge_edits(self) -> None:
+        self.run_slash_text("/merge")
+
+    def merge_edits(self) -> None:
+        self.merges.start()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         session = self.session
         if action == "interrupt":
-            return session.turn_running or session.own.running
+            return session.turn_running or session.own.running or self.merges.running
         if action in REVIEW_ACTIONS:
             return session.review.waiting is not None and not session.turn_running
         if action == "fix_edits":
-            failed = session.review.last_error or session.own.last_failed
-            return bool(failed) and not session.turn_running
+            own = session.own.last_failed
+            error = session.review.last_error or None
+            if error is None and own is None:
+                return False
+            said = error if error is not None else own.result.output if own else ""
+            return model_can_fix(said) and not session.turn_running
+        if action == "merge_edits":
+            return bool(session.review.last_error) and not session.turn_running
         return True
 
     async def show_diff(self, title: str, text: str) -> None:
@@ -562,7 +670,7 @@ class RedlineApp(App[None]):
             self._status(backend=backend_label(kept), reason=kept.reason)
             self.notify(f"{change.error} Still using {backend_label(kept)}.", severity="error")
         else:
-            self._status(backend="no backend", reason=change.error)
+            self._status(backend="no backend", reason=for_tui(change.error or ""))
             self.notify(f"{change.error} {SWITCH_HINT}", title="Backend", severity="error")
 
     def switch_backend(self, name: str) -> None:
@@ -675,10 +783,35 @@ class RedlineApp(App[None]):
 
     def set_theme(self, name: str) -> None:
         if name not in self.available_themes:
-            names = ", ".join(self.redline_theme_names())
-            self.notify(f"No theme {name!r}. Try one of: {names}.", severity="warning")
+            names = ", ".join(ordered_themes(self.available_themes))
+            self.notify(f"No theme {name!r}. The themes are: {names}.", severity="warning")
             return
         self.theme = name
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's palette entries, with a Screenshot that saves where redline says."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot":
+                command = SystemCommand(
+                    "Screenshot",
+                    "Save an SVG picture of the screen (in redline's state directory)",
+                    lambda: self.set_timer(0.1, self.save_screen_picture),
+                )
+            yield command
+
+    def save_screen_picture(self) -> Path | None:
+        """The screen as an SVG in the state directory; the toast says where."""
+        import platformdirs
+
+        path = screenshot_path(Path(platformdirs.user_state_dir("redline", appauthor=False)))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(self.export_screenshot(), encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"Could not save the screenshot to {path}: {exc.strerror or exc}.")
+            return None
+        self.notify(f"Screenshot saved to {path}", title="Screenshot", markup=False)
+        return path
 
     def _remember_theme(self, theme: Theme) -> None:
         """Every theme change (the /theme command, the palette's picker) goes to the config."""

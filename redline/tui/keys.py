@@ -21,6 +21,13 @@ APP_BINDINGS: tuple[Binding, ...] = (
     Binding("f3", "discard_edits", "Discard", tooltip="drop the last answer's edits (/discard)"),
     Binding("f4", "fix_edits", "Fix edit", tooltip="send the failed edit back to the model (/fix)"),
     Binding(
+        "f6",
+        "merge_edits",
+        "Merge",
+        priority=True,  # over the prompt's own f6 (select line) while an edit waits for a merge
+        tooltip="let Mercury merge the edit that did not apply (/merge)",
+    ),
+    Binding(
         "f5",
         "toggle_context",
         "Context",
@@ -72,6 +79,21 @@ APP_BINDINGS: tuple[Binding, ...] = (
         show=False,
         priority=True,
         tooltip="back to the live tail",
+    ),
+    Binding(
+        "f9",
+        "copy_answer",
+        "Copy",
+        show=False,
+        tooltip="copy the last answer to the clipboard (/copy code: its last code block)",
+    ),
+    Binding(
+        "alt+up",
+        "edit_queued",
+        "Edit queued",
+        show=False,
+        priority=True,
+        tooltip="the last queued prompt back into the prompt to edit (/queue edit N, drop N)",
     ),
     Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="leave redline"),
 )

@@ -29,6 +29,13 @@ class RedlineCommands(Provider):
             if command.in_palette:
                 label = f"/{command.name}"
                 entries.append((label, command.help, partial(app.run_slash_text, label)))
+        entries.append(
+            (
+                "Copy the last code block",
+                "to the clipboard",
+                partial(app.run_slash_text, "/copy code"),
+            )
+        )
         for name in app.redline_theme_names():
             entries.append((f"Theme: {name}", "switch theme", partial(app.set_theme, name)))
         return entries

@@ -24,6 +24,7 @@ from redline.agent import (
     TurnStarted,
 )
 from redline.backends.events import Event, StreamError, ToolCall, ToolCallDelta
+from redline.tui.hints import for_tui
 from redline.tui.widgets.transcript import Transcript, TurnHandle
 
 if TYPE_CHECKING:
@@ -40,11 +41,11 @@ STREAM_EVENTS = frozenset(get_args(Event)) - {StreamError, ToolCallDelta, ToolCa
 
 def with_hint(error: StreamError) -> StreamError:
     """Errors that another backend would fix: say that ctrl+b picks one."""
-    if error.kind not in HINTED_KINDS:
-        return error
-    message = error.message
-    if "ctrl+b" in message:
-        return error
+    message = for_tui(error.message)  # the backend's advice names flags: here, keys
+    if error.kind not in HINTED_KINDS or "ctrl+b" in message:
+        if message == error.message:
+            return error
+        return StreamError(error.kind, message, error.retry_after_s)
     if "/backend" in message:
         message = message.replace("/backend", "ctrl+b, /backend", 1)
     else:

@@ -220,3 +220,15 @@ def test_the_streamed_card_knows_a_move_lands_on_an_existing_file(repo):
     assert _overwrites(repo, parse_edits(_move("a.txt", "b.txt"))[0])
     assert not _overwrites(repo, parse_edits(_move("a.txt", "fresh.txt"))[0])
     assert not _overwrites(repo, parse_edits(_move("a.txt", "../b.txt"))[0])
+
+
+def test_each_failed_edit_is_printed_once(repo, run_redline):
+    reply = "".join(
+        f"a.txt\n```\n<<<<<<< SEARCH\n{old}\n=======\nnew\n>>>>>>> REPLACE\n```\n"
+        for old in ("onf", "nothing like it")
+    )
+    result = run_redline("apply", cwd=repo, input=reply)
+    assert result.returncode == 4
+    assert result.stderr.count("block 1") == 1, result.stderr
+    assert result.stderr.count("block 2") == 1, result.stderr
+    assert "2 edits failed; no file was changed." in result.stderr

@@ -67,7 +67,7 @@ class TestModes:
             async with app.run_test(size=SIZE) as pilot:
                 await settle(pilot)
                 bar = app.query_one(StatusBar)
-                assert app.session.approval == "ask" and bar.info.approval == ""
+                assert app.session.approval == "ask" and bar.info.approval == "ask"
                 await pilot.press("shift+tab")
                 assert app.session.approval == "auto-edit" and "auto-edit" in str(bar.render())
                 await pilot.press(*"tidy app.py", "enter")  # auto-edit: no card

@@ -183,3 +183,34 @@ class TestMentionThenEnter:
             await pilot.press("enter")
             await pilot.pause()
             assert sent == ["fix @server/handler.go "]
+
+
+class TestUnknownMention:
+    async def test_an_unknown_mention_keeps_the_prompt_and_suggests(
+        self, repo: Path, tmp_path: Path
+    ):
+        app, context = app_with_context(repo, tmp_path, open_backend=failing_opener)
+        sent: list[str] = []
+        app.run_turn = sent.append  # type: ignore[method-assign]
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: context.index.peek("symbols") is not None)
+            await pilot.press(*"fix @greter please", "enter")
+            await pilot.pause()
+            assert sent == []
+            assert app.query_one(PromptInput).text == "fix @greter please"
+            [note] = [n for n in app._notifications if "@greter" in str(n.message)]
+            assert "lib/greeter.rb" in str(note.message)
+            assert "Not sent" in str(note.message)
+            await pilot.press("enter")  # the same prompt again: sent as it is
+            await pilot.pause()
+            assert sent == ["fix @greter please"]
+
+    async def test_a_typo_in_add_gets_the_closest_path(self, repo: Path, tmp_path: Path):
+        app, context = app_with_context(repo, tmp_path, open_backend=failing_opener)
+        notes: list[str] = []
+        app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: context.index.peek("symbols") is not None)
+            await pilot.press(*"/add pkg/shapez.py", "enter")
+            await wait_for(pilot, lambda: any("shapez" in n for n in notes))
+            assert any("pkg/shapes.py" in n for n in notes)

@@ -196,3 +196,75 @@ class TestOneEnter:
 
     async def test_a_partly_typed_command_with_arguments_completes_first(self):
         assert await self._typed("/mod") == []  # "/model " waits for an ID or the next Enter
+
+
+class TestLongPaste:
+    async def test_a_2000_line_paste_folds_in_the_header_and_goes_whole_to_the_model(self):
+        from textual import events
+
+        from tests.helpers_tui import RecordingServer, settle
+
+        server = RecordingServer("ok")
+        url = await server.start()
+        pasted = "\n".join(f"log line {i}" for i in range(2000))
+        try:
+            app = make_app(provider=None, base_url=url)
+            async with app.run_test(size=SIZE) as pilot:
+                await settle(pilot)
+                prompt = app.query_one(PromptInput)
+                app.post_message(events.Paste(pasted))  # as the terminal delivers it
+                await pilot.pause()
+                assert prompt.text == pasted
+                await pilot.press("enter")
+                await settle(pilot)
+                app.transcript.flush()
+                await pilot.pause()
+                shown = app.transcript.lines_text()
+            assert any("[pasted 2,000 lines]" in line for line in shown)
+            assert not any("log line 1999" in line for line in shown)
+            assert len(shown) < 20
+            [body] = server.bodies
+            assert pasted in body["messages"][-1]["content"]
+        finally:
+            await server.stop()
+
+
+class TestClearingThePrompt:
+    async def test_ctrl_l_clears_a_recalled_long_prompt_and_ctrl_z_brings_it_back(self):
+        app = make_app(open_backend=failing_opener)
+        app.handle_prompt = lambda text: None  # type: ignore[method-assign]
+        long = "\n".join(f"line {i}" for i in range(50))
+        async with app.run_test(size=SIZE) as pilot:
+            prompt = app.query_one(PromptInput)
+            prompt.load_text(long)
+            await pilot.press("enter", "up")
+            assert prompt.text == long
+            await pilot.press("ctrl+l")
+            assert prompt.text == ""
+            await pilot.press("ctrl+z")
+            assert prompt.text == long
+
+    async def test_f7_selects_everything_and_typing_replaces_it(self):
+        app = make_app(open_backend=failing_opener)
+        async with app.run_test(size=SIZE) as pilot:
+            prompt = app.query_one(PromptInput)
+            prompt.load_text("one\ntwo\nthree")
+            await pilot.press("f7", "x")
+            assert prompt.text == "x"
+
+    async def test_the_footer_offers_clearing_only_for_a_prompt_of_several_lines(self):
+        app = make_app(open_backend=failing_opener)
+        async with app.run_test(size=SIZE) as pilot:
+            prompt = app.query_one(PromptInput)
+            assert "clear_prompt" not in _footer_actions(app)
+            prompt.load_text("one\ntwo")
+            await pilot.pause()
+            assert "clear_prompt" in _footer_actions(app)
+
+
+def _footer_actions(app) -> set[str]:
+    return {
+        binding.action
+        for (_node, binding, enabled, _tip) in app.active_bindings.values()
+        if binding.show and enabled
+    }

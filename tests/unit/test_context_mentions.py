@@ -128,3 +128,32 @@ def test_directory_mention_leads_the_map_without_whole_files(
     assert mention.kind == "directory" and mention.paths == ("server/handler.go",)
     assert bundle.files == ()
     assert bundle.map_files[0] == "server/handler.go"
+
+
+def test_typos_get_the_closest_paths_and_names_not_only_prefixes() -> None:
+    from redline.tools.context.mentions import SymbolTable
+
+    completer = PathCompleter(["calc/ops.py", "calc/__init__.py", "README.md", ".env"])
+    assert completer.suggest("calc/opz.py")[0] == "calc/ops.py"
+    assert completer.suggest("opz.py")[0] == "calc/ops.py"
+    assert completer.suggest(".emv") == []  # a secrets file is never offered
+    symbols = SymbolTable({"calc/ops.py": _tags("evaluate", "evaluation_order", "parse")})
+    assert symbols.similar("evalute")[0] == "evaluate"
+    assert symbols.similar("prase") == ["parse"]
+
+
+def _tags(*names: str):
+    from redline.tools.context.tags import FileTags
+
+    defs = tuple((n, "function", i + 1, i + 1, "") for i, n in enumerate(names))
+    return FileTags(path="calc/ops.py", language="python", defs=defs, references={})
+
+
+def test_unknown_mentions_of_a_prompt_come_with_suggestions(
+    sample_repo: Path, tmp_path: Path
+) -> None:
+    context = ContextSet(sample_repo, budget=3000, cache_dir=tmp_path)
+    context.refresh()
+    unknown = context.unknown_mentions("fix @greter and @Circle in @pkg and @greeter.rb:12")
+    assert [(u.text, u.suggestions[0]) for u in unknown] == [("greter", "lib/greeter.rb")]
+    assert context.unknown_mentions("look at @shapes.py") == []

@@ -51,3 +51,16 @@ def test_no_match_reports_the_closest_lines():
     found = _seek(["def f():", "    return 1", "", "def g():"], ["def f():", "    retrun 1"])
     assert isinstance(found, NoMatch) and not found.ambiguous
     assert found.closest_at == 0 and found.closest[0] == "def f():"
+
+
+@pytest.mark.parametrize("where", ["last", "first", "only"])
+def test_the_closest_lines_include_the_line_that_differs(where):
+    lines = ["import os", "", "def f():", "    x = 1", "    return x", "", "print(f())"]
+    old = {
+        "last": ["def f():", "    x = 2"],
+        "first": ["    x = 2", "    return x"],
+        "only": ["    x = 2"],
+    }[where]
+    found = _seek(lines, old)
+    assert isinstance(found, NoMatch)
+    assert "    x = 1" in found.closest

@@ -292,7 +292,7 @@ def _resolve(
         parts.scope_files.extend(inside)
         parts.mentions.append(Mention(text, "directory", tuple(inside[:MAX_LISTED])))
         return
-    suggestions = tuple(completer.complete(text, 3)) + tuple(symbols.similar(text, 3))
+    suggestions = tuple(completer.suggest(text, 3)) + tuple(symbols.similar(text, 3))
     hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
     parts.warnings.append(f"@{text}: no such file or symbol{hint}")
     parts.mentions.append(Mention(text, "unknown", suggestions=suggestions))

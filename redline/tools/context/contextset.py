@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -16,7 +17,16 @@ from redline.tools.context.mentions import (
     PathCompleter,
     SymbolTable,
     parse_mentions,
+    split_line_ref,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownMention:
+    """An `@mention` that names no file, symbol or folder, and what it may have meant."""
+
+    text: str
+    suggestions: tuple[str, ...]
 
 
 class ContextSet:
@@ -142,6 +152,35 @@ class ContextSet:
 
     def symbols(self) -> SymbolTable:
         return self.index.derived("symbols", lambda: SymbolTable(self.index.tags))
+
+    def suggest(self, text: str, limit: int = 3) -> list[str]:
+        """What a mistyped path or name may mean: closest paths, then symbol names."""
+        found = self.completer().suggest(text, limit)
+        symbols: SymbolTable | None = self.index.peek("symbols")
+        if symbols is not None:
+            found += [
+                name for name in symbols.similar(text.lstrip("@"), limit) if name not in found
+            ]
+        return found[: limit + 2]
+
+    def unknown_mentions(self, prompt: str) -> list[UnknownMention]:
+        """The prompt's `@mentions` that match nothing, from the last index (cheap, before
+        sending); none while the repository is not indexed yet (nothing can be told)."""
+        symbols: SymbolTable | None = self.index.peek("symbols")
+        if self.index.generation == 0 or symbols is None:
+            return []
+        completer = self.completer()
+        unknown = []
+        for text in parse_mentions(prompt):
+            line_ref = split_line_ref(text)
+            path = text if line_ref is None else line_ref[0]
+            if completer.resolve(path) is not None or symbols.lookup(text):
+                continue
+            folder = text.strip("/").lower() + "/"
+            if any(p.lower().startswith(folder) for p in completer.paths):
+                continue
+            unknown.append(UnknownMention(text, tuple(self.suggest(text))))
+        return unknown
 
     def complete_paths(self, prefix: str, limit: int = 20) -> list[str]:
         return self.completer().complete(prefix, limit)

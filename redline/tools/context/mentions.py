@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -12,6 +13,17 @@ from redline.tools.context.tags import Definition, FileTags, RawDefinition
 _MENTION = re.compile(r"(?<![\w@/])@([^\s@`'\"<>(){}\[\],;]+)")
 _TRAILING = ".,:;!?"
 _LINE_REF = re.compile(r"^(?P<path>.+?):(?P<line>\d+)(?:-(?P<end>\d+))?$")
+
+
+def close_matches(query: str, names: Sequence[str], limit: int = 3) -> list[str]:
+    """The names closest to ``query`` by edit similarity (typos, not only prefixes), best first."""
+    if not query or not names:
+        return []
+    lowered: dict[str, str] = {}
+    for name in names:
+        lowered.setdefault(name.lower(), name)
+    hits = difflib.get_close_matches(query.lower(), list(lowered), n=limit, cutoff=0.6)
+    return [lowered[hit] for hit in hits]
 
 
 def parse_mentions(prompt: str) -> list[str]:
@@ -76,6 +88,21 @@ class PathCompleter:
         scored.sort()
         return [item[4] for item in scored[:limit]]
 
+    def suggest(self, text: str, limit: int = 3) -> list[str]:
+        """Paths a mistyped mention may mean: completions, then the closest paths and names
+        (``calc/opz.py`` -> ``calc/ops.py``)."""
+        query = text.strip().lstrip("@").removeprefix("./")
+        found = self.complete(query, limit) if query else []
+        by_base: dict[str, str] = {}
+        for path in self.paths:
+            by_base.setdefault(path.rsplit("/", 1)[-1], path)
+        close = close_matches(query, self.paths, limit)
+        close += [by_base[b] for b in close_matches(query.rsplit("/", 1)[-1], list(by_base), limit)]
+        for path in close:
+            if path not in found:
+                found.append(path)
+        return [p for p in found if not is_secret(p)][:limit]
+
     def resolve(self, text: str) -> str | None:
         """The one file a mention clearly means: its exact path, or a unique path suffix."""
         if text in self._exact:
@@ -129,8 +156,13 @@ class SymbolTable:
         return out[:limit]
 
     def similar(self, text: str, limit: int = 3) -> list[str]:
+        """Names containing ``text``, then the closest by edit similarity (``evalute`` ->
+        ``evaluate``)."""
         query = text.lower()
-        hits = [name for low, name in self._lower if query in low]
+        hits = [name for low, name in self._lower if query in low][:limit]
+        for name in close_matches(text, [name for _low, name in self._lower], limit):
+            if name not in hits:
+                hits.append(name)
         return hits[:limit]
 
 

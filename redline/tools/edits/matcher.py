@@ -169,18 +169,36 @@ def _passes(
 
 
 def _closest(lines: Sequence[str], old: Sequence[str], start: int) -> NoMatch:
-    """The window of the file most like `old`, to show the model what is really there."""
+    """The window of the file most like `old`, to show the model what is really there.
+
+    Windows are ranked by identical lines first; ties (a window that stops just before the
+    line that differs scores the same as the one holding it) and searches with no identical
+    line at all go to character similarity, so the line that differs is in what is shown.
+    """
     n = max(1, len(old))
     want = [s.strip() for s in old]
-    best, best_at = 0.0, None
     stripped = [s.strip() for s in lines]
     step = 1 if len(lines) < 4000 else max(1, n // 2)
-    for i in range(0, max(1, len(lines) - n + 1), step):
-        window = stripped[i : i + n]
-        ratio = difflib.SequenceMatcher(None, want, window, autojunk=False).ratio()
+    starts = range(0, max(1, len(lines) - n + 1), step)
+    by_lines = [
+        (difflib.SequenceMatcher(None, want, stripped[i : i + n], autojunk=False).ratio(), i)
+        for i in starts
+    ]
+    top = max((ratio for ratio, _ in by_lines), default=0.0)
+    if top > 0:
+        candidates = [i for ratio, i in by_lines if ratio == top]
+    elif len(lines) * n <= _CHAR_SCAN_LIMIT:  # no identical line: compare characters
+        candidates = list(starts)
+    else:
+        candidates = []
+    joined = "\n".join(want)
+    best, best_at = 0.0, None
+    for i in candidates[:_CHAR_CANDIDATES]:
+        window = "\n".join(stripped[i : i + n])
+        ratio = difflib.SequenceMatcher(None, joined, window, autojunk=False).ratio()
         if ratio > best:
             best, best_at = ratio, i
-    if best_at is None or best < 0.3:
+    if best_at is None or (top < 0.3 and best < 0.6):
         return NoMatch("the lines to replace were not found in the file")
     closest = tuple(s.rstrip("\r") for s in lines[best_at : best_at + n])
     return NoMatch(
@@ -188,6 +206,10 @@ def _closest(lines: Sequence[str], old: Sequence[str], start: int) -> NoMatch:
         closest,
         best_at,
     )
+
+
+_CHAR_SCAN_LIMIT = 20_000  # line comparisons worth a character-level scan
+_CHAR_CANDIDATES = 200  # tied windows compared character by character
 
 
 # git cuts a hunk header's function line at 80 bytes: such an anchor names the line it starts.

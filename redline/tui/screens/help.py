@@ -19,6 +19,8 @@ PROMPT_KEYS = (
     ("tab", "while a turn runs: queue the prompt for after it"),
     ("shift+enter / ctrl+j", "new line in the prompt"),
     ("up / down", "earlier prompts (on the first / last line)"),
+    ("ctrl+l", "clear the whole prompt, e.g. a recalled long paste (ctrl+z undoes)"),
+    ("f7", "select the whole prompt (typing replaces it)"),
     ("/", "slash commands, completed as you type (tab or enter accepts)"),
     ("@", "mention a file or symbol (completed as you type)"),
     ("ctrl+p", "command palette: every command and theme, searchable"),

@@ -22,6 +22,7 @@ from redline.tui.widgets.completion_menu import CompletionMenu
 from redline.tui.widgets.context_panel import ContextPanel
 from redline.tui.widgets.meter import MeterBar
 from redline.tui.widgets.prompt import CompletionSource, PromptInput
+from redline.tui.widgets.queue_panel import QueuePanel
 from redline.tui.widgets.status_bar import StatusBar
 from redline.tui.widgets.transcript import Transcript
 
@@ -60,6 +61,7 @@ class MainScreen(Screen[None]):
         yield CompletionMenu(id="completion")
         yield CommandCard(clock=self._display_clock, id="command-card")
         yield ApprovalCard(id="approval")
+        yield QueuePanel(id="queue")
         yield PromptInput(id="prompt", history=self._history, cursor_blink=self._cursor_blink)
         yield StatusBar(id="status")
         yield Footer()
@@ -71,6 +73,20 @@ class MainScreen(Screen[None]):
         prompt.sources.update(self._sources)
         prompt.focus()
         self.post_message(self.Ready())
+
+    def restore_prompt(self, text: str) -> None:
+        """Put a prompt that was not sent back in the box, cursor at its end."""
+        prompts = self.query(PromptInput)
+        if prompts:
+            prompts.first().restore(text)
+            prompts.first().focus()
+
+    def queue_changed(self) -> None:
+        """The queue grew, shrank or was edited: its panel and the status bar's count follow."""
+        panels = self.query(QueuePanel)
+        if panels:
+            panels.first().show_queue(self.session.queue)
+        self.status(activity=self.activity())
 
     def status(self, **changes: Any) -> None:
         """Update the status bar, if it is there (not yet mounted, or shutting down: skip)."""

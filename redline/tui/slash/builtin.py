@@ -15,6 +15,8 @@ EXTRA_MODULES: tuple[str, ...] = (
     "redline.tui.slash.edits",
     "redline.tui.slash.race",
     "redline.tui.slash.shell",
+    "redline.tui.slash.copy",
+    "redline.tui.slash.queue",
     "redline.tui.slash.sessions",
 )
 

@@ -26,7 +26,7 @@ async def _add(ctx: SlashContext, arg: str) -> None:
     if added:
         ctx.ui.say(Notice(f"Added {', '.join(added)}: sent whole with every request."))
     for word in missing:
-        hints = context.complete_paths(word, 3)
+        hints = await asyncio.to_thread(context.suggest, word)
         hint = f" Did you mean {', '.join(hints)}?" if hints else ""
         ctx.ui.say(Notice(f"No file matches {word!r}.{hint}", "warning"))
     ctx.ui.context_changed()

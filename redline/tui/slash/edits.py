@@ -6,13 +6,30 @@ from redline.agent import Notice
 from redline.tui.slash import SlashCommand, SlashContext
 
 FIX_HINT = " /fix (f4) sends this back to the model."
+MERGE_HINT = " /merge (f6) lets Mercury merge it."
 
 
 def with_fix_hint(notice: Notice | None) -> Notice | None:
-    """A failed apply says how to send the error back to the model."""
+    """A failed apply says how to send the error back to the model (when the model can help;
+    a folder that is not a repository gets /init instead)."""
+    from redline.tui.repository import model_can_fix
+
     if notice is None or notice.severity != "error":
         return notice
-    return Notice(notice.text + FIX_HINT, notice.severity)
+    if not model_can_fix(notice.text):
+        return Notice(notice.text + INIT_HINT, notice.severity)
+    return Notice(notice.text + FIX_HINT + MERGE_HINT, notice.severity)
+
+
+def _merge(ctx: SlashContext, arg: str) -> None:
+    ctx.ui.merge_edits()
+
+
+INIT_HINT = " /init runs git init here (it asks first)."
+
+
+def _init(ctx: SlashContext, arg: str) -> None:
+    ctx.ui.offer_git_init()
 
 
 async def _apply(ctx: SlashContext, arg: str) -> None:
@@ -58,8 +75,15 @@ def commands() -> list[SlashCommand]:
         ),
         SlashCommand("discard", "drop the last answer's edits", _discard, key="f3"),
         SlashCommand(
+            "merge",
+            "let Mercury merge the edit that did not apply (needs INCEPTION_API_KEY)",
+            _merge,
+            key="f6",
+        ),
+        SlashCommand(
             "fix", "send the last failed edit (or failing /test) back to the model", _fix, key="f4"
         ),
         SlashCommand("undo", "revert the last redline commit (when safe)", _undo),
         SlashCommand("diff", "what this session changed", _diff),
+        SlashCommand("init", "make this folder a git repository (git init; asks first)", _init),
     ]

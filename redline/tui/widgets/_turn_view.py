@@ -27,6 +27,7 @@ from redline.backends.events import (
 )
 from redline.backends.meter import MeterReading
 from redline.tui.blocks import Block, BlockSplitter
+from redline.tui.prompt_text import fold_prompt
 from redline.tui.render_lines import RenderContext, rich_strips
 from redline.tui.stream_buffer import Clock, TurnBuffer
 from redline.tui.widgets._parts import (
@@ -299,7 +300,10 @@ class TurnView:
         grid = Table.grid(expand=True, padding=(0, 1))
         grid.add_column(ratio=1)
         grid.add_column(justify="right", no_wrap=True)
-        prompt = Text.assemble(("❯ ", "bold magenta"), (self.prompt, "bold"))
+        shown, folded = fold_prompt(self.prompt)  # a 2,000-line paste is not echoed whole
+        prompt = Text.assemble(("❯ ", "bold magenta"), (shown, "bold"))
+        if folded:
+            prompt.append(f"\n{folded}", style="dim italic")
         label = (
             f"{self.provider} · {self.model}" if self.provider else ""
         )  # race lanes: in the title

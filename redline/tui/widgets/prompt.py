@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual import events
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import TextArea
 
@@ -43,6 +45,13 @@ class PromptInput(TextArea):
         max-height: 10;
     }
     """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+l", "clear_prompt", "Clear", tooltip="clear the whole prompt (ctrl+z undoes)"
+        ),
+        Binding("f7", "select_all", "Select all", show=False, tooltip="select the whole prompt"),
+    ]
 
     class Submitted(Message):
         """The person pressed Enter on a non-empty prompt."""
@@ -76,6 +85,7 @@ class PromptInput(TextArea):
         self.sources: dict[str, CompletionSource] = {}
         self.menu: CompletionMenu | None = None
         self._word: WordAtCursor | None = None
+        self._many_lines = False
         self._recalled: str | None = None  # text put back by history: no menu until edited
 
     # --- history -------------------------------------------------------------------------
@@ -107,6 +117,11 @@ class PromptInput(TextArea):
         self._set_text(self.past_prompts[index], cursor_end=step > 0)
         return True
 
+    def restore(self, text: str) -> None:
+        """A prompt that was not sent comes back as it was (no menu until it is edited)."""
+        self._history_index = None
+        self._set_text(text, cursor_end=True)
+
     def _set_text(self, text: str, *, cursor_end: bool) -> None:
         self._recalled = text  # a recalled `/command` must not open the menu (it takes the arrows)
         self._hide_menu()
@@ -117,6 +132,17 @@ class PromptInput(TextArea):
             self.move_cursor((0, len(text.split("\n", 1)[0])))
 
     # --- keys ----------------------------------------------------------------------------
+
+    def action_clear_prompt(self) -> None:
+        """ctrl+l: the whole prompt goes (a recalled 2,000-line paste too); ctrl+z brings it back."""
+        self._hide_menu()
+        self.delete(self.document.start, self.document.end)
+        self._history_index = None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_prompt":  # in the footer only when there is a lot to clear
+            return self.document.line_count > 1
+        return super().check_action(action, parameters)
 
     async def _on_key(self, event: events.Key) -> None:
         key = event.key
@@ -203,6 +229,10 @@ class PromptInput(TextArea):
 
     def _on_text_area_changed(self, event: TextArea.Changed) -> None:
         self.refresh_completion()
+        lines = self.document.line_count
+        if (lines > 1) != self._many_lines:  # the footer's "ctrl+l Clear" follows
+            self._many_lines = lines > 1
+            self.app.refresh_bindings()
 
     def refresh_completion(self) -> None:
         if self.menu is None:

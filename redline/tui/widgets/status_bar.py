@@ -19,7 +19,7 @@ class StatusInfo:
     context_tokens: int | None = None
     activity: str = ""
     spent: str = ""  # the session's cost so far, e.g. "~$0.0123"
-    approval: str = ""  # the approval mode, when it is not the default
+    approval: str = ""  # the approval mode (ask, auto-edit ...); "" before the session says
 
 
 class StatusBar(Static):
@@ -44,7 +44,8 @@ class StatusBar(Static):
         self.info = replace(self.info, **changes)  # type: ignore[arg-type]
         self._redraw()
 
-    def render_text(self) -> Text:
+    def render_text(self, width: int | None = None) -> Text:
+        """The bar's line; with ``width``, the provider's reason is cut to fit, with an ellipsis."""
         info = self.info
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(ellipsize(info.backend, BACKEND_MAX), style="bold")
@@ -64,20 +65,42 @@ class StatusBar(Static):
             text.append("ctx –")
         else:
             text.append(f"ctx ~{_compact(info.context_tokens)} tok")
-        if info.spent:
-            text.append(f"  │  {info.spent}")
-        if info.approval:
+        if info.approval:  # always shown: what the agent may do without asking
             text.append("  │  ")
-            text.append(f"⏵ {info.approval}", style="bold yellow")
-        if info.activity:
+            style = "dim" if info.approval == "ask" else "bold yellow"
+            text.append(f"⏵ {info.approval}", style=style)
+        if info.activity:  # before the cost: the queue count must stay in view
             text.append("  │  ")
             text.append(one_line(info.activity), style="bold")
+        if info.spent:
+            text.append(f"  │  {info.spent}")
         if info.reason:  # last: it can be long, and the short facts must stay in view
-            text.append(f"  │  {one_line(info.reason)}", style="italic dim")
+            sep = "  │  "
+            reason = one_line(info.reason)
+            if width is not None:
+                room = width - text.cell_len - len(sep)
+                if room < 8:
+                    return text
+                if len(reason) > room:
+                    reason = _cut_at_word(reason, room)
+            text.append(f"{sep}{reason}", style="italic dim")
         return text
 
+    def on_resize(self) -> None:
+        self._redraw()
+
     def _redraw(self) -> None:
-        self.update(self.render_text(), layout=False)
+        width = self.content_region.width or None
+        self.update(self.render_text(width), layout=False)
+
+
+def _cut_at_word(text: str, room: int) -> str:
+    """``text`` in ``room`` cells, cut at a word where one is near, ending in an ellipsis."""
+    cut = text[: room - 1]
+    space = cut.rfind(" ")
+    if space >= room * 2 // 3:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.") + "…"
 
 
 BACKEND_MAX = 44  # so branch and the ctx figure stay in view on a narrow screen
