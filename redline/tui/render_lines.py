@@ -7,6 +7,7 @@ for paragraphs with no Markdown in them), and rich Markdown / Syntax for finishe
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -227,10 +228,17 @@ def lexer_for(lang: str) -> Lexer | str:
     from pygments.lexers import get_lexer_by_name
     from pygments.util import ClassNotFound
 
-    try:
-        return get_lexer_by_name(lang or "text")
-    except ClassNotFound:
-        return "text"
+    # pygments builds a lexer class's token tables on its first instance, filling a shared
+    # dict as it goes: the warm-up thread and the UI thread must not do that at once (the
+    # other would tokenise with half a table).
+    with _LEXER_LOCK:
+        try:
+            return get_lexer_by_name(lang or "text")
+        except ClassNotFound:
+            return "text"
+
+
+_LEXER_LOCK = threading.Lock()
 
 
 def markdown_strips(text: str, ctx: RenderContext) -> list[Strip]:
