@@ -62,6 +62,8 @@ def test_the_first_frame_loads_neither_the_repository_index_nor_the_turn_engine(
         "redline.agent.step",
         "redline.agent.edit_watch",
         "redline.tools.prompts",
+        "redline.agent.history",  # the speed history: read for the pickers after the paint
+        "redline.agent.speed_stats",
     )
     assert _loaded_after(BUILD_APP, later) == []
 
