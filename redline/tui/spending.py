@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Callable
 
 from redline.agent import Backend, Turn
-from redline.agent.history import SpeedHistory, append_quietly, record_of
+from redline.agent.history import SpeedHistory, append_quietly, turn_record
 from redline.agent.speed_stats import picker_speeds
 from redline.backends.meter import MeterReading
 from redline.backends.prices import Cost, Price, add_costs, price_for, reading_cost
@@ -55,15 +55,7 @@ class Spending:
 
     async def record(self, turn: Turn, cost: Cost | None, source: str) -> str | None:
         """Append the turn's figures to the history; a sentence when that failed."""
-        record = record_of(
-            turn.reading,
-            provider=turn.provider,
-            model=turn.model,
-            source=source,
-            cost=cost,
-            error=turn.error.kind if turn.error else None,
-            interrupted=turn.interrupted,
-        )
+        record = turn_record(turn, cost, source)
         return await asyncio.to_thread(append_quietly, self.history, record)
 
     async def speeds(self) -> dict[str, str]:
