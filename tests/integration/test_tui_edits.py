@@ -191,32 +191,23 @@ async def test_f2_with_a_path_longer_than_the_os_allows_is_a_sentence(tmp_path: 
 
 
 async def test_the_diff_of_waiting_edits_offers_f2_and_f3_in_its_footer(tmp_path: Path):
-    from tests.helpers_tui import RecordingServer, settle, wait_until
-
-    repo = make_repo(tmp_path / "repo", {"a.txt": "alpha\nbeta\n"})
-    server = RecordingServer("Done:\n\n" + REPLY)
-    url = await server.start()
+    repo = alpha_repo(tmp_path)
     notes: list[str] = []
-    try:
-        app = make_app(provider=None, base_url=url, repo_root=repo)
-        app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
-        async with app.run_test(size=(80, 24)) as pilot:
-            await settle(pilot)
-            await pilot.press(*"shout", "enter")
-            await settle(pilot)
-            await pilot.press(*"/diff", "enter")
-            await wait_until(pilot, lambda: isinstance(app.screen, DiffView))
-            assert "+ALPHA" in app.screen.diff  # type: ignore[attr-defined]
-            assert {"f2", "f3", "escape"} <= set(app.screen.active_bindings)
-            await pilot.press("f2")  # applies from inside the view
-            await wait_until(pilot, lambda: any("Committed" in n for n in notes), timeout=20)
-            assert not isinstance(app.screen, DiffView)
-            assert (repo / "a.txt").read_text() == "ALPHA\nbeta\n"
-            await pilot.press(*"/diff", "enter")  # what the session changed: nothing to apply
-            await wait_until(pilot, lambda: isinstance(app.screen, DiffView))
-            assert not {"f2", "f3"} & set(app.screen.active_bindings)
-            await pilot.press("f2")
-            await pilot.pause()
-            assert isinstance(app.screen, DiffView)  # f2 does nothing here
-    finally:
-        await server.stop()
+    async with served_app(repo, notes) as (app, _), app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"shout", "enter")
+        await settle(pilot)
+        await pilot.press(*"/diff", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, DiffView))
+        assert "+ALPHA" in app.screen.diff  # type: ignore[attr-defined]
+        assert {"f2", "f3", "escape"} <= set(app.screen.active_bindings)
+        await pilot.press("f2")  # applies from inside the view
+        await wait_until(pilot, lambda: any("Committed" in n for n in notes), timeout=20)
+        assert not isinstance(app.screen, DiffView)
+        assert (repo / "a.txt").read_text() == "ALPHA\nbeta\n"
+        await pilot.press(*"/diff", "enter")  # what the session changed: nothing to apply
+        await wait_until(pilot, lambda: isinstance(app.screen, DiffView))
+        assert not {"f2", "f3"} & set(app.screen.active_bindings)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, DiffView)  # f2 does nothing here
