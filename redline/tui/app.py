@@ -68,8 +68,10 @@ GIT_REFRESH_S = 10.0  # the git marker's slow refresh while idle
 FRAME_HOLD_S = 0.05
 
 # Imported in a thread after the first paint: the first turn would otherwise pay for them
-# (about 0.4 s, mostly GitPython) between Enter and its request.
+# (about 0.4 s, mostly GitPython) between Enter and its request. The turn engine is not
+# imported before the first frame either (``Session`` loads it with the first turn).
 TURN_IMPORTS = (
+    "redline.agent.engine",
     "redline.agent.dispatch",
     "redline.tools.agent",
     "redline.tools.agent.shell",
