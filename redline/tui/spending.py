@@ -66,17 +66,9 @@ class Spending:
 
     async def record(self, turn: Turn, cost: Cost | None, source: str) -> str | None:
         """Append the turn's figures to the history; a sentence when that failed."""
-        from redline.agent.history import append_quietly, record_of
+        from redline.agent.history import append_quietly, turn_record
 
-        record = record_of(
-            turn.reading,
-            provider=turn.provider,
-            model=turn.model,
-            source=source,
-            cost=cost,
-            error=turn.error.kind if turn.error else None,
-            interrupted=turn.interrupted,
-        )
+        record = turn_record(turn, cost, source)
         return await asyncio.to_thread(append_quietly, self.history, record)
 
     async def speeds(self) -> dict[str, str]:

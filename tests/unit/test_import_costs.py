@@ -74,3 +74,17 @@ def test_the_deferred_turn_modules_are_what_the_warm_up_loads() -> None:
     warm = "from redline.tui.app import TURN_IMPORTS; import importlib; "
     warm += "[importlib.import_module(m) for m in TURN_IMPORTS]"
     assert _loaded_after(warm, ("redline.agent.engine",)) == ["redline.agent.engine"]
+
+
+def test_a_config_with_a_base_url_loads_without_httpx(tmp_path: Path) -> None:
+    # Checking a provider's base_url must not import httpx before the first frame (~0.1 s).
+    (tmp_path / "redline").mkdir()
+    (tmp_path / "redline" / "config.toml").write_text(
+        '[providers.bench]\nbase_url = "http://127.0.0.1:9/v1"\nmodels = ["m"]\n'
+    )
+    load = (
+        f"import os; os.environ['XDG_CONFIG_HOME'] = {str(tmp_path)!r}; "
+        "from pathlib import Path; from redline.config import load_config; "
+        "assert load_config(Path('.')).presets()['bench'].base_url"
+    )
+    assert _loaded_after(load, ("httpx",)) == []
