@@ -185,6 +185,9 @@ class RedlineApp(App[None]):
             self.notify(notice, title="Repository config", severity="warning", timeout=20)
 
     def _after_first_paint(self) -> None:
+        from redline.tui import frame_trace
+
+        frame_trace.install(self)
         wanted = self.resuming.backend_of(self._resumed) if self._resumed else None
         if wanted is not None:  # the backend and model the resumed session's last turn used
             self.run_worker(self.resuming.reopen(*wanted, at_start=True), group="backend")
@@ -397,6 +400,9 @@ class RedlineApp(App[None]):
             client.written_hook = None
             timer.stop()
             self._end_batch()
+            # The screen let its idle pass while the batch held it: wake it, so what changed
+            # since Enter is drawn now, not at the next refresh (the first text's, at worst).
+            self.screen.check_idle()
 
         client.written_hook = self._release_frames
         self._frame_release = release
