@@ -30,13 +30,12 @@ from redline.themes import load_themes
 from redline.tui.compacting import CompactFlow
 from redline.tui.completions import at_completions, slash_completions
 from redline.tui.git_state import GitState, read_git_state
-from redline.tui.hints import for_tui
+from redline.tui.hints import SWITCH_HINT, for_tui
 from redline.tui.keys import APP_BINDINGS
 from redline.tui.merging import MergeFlow
 from redline.tui.messages import GitStateRead
 from redline.tui.options import AppOptions
 from redline.tui.palette import RedlineCommands
-from redline.tui.presenter import SWITCH_HINT, TurnPresenter
 from redline.tui.repository import NOT_A_REPO_OFFER, git_init, model_can_fix
 from redline.tui.resuming import ResumeFlow
 from redline.tui.screens.main import MainScreen
@@ -72,6 +71,7 @@ FRAME_HOLD_S = 0.05
 # imported before the first frame either (``Session`` loads it with the first turn).
 TURN_IMPORTS = (
     "redline.agent.engine",
+    "redline.tui.presenter",
     "redline.agent.dispatch",
     "redline.tools.agent",
     "redline.tools.agent.shell",
@@ -497,6 +497,8 @@ class RedlineApp(App[None]):
 
     @work(group="turn")
     async def run_turn(self, prompt: str) -> None:
+        from redline.tui.presenter import TurnPresenter  # loaded after the first paint
+
         session = self.session
         show = TurnPresenter(
             self.transcript,

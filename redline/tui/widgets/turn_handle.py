@@ -13,13 +13,13 @@ from rich.console import RenderableType
 from textual.strip import Strip
 
 from redline.agent import Turn
-from redline.agent.messages import SplitSource
 from redline.backends.events import Event
 from redline.tui import frame_trace
 from redline.tui.widgets._turn_view import ExtraPart, MeterSource, TurnView
 from redline.tui.widgets.edit_summary import FileCount
 
 if TYPE_CHECKING:
+    from redline.agent.messages import SplitSource
     from redline.tui.widgets.transcript import Transcript
 
 
