@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from textual import on, work
+from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -133,6 +133,7 @@ class RedlineApp(App[None]):
         self.prompt_history: list[str] = []
         self._mentions_warned: str | None = None  # a prompt kept back for an unknown @mention
         self._init_offered = False  # "not a git repository: /init" is said once
+        self._early_keys: list[events.Key] | None = []  # typed before the prompt is there
         self._frame_release: Callable[[], None] | None = None  # see _hold_frames_until_sent
         self._extras_loaded = False  # /undo, /diff, /add ... register after the first paint
         self._slash_waiting: list[ParsedSlash] = []
@@ -235,9 +236,22 @@ class RedlineApp(App[None]):
 
         return await open_backend(provider, model, base_url, self.config)
 
+    async def on_event(self, event: events.Event) -> None:
+        """Keys typed before the prompt has the focus (the first paint takes a moment) wait for
+        it instead of reaching no widget: they land in the prompt in the order typed."""
+        if self._early_keys is not None and isinstance(event, events.Key):
+            if not event.is_forwarded:
+                self._early_keys.append(event)
+            return
+        await super().on_event(event)
+
     @on(MainScreen.Ready)
     def _show_resumed(self) -> None:
-        """The transcript is mounted: show the resumed conversation, if any."""
+        """The transcript is mounted: show the resumed conversation, if any; the keys typed
+        meanwhile go to the prompt (focused just before ``Ready``)."""
+        early, self._early_keys = self._early_keys or [], None
+        for key in early:
+            self.post_message(events.Key(key.key, key.character))
         self._status(approval=self.session.approval)
         if self._resumed is not None:
             self.resuming.show(self._resumed)
