@@ -2,14 +2,19 @@
 
 Off by default, and then free: call sites test the module-level ``on`` before building anything.
 When on, every mark is ``(time.monotonic(), name, detail)`` (CLOCK_MONOTONIC, comparable with
-the terminal benchmark's server records in another process), written as JSON lines to the path
-when the app exits. Marks: ``push`` (an event reached ``TurnHandle.push``), ``soon`` (a draw was
+the terminal benchmark's server records in another process), appended as JSON lines to the path
+every half second and at exit. Marks: ``push`` (an event reached ``TurnHandle.push``), ``soon`` (a draw was
 scheduled, with its delay), ``tick`` / ``ticked`` (the transcript drained and laid out),
-``frame`` / ``framed`` (the screen's update ran: compositor and encoding), ``write`` (the bytes
-handed to the driver) and ``written`` (the driver's thread wrote them to the terminal).
+``vsize-layout`` (its growth needed a layout pass), ``rows`` (the first row repainted, or all),
+``polish`` / ``polished``, ``layout-by`` (a widget asked for a layout pass),
+``frame`` / ``framed`` (the screen's update ran: compositor and encoding), ``display``,
+``write`` (the bytes handed to the driver), ``written`` (the driver's thread took them to write
+to the terminal) and ``gc-start`` / ``gc-stop``. ``REDLINE_TRACE_SLOW=0.004`` also turns on
+asyncio's debug mode and marks every callback slower than that (``slow``, naming it).
 
 A diagnostic only: ``install`` wraps a few of Textual's private methods on the running app's
-instances (never a class), which is acceptable for a trace that nobody runs unless asked.
+instances, and ``Widget.refresh`` for ``layout-by``; acceptable for a trace that nobody runs
+unless asked, never for the app itself.
 """
 
 from __future__ import annotations

@@ -388,11 +388,15 @@ class Transcript(ScrollView, can_focus=False):
         rows = [self._row_strip(top + y) for y in range(self.scrollable_content_region.height)]
         before, self._shown = self._shown, (top, rows)
         if everything or before is None or before[0] != top or len(before[1]) != len(rows):
+            if frame_trace.on:
+                frame_trace.mark("rows", "all")
             self.refresh()
             return
         changed = [
             y for y, (old, new) in enumerate(zip(before[1], rows, strict=True)) if old is not new
         ]
+        if frame_trace.on:
+            frame_trace.mark("rows", changed[:1])
         if changed:
             first, last = changed[0], changed[-1]
             self.refresh(Region(0, first, self.scrollable_content_region.width, last - first + 1))
