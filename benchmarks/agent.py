@@ -105,7 +105,8 @@ async def one_run(loop_class: type[TurnLoop], steps: int, rate: float) -> dict[s
 
     with tempfile.TemporaryDirectory(prefix="redline-agent-bench-") as tmp:
         repo = make_repo(Path(tmp) / "repo")
-        sim = SimServer("agent", rate=rate, log=log, agent_steps=steps)
+        # answer_tokens=1: the agent's last answer as scripted, not padded to a 4 s watch.
+        sim = SimServer("agent", rate=rate, log=log, agent_steps=steps, answer_tokens=1)
         await sim.start()
         try:
             backend = await open_backend("sim:agent", None, sim.base_url, None)

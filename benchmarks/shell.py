@@ -3,9 +3,11 @@
 Runs the same short commands through redline's runner (`run_command`: spawn, stream, wait, kill the
 group) inside bubblewrap and unsandboxed, alternating, in a throwaway git repository, and reports the
 wall time per command (median, max) for each, and the sandbox's start-up cost (median difference).
-Also the one-off sandbox probe (`find_sandbox`) redline does once per session.
+Also the one-off sandbox probe (`find_sandbox`) redline does once per session, and what finding the
+paths to hide from a command costs (`hidden_paths`, every command) on a work tree of `--files` files,
+beside a bare `os.walk` of the same tree.
 
-Prints one JSON object. Usage: python benchmarks/shell.py [--runs 40]
+Prints one JSON object. Usage: python benchmarks/shell.py [--runs 40] [--files 20000]
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from redline.tools.agent.protect import DEFAULT_GUARD  # noqa: E402
 from redline.tools.shell import SandboxPolicy, find_sandbox, run_command, scrub_env  # noqa: E402
+from redline.tools.shell.hide import hidden_paths  # noqa: E402
 
 COMMANDS = {"true": "true", "echo": "echo hello", "git_status": "git status --short"}
 
@@ -43,7 +47,36 @@ async def _time(command: str, repo: Path, env: dict[str, str], sandbox: object) 
     return took
 
 
-async def main(runs: int) -> dict[str, object]:
+def _hiding(files: int, runs: int) -> dict[str, object]:
+    """`hidden_paths` (the read tools' rules on every path, plus the home secrets) beside a bare
+    `os.walk` of the same tree, median / max of `runs`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = Path(tmp)
+        per_dir = 100
+        for i in range(files):
+            sub = repo / f"d{i // per_dir}"
+            if i % per_dir == 0:
+                sub.mkdir()
+            (sub / f"f{i % per_dir}.py").write_text("x\n")
+        (repo / ".env").write_text("K=v\n")
+        hidden: list[float] = []
+        walk: list[float] = []
+        for _ in range(runs + 1):  # the first of each is a warm-up
+            t0 = time.perf_counter()
+            found = hidden_paths(repo, DEFAULT_GUARD.why)
+            hidden.append((time.perf_counter() - t0) * 1000)
+            t0 = time.perf_counter()
+            sum(len(f) for _, _, f in os.walk(repo))
+            walk.append((time.perf_counter() - t0) * 1000)
+        return {
+            "files": files,
+            "covered": len(found),
+            "hidden_paths": _summary(hidden[1:]),
+            "baseline_os_walk": _summary(walk[1:]),
+        }
+
+
+async def main(runs: int, files: int = 20_000) -> dict[str, object]:
     t0 = time.perf_counter()
     status = await find_sandbox()
     probe_ms = (time.perf_counter() - t0) * 1000
@@ -79,10 +112,13 @@ async def main(runs: int) -> dict[str, object]:
         "sandbox": status.sandbox.kind,
         "probe_ms": round(probe_ms, 2),
         "commands": out,
+        "hiding": _hiding(files, max(3, runs // 4)),
     }
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=40)
-    print(json.dumps(asyncio.run(main(parser.parse_args().runs))))
+    parser.add_argument("--files", type=int, default=20_000)
+    args = parser.parse_args()
+    print(json.dumps(asyncio.run(main(args.runs, args.files))))

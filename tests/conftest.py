@@ -22,6 +22,16 @@ _PROVIDER_KEYS = (
 )
 
 
+# The simulator's default reply lasts about 4 s so a person can watch the meter; the tests ask
+# for its short 400-token reply instead, explicitly, before any fixture (module-scoped servers
+# included) or subprocess starts one. Tests of the default itself unset it.
+SIM_TEST_TOKENS = "400"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ["REDLINE_SIM_TOKENS"] = SIM_TEST_TOKENS
+
+
 def fixtures_dir() -> Path:
     """`tests/fixtures` in this checkout: the suite needs nothing outside the repository."""
     return FIXTURES

@@ -147,12 +147,14 @@ class RecordingServer:
         self.reply = reply
         self.models = models
         self.bodies: list[dict[str, Any]] = []
+        self.url = ""  # once started
         self._server: asyncio.Server | None = None
 
     async def start(self) -> str:
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
         port = self._server.sockets[0].getsockname()[1]
-        return f"http://127.0.0.1:{port}/v1"
+        self.url = f"http://127.0.0.1:{port}/v1"
+        return self.url
 
     async def stop(self) -> None:
         if self._server is not None:
@@ -200,7 +202,7 @@ class RecordingServer:
             writer.close()
 
 
-async def wait_until(pilot: Any, condition: Callable[[], bool], timeout: float = 10.0) -> None:
+async def wait_until(pilot: Any, condition: Callable[[], bool], timeout: float = 20.0) -> None:
     """Let the app run until ``condition()`` holds (fails the test after ``timeout`` s)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout

@@ -6,26 +6,74 @@ Plain asyncio: imports ``redline.backends`` and ``redline.tools``, never ``redli
 messages in ``redline.agent.messages``.
 """
 
-from redline.agent.backend import Backend, BackendOpener, ModelClient
-from redline.agent.context import BuiltContext, ContextSource, RepoContext
-from redline.agent.conversation import Conversation, Turn
-from redline.agent.engine import TurnLoop
-from redline.agent.messages import (
-    AgentMessage,
-    ApprovalRequest,
-    ApprovalRequested,
-    CommandOutput,
-    CommandRunning,
-    EditProposed,
-    Emit,
-    Notice,
-    SteeringSent,
-    ToolCallStarted,
-    ToolFinished,
-    TurnFinished,
-    TurnStarted,
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from redline._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from redline.agent.backend import Backend, BackendOpener, ModelClient
+    from redline.agent.context import BuiltContext, ContextSource, RepoContext
+    from redline.agent.conversation import Conversation, Turn
+    from redline.agent.engine import TurnLoop
+    from redline.agent.messages import (
+        AgentMessage,
+        ApprovalRequest,
+        ApprovalRequested,
+        CommandOutput,
+        CommandRunning,
+        EditProposed,
+        Emit,
+        Notice,
+        SteeringSent,
+        ToolCallStarted,
+        ToolFinished,
+        TurnFinished,
+        TurnStarted,
+    )
+    from redline.agent.session import BackendChange, Session
+
+# The TUI's first frame needs the session, not the turn engine, its messages or timing.
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "backend": (
+            "Backend",
+            "BackendOpener",
+            "ModelClient",
+        ),
+        "context": (
+            "BuiltContext",
+            "ContextSource",
+            "RepoContext",
+        ),
+        "conversation": (
+            "Conversation",
+            "Turn",
+        ),
+        "engine": ("TurnLoop",),
+        "messages": (
+            "AgentMessage",
+            "ApprovalRequest",
+            "ApprovalRequested",
+            "CommandOutput",
+            "CommandRunning",
+            "EditProposed",
+            "Emit",
+            "Notice",
+            "SteeringSent",
+            "ToolCallStarted",
+            "ToolFinished",
+            "TurnFinished",
+            "TurnStarted",
+        ),
+        "session": (
+            "BackendChange",
+            "Session",
+        ),
+    },
 )
-from redline.agent.session import BackendChange, Session
 
 __all__ = [
     "AgentMessage",

@@ -97,6 +97,7 @@ class Conversation:
                         reasoning=turn.answer_reasoning,
                         reasoning_provider=turn.provider if thought else "",
                         reasoning_items=turn.answer_items,
+                        reasoning_model=turn.model if turn.answer_items else "",
                     )
                 )
         return messages

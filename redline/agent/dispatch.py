@@ -170,7 +170,8 @@ class ToolDispatch:
             emit(CommandOutput(call_id, chunk.stream, chunk.text))
 
         try:
-            result = await shell.run(shell_args, on_output=output)
+            hide = self.workspace.guard.why  # what the read tools refuse, the sandbox hides
+            result = await shell.run(shell_args, on_output=output, why=hide)
         finally:
             await self._window_closes(before)
             self.tool_ms += (self._clock() - started) * 1000

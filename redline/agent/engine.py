@@ -270,6 +270,7 @@ class TurnLoop:
                     self.backend.name if answer.reasoning or answer.reasoning_items else ""
                 ),
                 reasoning_items=tuple(answer.reasoning_items),
+                reasoning_model=self.backend.model if answer.reasoning_items else "",
             )
         )
         for call in calls:

@@ -15,11 +15,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
 from redline.backends.meter import MeterReading
 from redline.backends.prices import Cost
+
+if TYPE_CHECKING:
+    from redline.agent.conversation import Turn
 
 FORMAT_VERSION = 1
 Now = Callable[[], datetime]
@@ -100,6 +104,19 @@ def record_of(
         tool_steps=tool_steps,
         error=error,
         interrupted=interrupted,
+    )
+
+
+def turn_record(turn: Turn, cost: Cost | None, source: str) -> SpeedRecord:
+    """The history line for a finished turn (``exec``, the TUI, a race lane)."""
+    return record_of(
+        turn.reading,
+        provider=turn.provider,
+        model=turn.model,
+        source=source,
+        cost=cost,
+        error=turn.error.kind if turn.error else None,
+        interrupted=turn.interrupted,
     )
 
 

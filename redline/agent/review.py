@@ -24,6 +24,8 @@ from redline.tools.edits.safety import DEFAULT_PROTECTED
 if TYPE_CHECKING:
     from redline.tools.edits import EditBlock
 
+WAITING_TITLE = "Edits waiting: f2 applies them, f3 discards them"  # /diff of a proposal
+
 
 def _identity(root: Path) -> str | None:
     from redline.tools.edits.gitops import NotARepository, identity_problem, open_repo
@@ -187,7 +189,7 @@ class EditReview:
                 plan_edits, self.repo_root, blocks, protected=self.protected
             )
             if plan.diff:
-                return "Edits waiting: f2 applies them, f3 discards them", plan.diff
+                return WAITING_TITLE, plan.diff
 
         since = self.session_start or "HEAD"
         text = await asyncio.to_thread(session_diff, self.repo_root, since)

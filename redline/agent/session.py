@@ -18,15 +18,14 @@ from redline.agent.approval import DEFAULT_MODE, ApprovalMode
 from redline.agent.backend import Backend, BackendOpener
 from redline.agent.context import RepoContext
 from redline.agent.conversation import Conversation, Turn, new_session_id
-from redline.agent.engine import TurnLoop
-from redline.agent.messages import Emit, Notice, TurnFinished, TurnStarted, ignore
 from redline.agent.own_commands import OwnCommands, WithOwnCommands
 from redline.agent.review import EditReview
 from redline.agent.window import ContextUsage, context_usage, history_tokens
-from redline.backends.events import StreamError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the turn's modules load after the TUI's first paint (its warm-up thread)
     from redline.agent.compaction import Compacted, Progress
+    from redline.agent.engine import TurnLoop
+    from redline.agent.messages import AgentMessage, Emit
     from redline.agent.store import LoadedSession, SessionStore, SessionWriter
     from redline.tools.context import ContextSet
     from redline.tools.shell import ShellTool
@@ -38,6 +37,11 @@ class BackendChange:
 
     error: str | None = None
     kept: Backend | None = None  # a failed switch keeps the backend in use
+
+
+def _ignore(message: AgentMessage) -> None:
+    """The ``Emit`` of a caller that only wants the result (``messages.ignore``, without
+    importing the messages before the TUI's first frame)."""
 
 
 class Session:
@@ -179,19 +183,21 @@ class Session:
         if self._compacting is not None and not self._compacting.done():
             self._compacting.cancel()
 
-    async def run_turn(self, prompt: str, emit: Emit = ignore) -> Turn | None:
+    async def run_turn(self, prompt: str, emit: Emit = _ignore) -> Turn | None:
         """One turn, start to end (None: interrupted before the backend was even ready).
 
         Never raises for the turn's own failures: they are in ``Turn.error``."""
         return await self.finish_turn(self.start_turn(prompt, emit), emit)
 
-    def start_turn(self, prompt: str, emit: Emit = ignore) -> asyncio.Task[Turn]:
+    def start_turn(self, prompt: str, emit: Emit = _ignore) -> asyncio.Task[Turn]:
         """Start a turn now (``turn_running`` is true from here); ``finish_turn`` awaits it."""
         task = asyncio.create_task(self._turn(prompt, emit))
         self._task = task
         return task
 
-    async def finish_turn(self, task: asyncio.Task[Turn], emit: Emit = ignore) -> Turn | None:
+    async def finish_turn(self, task: asyncio.Task[Turn], emit: Emit = _ignore) -> Turn | None:
+        from redline.agent.messages import Notice
+
         try:
             turn = await asyncio.shield(task)
         except asyncio.CancelledError:
@@ -214,6 +220,9 @@ class Session:
         return turn
 
     async def _turn(self, prompt: str, emit: Emit) -> Turn:
+        from redline.agent.messages import TurnFinished, TurnStarted
+        from redline.backends.events import StreamError
+
         await self._ready.wait()
         self.turn_count += 1
         backend = self.backend
@@ -259,6 +268,8 @@ class Session:
 
     def _loop_for(self, backend: Backend) -> TurnLoop:
         if self.turn_loop is None:
+            from redline.agent.engine import TurnLoop
+
             inner = RepoContext(self.context_set) if self.context_set is not None else None
             context = self._context_source = WithOwnCommands(self.own, inner)
             self.turn_loop = TurnLoop(

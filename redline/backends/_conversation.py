@@ -96,12 +96,13 @@ def chat_messages(
 
 
 def responses_input(
-    messages: Sequence[Message], *, provider: str = ""
+    messages: Sequence[Message], *, provider: str = "", model: str = ""
 ) -> tuple[str, list[dict[str, object]]]:
     """The ``instructions`` (system messages joined) and the ``input`` items.
 
-    An assistant turn's reasoning items from this provider go back first, unchanged (id,
-    summary, encrypted content), as the Responses API wants them before the calls they led to.
+    An assistant turn's reasoning items from this provider and this model go back first,
+    unchanged (id, summary, encrypted content), as the Responses API wants them before the calls
+    they led to. Another model's are dropped: its encrypted content is not this model's to read.
     """
     system: list[str] = []
     items: list[dict[str, object]] = []
@@ -109,7 +110,12 @@ def responses_input(
         if m.role == "system":
             system.append(m.content)
             continue
-        if m.role == "assistant" and m.reasoning_items and m.reasoning_provider == provider:
+        if (
+            m.role == "assistant"
+            and m.reasoning_items
+            and m.reasoning_provider == provider
+            and m.reasoning_model == model
+        ):
             items.extend(reasoning_input(r) for r in m.reasoning_items)
         if m.role == "tool":
             items.append(

@@ -193,7 +193,7 @@ class StreamClient:
         limit = token_limit(self.preset, request.max_tokens, knobs)
         body: dict[str, object]
         if self.wire == "responses":
-            system, items = responses_input(request.messages, provider=self.name)
+            system, items = responses_input(request.messages, provider=self.name, model=model)
             body = {"model": model, "input": items, "stream": True}
             if encrypted_reasoning(self.preset.tool_rules, model):
                 body["include"] = ["reasoning.encrypted_content"]

@@ -7,6 +7,7 @@ Custom providers from the config's ``[providers.NAME]`` tables become presets to
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -181,12 +182,19 @@ def wire_for(preset: ProviderPreset, model: str, override: str | None = None) ->
     return preset.wire
 
 
+# A plain http(s) URL with an ASCII host name: httpx takes every one of them (the common case,
+# e.g. a config's base_url, checked before the TUI's first frame without importing httpx).
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9._-]+(?::[0-9]{1,5})?(?:[/?#][!-~]*)?", re.ASCII)
+
+
 def url_problem(url: str) -> str | None:
     """What makes ``url`` unusable as a base URL (None when it is fine), in a few words."""
-    import httpx
-
     if not url or any(c.isspace() for c in url):
         return "must be an http:// or https:// URL without spaces"
+    if _PLAIN_URL.fullmatch(url):
+        return None
+    import httpx  # anything else: httpx's parser decides, and says why
+
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError, ValueError) as exc:

@@ -32,8 +32,11 @@ class Message:
     call_id: str | None = None
     reasoning: str = ""
     reasoning_provider: str = ""
-    # Responses API reasoning items of this turn (same provider only, like ``reasoning``).
+    # Responses API reasoning items of this turn: opaque, encrypted for the model that made them,
+    # so echoed only to the same provider and model (``reasoning_model``; another model of the
+    # same provider refuses the request).
     reasoning_items: tuple[ReasoningItem, ...] = ()
+    reasoning_model: str = ""
 
 
 @dataclass(slots=True, frozen=True)

@@ -259,6 +259,9 @@ async def _start_sim(profile: str) -> tuple[Any, str]:
             "The built-in simulator is not available in this build: pick a provider with "
             "--provider, or set a provider's API key."
         ) from None
-    server = SimServer(profile=profile)
+    try:
+        server = SimServer(profile=profile)
+    except ValueError as exc:  # REDLINE_SIM_TOKENS is not a number
+        raise SelectionError(f"The simulator cannot start: {exc}.") from None
     url = await server.start()
     return server, url

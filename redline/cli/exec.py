@@ -11,13 +11,14 @@ import argparse
 import asyncio
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from redline.agent import AgentMessage, Conversation, Notice, Session, Turn
 from redline.agent.approval import DEFAULT_MODE
 from redline.agent.edits import EditOutcome, edit_outcome
-from redline.agent.history import SpeedHistory, append_quietly, record_of
+from redline.agent.history import SpeedHistory, append_quietly, turn_record
 from redline.agent.store import SessionStore
 from redline.backends.events import StreamError, TextDelta, TextSnapshot
 from redline.backends.meter import MeterReading
@@ -58,6 +59,29 @@ def read_prompt(arg: str, stdin: TextIO) -> str:
     if not prompt.strip():
         raise UsageError("the prompt is empty: give it as an argument, or pipe it in with '-'")
     return prompt
+
+
+def start(
+    command: str, prompt_arg: str, check: Callable[[], None] | None = None
+) -> tuple[str, Path, Config] | None:
+    """The prompt, the repository root and its config for ``redline COMMAND`` (``check`` may
+    refuse the arguments with a UsageError); None after saying on stderr what to fix. The
+    config's trust notice, if any, is said on stderr too."""
+    from redline.config import ConfigError
+
+    try:
+        prompt = read_prompt(prompt_arg, sys.stdin)
+        if check is not None:
+            check()
+        repo_root = repo_root_of(Path.cwd())
+        config = load_config(repo_root)
+    except (UsageError, ConfigError) as exc:
+        print(f"redline {command}: {exc}", file=sys.stderr)
+        return None
+    notice = config.trust_notice()
+    if notice:
+        print(f"redline {command}: {notice}", file=sys.stderr)
+    return prompt, repo_root, config
 
 
 class StdoutStream:
@@ -135,16 +159,7 @@ def cost_of(turn: Turn, config: Config) -> Cost | None:
 
 def log_speed(turn: Turn, cost: Cost | None, source: str, warn: TextIO) -> None:
     """Append the turn's figures to the speed history; a warning on stderr if that fails."""
-    record = record_of(
-        turn.reading,
-        provider=turn.provider,
-        model=turn.model,
-        source=source,
-        cost=cost,
-        error=turn.error.kind if turn.error else None,
-        interrupted=turn.interrupted,
-    )
-    problem = append_quietly(SpeedHistory(), record)
+    problem = append_quietly(SpeedHistory(), turn_record(turn, cost, source))
     if problem:
         print(f"redline: {problem}", file=warn)
 
@@ -183,18 +198,10 @@ def model_options(config: Config, model: str) -> ModelOptions:
 
 
 def run(args: argparse.Namespace) -> int:
-    from redline.config import ConfigError
-
-    try:
-        prompt = read_prompt(args.prompt, sys.stdin)
-        repo_root = repo_root_of(Path.cwd())
-        config = load_config(repo_root)
-    except (UsageError, ConfigError) as exc:
-        print(f"redline exec: {exc}", file=sys.stderr)
+    started = start("exec", args.prompt)
+    if started is None:
         return EXIT_USAGE
-    notice = config.trust_notice()
-    if notice:
-        print(f"redline exec: {notice}", file=sys.stderr)
+    prompt, repo_root, config = started
     from redline.tools.edits.pending import interrupted_apply
 
     if interrupted_apply(repo_root):

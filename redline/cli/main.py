@@ -181,6 +181,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--rate", type=_positive_float, default=None, help="tokens per second")
     p.add_argument("--ttft", type=_non_negative_float, default=None, help="time to first token, ms")
+    p.add_argument(
+        "--tokens",
+        type=_positive_int,
+        default=None,
+        help="reply length when a request names none (default: about 4 s at the rate)",
+    )
     return parser
 
 

@@ -19,14 +19,7 @@ from redline.agent.conversation import Conversation
 from redline.agent.messages import AgentMessage
 from redline.agent.race import MAX_LANES, MIN_LANES, Lane, Race, RaceResult
 from redline.backends.prices import Price, price_for
-from redline.cli.exec import (
-    UsageError,
-    error_json,
-    log_speed,
-    make_context,
-    read_prompt,
-    repo_root_of,
-)
+from redline.cli.exec import UsageError, error_json, log_speed, make_context, start
 from redline.cli.stats import printable
 from redline.safety.terminal import json_dumps
 
@@ -35,24 +28,19 @@ REDRAW_S = 0.1
 
 
 def run(args: argparse.Namespace) -> int:
-    from redline.config import ConfigError, load_config
+    providers = list(args.provider)
 
-    try:
-        prompt = read_prompt(args.prompt, sys.stdin)
-        providers = list(args.provider)
+    def check() -> None:
         if not MIN_LANES <= len(providers) <= MAX_LANES:
             raise UsageError(
                 f"a race needs {MIN_LANES} to {MAX_LANES} providers: "
                 "give --provider once for each (e.g. --provider sim --provider sim:baseten)"
             )
-        repo_root = repo_root_of(Path.cwd())
-        config = load_config(repo_root)
-    except (UsageError, ConfigError) as exc:
-        print(f"redline race: {exc}", file=sys.stderr)
+
+    started = start("race", args.prompt, check)
+    if started is None:
         return EXIT_USAGE
-    notice = config.trust_notice()
-    if notice:
-        print(f"redline race: {notice}", file=sys.stderr)
+    prompt, repo_root, config = started
     return asyncio.run(_race(args, prompt, providers, config, repo_root))
 
 

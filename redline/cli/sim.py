@@ -20,6 +20,7 @@ def run(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             log=_log,
+            answer_tokens=args.tokens,
         )
     except ValueError as exc:
         print(f"redline sim: {exc}", file=sys.stderr)
@@ -46,8 +47,8 @@ async def _serve(server: SimServer) -> int:
         return 2
     profile = server.profile
     print(
-        f"redline sim: profile {profile.name} ({server.rate:g} tok/s, TTFT {server.ttft_ms:g} ms) "
-        f"at {url}",
+        f"redline sim: profile {profile.name} ({server.rate:g} tok/s, TTFT {server.ttft_ms:g} ms, "
+        f"replies of {server.answer_tokens:,} tokens unless a request sets max_tokens) at {url}",
         flush=True,
     )
     print(

@@ -68,8 +68,10 @@ GIT_REFRESH_S = 10.0  # the git marker's slow refresh while idle
 FRAME_HOLD_S = 0.05
 
 # Imported in a thread after the first paint: the first turn would otherwise pay for them
-# (about 0.4 s, mostly GitPython) between Enter and its request.
+# (about 0.4 s, mostly GitPython) between Enter and its request. The turn engine is not
+# imported before the first frame either (``Session`` loads it with the first turn).
 TURN_IMPORTS = (
+    "redline.agent.engine",
     "redline.agent.dispatch",
     "redline.tools.agent",
     "redline.tools.agent.shell",
@@ -84,7 +86,7 @@ class RedlineApp(App[None]):
     TITLE = "redline"
     COMMANDS: ClassVar = App.COMMANDS | {RedlineCommands}
     BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
-    # Toasts sit above the status bar and the footer, never over the queue count or the mode.
+    # Toasts sit above the status bar and the footer (on the main screen: above the prompt).
     CSS = "ToastRack { margin-bottom: 2; }"
 
     def __init__(
@@ -645,10 +647,15 @@ class RedlineApp(App[None]):
             return bool(session.review.last_error) and not session.turn_running
         return True
 
-    async def show_diff(self, title: str, text: str) -> None:
+    async def show_diff(self, title: str, text: str, review: bool = False) -> None:
+        """The diff view; ``review``: it shows the edits waiting, and f2 / f3 work in it."""
         from redline.tui.screens.diff_view import DiffView
 
-        await self.push_screen(DiffView(title, text))
+        def decided(action: str | None) -> None:
+            if action is not None:
+                self.run_slash_text(f"/{action}")
+
+        await self.push_screen(DiffView(title, text, review=review), decided)
 
     # --- backends ------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from redline.agent import Backend, Conversation, Notice, RepoContext, Turn
 from redline.agent.edits import turn_blocks
-from redline.agent.history import SpeedHistory, append_quietly, record_of
+from redline.agent.history import SpeedHistory, append_quietly, turn_record
 from redline.agent.race import MAX_LANES, MIN_LANES, Lane, Race
 from redline.backends.events import TextDelta
 from redline.backends.prices import Price, price_for
@@ -137,15 +137,7 @@ class RaceFlow:
             turn = lane.turn
             if turn is None:
                 continue
-            record = record_of(
-                turn.reading,
-                provider=turn.provider,
-                model=turn.model,
-                source="race",
-                cost=lane.cost,
-                error=turn.error.kind if turn.error else None,
-                interrupted=turn.interrupted,
-            )
+            record = turn_record(turn, lane.cost, "race")
             problem = await asyncio.to_thread(append_quietly, history, record)
             if problem:
                 app.notify(problem, severity="warning")

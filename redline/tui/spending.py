@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from redline.agent import Backend, Turn
-from redline.agent.history import SpeedHistory, append_quietly, record_of
-from redline.agent.speed_stats import picker_speeds
 from redline.backends.meter import MeterReading
 from redline.backends.prices import Cost, Price, add_costs, price_for, reading_cost
-from redline.config import Config
+
+if TYPE_CHECKING:  # the history's modules load after the first paint (the pickers' speeds)
+    from redline.agent import Backend, Turn
+    from redline.agent.history import HistoryLoad, SpeedHistory
+    from redline.config import Config
 
 Costing = Callable[[MeterReading], Cost | None]
 
@@ -22,8 +24,17 @@ Costing = Callable[[MeterReading], Cost | None]
 class Spending:
     def __init__(self, config: Config | None, history: SpeedHistory | None = None) -> None:
         self.config = config
-        self.history = history or SpeedHistory()
+        self._history = history
         self.costs: list[Cost | None] = []  # each turn's, this session
+
+    @property
+    def history(self) -> SpeedHistory:
+        """The speed history file, opened on first use (in a thread, after the first paint)."""
+        if self._history is None:
+            from redline.agent.history import SpeedHistory
+
+            self._history = SpeedHistory()
+        return self._history
 
     def price(self, backend: Backend | None) -> Price | None:
         if backend is None:
@@ -55,21 +66,21 @@ class Spending:
 
     async def record(self, turn: Turn, cost: Cost | None, source: str) -> str | None:
         """Append the turn's figures to the history; a sentence when that failed."""
-        record = record_of(
-            turn.reading,
-            provider=turn.provider,
-            model=turn.model,
-            source=source,
-            cost=cost,
-            error=turn.error.kind if turn.error else None,
-            interrupted=turn.interrupted,
-        )
+        from redline.agent.history import append_quietly, turn_record
+
+        record = turn_record(turn, cost, source)
         return await asyncio.to_thread(append_quietly, self.history, record)
 
     async def speeds(self) -> dict[str, str]:
         """Backend name -> its median TTFT and tok/s (for the pickers)."""
+
+        def load() -> HistoryLoad:
+            return self.history.load()
+
         try:
-            loaded = await asyncio.to_thread(self.history.load)
+            loaded = await asyncio.to_thread(load)
         except OSError:
             return {}
+        from redline.agent.speed_stats import picker_speeds
+
         return picker_speeds(loaded.records)

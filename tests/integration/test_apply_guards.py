@@ -14,6 +14,7 @@ import pytest
 from redline.agent import Turn
 from tests.helpers_client import LoopbackServer, chat_chunk, sse_reply
 from tests.helpers_edits import fingerprint, git, make_repo
+from tests.helpers_repo import noting
 from tests.helpers_tui import SIZE, failing_opener, make_app
 
 
@@ -127,7 +128,7 @@ def test_exec_apply_with_a_too_long_path_exits_4(repo, run_redline):
 async def test_f2_with_a_too_long_path_notifies_one_sentence(repo):
     notes: list[str] = []
     app = make_app(repo_root=repo, open_backend=failing_opener)
-    app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
+    noting(app, notes)
     before = fingerprint(repo)
     async with app.run_test(size=SIZE) as pilot:
         from redline.tools.edits import parse_edits

@@ -15,6 +15,7 @@ import pytest
 from redline.tools.edits import apply_reply, journal
 from tests.conftest import ROOT
 from tests.helpers_edits import fingerprint, git, make_repo
+from tests.helpers_repo import noting
 
 REPLY = (
     "*** Begin Patch\n*** Update File: a.txt\n@@\n-alpha\n+ALPHA\n"
@@ -252,7 +253,7 @@ async def test_the_tui_finishes_an_interrupted_apply_when_it_starts(repo):
     assert code == -signal.SIGKILL
     notes: list[str] = []
     app = make_app(repo_root=repo, open_backend=failing_opener)
-    app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
+    noting(app, notes)
     async with app.run_test(size=SIZE) as pilot:
         for _ in range(500):
             if any("an interrupted apply" in n for n in notes):

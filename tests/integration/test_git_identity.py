@@ -9,6 +9,7 @@ import pytest
 
 from redline.agent import Turn
 from tests.helpers_edits import fingerprint, git, make_repo
+from tests.helpers_repo import noting
 from tests.helpers_tui import SIZE, failing_opener, make_app, wait_until
 
 REPLY = "a.txt\n```\n<<<<<<< SEARCH\nalpha\n=======\nALPHA\n>>>>>>> REPLACE\n```\n"
@@ -46,7 +47,7 @@ def test_redline_apply_says_how_to_set_the_identity(anonymous: Path, run_redline
 async def test_f2_says_how_and_the_edits_keep_waiting(anonymous: Path) -> None:
     notes: list[str] = []
     app = make_app(repo_root=anonymous, open_backend=failing_opener)
-    app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
+    noting(app, notes)
     async with app.run_test(size=SIZE) as pilot:
         from redline.tools.edits import parse_edits
 

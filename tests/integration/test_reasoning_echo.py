@@ -134,3 +134,35 @@ async def test_another_providers_reasoning_is_not_echoed(tmp_path: Path):
         body = b.seen[0].json()
     assert "I need to read" not in str(body) and "The file is fine" not in str(body)
     assert not [i for i in body["input"] if i.get("type") == "reasoning"]  # type: ignore[union-attr]
+
+
+async def test_another_models_reasoning_items_are_not_echoed_on_the_same_provider(
+    tmp_path: Path,
+):
+    """Encrypted reasoning is the model's own: switching model mid-conversation drops it (the
+    provider would refuse the request), and the conversation itself still goes back whole."""
+    repo = _repo(tmp_path)
+    replies = {"/v1/responses": [sse_reply(stream_fixture(f)) for f in (
+        "openai_responses_reasoning_tool_call.sse",
+        "openai_responses_reasoning_answer.sse",
+        "openai_responses_reasoning_answer.sse",
+    )]}  # fmt: skip
+    with LoopbackServer(replies) as srv:  # type: ignore[arg-type]
+        session = Session(repo_root=repo, open_backend=_opener("openai", "gpt-5-codex", srv.url))
+        await session.open_backend(None, None, None)
+        first = await session.run_turn("what does app.py do?")
+        assert first is not None and first.finished, first and first.error
+        session.use_backend(await _opener("openai", "o4-mini", srv.url)(None, None, None))
+        await session.run_turn("and now?")
+        await session.aclose()
+        seen = list(srv.seen)
+    assert len(seen) == 3
+    same_model = seen[1].json()["input"]  # gpt-5-codex's second step: its own items go back
+    assert [i for i in same_model if i.get("type") == "reasoning"]  # type: ignore[union-attr]
+    body = seen[2].json()
+    assert body["model"] == "o4-mini"
+    assert not [i for i in body["input"] if i.get("type") == "reasoning"]  # type: ignore[union-attr]
+    assert "gAAAAABo8think" not in str(body)
+    kinds = [i.get("type") or i.get("role") for i in body["input"]]  # type: ignore[union-attr]
+    assert kinds.count("function_call") == 1 and kinds.count("function_call_output") == 1
+    assert "app.py defines total()" in str(body)  # the answer itself is kept

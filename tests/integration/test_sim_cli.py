@@ -29,17 +29,20 @@ def start(*args: str) -> subprocess.Popen[str]:
 
 
 def test_sim_prints_its_url_answers_and_stops_on_ctrl_c() -> None:
-    proc = start("--profile", "baseten", "--rate", "5000", "--ttft", "10")
+    proc = start("--profile", "baseten", "--rate", "5000", "--ttft", "10", "--tokens", "40")
     try:
         assert proc.stdout is not None
         first = proc.stdout.readline()
         how_to = proc.stdout.readline()
         url = first.rsplit(" at ", 1)[1].strip()
         assert url.startswith("http://127.0.0.1:") and url.endswith("/v1")
-        assert "profile baseten (5000 tok/s, TTFT 10 ms)" in first
+        assert "profile baseten (5000 tok/s, TTFT 10 ms, replies of 40 tokens" in first
         assert url in how_to and "Ctrl-C" in how_to
         models = httpx.get(url + "/models", timeout=10).json()
         assert models["data"][0]["id"] == "moonshotai/Kimi-K2.5"
+        body = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}  # no max_tokens
+        reply = httpx.post(url + "/chat/completions", json=body, timeout=10).json()
+        assert reply["usage"]["completion_tokens"] == 40  # --tokens
     finally:
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=10)

@@ -9,9 +9,9 @@ from redline.agent.store import SessionStore
 from redline.backends.sim import SimServer
 from redline.tui.screens.diff_view import DiffView
 from tests.helpers_edits import make_repo
-from tests.helpers_tui import RecordingServer, make_app, settle, wait_until
+from tests.helpers_repo import alpha_repo, served_app
+from tests.helpers_tui import make_app, settle, wait_until
 
-REPLY = "a.txt\n```\n<<<<<<< SEARCH\nalpha\n=======\nALPHA\n>>>>>>> REPLACE\n```\n"
 SIZE = (100, 60)
 
 
@@ -35,43 +35,33 @@ async def _answered(pilot, prompt: str) -> None:
 
 
 async def test_f2_marks_the_card_applied_and_undo_marks_it_undone(tmp_path: Path):
-    repo = make_repo(tmp_path / "repo", {"a.txt": "alpha\nbeta\n"})
-    server = RecordingServer("Done:\n\n" + REPLY)
-    url = await server.start()
+    repo = alpha_repo(tmp_path)
     notes: list[str] = []
-    try:
-        app = make_app(provider=None, base_url=url, repo_root=repo)
-        app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            await _answered(pilot, "shout")
-            assert "proposed" in _card(app)
-            assert "a.txt +1 -1 · f2 apply · f3 discard · /diff" in _last_line(app)
-            await pilot.press(*"/diff", "enter")  # what f2 would apply, before it is applied
-            await wait_until(pilot, lambda: isinstance(app.screen, DiffView))
-            assert "+ALPHA" in app.screen.diff and "waiting" in app.screen.title_text  # type: ignore[attr-defined]
-            await pilot.press("escape")
-            await pilot.press("f2")
-            await wait_until(pilot, lambda: any("Committed" in n for n in notes), timeout=20)
-            await pilot.pause()
-            assert "applied" in _card(app) and "proposed" not in _card(app)
-            assert "✓ applied a.txt +1 -1 · commit" in _last_line(app)
-            await pilot.press(*"/undo", "enter")
-            await wait_until(pilot, lambda: any(n.startswith("undid") for n in notes), timeout=20)
-            await pilot.pause()
-            assert "undone" in _card(app)
-            assert "↺ undone a.txt +1 -1" in _last_line(app)
-    finally:
-        await server.stop()
+    async with served_app(repo, notes) as (app, _), app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _answered(pilot, "shout")
+        assert "proposed" in _card(app)
+        assert "a.txt +1 -1 · f2 apply · f3 discard · /diff" in _last_line(app)
+        await pilot.press(*"/diff", "enter")  # what f2 would apply, before it is applied
+        await wait_until(pilot, lambda: isinstance(app.screen, DiffView))
+        assert "+ALPHA" in app.screen.diff and "waiting" in app.screen.title_text  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: any("Committed" in n for n in notes), timeout=20)
+        await pilot.pause()
+        assert "applied" in _card(app) and "proposed" not in _card(app)
+        assert "✓ applied a.txt +1 -1 · commit" in _last_line(app)
+        await pilot.press(*"/undo", "enter")
+        await wait_until(pilot, lambda: any(n.startswith("undid") for n in notes), timeout=20)
+        await pilot.pause()
+        assert "undone" in _card(app)
+        assert "↺ undone a.txt +1 -1" in _last_line(app)
 
 
 async def test_f3_marks_the_card_discarded_and_a_resumed_session_shows_it(tmp_path: Path):
-    repo = make_repo(tmp_path / "repo", {"a.txt": "alpha\nbeta\n"})
-    server = RecordingServer("Done:\n\n" + REPLY)
-    url = await server.start()
+    repo = alpha_repo(tmp_path)
     store = SessionStore(tmp_path / "sessions")
-    try:
-        app = make_app(provider=None, base_url=url, repo_root=repo, sessions=store)
+    async with served_app(repo, sessions=store) as (app, server):
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             await _answered(pilot, "shout")
@@ -88,14 +78,12 @@ async def test_f3_marks_the_card_discarded_and_a_resumed_session_shows_it(tmp_pa
         loaded = store.load(info.id)
         assert [t.edit_status for t in loaded.conversation.turns] == ["discarded", "applied"]
         assert loaded.conversation.turns[1].commit == turns[1].commit
-        again = make_app(provider=None, base_url=url, repo_root=repo, resumed=loaded)
+        again = make_app(provider=None, base_url=server.url, repo_root=repo, resumed=loaded)
         async with again.run_test(size=SIZE) as pilot:
             await settle(pilot)
             text = "\n".join(_lines(again))
             assert "✗ discarded a.txt +1 -1" in text
             assert "✓ applied a.txt +1 -1 · commit" in text
-    finally:
-        await server.stop()
 
 
 async def test_an_agent_patch_card_reads_applied_or_denied(tmp_path: Path):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,8 @@ from redline.tui.widgets.completion_menu import CompletionMenu
 from redline.tui.widgets.context_panel import ContextPanel
 from redline.tui.widgets.prompt import PromptInput
 from tests.helpers_context import SAMPLES, commit_all, write_files
-from tests.helpers_tui import SIZE, failing_opener, make_app
+from tests.helpers_repo import noting
+from tests.helpers_tui import SIZE, failing_opener, make_app, wait_until
 
 
 @pytest.fixture
@@ -32,30 +32,22 @@ def app_with_context(repo: Path, tmp_path: Path, **kwargs):
     return app, context
 
 
-async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 20.0) -> None:
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition not reached")
-
-
 class TestAddDrop:
     async def test_add_then_drop_a_file(self, repo: Path, tmp_path: Path):
         app, context = app_with_context(repo, tmp_path, open_backend=failing_opener)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press(*"/add handler.go", "enter")
-            await wait_for(pilot, lambda: context.added == ["server/handler.go"])
+            await wait_until(pilot, lambda: context.added == ["server/handler.go"])
             await pilot.press(*"/drop handler.go", "enter")
-            await wait_for(pilot, lambda: context.added == [])
+            await wait_until(pilot, lambda: context.added == [])
 
     async def test_unknown_file_gets_suggestions(self, repo: Path, tmp_path: Path):
         app, context = app_with_context(repo, tmp_path, open_backend=failing_opener)
         notes: list[str] = []
-        app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
+        noting(app, notes)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press(*"/add handlr", "enter")
-            await wait_for(pilot, lambda: any("handlr" in n for n in notes))
+            await wait_until(pilot, lambda: any("handlr" in n for n in notes))
             assert context.added == []
             assert any("server/handler.go" in n for n in notes)
 
@@ -64,10 +56,10 @@ class TestCompletion:
     async def test_at_offers_files_then_symbols(self, repo: Path, tmp_path: Path):
         app, context = app_with_context(repo, tmp_path, open_backend=failing_opener)
         async with app.run_test(size=SIZE) as pilot:
-            await wait_for(pilot, lambda: bool(context.index.files))  # indexed at start-up
+            await wait_until(pilot, lambda: bool(context.index.files))  # indexed at start-up
             await pilot.press(*"fix @hand")
             menu = app.query_one(CompletionMenu)
-            await wait_for(pilot, lambda: menu.option_count > 0)
+            await wait_until(pilot, lambda: menu.option_count > 0)
             first = menu.get_option_at_index(0).prompt
             assert "@server/handler.go" in str(first)
             await pilot.press("tab")
@@ -82,7 +74,7 @@ class TestContextPanel:
             panel = app.query_one(ContextPanel)
             assert not panel.is_open
             await pilot.press(*"/context", "enter")
-            await wait_for(pilot, lambda: panel.is_open and panel.bundle is not None)
+            await wait_until(pilot, lambda: panel.is_open and panel.bundle is not None)
             assert panel.display  # docked beside the transcript, the prompt keeps focus
             assert isinstance(app.focused, PromptInput)
             assert panel.bundle is not None
@@ -90,28 +82,28 @@ class TestContextPanel:
             assert "scripts/deploy.sh\n```bash\n" in panel.bundle.text
             assert context.last is None  # a preview sends nothing and remembers nothing
             await pilot.press(*"/add handler.go", "enter")  # kept up to date
-            await wait_for(
+            await wait_until(
                 pilot,
                 lambda: panel.bundle is not None and "server/handler.go" in panel.bundle.files,
             )
             await pilot.press(*"/drop deploy.sh", "enter")
-            await wait_for(
+            await wait_until(
                 pilot,
                 lambda: panel.bundle is not None and panel.bundle.files == ("server/handler.go",),
             )
             await pilot.press("f5")
-            await wait_for(pilot, lambda: not panel.is_open)
+            await wait_until(pilot, lambda: not panel.is_open)
             assert not panel.display
             await pilot.press("f5")
-            await wait_for(pilot, lambda: panel.is_open)
+            await wait_until(pilot, lambda: panel.is_open)
 
     async def test_without_context_the_panel_says_so(self, repo: Path, tmp_path: Path):
         app = make_app(repo_root=repo, open_backend=failing_opener)
         notes: list[str] = []
-        app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
+        noting(app, notes)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("f5")
-            await wait_for(pilot, lambda: any("context is off" in n for n in notes))
+            await wait_until(pilot, lambda: any("context is off" in n for n in notes))
             assert not app.query_one(ContextPanel).is_open
 
 
@@ -143,7 +135,7 @@ class TestTurn:
             async with app.run_test(size=SIZE) as pilot:
                 await pilot.press(*"tidy @shapes.py please", "enter")
                 turns = app.session.conversation.turns
-                await wait_for(pilot, lambda: bool(turns) and turns[-1].finish_reason is not None)
+                await wait_until(pilot, lambda: bool(turns) and turns[-1].finish_reason is not None)
                 assert context.last is not None
                 assert context.last.files == ("pkg/shapes.py",)
                 assert context.added == ["pkg/shapes.py"]  # a mentioned file stays added
@@ -160,10 +152,10 @@ class TestMentionThenEnter:
         sent: list[str] = []
         app.handle_prompt = sent.append  # type: ignore[method-assign]
         async with app.run_test(size=SIZE) as pilot:
-            await wait_for(pilot, lambda: bool(context.index.files))
+            await wait_until(pilot, lambda: bool(context.index.files))
             await pilot.press(*"fix @hand")
             menu = app.query_one(CompletionMenu)
-            await wait_for(pilot, lambda: menu.option_count > 0)
+            await wait_until(pilot, lambda: menu.option_count > 0)
             await pilot.press("enter")  # takes the completion
             await pilot.pause()
             assert app.query_one(PromptInput).text == "fix @server/handler.go "
@@ -176,10 +168,10 @@ class TestMentionThenEnter:
         sent: list[str] = []
         app.handle_prompt = sent.append  # type: ignore[method-assign]
         async with app.run_test(size=SIZE) as pilot:
-            await wait_for(pilot, lambda: bool(context.index.files))
+            await wait_until(pilot, lambda: bool(context.index.files))
             await pilot.press(*"fix @server/handler.go")
             menu = app.query_one(CompletionMenu)
-            await wait_for(pilot, lambda: menu.option_count > 0)
+            await wait_until(pilot, lambda: menu.option_count > 0)
             await pilot.press("enter")
             await pilot.pause()
             assert sent == ["fix @server/handler.go "]
@@ -193,7 +185,7 @@ class TestUnknownMention:
         sent: list[str] = []
         app.run_turn = sent.append  # type: ignore[method-assign]
         async with app.run_test(size=SIZE) as pilot:
-            await wait_for(pilot, lambda: context.index.peek("symbols") is not None)
+            await wait_until(pilot, lambda: context.index.peek("symbols") is not None)
             await pilot.press(*"fix @greter please", "enter")
             await pilot.pause()
             assert sent == []
@@ -208,9 +200,9 @@ class TestUnknownMention:
     async def test_a_typo_in_add_gets_the_closest_path(self, repo: Path, tmp_path: Path):
         app, context = app_with_context(repo, tmp_path, open_backend=failing_opener)
         notes: list[str] = []
-        app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
+        noting(app, notes)
         async with app.run_test(size=SIZE) as pilot:
-            await wait_for(pilot, lambda: context.index.peek("symbols") is not None)
+            await wait_until(pilot, lambda: context.index.peek("symbols") is not None)
             await pilot.press(*"/add pkg/shapez.py", "enter")
-            await wait_for(pilot, lambda: any("shapez" in n for n in notes))
+            await wait_until(pilot, lambda: any("shapez" in n for n in notes))
             assert any("pkg/shapes.py" in n for n in notes)

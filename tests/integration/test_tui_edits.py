@@ -2,54 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from redline.agent import Turn
 from redline.tui.screens.diff_view import DiffView
-from tests.helpers_edits import git, make_repo
-from tests.helpers_tui import SIZE, failing_opener, make_app
-
-REPLY = "a.txt\n```\n<<<<<<< SEARCH\nalpha\n=======\nALPHA\n>>>>>>> REPLACE\n```\n"
-
-
-async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 20.0) -> None:
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition not reached")
+from tests.helpers_edits import git
+from tests.helpers_repo import REPLY, alpha_repo, noting, served_app
+from tests.helpers_tui import SIZE, failing_opener, make_app, settle, wait_until
 
 
 def _app(repo: Path, notes: list[str]):
-    app = make_app(repo_root=repo, open_backend=failing_opener)
-    app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
-    return app
+    return noting(make_app(repo_root=repo, open_backend=failing_opener), notes)
 
 
 async def test_apply_undo_and_diff(tmp_path: Path):
-    repo = make_repo(tmp_path / "repo", {"a.txt": "alpha\nbeta\n"})
+    repo = alpha_repo(tmp_path)
     start = git(repo, "rev-parse", "HEAD").strip()
     notes: list[str] = []
     app = _app(repo, notes)
     async with app.run_test(size=SIZE) as pilot:
         app.session.conversation.turns.append(Turn("shout", "sim", "sim-fast", text=REPLY))
         await pilot.press(*"/apply", "enter")
-        await wait_for(pilot, lambda: any("Committed" in n for n in notes))
+        await wait_until(pilot, lambda: any("Committed" in n for n in notes))
         assert (repo / "a.txt").read_text() == "ALPHA\nbeta\n"
         assert "Redline-Model: sim-fast" in git(repo, "log", "-1", "--format=%B")
         await pilot.press(*"/diff", "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, DiffView))
+        await wait_until(pilot, lambda: isinstance(app.screen, DiffView))
         assert "+ALPHA" in app.screen.diff  # type: ignore[attr-defined]
         await pilot.press("escape")
         await pilot.press(*"/undo", "enter")
-        await wait_for(pilot, lambda: any(n.startswith("undid") for n in notes))
+        await wait_until(pilot, lambda: any(n.startswith("undid") for n in notes))
         assert (repo / "a.txt").read_text() == "alpha\nbeta\n"
         assert git(repo, "rev-parse", "HEAD").strip() == start
 
 
 async def test_apply_failure_and_refused_undo_are_explained(tmp_path: Path):
-    repo = make_repo(tmp_path / "repo", {"a.txt": "alpha\n"})
+    repo = alpha_repo(tmp_path, "alpha\n")
     notes: list[str] = []
     app = _app(repo, notes)
     async with app.run_test(size=SIZE) as pilot:
@@ -57,25 +45,19 @@ async def test_apply_failure_and_refused_undo_are_explained(tmp_path: Path):
             Turn("x", "sim", "m", text=REPLY.replace("alpha", "gamma"))
         )
         app.run_slash_text("/apply")
-        await wait_for(pilot, lambda: any("not applied" in n for n in notes))
+        await wait_until(pilot, lambda: any("not applied" in n for n in notes))
         await pilot.press(*"/undo", "enter")
-        await wait_for(pilot, lambda: any("not a redline commit" in n for n in notes))
+        await wait_until(pilot, lambda: any("not a redline commit" in n for n in notes))
     assert (repo / "a.txt").read_text() == "alpha\n"
 
 
 async def test_auto_apply_commits_when_the_answer_ends(tmp_path: Path):
     from dataclasses import replace
 
-    from tests.helpers_tui import RecordingServer, settle, wait_until
-
-    repo = make_repo(tmp_path / "repo", {"a.txt": "alpha\nbeta\n"})
-    server = RecordingServer("Done:\n\n" + REPLY)
-    url = await server.start()
+    repo = alpha_repo(tmp_path)
     notes: list[str] = []
-    try:
-        app = make_app(provider=None, base_url=url, repo_root=repo)
+    async with served_app(repo, notes) as (app, _):
         app.options = replace(app.options, auto_apply=True)
-        app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             await pilot.press(*"shout", "enter")
@@ -85,8 +67,6 @@ async def test_auto_apply_commits_when_the_answer_ends(tmp_path: Path):
             await pilot.press(*"again", "enter")
             await wait_until(pilot, lambda: any("not applied" in n for n in notes), timeout=20)
             assert (repo / "a.txt").read_text() == "ALPHA\nbeta\n"
-    finally:
-        await server.stop()
 
 
 def test_each_edit_block_becomes_a_card_while_the_answer_streams():
@@ -119,7 +99,7 @@ ADD_PATCH = "*** Begin Patch\n*** Add File: notes/b.md\n+# B\n+text\n*** End Pat
 
 
 async def test_fix_sends_the_failure_back_and_apply_can_pick_files(tmp_path: Path):
-    repo = make_repo(tmp_path / "repo", {"a.txt": "alpha\nbeta\n"})
+    repo = alpha_repo(tmp_path)
     notes: list[str] = []
     sent: list[str] = []
     app = _app(repo, notes)
@@ -128,13 +108,13 @@ async def test_fix_sends_the_failure_back_and_apply_can_pick_files(tmp_path: Pat
     async with app.run_test(size=SIZE) as pilot:
         app.session.conversation.turns.append(Turn("x", "sim", "m", text=bad + "\n" + ADD_PATCH))
         app.run_slash_text("/apply")
-        await wait_for(pilot, lambda: any("sends this back" in n for n in notes))
+        await wait_until(pilot, lambda: any("sends this back" in n for n in notes))
         app.run_slash_text("/fix")
-        await wait_for(pilot, lambda: bool(sent))
+        await wait_until(pilot, lambda: bool(sent))
         assert sent[0].startswith("Your edit could not be applied")
         assert "a.txt" in sent[0] and "the lines to replace were not found" in sent[0]
         app.run_slash_text("/apply notes/b.md")  # per-file choice: only the new file
-        await wait_for(pilot, lambda: any("Committed" in n for n in notes))
+        await wait_until(pilot, lambda: any("Committed" in n for n in notes))
     assert (repo / "notes" / "b.md").read_text() == "# B\ntext\n"
     assert (repo / "a.txt").read_text() == "alpha\nbeta\n"
 
@@ -146,82 +126,88 @@ def _review_keys(app) -> set[str]:
 
 
 async def test_review_keys_apply_discard_and_fix(tmp_path: Path):
-    from tests.helpers_tui import RecordingServer, settle, wait_until
-
-    repo = make_repo(tmp_path / "repo", {"a.txt": "alpha\nbeta\n"})
-    server = RecordingServer("Done:\n\n" + REPLY)
-    url = await server.start()
+    repo = alpha_repo(tmp_path)
     notes: list[str] = []
-    try:
-        app = make_app(provider=None, base_url=url, repo_root=repo)
-        app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            assert _review_keys(app) == set()  # nothing to review: the footer stays short
-            await pilot.press("f2")  # hidden keys do nothing
-            await pilot.press(*"shout", "enter")
-            await settle(pilot)
-            assert _review_keys(app) == {"f2", "f3"}
-            await pilot.press("f3")  # discard
-            await wait_until(pilot, lambda: any("Dropped" in n for n in notes))
-            assert _review_keys(app) == set()
-            assert (repo / "a.txt").read_text() == "alpha\nbeta\n"
+    async with served_app(repo, notes) as (app, server), app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert _review_keys(app) == set()  # nothing to review: the footer stays short
+        await pilot.press("f2")  # hidden keys do nothing
+        await pilot.press(*"shout", "enter")
+        await settle(pilot)
+        assert _review_keys(app) == {"f2", "f3"}
+        await pilot.press("f3")  # discard
+        await wait_until(pilot, lambda: any("Dropped" in n for n in notes))
+        assert _review_keys(app) == set()
+        assert (repo / "a.txt").read_text() == "alpha\nbeta\n"
 
-            await pilot.press(*"again", "enter")
-            await settle(pilot)
-            await pilot.press("f2")  # apply
-            await wait_until(pilot, lambda: any("Committed" in n for n in notes), timeout=20)
-            assert (repo / "a.txt").read_text() == "ALPHA\nbeta\n"
-            assert _review_keys(app) == set()
+        await pilot.press(*"again", "enter")
+        await settle(pilot)
+        await pilot.press("f2")  # apply
+        await wait_until(pilot, lambda: any("Committed" in n for n in notes), timeout=20)
+        assert (repo / "a.txt").read_text() == "ALPHA\nbeta\n"
+        assert _review_keys(app) == set()
 
-            await pilot.press(*"once more", "enter")  # its SEARCH text is gone now
-            await settle(pilot)
-            await pilot.press("f2")
-            await wait_until(pilot, lambda: any("not applied" in n for n in notes), timeout=20)
-            await settle(pilot)
-            assert _review_keys(app) == {"f4"}
-            sent = len(server.bodies)
-            await pilot.press("f4")  # one key: the error goes back to the model
-            await wait_until(pilot, lambda: len(server.bodies) > sent, timeout=20)
-            last = server.bodies[-1]["messages"][-1]["content"]
-            assert "could not be applied" in last
-            await settle(pilot)
-            assert _review_keys(app) == {"f2", "f3"}  # the fixed answer waits for review
-            await pilot.press(*"/clear", "enter")
-            await wait_until(pilot, lambda: not app.session.conversation.turns)
-            await pilot.pause()
-            assert _review_keys(app) == set()
-    finally:
-        await server.stop()
+        await pilot.press(*"once more", "enter")  # its SEARCH text is gone now
+        await settle(pilot)
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: any("not applied" in n for n in notes), timeout=20)
+        await settle(pilot)
+        assert _review_keys(app) == {"f4"}
+        sent = len(server.bodies)
+        await pilot.press("f4")  # one key: the error goes back to the model
+        await wait_until(pilot, lambda: len(server.bodies) > sent, timeout=20)
+        last = server.bodies[-1]["messages"][-1]["content"]
+        assert "could not be applied" in last
+        await settle(pilot)
+        assert _review_keys(app) == {"f2", "f3"}  # the fixed answer waits for review
+        await pilot.press(*"/clear", "enter")
+        await wait_until(pilot, lambda: not app.session.conversation.turns)
+        await pilot.pause()
+        assert _review_keys(app) == set()
 
 
 async def test_discard_without_edits_says_so(tmp_path: Path):
-    repo = make_repo(tmp_path / "repo", {"a.txt": "alpha\n"})
+    repo = alpha_repo(tmp_path, "alpha\n")
     notes: list[str] = []
     app = _app(repo, notes)
     async with app.run_test(size=SIZE) as pilot:
         app.run_slash_text("/discard")
-        await wait_for(pilot, lambda: any("No edits wait" in n for n in notes))
+        await wait_until(pilot, lambda: any("No edits wait" in n for n in notes))
 
 
 async def test_f2_with_a_path_longer_than_the_os_allows_is_a_sentence(tmp_path: Path):
-    from tests.helpers_tui import RecordingServer, settle, wait_until
-
-    repo = make_repo(tmp_path / "repo", {"a.txt": "alpha\n"})
+    repo = alpha_repo(tmp_path, "alpha\n")
     long_path = "/".join(["d" * 200] * 30) + ".py"
-    server = RecordingServer(f"Here:\n\n{long_path}\n```python\nprint(1)\n```\n")
-    url = await server.start()
     notes: list[str] = []
-    try:
-        app = make_app(provider=None, base_url=url, repo_root=repo)
-        app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            await pilot.press(*"make it", "enter")
-            await settle(pilot)
-            await pilot.press("f2")
-            await wait_until(pilot, lambda: any("not applied" in n for n in notes), timeout=20)
-            assert app.is_running
-    finally:
-        await server.stop()
+    reply = f"Here:\n\n{long_path}\n```python\nprint(1)\n```\n"
+    async with served_app(repo, notes, reply) as (app, _), app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"make it", "enter")
+        await settle(pilot)
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: any("not applied" in n for n in notes), timeout=20)
+        assert app.is_running
     assert any("the file system allows" in n for n in notes)
+
+
+async def test_the_diff_of_waiting_edits_offers_f2_and_f3_in_its_footer(tmp_path: Path):
+    repo = alpha_repo(tmp_path)
+    notes: list[str] = []
+    async with served_app(repo, notes) as (app, _), app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"shout", "enter")
+        await settle(pilot)
+        await pilot.press(*"/diff", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, DiffView))
+        assert "+ALPHA" in app.screen.diff  # type: ignore[attr-defined]
+        assert {"f2", "f3", "escape"} <= set(app.screen.active_bindings)
+        await pilot.press("f2")  # applies from inside the view
+        await wait_until(pilot, lambda: any("Committed" in n for n in notes), timeout=20)
+        assert not isinstance(app.screen, DiffView)
+        assert (repo / "a.txt").read_text() == "ALPHA\nbeta\n"
+        await pilot.press(*"/diff", "enter")  # what the session changed: nothing to apply
+        await wait_until(pilot, lambda: isinstance(app.screen, DiffView))
+        assert not {"f2", "f3"} & set(app.screen.active_bindings)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, DiffView)  # f2 does nothing here

@@ -14,6 +14,7 @@ from redline.agent import Turn
 from redline.backends.events import TextSnapshot
 from tests.helpers_edits import git, make_repo
 from tests.helpers_render import TranscriptApp
+from tests.helpers_repo import noting
 from tests.helpers_tui import make_app, settle, wait_until
 
 
@@ -30,7 +31,7 @@ async def test_a_mercury_answer_draws_its_card_in_place_and_offers_f2(tmp_path: 
     repo = make_repo(tmp_path / "repo", {"calc.py": "def add(a, b):\n    return a + b\n"})
     notes: list[str] = []
     app = make_app(provider="sim:mercury", repo_root=repo)
-    app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
+    noting(app, notes)
     async with app.run_test(size=(100, 400)) as pilot:
         await settle(pilot)
         await pilot.press(*"add a note", "enter")

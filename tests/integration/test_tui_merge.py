@@ -4,7 +4,6 @@ esc cancels; without a key the error names the variable. Real git repositories."
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,7 +15,8 @@ from redline.backends.sim import SimServer
 from redline.tools.edits import parse_edits
 from tests.helpers_client import LoopbackServer, Reply, json_reply
 from tests.helpers_edits import git, make_repo
-from tests.helpers_tui import SIZE, failing_opener, make_app
+from tests.helpers_repo import noting
+from tests.helpers_tui import SIZE, failing_opener, make_app, wait_until
 
 ORIGINAL = (
     "import os\n\ndef a():\n    return 1\n\ndef b():\n    return 2\n\ndef c():\n    return 3\n"
@@ -29,18 +29,8 @@ STALE = (
 FAKE_KEY = "fake-inception-key-for-tests"
 
 
-async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 20.0) -> None:
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("condition not reached")
-
-
 def _app(repo: Path, notes: list[str]):
-    app = make_app(repo_root=repo, open_backend=failing_opener)
-    app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
-    return app
+    return noting(make_app(repo_root=repo, open_backend=failing_opener), notes)
 
 
 def _transcript(app) -> str:
@@ -66,16 +56,16 @@ async def test_a_stale_search_is_merged_by_mercury_shown_as_a_card_and_applied(
         async with app.run_test(size=SIZE) as pilot:
             app.session.conversation.turns.append(Turn("b gives 20", "sim", "m", text=STALE))
             app.run_slash_text("/apply")
-            await wait_for(pilot, lambda: any("/merge (f6)" in n for n in notes))
+            await wait_until(pilot, lambda: any("/merge (f6)" in n for n in notes))
             assert (repo / "app.py").read_text() == ORIGINAL
             await pilot.press("f6")
-            await wait_for(pilot, lambda: any("Mercury merged 1 edit" in n for n in notes))
+            await wait_until(pilot, lambda: any("Mercury merged 1 edit" in n for n in notes))
             assert not app.merges.running
-            await wait_for(pilot, lambda: "app.py  +1 -1  proposed" in _transcript(app))
+            await wait_until(pilot, lambda: "app.py  +1 -1  proposed" in _transcript(app))
             assert "+    return 20" in _transcript(app)
             assert (repo / "app.py").read_text() == ORIGINAL  # nothing written before f2
             await pilot.press("f2")
-            await wait_for(pilot, lambda: any("Committed" in n for n in notes))
+            await wait_until(pilot, lambda: any("Committed" in n for n in notes))
     assert (repo / "app.py").read_text() == ORIGINAL.replace("return 2\n", "return 20\n")
     assert git(repo, "rev-parse", "HEAD~1").strip() == start
     assert "Redline-Model: m" in git(repo, "log", "-1", "--format=%B")
@@ -91,9 +81,9 @@ async def test_without_an_inception_key_the_error_names_the_variable(
     async with app.run_test(size=SIZE) as pilot:
         app.session.conversation.turns.append(Turn("b gives 20", "sim", "m", text=STALE))
         app.run_slash_text("/apply")
-        await wait_for(pilot, lambda: any("not applied" in n for n in notes))
+        await wait_until(pilot, lambda: any("not applied" in n for n in notes))
         await pilot.press(*"/merge", "enter")
-        await wait_for(pilot, lambda: any("INCEPTION_API_KEY" in n for n in notes))
+        await wait_until(pilot, lambda: any("INCEPTION_API_KEY" in n for n in notes))
         assert not app.merges.running
     assert (repo / "app.py").read_text() == ORIGINAL
 
@@ -110,13 +100,13 @@ async def test_esc_cancels_a_slow_merge_and_nothing_changes(
         async with app.run_test(size=SIZE) as pilot:
             app.session.conversation.turns.append(Turn("b gives 20", "sim", "m", text=STALE))
             app.run_slash_text("/apply")
-            await wait_for(pilot, lambda: any("not applied" in n for n in notes))
+            await wait_until(pilot, lambda: any("not applied" in n for n in notes))
             await pilot.press("f6")
-            await wait_for(pilot, lambda: app.merges.running)
-            await wait_for(pilot, lambda: bool(srv.seen))  # the request is out
+            await wait_until(pilot, lambda: app.merges.running)
+            await wait_until(pilot, lambda: bool(srv.seen))  # the request is out
             assert FAKE_KEY not in _transcript(app)
             await pilot.press("escape")
-            await wait_for(pilot, lambda: any("Merge cancelled" in n for n in notes))
+            await wait_until(pilot, lambda: any("Merge cancelled" in n for n in notes))
             assert app.session.review.proposed is None
     assert (repo / "app.py").read_text() == ORIGINAL
     assert srv.seen[0].headers.get("authorization") == f"Bearer {FAKE_KEY}"
@@ -134,9 +124,9 @@ async def test_a_refused_merge_says_why_and_changes_nothing(
         async with app.run_test(size=SIZE) as pilot:
             app.session.conversation.turns.append(Turn("b gives 20", "sim", "m", text=STALE))
             app.run_slash_text("/apply")
-            await wait_for(pilot, lambda: any("not applied" in n for n in notes))
+            await wait_until(pilot, lambda: any("not applied" in n for n in notes))
             await pilot.press("f6")
-            await wait_for(pilot, lambda: any("Merge with Mercury failed" in n for n in notes))
+            await wait_until(pilot, lambda: any("Merge with Mercury failed" in n for n in notes))
     failed = next(n for n in notes if "Merge with Mercury failed" in n)
     assert "INCEPTION_API_KEY" in failed and FAKE_KEY not in failed
     assert (repo / "app.py").read_text() == ORIGINAL

@@ -3,10 +3,12 @@ nothing hidden under a toast, a git marker that follows outside changes, the app
 
 from __future__ import annotations
 
+import pytest
 from textual import events
 from textual.widgets._toast import Toast
 
 from redline.tui.git_state import GitState
+from redline.tui.widgets.prompt import PromptInput
 from redline.tui.widgets.status_bar import StatusBar, StatusInfo
 from tests.helpers_tui import SIZE, failing_opener, make_app, wait_until
 
@@ -38,17 +40,21 @@ async def test_the_approval_mode_is_always_shown():
         assert "⏵ auto-edit" in bar.render_text().plain
 
 
-async def test_toasts_never_cover_the_status_bar():
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_toasts_never_cover_the_prompt_or_the_status_bar(size: tuple[int, int]):
     app = make_app(open_backend=failing_opener)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with app.run_test(size=size, notifications=True) as pilot:
         app.session.queue.append("later")
-        app.notify("a toast " * 20)
-        await pilot.pause()
-        bar = app.query_one(StatusBar)
-        await wait_until(pilot, lambda: bool(app.screen.query(Toast)))
-        await pilot.pause()
-        for toast in app.screen.query(Toast):
-            assert toast.region.bottom <= bar.region.y
+        prompt = app.query_one(PromptInput)
+        for lines in (1, 4, 1):  # the prompt grows with what is typed, and shrinks back
+            prompt.text = "\n".join(["a line"] * lines)
+            app.notify("a toast " * 20)
+            await wait_until(pilot, lambda: bool(app.screen.query(Toast)))
+            await pilot.pause()
+            await pilot.pause()
+            assert prompt.region.height == lines + 2
+            for toast in app.screen.query(Toast):
+                assert toast.region.bottom <= prompt.region.y
 
 
 async def test_the_git_marker_follows_outside_changes_on_focus_and_on_the_slow_timer():

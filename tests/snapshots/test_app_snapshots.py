@@ -90,16 +90,31 @@ class TestTurns:
         assert snap_compare(app, terminal_size=SIZE, run_before=run_turn)
 
 
+# The pickers, the help and the diff view at the smallest usual terminal and a roomy one.
+SCREEN_SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+
+DIFF = "".join(
+    f"diff --git a/calc/op{i}.py b/calc/op{i}.py\n--- a/calc/op{i}.py\n+++ b/calc/op{i}.py\n"
+    f"@@ -1,3 +1,3 @@\n def op{i}(a, b):\n-    return a + b\n"
+    f"+    return a + b + {i}  # a long line that says why the offset is there, "
+    "so it runs past the right edge of an 80-column terminal\n"
+    "     # end\n"
+    for i in range(6)
+)
+
+
 class TestScreens:
-    def test_backend_picker(self, snap_compare: Any) -> None:
+    @SCREEN_SIZES
+    def test_backend_picker(self, snap_compare: Any, size: tuple[int, int]) -> None:
         async def run_before(pilot: Pilot[None]) -> None:
             await settle(pilot)
             await pilot.press("ctrl+b")
             await pilot.pause()
 
-        assert snap_compare(make_app(provider="sim"), terminal_size=SIZE, run_before=run_before)
+        assert snap_compare(make_app(provider="sim"), terminal_size=size, run_before=run_before)
 
-    def test_model_list_filtered(self, snap_compare: Any) -> None:
+    @SCREEN_SIZES
+    def test_model_list_filtered(self, snap_compare: Any, size: tuple[int, int]) -> None:
         async def run_before(pilot: Pilot[None]) -> None:
             await settle(pilot)
             await pilot.press("ctrl+o")
@@ -109,15 +124,41 @@ class TestScreens:
             await pilot.press("l", "l")
             await pilot.pause()
 
-        assert snap_compare(make_app(provider="sim"), terminal_size=SIZE, run_before=run_before)
+        assert snap_compare(make_app(provider="sim"), terminal_size=size, run_before=run_before)
 
-    def test_help(self, snap_compare: Any) -> None:
+    @SCREEN_SIZES
+    def test_help(self, snap_compare: Any, size: tuple[int, int]) -> None:
         async def run_before(pilot: Pilot[None]) -> None:
             await settle(pilot)
             await pilot.press("f1")
             await pilot.pause()
 
-        assert snap_compare(make_app(provider="sim"), terminal_size=SIZE, run_before=run_before)
+        assert snap_compare(make_app(provider="sim"), terminal_size=size, run_before=run_before)
+
+    @SCREEN_SIZES
+    def test_diff_view_of_waiting_edits(self, snap_compare: Any, size: tuple[int, int]) -> None:
+        """Long lines wrap, the title is cut with an ellipsis, f2 / f3 are in the footer."""
+        app = make_app(provider="sim")
+
+        async def run_before(pilot: Pilot[None]) -> None:
+            await settle(pilot)
+            title = "Edits waiting: f2 applies them, f3 discards them · " + "calc/" * 12
+            await app.show_diff(title, DIFF, review=True)
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+    @SCREEN_SIZES
+    def test_theme_picker(self, snap_compare: Any, size: tuple[int, int]) -> None:
+        async def run_before(pilot: Pilot[None]) -> None:
+            await settle(pilot)
+            await pilot.press(*"/theme", "enter")
+            await wait_until(
+                pilot, lambda: pilot.app.screen.query("CommandList").first().option_count > 0
+            )
+            await pilot.pause()
+
+        assert snap_compare(make_app(provider="sim"), terminal_size=size, run_before=run_before)
 
 
 class TestThemes:

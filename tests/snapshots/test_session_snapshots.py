@@ -13,7 +13,7 @@ from textual.widgets import OptionList
 
 from redline.agent import Turn
 from redline.agent.store import SessionStore
-from tests.helpers_tui import SIZE, failing_opener, make_app, wait_until
+from tests.helpers_tui import failing_opener, make_app, wait_until
 
 
 class Minutes:
@@ -36,13 +36,20 @@ def utc(monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 class TestSessionPicker:
-    def test_sessions_of_this_repository(self, snap_compare: Any, tmp_path: Path, utc: Any):
+    @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+    def test_sessions_of_this_repository(
+        self, snap_compare: Any, tmp_path: Path, utc: Any, size: tuple[int, int]
+    ):
         store = SessionStore(tmp_path / "sessions", now=Minutes())
         first = store.create(Path("/repo"), "20261130-0907-a1b2")
         first.append(Turn("Make greet say hello", "sim", "redline-sim", text="done"))
         second = store.create(Path("/repo"), "20261130-0921-c3d4")
         second.append(Turn("Add a --verbose flag to the CLI", "sim:agent", "redline-agent"))
         second.append(Turn("and document it in the README", "sim:agent", "redline-agent"))
+        long = "Rename every helper in calc/ so the names say what they compute, and keep the API"
+        store.create(Path("/repo"), "20261130-0935-e5f6").append(
+            Turn(long, "openai-compatible-with-a-long-name", "some-org/a-very-long-model-name")
+        )
         store.create(Path("/elsewhere")).append(Turn("not this repository", "sim", "m"))
         app = make_app(open_backend=failing_opener, sessions=store)
 
@@ -51,7 +58,7 @@ class TestSessionPicker:
             await pilot.press(*"/sessions", "enter")
             await wait_until(pilot, lambda: bool(pilot.app.screen.query(OptionList)))
             options = pilot.app.screen.query_one(OptionList)
-            await wait_until(pilot, lambda: options.option_count == 2)
+            await wait_until(pilot, lambda: options.option_count == 3)
             await pilot.pause()
 
-        assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+        assert snap_compare(app, terminal_size=size, run_before=run_before)

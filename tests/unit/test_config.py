@@ -134,3 +134,40 @@ def test_bad_reasoning_effort_names_the_choices(tmp_path: Path):
     write(tmp_path / ".redline.toml", '[models.m]\nreasoning_effort = "max"\n')
     with pytest.raises(ConfigError, match=r"line 2: reasoning_effort must be one of instant"):
         load_config(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8080/v1",
+        "https://api.cerebras.ai/v1",
+        "http://localhost",
+        "https://h.example/v1?key=a&b=c#frag",
+        "http://h:99999/v1",
+        "http://[::1]:8080/v1",
+        "http://[zz]/v1",
+        "http://[::1:8080/v1",
+        "HTTP://h/v1",
+        "http://bücher.example/v1",
+        "http://user@h/v1",
+        "ftp://h/v1",
+        "http:///v1",
+        "http://h/\x00",
+        "http://h/\x1b[31m",
+    ],
+)
+def test_a_base_url_is_judged_as_httpx_parses_it(url: str):
+    # Plain URLs are accepted without importing httpx (before the first frame); each verdict
+    # must be the one httpx's own parser gives, or the request would fail later.
+    import httpx
+
+    from redline.backends.presets import url_problem
+
+    try:
+        parsed = httpx.URL(url)
+        usable = parsed.scheme in ("http", "https") and bool(parsed.host)
+    except (httpx.InvalidURL, TypeError, ValueError):
+        usable = False
+    problem = url_problem(url)
+    assert (problem is None) == usable
+    assert problem is None or "\x1b" not in problem  # a sentence for the terminal

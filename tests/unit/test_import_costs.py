@@ -27,8 +27,17 @@ def test_the_tui_module_loads_nothing_the_first_frame_does_not_draw() -> None:
     assert _loaded_after("import redline.tui.app", heavy) == []
 
 
+# Made before the first frame: the app, its session and the context set (not yet indexed).
+BUILD_APP = (
+    "from pathlib import Path; from redline.config import load_config; "
+    "from redline.tools.context import ContextSet; "
+    "from redline.tui.app import AppOptions, RedlineApp; root = Path('.').resolve(); "
+    "RedlineApp(AppOptions(provider='sim', repo_root=root), config=load_config(root), "
+    "context_set=ContextSet(root))"
+)
+
+
 def test_the_app_and_its_context_set_load_no_shell_race_or_process_pool() -> None:
-    # Made before the first frame: the app, its session and the context set (not yet indexed).
     later = (
         "redline.tools.shell",
         "redline.tui.racing",
@@ -37,11 +46,45 @@ def test_the_app_and_its_context_set_load_no_shell_race_or_process_pool() -> Non
         "multiprocessing",
         "concurrent.futures.process",
     )
-    build = (
-        "from pathlib import Path; from redline.config import load_config; "
-        "from redline.tools.context import ContextSet; "
-        "from redline.tui.app import AppOptions, RedlineApp; root = Path('.').resolve(); "
-        "RedlineApp(AppOptions(provider='sim', repo_root=root), config=load_config(root), "
-        "context_set=ContextSet(root))"
+    assert _loaded_after(BUILD_APP, later) == []
+
+
+def test_the_first_frame_loads_neither_the_repository_index_nor_the_turn_engine() -> None:
+    # The context set indexes after the first paint, and the turn's modules load in the
+    # warm-up thread then (TURN_IMPORTS): neither is on the start-up path.
+    later = (
+        "redline.tools.context.index",
+        "redline.tools.context.builder",
+        "redline.tools.context.mentions",
+        "redline.tools.context.tags",
+        "redline.tools.context.ranking",
+        "redline.agent.engine",
+        "redline.agent.step",
+        "redline.agent.edit_watch",
+        "redline.tools.prompts",
+        "redline.agent.history",  # the speed history: read for the pickers after the paint
+        "redline.agent.speed_stats",
     )
-    assert _loaded_after(build, later) == []
+    assert _loaded_after(BUILD_APP, later) == []
+
+
+def test_the_deferred_turn_modules_are_what_the_warm_up_loads() -> None:
+    # What start-up leaves out must come back before the first Enter: the warm-up's list
+    # loads the turn engine (else the first turn imports it between Enter and its request).
+    warm = "from redline.tui.app import TURN_IMPORTS; import importlib; "
+    warm += "[importlib.import_module(m) for m in TURN_IMPORTS]"
+    assert _loaded_after(warm, ("redline.agent.engine",)) == ["redline.agent.engine"]
+
+
+def test_a_config_with_a_base_url_loads_without_httpx(tmp_path: Path) -> None:
+    # Checking a provider's base_url must not import httpx before the first frame (~0.1 s).
+    (tmp_path / "redline").mkdir()
+    (tmp_path / "redline" / "config.toml").write_text(
+        '[providers.bench]\nbase_url = "http://127.0.0.1:9/v1"\nmodels = ["m"]\n'
+    )
+    load = (
+        f"import os; os.environ['XDG_CONFIG_HOME'] = {str(tmp_path)!r}; "
+        "from pathlib import Path; from redline.config import load_config; "
+        "assert load_config(Path('.')).presets()['bench'].base_url"
+    )
+    assert _loaded_after(load, ("httpx",)) == []

@@ -7,6 +7,7 @@ pace them one by one and report an exact count. Padding is tokenised once and re
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -19,7 +20,22 @@ from redline.backends.sim.edits import (
 )
 from redline.backends.tokens import split_tokens
 
-DEFAULT_MAX_TOKENS = 400
+DEFAULT_MAX_TOKENS = 400  # the shortest default reply (and what the tests ask for)
+ANSWER_SECONDS = 4.0  # a request that names no length streams about this long: the meter shows
+LONGEST_DEFAULT = 20_000  # a very fast --rate gets a shorter watch, not a 100,000-token reply
+TOKENS_ENV = "REDLINE_SIM_TOKENS"  # the default length in tokens, instead of ANSWER_SECONDS
+
+
+def default_reply_tokens(rate: float, env: Mapping[str, str] | None = None) -> int:
+    """The reply length when a request names none: ``REDLINE_SIM_TOKENS`` if set, else about
+    ``ANSWER_SECONDS`` at ``rate`` (8,000 tokens at 2,000 tok/s), never under 400."""
+    text = (env if env is not None else os.environ).get(TOKENS_ENV, "").strip()
+    if text:
+        if not text.isdigit() or int(text) < 1:
+            raise ValueError(f"{TOKENS_ENV} must be a whole number of tokens, 1 or more")
+        return int(text)
+    return min(LONGEST_DEFAULT, max(DEFAULT_MAX_TOKENS, round(rate * ANSWER_SECONDS)))
+
 
 _PADDING_BLOCKS = (
     "The simulator paces every token against the wall clock, so the meter above can be checked "
@@ -111,8 +127,15 @@ class ReplyRequest:
     seed: int = 0
 
 
-def request_from_body(body: Mapping[str, object], *, reasoning: bool, seed: int) -> ReplyRequest:
-    """Read a Chat Completions or Responses request body."""
+def request_from_body(
+    body: Mapping[str, object],
+    *,
+    reasoning: bool,
+    seed: int,
+    default_tokens: int = DEFAULT_MAX_TOKENS,
+) -> ReplyRequest:
+    """Read a Chat Completions or Responses request body (``default_tokens``: the reply's
+    length when the body names none)."""
     system_parts: list[str] = []
     other_parts: list[str] = []
     prompt = ""
@@ -133,7 +156,7 @@ def request_from_body(body: Mapping[str, object], *, reasoning: bool, seed: int)
             (system_parts if role in ("system", "developer") else other_parts).append(text)
             if role == "user":
                 prompt = text
-    limit = _max_tokens(body)
+    limit = _max_tokens(body) or default_tokens
     if reasoning:
         reasoning = not _reasoning_disabled(body)
     return ReplyRequest(
@@ -155,12 +178,12 @@ def _content_text(content: object) -> str:
     return ""
 
 
-def _max_tokens(body: Mapping[str, object]) -> int:
+def _max_tokens(body: Mapping[str, object]) -> int | None:
     for key in ("max_completion_tokens", "max_tokens", "max_output_tokens"):
         value = body.get(key)
         if isinstance(value, int) and not isinstance(value, bool) and value > 0:
             return value
-    return DEFAULT_MAX_TOKENS
+    return None
 
 
 def _reasoning_disabled(body: Mapping[str, object]) -> bool:
@@ -206,6 +229,15 @@ def build_reply(request: ReplyRequest, *, profile: str, model: str) -> Reply:
         return Reply(tokens, len(reasoning_tokens), "length", edit.path)
     tokens.extend(_padding(room - len(answer), request.seed))
     return Reply(tokens, len(reasoning_tokens), "stop", edit.path)
+
+
+def padded_reply(text: str, budget: int, seed: int = 0) -> Reply:
+    """``text`` (the scripted agent's last answer) padded with prose to ``budget`` tokens, so
+    it streams as long as a plain reply does; a longer text is sent whole."""
+    tokens = split_tokens(text)
+    if len(tokens) < budget:
+        tokens.extend(_padding(budget - len(tokens), seed))
+    return Reply(tokens, 0, "stop")
 
 
 @cache

@@ -25,11 +25,16 @@ from redline.backends.sim.faults import (
 from redline.backends.sim.http import BadRequest, BodyWriter, Request
 from redline.backends.sim.merge import merge, split_prompt
 from redline.backends.sim.profiles import Profile, get_profile
-from redline.backends.sim.replies import Reply, build_reply, request_from_body
+from redline.backends.sim.replies import (
+    build_reply,
+    default_reply_tokens,
+    padded_reply,
+    request_from_body,
+)
 from redline.backends.sim.stream import Disconnect, Pace, stream_snapshots, stream_tokens
 from redline.backends.sim.summary import summary_reply
 from redline.backends.sim.wire import ChatWire, ResponsesWire
-from redline.backends.tokens import count_tokens, split_tokens
+from redline.backends.tokens import count_tokens
 
 
 class SimServer:
@@ -53,6 +58,7 @@ class SimServer:
         close_delimited: bool = False,
         log: Callable[[str], None] | None = None,
         agent_steps: int = DEFAULT_STEPS,
+        answer_tokens: int | None = None,
     ) -> None:
         self.profile: Profile = get_profile(profile)
         if rate is not None and rate <= 0:
@@ -69,6 +75,10 @@ class SimServer:
         if agent_steps < 1:
             raise ValueError("agent_steps must be at least 1")
         self.agent_steps = agent_steps
+        if answer_tokens is not None and answer_tokens < 1:
+            raise ValueError("answer_tokens must be at least 1")
+        # A request that names no length: about 4 s at this rate, so a person sees the meter.
+        self.answer_tokens = answer_tokens or default_reply_tokens(self.rate)
         self._log = log
         self.requests = 0
         self._server: asyncio.Server | None = None
@@ -336,7 +346,10 @@ class SimServer:
         seed_text = request.headers.get("x-redline-sim-seed", "0")
         seed = int(seed_text) if seed_text.isdigit() else _hash_seed(seed_text)
         reply_request = request_from_body(
-            body, reasoning=self.profile.reasoning is not None and not responses, seed=seed
+            body,
+            reasoning=self.profile.reasoning is not None and not responses,
+            seed=seed,
+            default_tokens=self.answer_tokens,
         )
         prompt_tokens = count_tokens(reply_request.system + reply_request.conversation)
         pace = self._pace(request)
@@ -362,7 +375,7 @@ class SimServer:
                     conn,
                     (pace, received, keep),
                 )
-            reply = Reply(split_tokens(move.text), 0, "stop")
+            reply = padded_reply(move.text + "\n", reply_request.max_tokens, seed)
         else:
             reply = summary_reply(reply_request) or build_reply(
                 reply_request, profile=self.profile.name, model=model

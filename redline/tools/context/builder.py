@@ -19,9 +19,8 @@ from redline.tools.context.mentions import (
 from redline.tools.context.ranking import ReferenceGraph
 from redline.tools.context.render import fit_map, render_file, render_map, render_snippet
 from redline.tools.context.tags import Definition
-from redline.tools.context.tokens import estimate_tokens
+from redline.tools.context.tokens import DEFAULT_BUDGET, estimate_tokens
 
-DEFAULT_BUDGET = 4096
 MAX_SYMBOL_DEFINITIONS = 5
 SCOPE_WINDOW = 15
 MAX_LISTED = 50  # paths named in a directory mention's record

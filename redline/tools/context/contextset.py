@@ -1,4 +1,7 @@
-"""What the turn loop holds: the files the person added, and a builder for each prompt."""
+"""What the turn loop holds: the files the person added, and a builder for each prompt.
+
+Made before the TUI's first frame, so it imports the index, the builder and tree-sitter only
+when first used (indexing starts after the first paint)."""
 
 from __future__ import annotations
 
@@ -6,19 +9,14 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from redline.tools.context.builder import DEFAULT_BUDGET, ContextBundle, build_context
-from redline.tools.context.files import is_secret
-from redline.tools.context.gcpause import gc_paused
-from redline.tools.context.index import Progress, RepoIndex
-from redline.tools.context.mentions import (
-    Completion,
-    PathCompleter,
-    SymbolTable,
-    parse_mentions,
-    split_line_ref,
-)
+from redline.tools.context.tokens import DEFAULT_BUDGET
+
+if TYPE_CHECKING:
+    from redline.tools.context.builder import ContextBundle
+    from redline.tools.context.index import Progress, RepoIndex
+    from redline.tools.context.mentions import Completion, PathCompleter, SymbolTable
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +44,25 @@ class ContextSet:
         sticky_mentions: bool = True,
         index: RepoIndex | None = None,
     ) -> None:
-        self.index = index if index is not None else RepoIndex(repo_root, cache_dir=cache_dir)
+        self._root = repo_root
+        self._cache_dir = cache_dir
+        self._index = index
         self.budget = budget
         self.sticky_mentions = sticky_mentions
         self.added: list[str] = []
         self.last: ContextBundle | None = None
         self._lock = threading.RLock()
+
+    @property
+    def index(self) -> RepoIndex:
+        """The repository's index, made on first use (not before the first frame)."""
+        if self._index is None:
+            with self._lock:
+                if self._index is None:
+                    from redline.tools.context.index import RepoIndex
+
+                    self._index = RepoIndex(self._root, cache_dir=self._cache_dir)
+        return self._index
 
     # -- what the person adds and drops -------------------------------------------------
     def add(self, text: str) -> str | None:
@@ -86,6 +97,8 @@ class ContextSet:
 
         The paths come from a file on disk, so each must still be a regular file inside the
         repository, and not one that holds secrets; the rest are ``gone``."""
+        from redline.tools.context.files import is_secret
+
         root = _repo_root(self.index)
         added: list[str] = []
         gone: list[str] = []
@@ -107,6 +120,8 @@ class ContextSet:
     def refresh(self, progress: Progress | None = None) -> None:
         """Index (or re-index) the repository now, e.g. in the background at start-up, and
         build the completion tables so that typing `@` never waits for them."""
+        from redline.tools.context.gcpause import gc_paused
+
         with gc_paused():
             with self._lock:
                 self.index.refresh(progress)
@@ -117,6 +132,9 @@ class ContextSet:
         self, prompt: str = "", progress: Progress | None = None, *, preview: bool = False
     ) -> ContextBundle:
         """What a request for ``prompt`` carries; ``preview`` leaves added files and ``last`` be."""
+        from redline.tools.context.builder import build_context
+        from redline.tools.context.mentions import parse_mentions
+
         with self._lock:
             mentions = parse_mentions(prompt)
             bundle = build_context(
@@ -146,11 +164,15 @@ class ContextSet:
 
     # -- completion: cheap, from the last index; never scans (call refresh() first) -------
     def completer(self) -> PathCompleter:
+        from redline.tools.context.mentions import PathCompleter
+
         return self.index.derived(
             "paths", lambda: PathCompleter([f.path for f in self.index.files]), paths_only=True
         )
 
     def symbols(self) -> SymbolTable:
+        from redline.tools.context.mentions import SymbolTable
+
         return self.index.derived("symbols", lambda: SymbolTable(self.index.tags))
 
     def suggest(self, text: str, limit: int = 3) -> list[str]:
@@ -166,6 +188,8 @@ class ContextSet:
     def unknown_mentions(self, prompt: str) -> list[UnknownMention]:
         """The prompt's `@mentions` that match nothing, from the last index (cheap, before
         sending); none while the repository is not indexed yet (nothing can be told)."""
+        from redline.tools.context.mentions import parse_mentions, split_line_ref
+
         symbols: SymbolTable | None = self.index.peek("symbols")
         if self.index.generation == 0 or symbols is None:
             return []
@@ -187,6 +211,8 @@ class ContextSet:
 
     def complete(self, prefix: str, limit: int = 20) -> list[Completion]:
         """Suggestions for `@prefix`: files first, then symbols."""
+        from redline.tools.context.mentions import Completion
+
         files = [Completion(p, "file", p) for p in self.complete_paths(prefix, limit)]
         if len(files) >= limit or not prefix:
             return files[:limit]

@@ -4,9 +4,11 @@ not a protected file (`protected_paths`), and short enough for the operating sys
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
@@ -89,8 +91,11 @@ def protected_by(path: str, patterns: Iterable[str]) -> str | None:
     one with "/" matches the path from the repository root; "dir/" covers every file under a
     folder of that name.
     """
+    patterns = tuple(patterns)
     low = path.lower()
     name = low.rsplit("/", 1)[-1]
+    if not _any_match(patterns).match(low, name):
+        return None  # the common case, one regex per path (the sandbox asks for every file)
     for pattern in patterns:
         pat = pattern.strip().lower().lstrip("/")
         if not pat:
@@ -104,3 +109,37 @@ def protected_by(path: str, patterns: Iterable[str]) -> str | None:
         elif fnmatch.fnmatchcase(name, pat):
             return pattern
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class _AnyMatch:
+    """Whether any of a set of `protected_paths` patterns covers a path (see `protected_by`)."""
+
+    path: re.Pattern[str]  # "dir/" prefixes at any depth and patterns with "/"
+    name: re.Pattern[str]  # patterns without "/", on the file name
+
+    def match(self, low: str, name: str) -> bool:
+        return bool(self.path.match(low) or self.name.match(name))
+
+
+_NEVER = re.compile(r"(?!)")
+
+
+@functools.lru_cache(maxsize=64)
+def _any_match(patterns: tuple[str, ...]) -> _AnyMatch:
+    paths: list[str] = []
+    names: list[str] = []
+    for pattern in patterns:
+        pat = pattern.strip().lower().lstrip("/")
+        if not pat:
+            continue
+        if pat.endswith("/"):
+            paths.append(f"(?:.*/)?{re.escape(pat)}")
+        elif "/" in pat:
+            paths.append(fnmatch.translate(pat))
+        else:
+            names.append(fnmatch.translate(pat))
+    return _AnyMatch(
+        re.compile("|".join(paths), re.DOTALL) if paths else _NEVER,
+        re.compile("|".join(names), re.DOTALL) if names else _NEVER,
+    )

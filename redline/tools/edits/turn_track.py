@@ -1,8 +1,10 @@
 """One agent turn's commit: what its tools changed, never what the person changed meanwhile.
 
 Every tool run that may write (an ``apply_patch``, a model's command) is a window: the tree is
-snapshotted just before and just after it (``git add -A`` into the turn's own index, then
-``write-tree``; the person's index is never used for it), and what differs is the turn's. What
+snapshotted just before and just after it (``git status`` against the turn's own index, only the
+paths it names hashed into that index, then ``write-tree``; the person's index is never used for
+it), and what differs is the turn's. Untracked files that were there before a window are never
+hashed at all (a big untracked folder costs one ``status`` walk, not a blob per file). What
 changed outside every window (the person editing while the model streams, or while an approval
 waits) is not the turn's and stays uncommitted. The commit takes each path as the turn's last
 window left it: a file the person changed again afterwards is committed in the turn's version
@@ -10,7 +12,7 @@ and the person's version stays in the working tree, uncommitted, for them to kee
 
 Never committed, so ``redline undo`` (which deletes what its commit added) never deletes them:
 files that existed before their first window but not in HEAD (untracked, or staged as new), and
-git-ignored files (``git add -A`` leaves them out). A tracked file the person had changed before
+git-ignored files (``git status`` leaves them out). A tracked file the person had changed before
 the turn first touched it is committed first as it was then (a ``Redline: checkpoint`` commit),
 so undoing the turn gives their version back.
 """
@@ -33,6 +35,9 @@ from redline.tools.edits.turn import TurnChanges, TurnCommit
 Entry = tuple[str, str] | None  # (mode, blob id); None: no file at that path
 ZERO = "0" * 40
 NOTHING = TurnCommit(None, None, TurnChanges((), (), ()))
+# What differs from the turn's index (worktree side) and every untracked file, one by one;
+# nothing is hashed but what the index's stat cache says changed.
+_STATUS = ("status", "--porcelain", "-z", "--untracked-files=all", "--no-renames")
 
 
 @dataclass(slots=True)
@@ -78,6 +83,7 @@ class TurnTracker:
         self.changes: dict[str, PathChange] = {}
         self._top: Path | None = None
         self._index: Path | None = None
+        self._foreign: set[str] = set()  # untracked before a window opened: the person's
 
     def _ensure(self) -> tuple[Path, Path]:
         if self._top is None or self._index is None:
@@ -97,14 +103,40 @@ class TurnTracker:
         return self._top, self._index
 
     def snapshot(self) -> str:
-        """The tree as it is now: tracked and untracked files, ignored ones left out."""
+        """The tree as it is now, as far as the turn is concerned: tracked files, and the
+        untracked files a window created (ignored ones left out)."""
+        return self._snapshot(opening=True)
+
+    def _snapshot(self, *, opening: bool) -> str:
+        """Only what ``git status`` says differs from the turn's index is hashed into it: a
+        changed tracked file, a file a window created. An untracked file first seen when a
+        window opens is the person's (``_foreign``): never hashed, never in a tree, never
+        committed, whatever a command does to it."""
         top, index = self._ensure()
-        _git(top, "add", "-A", "--", ".", index=index)
+        out = _git(top, *_STATUS, index=index)
+        update: list[str] = []
+        for record in out.split("\0"):
+            if len(record) < 4:
+                continue
+            xy, path = record[:2], record[3:]
+            if xy == "??":
+                if path in self._foreign:
+                    continue
+                if opening:
+                    self._foreign.add(path)
+                    continue
+            elif xy[1] == " ":
+                continue  # as in the turn's index already
+            update.append(path)
+        if update:
+            paths = b"".join(os.fsencode(p) + b"\0" for p in update)
+            args = ("update-index", "--add", "--remove", "--replace", "-z", "--stdin")
+            _git(top, *args, data=paths, index=index)
         return _git(top, "write-tree", index=index).strip()
 
     def record(self, before: str) -> tuple[str, ...]:
         """Snapshot again and note what changed since ``before`` as the turn's."""
-        after = self.snapshot()
+        after = self._snapshot(opening=False)
         if after == before:
             return ()
         top, _ = self._ensure()

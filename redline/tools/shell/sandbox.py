@@ -4,7 +4,8 @@ Inside the sandbox the filesystem is read-only except the repository (its `.git`
 command cannot plant a hook or rewrite history), a private `/tmp`, and any extra writable paths a
 trusted config names; there is no network unless a trusted config allows it; the command gets its own
 PID namespace (it cannot see or signal redline), its own session (it cannot push keystrokes into the
-terminal), no capabilities, and dies with redline.
+terminal), no capabilities, and dies with redline. The work tree's protected files and the person's
+secrets (`hide.py`) are covered by empty read-only mounts, so `cat .env` reads nothing.
 
 `find_sandbox` checks that the sandbox really starts (a container without user namespaces has `bwrap`
 installed and still cannot use it); when it cannot, `SandboxStatus.problem` says so with what to install.
@@ -23,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from redline.tools.shell.hide import NOTHING_HIDDEN, Hidden
+
 SandboxKind = Literal["bwrap", "sandbox-exec"]
 PROBE_TIMEOUT_S = 5.0
 
@@ -34,6 +37,9 @@ class SandboxPolicy:
     repo_root: Path
     network: bool = False
     writable: tuple[Path, ...] = ()
+    hidden: Hidden = (
+        NOTHING_HIDDEN  # covered: protected files of the work tree, the person's secrets
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,15 +81,38 @@ def bwrap_args(policy: SandboxPolicy) -> list[str]:
     args += ["--bind", str(root), str(root)]
     if (root / ".git").is_dir():
         args += ["--ro-bind", str(root / ".git"), str(root / ".git")]
-    for extra in policy.writable:
-        path = str(extra.expanduser().resolve())
+    writable = [str(extra.expanduser().resolve()) for extra in policy.writable]
+    for path in writable:
         args += ["--bind-try", path, path]
+    args += _cover_args(policy.hidden, [str(root), *writable])
     if not policy.network:
         args.append("--unshare-net")
     args += ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
     args += ["--die-with-parent", "--new-session", "--cap-drop", "ALL"]
     args += ["--setenv", "TMPDIR", "/tmp", "--setenv", "XDG_CACHE_HOME", "/tmp/.cache"]
     args += ["--chdir", str(root)]
+    return args
+
+
+_TMPFS = ("/tmp", "/var/tmp", "/dev/shm", "/dev", "/proc")
+
+
+def _cover_args(hidden: Hidden, bound: list[str]) -> list[str]:
+    """Mounts that empty each hidden path (after the binds, so they win). A path under one of the
+    sandbox's own tmpfs folders is not there to read unless a bind brought it back."""
+
+    def visible(path: str) -> bool:
+        if any(path == b or path.startswith(b + "/") for b in bound):
+            return True
+        return not any(path == t or path.startswith(t + "/") for t in _TMPFS)
+
+    args: list[str] = []
+    for d in map(str, hidden.dirs):
+        if visible(d):
+            args += ["--tmpfs", d, "--remount-ro", d]
+    for f in map(str, hidden.files):
+        if visible(f):
+            args += ["--ro-bind", "/dev/null", f]
     return args
 
 
@@ -98,24 +127,33 @@ _SEATBELT = """(version 1)
   (literal "/dev/null") (literal "/dev/zero") (literal "/dev/tty")
   (regex #"^/dev/fd/") (regex #"^/dev/ttys"))
 (deny file-write* (subpath (param "GIT")))
-{network}
+{hidden}{network}
 """
 
 
-def seatbelt_profile(writable_count: int, network: bool) -> str:
+def seatbelt_profile(
+    writable_count: int, network: bool, hidden_files: int = 0, hidden_dirs: int = 0
+) -> str:
     extra = " ".join(f'(subpath (param "W{i}"))' for i in range(writable_count))
     deny_network = "" if network else "(deny network*)\n(allow network* (remote unix-socket))"
-    return _SEATBELT.format(extra=extra, network=deny_network)
+    covered = [f'(literal (param "H{i}"))' for i in range(hidden_files)]
+    covered += [f'(subpath (param "D{i}"))' for i in range(hidden_dirs)]
+    hidden = f"(deny file-read* file-write* {' '.join(covered)})\n" if covered else ""
+    return _SEATBELT.format(extra=extra, network=deny_network, hidden=hidden)
 
 
 def sandbox_exec_args(policy: SandboxPolicy, tmp_dir: Path | None) -> list[str]:
     root = policy.repo_root.resolve()
     writable = [p.expanduser().resolve() for p in policy.writable]
-    args = ["-p", seatbelt_profile(len(writable), policy.network)]
+    hidden = policy.hidden
+    profile = seatbelt_profile(len(writable), policy.network, len(hidden.files), len(hidden.dirs))
+    args = ["-p", profile]
     args += ["-D", f"REPO={root}", "-D", f"GIT={root / '.git'}"]
     args += ["-D", f"TMP={(tmp_dir or Path('/tmp')).resolve()}"]
     for i, path in enumerate(writable):
         args += ["-D", f"W{i}={path}"]
+    args += [a for i, f in enumerate(hidden.files) for a in ("-D", f"H{i}={f}")]
+    args += [a for i, d in enumerate(hidden.dirs) for a in ("-D", f"D{i}={d}")]
     return args
 
 

@@ -12,7 +12,7 @@ import json
 import math
 import os
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,6 +25,7 @@ from redline.tools.shell.approvals import (
     decide_command,
 )
 from redline.tools.shell.env import scrub_env
+from redline.tools.shell.hide import MAX_HIDDEN, Why, default_why, hidden_paths
 from redline.tools.shell.output import MODEL_OUTPUT_CHARS
 from redline.tools.shell.runner import DEFAULT_TIMEOUT_S, CommandResult, OnOutput, run_command
 from redline.tools.shell.sandbox import SandboxPolicy, SandboxStatus, find_sandbox
@@ -175,6 +176,7 @@ class ShellTool:
         ask: Ask | None,
         on_output: OnOutput | None = None,
         cancel: asyncio.Event | None = None,
+        why: Why = default_why,
     ) -> ShellOutcome:
         """Check, decide, ask when needed (``ask`` None: nobody to ask, as in exec), run."""
         try:
@@ -192,7 +194,7 @@ class ShellTool:
                 return ShellOutcome("denied", "denied: the person said no; the command did not run")
             if answer == "always" and approval.prefix:
                 self.remember(approval.prefix)
-        result = await self.run(args, on_output=on_output, cancel=cancel)
+        result = await self.run(args, on_output=on_output, cancel=cancel, why=why)
         return ShellOutcome("ok" if result.ok else "error", result.for_model(), result)
 
     async def run(
@@ -201,12 +203,27 @@ class ShellTool:
         *,
         on_output: OnOutput | None = None,
         cancel: asyncio.Event | None = None,
+        why: Why = default_why,
     ) -> CommandResult:
-        """A model's command: inside the sandbox when there is one (the caller decided first)."""
+        """A model's command: inside the sandbox when there is one (the caller decided first),
+        with every path ``why`` keeps from the model (and the person's secrets) covered."""
         status = await self.sandbox_status()
+        policy = self.policy
+        if status.sandbox is not None:
+            hidden = await asyncio.to_thread(hidden_paths, self.repo_root, why, self.environ)
+            if hidden.too_many:
+                return CommandResult(
+                    args.command, self.repo_root, None, 0.0, "", sandbox=status.sandbox.kind,
+                    error=(
+                        f"not run: the work tree holds more than {MAX_HIDDEN:,} protected files "
+                        "(.env, keys...) for the sandbox to hide; move them out of the "
+                        "repository, or run the command yourself with !cmd."
+                    ),
+                )  # fmt: skip
+            policy = replace(policy, hidden=hidden)
         return await run_command(
             args.command, self.repo_root, env=self.env(), timeout_s=args.timeout_s,
-            sandbox=status.sandbox, policy=self.policy, on_output=on_output, cancel=cancel,
+            sandbox=status.sandbox, policy=policy, on_output=on_output, cancel=cancel,
             output_chars=self.settings.output_chars,
         )  # fmt: skip
 

@@ -10,12 +10,11 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from redline.safety.terminal import one_line
+from redline.tui.screens.framed import FramedScreen
 
 
 @dataclass(slots=True, frozen=True)
@@ -36,11 +35,13 @@ class BackendChoice:
 LocalProbe = Callable[[], Awaitable[list[BackendChoice]]]
 
 
-class BackendPickerScreen(ModalScreen[str | None]):
+class BackendPickerScreen(FramedScreen[str | None]):
     """Dismissed with the picked name (None: closed); ``probe`` adds local servers as found."""
 
-    CSS_PATH = "backend_picker.tcss"
-    BINDINGS = [Binding("escape", "dismiss_none", "Close")]
+    BINDINGS = [
+        Binding("enter", "choose", "Switch", priority=True),
+        Binding("escape", "dismiss_none", "Close"),
+    ]
 
     def __init__(self, choices: list[BackendChoice], probe: LocalProbe | None = None) -> None:
         super().__init__()
@@ -48,11 +49,12 @@ class BackendPickerScreen(ModalScreen[str | None]):
         self._probe = probe
         self._probing = probe is not None
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="picker"):
-            yield Static(Text("Pick a backend", style="bold"), id="picker-title")
-            yield OptionList(*self._options(), id="backend-list")
-            yield Static(self._footnote(), id="picker-note")
+    def frame_title(self) -> str:
+        return "Pick a backend"
+
+    def compose_body(self) -> ComposeResult:
+        yield OptionList(*self._options(), id="backend-list")
+        yield Static(self._footnote(), id="picker-note", classes="frame-note")
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
@@ -82,25 +84,22 @@ class BackendPickerScreen(ModalScreen[str | None]):
 
     def _options(self) -> list[Option]:
         width = max((len(c.name) for c in self._choices), default=8) + 2
+        status_width = max((len(c.status) for c in self._choices), default=8) + 2
         options = []
-        for choice in self._choices:
+        for choice in self._choices:  # a row longer than the list is cut with an ellipsis
             label = Text()
             label.append("● " if choice.current else "  ", style="bold")
             label.append(one_line(choice.name).ljust(width), style="bold")
-            label.append(choice.status.ljust(28), style="green" if choice.ready else "red")
+            label.append(
+                choice.status.ljust(status_width), style="green" if choice.ready else "red"
+            )
             label.append(choice.speed.ljust(26) if choice.speed else "", style="cyan")
             label.append(one_line(choice.where), style="dim")
             options.append(Option(label, id=choice.name))
         return options
 
     def _footnote(self) -> Text:
-        note = "enter switches (the conversation is kept) · esc closes"
+        note = "the conversation is kept when you switch"
         if self._probing:
             note = "looking for local servers… · " + note
         return Text(note, style="dim")
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
-
-    def action_dismiss_none(self) -> None:
-        self.dismiss(None)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from redline.tui.screens.framed import SCROLL_BINDINGS, FramedScreen
 
 MAX_LINES = 5000
 
@@ -33,28 +33,35 @@ def coloured(diff: str) -> Text:
     return out
 
 
-class DiffView(ModalScreen[None]):
-    DEFAULT_CSS = """
-    DiffView { align: center middle; }
-    DiffView > VerticalScroll {
-        width: 90%; height: 90%; border: round $accent; background: $surface; padding: 0 1;
-    }
-    """
+class DiffView(FramedScreen[str | None]):
+    """The whole screen but the footer; long lines wrap (nothing is cut off). ``review``: the
+    diff is the edits waiting, and f2 / f3 close the view with "apply" / "discard"."""
+
+    DEFAULT_CSS = "DiffView > #frame { width: 100%; }"
+    SCROLLS = True
     BINDINGS = [
-        Binding("escape", "dismiss", "Close"),
-        Binding("q", "dismiss", "Close", show=False),
+        *SCROLL_BINDINGS,
+        Binding("f2", "decide('apply')", "Apply edits"),
+        Binding("f3", "decide('discard')", "Discard"),
+        Binding("escape", "dismiss_none", "Close"),
+        Binding("q", "dismiss_none", "Close", show=False),
     ]
 
-    def __init__(self, title: str, diff: str) -> None:
+    def __init__(self, title: str, diff: str, review: bool = False) -> None:
         super().__init__()
         self.title_text = title
         self.diff = diff
+        self.review = review
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="diff-body"):
-            yield Static(Text(self.title_text, style="bold"), id="diff-title")
-            body = coloured(self.diff) if self.diff.strip() else Text("No changes.", style="dim")
-            yield Static(body, id="diff-text")
+    def frame_title(self) -> str:
+        return self.title_text
 
-    async def action_dismiss(self, result: None = None) -> None:
-        self.dismiss(result)
+    def compose_body(self) -> ComposeResult:
+        body = coloured(self.diff) if self.diff.strip() else Text("No changes.", style="dim")
+        yield Static(body, id="diff-text")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.review if action == "decide" else True
+
+    def action_decide(self, action: str) -> None:
+        self.dismiss(action)

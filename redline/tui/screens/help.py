@@ -8,10 +8,9 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from redline.tui.screens.framed import SCROLL_BINDINGS, FramedScreen
 from redline.tui.slash import SlashCommand
 
 PROMPT_KEYS = (
@@ -27,9 +26,14 @@ PROMPT_KEYS = (
 )
 
 
-class HelpScreen(ModalScreen[None]):
-    CSS_PATH = "help.tcss"
+KEY_COLUMN = 20  # keys and commands line up; a longer one wraps in its column
+
+
+class HelpScreen(FramedScreen[None]):
+    DEFAULT_CSS = "HelpScreen #help-commands { margin-top: 1; }"
+    SCROLLS = True
     BINDINGS = [
+        *SCROLL_BINDINGS,
         Binding("escape", "dismiss", "Close"),
         Binding("q", "dismiss", "Close", show=False),
         Binding("f1", "dismiss", "Close", show=False),
@@ -40,18 +44,17 @@ class HelpScreen(ModalScreen[None]):
         self._key_bindings = list(bindings)
         self._commands = list(commands)
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-body"):
-            yield Static(Text("redline help", style="bold"), id="help-title")
-            yield Static(self._keys_table())
-            yield Static(self._commands_table())
-            yield Static(
-                Text("Every command is also in the command palette (ctrl+p). esc closes.", "dim")
-            )
+    def frame_title(self) -> str:
+        return "redline help"
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(self._keys_table())
+        yield Static(self._commands_table(), id="help-commands")
+        yield Static(Text("Every command is also in the command palette (ctrl+p).", "dim"))
 
     def _keys_table(self) -> Table:
         table = Table(title="Keys", title_justify="left", show_header=False, box=None, expand=True)
-        table.add_column("key", style="bold", no_wrap=True, min_width=22)
+        table.add_column("key", style="bold", width=KEY_COLUMN)
         table.add_column("does")
         for key, does in PROMPT_KEYS:
             table.add_row(key, does)
@@ -65,7 +68,7 @@ class HelpScreen(ModalScreen[None]):
         table = Table(
             title="Slash commands", title_justify="left", show_header=False, box=None, expand=True
         )
-        table.add_column("command", style="bold", no_wrap=True, min_width=22)
+        table.add_column("command", style="bold", width=KEY_COLUMN)
         table.add_column("does")
         for command in self._commands:
             name = f"/{command.name}" + (f" {command.args}" if command.args else "")

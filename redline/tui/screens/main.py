@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._toast import ToastRack
 
 from redline.agent import ApprovalRequested, Notice, Session
 from redline.tui.widgets.approval_card import ApprovalCard
@@ -73,6 +74,20 @@ class MainScreen(Screen[None]):
         prompt.sources.update(self._sources)
         prompt.focus()
         self.post_message(self.Ready())
+
+    def on_prompt_input_resized(self, message: PromptInput.Resized) -> None:
+        """Toasts sit above the prompt: never over what is typed, the queue count or the keys."""
+        prompts, racks = self.query(PromptInput), self.query(ToastRack)
+        if prompts and racks:
+            below = self.size.height - prompts.first().region.y  # the prompt and what is under it
+            racks.first().styles.margin = (0, 0, max(below, 2), 0)
+
+    def on_screen_suspend(self) -> None:
+        """Under a picker the toasts show in the picker's own place, not twice (they come back
+        here when it closes)."""
+        racks = self.query(ToastRack)
+        if racks:
+            racks.first().display = False
 
     def restore_prompt(self, text: str) -> None:
         """Put a prompt that was not sent back in the box, cursor at its end."""

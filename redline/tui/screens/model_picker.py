@@ -8,19 +8,24 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
 
-from redline.safety.terminal import for_terminal, one_line
+from redline.safety.terminal import one_line
+from redline.tui.screens.framed import FramedScreen
 
 ModelLoader = Callable[[], Awaitable[list[str]]]
 
 
-class ModelPickerScreen(ModalScreen[str | None]):
-    CSS_PATH = "model_picker.tcss"
+class ModelPickerScreen(FramedScreen[str | None]):
+    DEFAULT_CSS = """
+    ModelPickerScreen #model-filter {
+        border: none; height: 1; padding: 0 1; margin-bottom: 1; background: $boost;
+    }
+    ModelPickerScreen #model-loading { height: 1; }
+    """
     BINDINGS = [
+        Binding("enter", "choose", "Switch", priority=True),
         Binding("escape", "dismiss_none", "Close"),
         Binding("down", "cursor_down", show=False),
         Binding("up", "cursor_up", show=False),
@@ -33,13 +38,14 @@ class ModelPickerScreen(ModalScreen[str | None]):
         self._load = load
         self._models: list[str] = []
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="picker"):
-            yield Static(Text(f"Models on {self._backend_name}", style="bold"), id="picker-title")
-            yield Input(placeholder="filter models", id="model-filter")
-            yield LoadingIndicator(id="model-loading")
-            yield OptionList(id="model-list")
-            yield Static("", id="picker-note")
+    def frame_title(self) -> str:
+        return f"Models on {self._backend_name}"
+
+    def compose_body(self) -> ComposeResult:
+        yield Input(placeholder="type to filter the models", id="model-filter")
+        yield LoadingIndicator(id="model-loading")
+        yield OptionList(id="model-list")
+        yield Static("", id="picker-note", classes="frame-note")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).display = False
@@ -60,10 +66,8 @@ class ModelPickerScreen(ModalScreen[str | None]):
 
     def _show_error(self, message: str) -> None:
         self.query_one(LoadingIndicator).display = False
-        self._note(f"Could not list models: {message}", style="bold red")
-
-    def _note(self, text: str, style: str = "dim") -> None:
-        self.query_one("#picker-note", Static).update(Text(for_terminal(text), style=style))
+        said = message.rstrip(".")
+        self.note(f"Could not list models: {said}. Type a model id, then enter.", "bold red")
 
     def _refill(self, query: str) -> None:
         words = query.lower().split()
@@ -79,27 +83,21 @@ class ModelPickerScreen(ModalScreen[str | None]):
             current = shown.index(self._current) if self._current in shown else 0
             options.highlighted = current
         count = f"{len(shown)} of {len(self._models)}" if words else f"{len(self._models)}"
-        self._note(f"{count} models · enter switches · esc closes")
+        self.note(f"{count} models")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if self._models:
             self._refill(event.value)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        options = self.query_one(OptionList)
-        if options.highlighted is not None and options.option_count:
-            self.dismiss(options.get_option_at_index(options.highlighted).id)
-        elif event.value.strip() and not self._models:
-            self.dismiss(event.value.strip())  # listing failed: take the id as typed
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+    def action_choose(self) -> None:
+        typed = self.query_one(Input).value.strip()
+        if self.highlighted_id() is not None:
+            super().action_choose()
+        elif typed and not self._models:
+            self.dismiss(typed)  # listing failed: take the id as typed
 
     def action_cursor_down(self) -> None:
         self.query_one(OptionList).action_cursor_down()
 
     def action_cursor_up(self) -> None:
         self.query_one(OptionList).action_cursor_up()
-
-    def action_dismiss_none(self) -> None:
-        self.dismiss(None)

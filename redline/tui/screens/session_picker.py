@@ -9,14 +9,13 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from redline.agent.backend import short_model
 from redline.agent.store import SessionInfo
-from redline.safety.terminal import for_terminal, one_line
+from redline.safety.terminal import one_line
+from redline.tui.screens.framed import FramedScreen
 
 SessionLoader = Callable[[], Awaitable[list[SessionInfo]]]
 BACKEND_CHARS = 28
@@ -53,11 +52,14 @@ def session_row(info: SessionInfo, current: bool, width: int = 100) -> Text:
     return row
 
 
-class SessionPickerScreen(ModalScreen[str | None]):
+class SessionPickerScreen(FramedScreen[str | None]):
     """Enter continues the highlighted session; esc closes (``None``)."""
 
-    CSS_PATH = "session_picker.tcss"
-    BINDINGS = [Binding("escape", "dismiss_none", "Close")]
+    DEFAULT_CSS = "SessionPickerScreen > #frame { width: 110; }"
+    BINDINGS = [
+        Binding("enter", "choose", "Continue", priority=True),
+        Binding("escape", "dismiss_none", "Close"),
+    ]
 
     def __init__(self, repo: str, current: str | None, load: SessionLoader) -> None:
         super().__init__()
@@ -65,12 +67,13 @@ class SessionPickerScreen(ModalScreen[str | None]):
         self._current = current
         self._load = load
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="picker"):
-            title = f"Sessions in {one_line(self._repo)}"
-            yield Static(Text(title, style="bold"), id="picker-title")
-            yield OptionList(id="session-list")
-            yield Static(Text("reading sessions…", style="dim"), id="picker-note")
+    def frame_title(self) -> str:
+        return f"Sessions in {self._repo}"
+
+    def compose_body(self) -> ComposeResult:
+        yield OptionList(id="session-list")
+        note = Text("reading sessions…", style="dim")
+        yield Static(note, id="picker-note", classes="frame-note")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
@@ -81,7 +84,7 @@ class SessionPickerScreen(ModalScreen[str | None]):
         try:
             sessions = await self._load()
         except Exception as exc:  # a sentence, never a traceback
-            self._note(f"Could not read the sessions: {exc}", "bold red")
+            self.note(f"Could not read the sessions: {exc}", "bold red")
             return
         options = self.query_one(OptionList)
         options.clear_options()
@@ -90,17 +93,8 @@ class SessionPickerScreen(ModalScreen[str | None]):
             row = session_row(info, info.id == self._current, width)
             options.add_option(Option(row, id=info.id))
         if not sessions:
-            self._note("No saved sessions for this repository yet · esc closes")
+            self.note("No saved sessions for this repository yet.")
             return
         options.highlighted = 0
         count = f"{len(sessions)} session{'' if len(sessions) == 1 else 's'}"
-        self._note(f"{count}, newest first · enter continues one · esc closes")
-
-    def _note(self, text: str, style: str = "dim") -> None:
-        self.query_one("#picker-note", Static).update(Text(for_terminal(text), style=style))
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
-
-    def action_dismiss_none(self) -> None:
-        self.dismiss(None)
+        self.note(f"{count}, newest first")

@@ -55,6 +55,7 @@ async def _undo(ctx: SlashContext, arg: str) -> None:
 
 
 async def _diff(ctx: SlashContext, arg: str) -> None:
+    from redline.agent.review import WAITING_TITLE
     from redline.tools.edits.gitops import NotARepository
 
     try:
@@ -62,7 +63,7 @@ async def _diff(ctx: SlashContext, arg: str) -> None:
     except NotARepository as exc:
         ctx.ui.say(Notice(str(exc), "warning"))
         return
-    await ctx.ui.show_diff(title, text)
+    await ctx.ui.show_diff(title, text, review=title == WAITING_TITLE)  # f2 / f3 in the view
 
 
 def commands() -> list[SlashCommand]:

@@ -62,6 +62,12 @@ class PromptInput(TextArea):
             self.text = text
             self.queue = queue  # tab: after the running turn, not into it
 
+    class Resized(Message):
+        """The prompt grew or shrank (a new line, a paste): the toasts keep clear of it."""
+
+    def on_resize(self, event: events.Resize) -> None:  # beside TextArea's own _on_resize
+        self.post_message(self.Resized())
+
     def __init__(
         self,
         *,

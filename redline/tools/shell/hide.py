@@ -1,0 +1,212 @@
+"""What a sandboxed command must not read: the repository's protected files and the person's secrets.
+
+The read tools already refuse protected files (``protected_paths`` and secret-named files, see
+``redline.tools.agent.protect``); a command could still ``cat .env``. Before each sandboxed command
+`hidden_paths` lists, by their real paths:
+
+- every file and folder of the work tree a ``why`` rule keeps from the model (``.git`` and linked
+  folders are not walked);
+- the real file behind any link in the work tree whose target is protected by name, wherever it is
+  (``notes.txt -> .env``, ``key -> ~/.ssh/id_rsa``);
+- the person's secrets outside the repository: `HOME_SECRETS` under the home folder, the session's
+  runtime folder (``/run/user/UID``: the keyring's and agents' sockets, the D-Bus session bus), the
+  Docker and Podman sockets, and redline's own state folder (sessions from other repositories).
+
+The sandbox then mounts an empty read-only file over each file and an empty read-only tmpfs over
+each folder, so a command reads nothing there and cannot write there.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from redline.tools.context.files import is_secret
+from redline.tools.edits.safety import DEFAULT_PROTECTED, protected_by
+
+Why = Callable[[str], "str | None"]  # a repository path -> the rule that hides it, or None
+
+MAX_HIDDEN = 2_000  # more mounts than this and bubblewrap's start-up becomes the command's cost
+
+# Under the home folder: keys, tokens, cookies, keyrings, shell histories (pasted tokens).
+HOME_SECRETS = (
+    ".ssh",
+    ".gnupg",
+    ".aws",
+    ".azure",
+    ".kube",
+    ".docker",
+    ".netrc",
+    ".git-credentials",
+    ".pypirc",
+    ".npmrc",
+    ".yarnrc",
+    ".gem/credentials",
+    ".cargo/credentials",
+    ".cargo/credentials.toml",
+    ".terraform.d",
+    ".vault-token",
+    ".password-store",
+    ".mozilla",
+    ".config/gh",
+    ".config/hub",
+    ".config/gcloud",
+    ".config/git/credentials",
+    ".config/op",
+    ".config/google-chrome",
+    ".config/chromium",
+    ".config/BraveSoftware",
+    ".config/keyrings",
+    ".local/share/keyrings",
+    ".local/share/kwalletd",
+    ".bash_history",
+    ".zsh_history",
+    ".python_history",
+    ".psql_history",
+    ".mysql_history",
+    ".node_repl_history",
+)
+SYSTEM_SECRETS = ("/var/run/docker.sock", "/run/docker.sock", "/run/podman/podman.sock")
+
+
+@dataclass(frozen=True, slots=True)
+class Hidden:
+    """Real paths to cover: files get an empty read-only file, folders an empty read-only tmpfs."""
+
+    files: tuple[Path, ...] = ()
+    dirs: tuple[Path, ...] = ()
+    too_many: bool = False  # the repository holds more than MAX_HIDDEN of them
+
+    def __len__(self) -> int:
+        return len(self.files) + len(self.dirs)
+
+
+NOTHING_HIDDEN = Hidden()
+
+
+def default_why(rel: str) -> str | None:
+    """The default rules: ``DEFAULT_PROTECTED`` and secret-looking names."""
+    pattern = protected_by(rel, DEFAULT_PROTECTED)
+    if pattern is not None:
+        return f"protected_paths `{pattern}`"
+    return "its name says it holds secrets" if is_secret(rel) else None
+
+
+def hidden_paths(
+    repo_root: Path, why: Why = default_why, environ: Mapping[str, str] | None = None
+) -> Hidden:
+    """Everything to cover for a command run in ``repo_root`` (see the module doc)."""
+    environ = os.environ if environ is None else environ
+    files: dict[str, None] = {}
+    dirs: dict[str, None] = {}
+    root = os.path.realpath(repo_root)
+    too_many = _walk_repo(root, why, files, dirs)
+    for path in _outside_secrets(environ):
+        _add(path, files, dirs)
+    # Never cover the repository itself (a runtime or state folder above it, say).
+    dirs = {d: None for d in dirs if not (root == d or root.startswith(d + os.sep))}
+    # A folder covered as a whole needs nothing covered inside it (and bubblewrap could not
+    # mount over a path a tmpfs above it has already emptied).
+    kept_dirs = _outermost(dirs)
+    kept_files = [f for f in files if not _under_any(f, kept_dirs)]
+    return Hidden(tuple(Path(f) for f in kept_files), tuple(Path(d) for d in kept_dirs), too_many)
+
+
+def _walk_repo(root: str, why: Why, files: dict[str, None], dirs: dict[str, None]) -> bool:
+    """Collect the work tree's protected paths (real paths); True when there are too many."""
+    stack = [(root, "")]  # (real folder, its repository path)
+    while stack:
+        real_dir, rel_dir = stack.pop()
+        try:
+            entries = list(os.scandir(real_dir))
+        except OSError:
+            continue
+        for entry in entries:
+            rel = f"{rel_dir}{entry.name}"
+            if rel == ".git":
+                continue
+            try:
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_link:
+                _link(root, entry.path, rel, why, files, dirs)
+            elif _why(why, rel, is_dir) is not None:
+                (dirs if is_dir else files)[entry.path] = None
+            elif is_dir:
+                stack.append((entry.path, rel + "/"))
+            if len(files) + len(dirs) > MAX_HIDDEN:
+                return True
+    return False
+
+
+def _why(why: Why, rel: str, is_dir: bool) -> str | None:
+    """A folder is also matched as ``rel/`` (a ``dir/`` pattern in ``protected_paths``)."""
+    found = why(rel)
+    if found is None and is_dir:
+        found = why(rel + "/")
+    return found
+
+
+def _link(
+    root: str,
+    path: str,
+    rel: str,
+    why: Why,
+    files: dict[str, None],
+    dirs: dict[str, None],
+) -> None:
+    """A link in the work tree: cover its real target when the link or the target is protected.
+    A linked folder is not walked: inside the work tree it is walked where it really is."""
+    real = os.path.realpath(path)
+    try:
+        st = os.stat(real)
+    except OSError:
+        return  # dangling: nothing to read
+    is_dir = stat.S_ISDIR(st.st_mode)
+    inside = real.startswith(root + os.sep)
+    target = os.path.relpath(real, root).replace(os.sep, "/") if inside else os.path.basename(real)
+    if _why(why, rel, is_dir) is not None or _why(why, target, is_dir) is not None:
+        (dirs if is_dir else files)[real] = None
+
+
+def _outside_secrets(environ: Mapping[str, str]) -> list[str]:
+    out: list[str] = []
+    home = environ.get("HOME") or os.path.expanduser("~")
+    if home and home != "/":
+        out += [os.path.join(home, name) for name in HOME_SECRETS]
+    runtime = environ.get("XDG_RUNTIME_DIR") or f"/run/user/{os.getuid()}"
+    out.append(runtime)
+    state = environ.get("XDG_STATE_HOME") or (os.path.join(home, ".local", "state") if home else "")
+    if state:
+        out.append(os.path.join(state, "redline"))
+    out += SYSTEM_SECRETS
+    return out
+
+
+def _add(path: str, files: dict[str, None], dirs: dict[str, None]) -> None:
+    """Cover ``path`` (and a link's real target) when it exists."""
+    for candidate in dict.fromkeys((path, os.path.realpath(path))):
+        try:
+            st = os.stat(candidate)
+        except OSError:
+            continue
+        if os.path.islink(candidate):
+            continue  # covered through its real path
+        (dirs if stat.S_ISDIR(st.st_mode) else files)[candidate] = None
+
+
+def _under_any(path: str, folders: list[str]) -> bool:
+    return any(path.startswith(d + os.sep) for d in folders)
+
+
+def _outermost(dirs: dict[str, None]) -> list[str]:
+    kept: list[str] = []
+    for d in sorted(dirs, key=len):
+        if not _under_any(d, kept) and d not in kept:
+            kept.append(d)
+    return kept
