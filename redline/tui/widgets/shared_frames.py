@@ -5,7 +5,8 @@ A transcript on its own ticks on its own timer, draws new text as soon as its la
 lanes doing that each drew their own frames (up to four screen updates where one would do)
 and polished for four budgets a tick: at 2,000 tok/s a lane, the UI thread ran flat out and
 the frames came further apart. Lanes given one ``SharedFrames`` tick in the same call (one
-frame shows every lane's new text), and share one polish budget a frame, taken in turn.
+frame shows every lane's new text), and share one polish budget a frame, taken in turn (the
+lane whose turn it is polishes one step at least, so none waits for ever).
 """
 
 from __future__ import annotations
@@ -85,7 +86,9 @@ class SharedFrames:
         start = self._turn % len(members)
         self._turn += 1
         deadline = time.perf_counter() + self.polish_budget_s
-        for transcript in members[start:] + members[:start]:
+        first, *others = members[start:] + members[:start]
+        first._polish_slice(max(0.0, deadline - time.perf_counter()))  # a step at least
+        for transcript in others:
             left = deadline - time.perf_counter()
             if left <= 0:
                 break
