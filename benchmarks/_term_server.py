@@ -42,8 +42,10 @@ def answer_text(n: int = 0) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Word-ish pieces (a word with its leading space, or one punctuation/newline)."""
-    return re.findall(r" ?[A-Za-z0-9_]+| ?[^A-Za-z0-9_\s]|\s", text)
+    """Word-ish pieces (a word with its leading space, or one punctuation/newline); the tag
+    ``Bench-N`` is one piece, so an answer's first token is what the screen is searched for
+    (as three pieces, first text was the frame that carried the third, not the first)."""
+    return re.findall(r" ?Bench-\d+| ?[A-Za-z0-9_]+| ?[^A-Za-z0-9_\s]|\s", text)
 
 
 def _sse(obj: object, event: str | None = None) -> bytes:

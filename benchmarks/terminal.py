@@ -185,7 +185,9 @@ class ModelServer:
         self.proc.wait(timeout=5)
 
 
-def assistants(port: int, home: Path, only: set[str] | None) -> list[Assistant]:
+def assistants(
+    port: int, home: Path, only: set[str] | None, trace: str | None = None
+) -> list[Assistant]:
     base = f"http://127.0.0.1:{port}/v1"
     out: list[Assistant] = []
     cfg = home / "redline-config"
@@ -202,6 +204,8 @@ def assistants(port: int, home: Path, only: set[str] | None) -> list[Assistant]:
         "REDLINE_NO_PROBE": "1",
         "TERM": "xterm-256color",
     }
+    if trace:  # redline's opt-in frame trace (redline/tui/frame_trace.py), appended per launch
+        redline_env["REDLINE_TRACE_FRAMES"] = trace
     out.append(
         Assistant(
             "redline",
@@ -262,7 +266,12 @@ def wait_for(screen: Screen, pattern: re.Pattern[str], timeout: float, poll_s: f
 
 
 def one_prompt(
-    screen: Screen, server: ModelServer, seen: set[int], poll_s: float, timeout: float = 60
+    screen: Screen,
+    server: ModelServer,
+    seen: set[int],
+    poll_s: float,
+    timeout: float = 60,
+    log: list[dict[str, object]] | None = None,
 ) -> dict[str, float]:
     screen.keys("bench", literal=True)
     time.sleep(0.3)
@@ -272,12 +281,14 @@ def one_prompt(
     number: int | None = None
     last_change = enter
     previous = ""
+    changes: list[float] = []
     stall = 0.0
     deadline = enter + timeout
     while end is None and time.monotonic() < deadline:
         now = time.monotonic()
         text = screen.capture()
         if text != previous:
+            changes.append(now)
             if first is not None:
                 stall = max(stall, now - last_change)
             last_change = now
@@ -296,6 +307,8 @@ def one_prompt(
     assert number is not None
     record = server.record(number)
     seen.add(number)
+    if log is not None:  # --trace: the screen's times, to line up with redline's own marks
+        log.append({"n": number, "enter": enter, "first": first, "end": end, "changes": changes})
     return {
         "first_text_ms": (first - record["first_token"]) * 1000,
         "final_lag_ms": (end - record["last_byte"]) * 1000,
@@ -342,9 +355,10 @@ def run_rate(rate: float, args: argparse.Namespace, only: set[str] | None) -> di
         ["git", "-C", str(repo), "-c", "user.name=b", "-c", "user.email=b@b", "commit", "-qm", "i"],
         check=True,
     )
-    peers = assistants(server.port, home, only)
+    peers = assistants(server.port, home, only, args.trace)
     results: dict[str, dict[str, list[float]]] = {a.name: {} for a in peers}
     errors: dict[str, str] = {}
+    screens: dict[str, list[dict[str, object]]] = {}
     poll_s = args.poll_ms / 1000
     try:
         for peer in peers:  # one unmeasured launch each: a person's assistant is installed and warm
@@ -364,7 +378,13 @@ def run_rate(rate: float, args: argparse.Namespace, only: set[str] | None) -> di
                     time.sleep(0.5)
                     seen: set[int] = set()
                     for _ in range(args.prompts):
-                        figures = one_prompt(screen, server, seen, poll_s)
+                        figures = one_prompt(
+                            screen,
+                            server,
+                            seen,
+                            poll_s,
+                            log=screens.setdefault(peer.name, []) if args.trace else None,
+                        )
                         for key, value in figures.items():
                             results[peer.name].setdefault(key, []).append(value)
                         time.sleep(0.3)
@@ -380,6 +400,11 @@ def run_rate(rate: float, args: argparse.Namespace, only: set[str] | None) -> di
     return {
         "rate": rate,
         "tokens": server.tokens,
+        **(
+            {"server_records": list(server.records.values()), "screens": screens}
+            if args.trace
+            else {}
+        ),
         "assistants": {
             name: {key: median(values) for key, values in figures.items()} | {"runs": figures}
             for name, figures in results.items()
@@ -396,6 +421,9 @@ def main() -> None:
     parser.add_argument("--ttft-ms", type=float, default=100.0)
     parser.add_argument("--poll-ms", type=float, default=4.0)
     parser.add_argument("--only", action="append", help="assistant name (repeatable)")
+    parser.add_argument(
+        "--trace", help="redline writes its frame trace (JSON lines) to this file, appended"
+    )
     parser.add_argument("--brief", action="store_true", help="leave out each run's figures")
     args = parser.parse_args()
     only = set(args.only) if args.only else None

@@ -25,13 +25,13 @@ if TYPE_CHECKING:
         CommandRunning,
         EditProposed,
         Emit,
-        Notice,
         SteeringSent,
         ToolCallStarted,
         ToolFinished,
         TurnFinished,
         TurnStarted,
     )
+    from redline.agent.notice import Notice
     from redline.agent.session import BackendChange, Session
 
 # The TUI's first frame needs the session, not the turn engine, its messages or timing.
@@ -61,13 +61,13 @@ __getattr__ = lazy_exports(
             "CommandRunning",
             "EditProposed",
             "Emit",
-            "Notice",
             "SteeringSent",
             "ToolCallStarted",
             "ToolFinished",
             "TurnFinished",
             "TurnStarted",
         ),
+        "notice": ("Notice",),
         "session": (
             "BackendChange",
             "Session",

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from redline.agent.conversation import Turn
-from redline.agent.timing import SplitReading
+from redline.agent.notice import Notice
 from redline.backends.events import Event
-from redline.backends.meter import MeterReading
 
-Severity = Literal["information", "warning", "error"]
 StepStatus = Literal["ok", "error", "denied"]
 
 if TYPE_CHECKING:  # GitPython is a slow import: not before the TUI's first paint
+    from redline.agent.timing import SplitReading
+    from redline.backends.meter import MeterReading
     from redline.tools.edits import EditBlock
 
 
@@ -124,14 +124,6 @@ class SteeringSent:
 @dataclass(slots=True, frozen=True, eq=False)
 class TurnFinished:
     turn: Turn
-
-
-@dataclass(slots=True, frozen=True)
-class Notice:
-    """Something to tell the person that is not part of the answer."""
-
-    text: str
-    severity: Severity = "information"
 
 
 AgentMessage = (

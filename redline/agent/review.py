@@ -18,7 +18,7 @@ from redline.agent.edits import (
     fix_prompt,
     turn_blocks,
 )
-from redline.agent.messages import Notice
+from redline.agent.notice import Notice
 from redline.tools.edits.safety import DEFAULT_PROTECTED
 
 if TYPE_CHECKING:

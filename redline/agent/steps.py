@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from redline.agent.messages import StepStatus
+if TYPE_CHECKING:
+    from redline.agent.messages import StepStatus
 
 STEP_OUTPUT_CHARS = 4096  # what exec --json (and a session file) keeps of a step's output
 

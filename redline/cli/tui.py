@@ -33,9 +33,20 @@ def _context_set(repo_root: Path, config: Config) -> ContextSet:
 # screen within ~8 ms of the transcript's tick (frames still come no closer than its 1/60 s).
 FRAME_RATE = "120"
 
+# Textual writes each frame to the terminal from its own thread, which then waits for the GIL:
+# at Python's default 5 ms switch interval a frame composed while the stream is busy reached
+# the terminal up to 5 ms later (10-20 ms at the tail, measured with REDLINE_TRACE_FRAMES).
+SWITCH_INTERVAL_S = 0.001
+
+
+def tune_runtime() -> None:
+    """What the TUI needs of the interpreter, set before Textual is imported."""
+    os.environ.setdefault("TEXTUAL_FPS", FRAME_RATE)  # read once, when Textual is imported
+    sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
+
 
 def run(args: argparse.Namespace) -> int:
-    os.environ.setdefault("TEXTUAL_FPS", FRAME_RATE)  # read once, when Textual is imported
+    tune_runtime()
     from redline.agent.store import SessionError, SessionStore
     from redline.tui.app import AppOptions, RedlineApp
 

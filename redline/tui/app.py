@@ -30,13 +30,12 @@ from redline.themes import load_themes
 from redline.tui.compacting import CompactFlow
 from redline.tui.completions import at_completions, slash_completions
 from redline.tui.git_state import GitState, read_git_state
-from redline.tui.hints import for_tui
+from redline.tui.hints import SWITCH_HINT, for_tui
 from redline.tui.keys import APP_BINDINGS
 from redline.tui.merging import MergeFlow
 from redline.tui.messages import GitStateRead
 from redline.tui.options import AppOptions
 from redline.tui.palette import RedlineCommands
-from redline.tui.presenter import SWITCH_HINT, TurnPresenter
 from redline.tui.repository import NOT_A_REPO_OFFER, git_init, model_can_fix
 from redline.tui.resuming import ResumeFlow
 from redline.tui.screens.main import MainScreen
@@ -72,6 +71,7 @@ FRAME_HOLD_S = 0.05
 # imported before the first frame either (``Session`` loads it with the first turn).
 TURN_IMPORTS = (
     "redline.agent.engine",
+    "redline.tui.presenter",
     "redline.agent.dispatch",
     "redline.tools.agent",
     "redline.tools.agent.shell",
@@ -185,6 +185,9 @@ class RedlineApp(App[None]):
             self.notify(notice, title="Repository config", severity="warning", timeout=20)
 
     def _after_first_paint(self) -> None:
+        from redline.tui import frame_trace
+
+        frame_trace.install(self)
         wanted = self.resuming.backend_of(self._resumed) if self._resumed else None
         if wanted is not None:  # the backend and model the resumed session's last turn used
             self.run_worker(self.resuming.reopen(*wanted, at_start=True), group="backend")
@@ -397,6 +400,9 @@ class RedlineApp(App[None]):
             client.written_hook = None
             timer.stop()
             self._end_batch()
+            # The screen let its idle pass while the batch held it: wake it, so what changed
+            # since Enter is drawn now, not at the next refresh (the first text's, at worst).
+            self.screen.check_idle()
 
         client.written_hook = self._release_frames
         self._frame_release = release
@@ -491,6 +497,8 @@ class RedlineApp(App[None]):
 
     @work(group="turn")
     async def run_turn(self, prompt: str) -> None:
+        from redline.tui.presenter import TurnPresenter  # loaded after the first paint
+
         session = self.session
         show = TurnPresenter(
             self.transcript,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+SWITCH_HINT = "Press ctrl+b or type /backend to pick another backend."
+
 _TUI_WORDING: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), wording)
     for pattern, wording in (

@@ -11,7 +11,8 @@ import asyncio
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
-from redline.agent import Notice, Turn
+from redline.agent.conversation import Turn
+from redline.agent.notice import Notice
 from redline.backends.presets import PRESETS
 from redline.safety.terminal import one_line
 

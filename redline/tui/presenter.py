@@ -24,7 +24,7 @@ from redline.agent import (
     TurnStarted,
 )
 from redline.backends.events import Event, StreamError, ToolCall, ToolCallDelta
-from redline.tui.hints import for_tui
+from redline.tui.hints import SWITCH_HINT, for_tui
 from redline.tui.widgets.transcript import Transcript, TurnHandle
 
 if TYPE_CHECKING:
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from redline.tui.widgets._turn_view import ExtraPart
     from redline.tui.widgets.command_card import CommandCard
 
-SWITCH_HINT = "Press ctrl+b or type /backend to pick another backend."
 HINTED_KINDS = ("auth", "config", "rate_limit", "network")
 STREAM_EVENTS = frozenset(get_args(Event)) - {StreamError, ToolCallDelta, ToolCall}
 

@@ -89,3 +89,64 @@ class TestFrameHold:
             await asyncio.sleep(0)
             [turn] = app.session.conversation.turns
             assert "Stuck" in turn.text
+
+    async def test_what_changed_since_enter_is_drawn_once_the_request_is_written(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The screen skipped its idle while held: releasing must wake it, or the new turn
+        (and everything else since Enter) waits for the next refresh, at worst the first text's."""
+        monkeypatch.setattr(app_module, "FRAME_HOLD_S", 30.0)  # only the request releases it
+
+        class WritesThenWaits(ScriptedClient):
+            written_hook: Any = None
+            written = False
+            sending = asyncio.Event()  # the request is being sent
+            send = asyncio.Event()  # the test lets it go once the app is quiet
+
+            async def stream(self, request: Any) -> Any:
+                self.sending.set()
+                await self.send.wait()
+                if self.written_hook is not None:
+                    self.written = True
+                    self.written_hook()  # the request is on the wire; the answer has not come
+                async for event in super().stream(request):
+                    yield event
+
+        client = WritesThenWaits(answer(5, "Later"), hold_after=0)
+
+        class Waiting:
+            name = "waiting"
+            model = "m"
+            reason = "test"
+
+        Waiting.client = client  # type: ignore[attr-defined]
+
+        async def opener(provider: Any, model: Any, base_url: Any) -> Any:
+            return Waiting()
+
+        app = make_app(open_backend=opener)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press(*"hello")
+            await pilot.pause()
+            drawn = asyncio.Event()
+            screen = app.screen
+            refresh = screen._compositor_refresh
+
+            def counted() -> None:
+                if client.written:
+                    drawn.set()
+                refresh()
+
+            screen._compositor_refresh = counted
+            await pilot.press("enter")
+            # No pilot.pause from here: it would draw a frame itself. The screen must.
+            await asyncio.wait_for(client.sending.wait(), 10)
+            await pilot._wait_for_screen()  # all since Enter is handled: the screen idled, held
+            client.send.set()
+            await asyncio.wait_for(client.held.wait(), 10)
+            await asyncio.wait_for(drawn.wait(), 10)
+            assert not client.release.is_set()  # drawn with no text come yet
+            assert app._batch_count == 0
+            client.release.set()
+            await wait_until(pilot, lambda: not app.session.turn_running)

@@ -115,6 +115,7 @@ async def test_the_race_leaves_no_cyclic_strips_and_gc_resumes_after_its_frames(
                     gc.garbage.clear()
 
             screen.race_ended = race_ended  # type: ignore[method-assign]
+            gc.collect()  # what start-up left (its first frames may come before the fix loads)
             screen.start()
             assert not gc.isenabled()  # paused while the lanes stream
             await wait_until(pilot, lambda: screen.result is not None, timeout=30)

@@ -55,3 +55,22 @@ def test_the_tui_with_a_piped_stdin_says_what_to_use_instead(run_redline, tmp_pa
     assert result.returncode == 2
     assert "standard input is not a terminal" in result.stderr
     assert "redline exec -" in result.stderr
+
+
+def test_the_tui_hands_the_gil_to_the_terminal_writer_within_a_millisecond(monkeypatch):
+    """Textual writes frames from a thread: at the default 5 ms switch interval a frame waited
+    for the GIL while the stream kept the main thread busy. A person's TEXTUAL_FPS is kept."""
+    import os
+    import sys
+
+    from redline.cli.tui import tune_runtime
+
+    before = sys.getswitchinterval()
+    monkeypatch.setenv("TEXTUAL_FPS", "30")
+    try:
+        sys.setswitchinterval(0.005)
+        tune_runtime()
+        assert sys.getswitchinterval() <= 0.001
+        assert os.environ["TEXTUAL_FPS"] == "30"
+    finally:
+        sys.setswitchinterval(before)

@@ -199,7 +199,7 @@ async def test_big_code_block_is_highlighted_in_chunks_without_changing_height()
         transcript._polish_slice(0.0)
         assert part.polished
         assert part.height == height == CODE_CHUNK * 3 + 1
-        assert "x_100 = 100" in _screen_text(app)
+        assert f"x_{CODE_CHUNK * 2} = {CODE_CHUNK * 2}" in _screen_text(app)
 
 
 async def test_a_finished_turn_with_nothing_streamed_shows_its_own_text() -> None:
@@ -315,3 +315,86 @@ async def test_the_first_text_is_scheduled_now_even_right_after_a_tick() -> None
         handle.push(TextDelta(" second"))
         assert transcript._soon is not None
         assert transcript._soon_at >= ticked + FRAME_S
+
+
+def _spy_refreshes(transcript: object) -> list[tuple[tuple[object, ...], dict[str, object]]]:
+    """Every ``refresh`` the transcript asks for (a reactive's too: it calls the instance's)."""
+    calls: list[tuple[tuple[object, ...], dict[str, object]]] = []
+    refresh = transcript.refresh  # type: ignore[attr-defined]
+
+    def spy(*regions: object, **kwargs: object) -> object:
+        calls.append((regions, kwargs))
+        return refresh(*regions, **kwargs)
+
+    transcript.refresh = spy  # type: ignore[attr-defined]
+    return calls
+
+
+async def test_the_first_text_of_a_turn_asks_for_no_layout() -> None:
+    """A layout pass reflows the whole screen: the turn's first line (and every line until the
+    view is full) only grows the transcript, with no scrollbar to show."""
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        transcript = app.transcript
+        handle = transcript.start_turn(1, "hi", "sim", "m")
+        transcript.flush()
+        await pilot.pause()
+        calls = _spy_refreshes(transcript)
+        handle.push(TextDelta("first words"))
+        transcript._tick()
+        handle.push(TextDelta("\n\nand a second paragraph\n\nand a third"))
+        transcript._tick()
+        assert calls
+        assert not [kwargs for _, kwargs in calls if kwargs.get("layout")]
+        assert "and a third" in _screen_text(app)
+
+
+async def test_only_the_rows_that_changed_are_repainted_while_nothing_scrolls() -> None:
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        transcript = app.transcript
+        handle = transcript.start_turn(1, "hi", "sim", "m")
+        handle.push(TextDelta("one paragraph\n\nthe line being written"))
+        transcript.flush()
+        await pilot.pause()
+        row = _screen_text(app).split("\n").index("the line being written")
+        calls = _spy_refreshes(transcript)
+        handle.push(TextDelta(" grows"))
+        transcript._tick()
+        regions = [region for args, _ in calls for region in args]
+        assert regions, "a whole-widget refresh instead of the changed rows"
+        assert {(r.y, r.height) for r in regions} == {(row, 1)}  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert "the line being written grows" in _screen_text(app)
+
+
+async def test_everything_in_view_is_repainted_when_the_tail_scrolls() -> None:
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        transcript = app.transcript
+        handle = transcript.start_turn(1, "hi", "sim", "m")
+        handle.push(TextDelta("".join(f"line {i}\n\n" for i in range(40))))
+        transcript.flush()
+        await pilot.pause()
+        top = transcript.scroll_offset.y
+        calls = _spy_refreshes(transcript)
+        handle.push(TextDelta("one more line\n\n"))
+        transcript._tick()
+        assert transcript.scroll_offset.y > top  # it follows the tail
+        assert [args for args, _ in calls if not args]  # the whole view: every row moved
+
+
+async def test_polishing_stops_while_new_text_waits_to_be_drawn() -> None:
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)):
+        transcript = app.transcript
+        handle = transcript.start_turn(1, "code", "sim", "m")
+        handle.push(TextDelta("```python\nx = 1\n```\n\n"))
+        transcript._tick(polish_budget=0.0)
+        (part,) = [p for p in transcript._turns[0].blocks if isinstance(p, BlockPart)]
+        handle.push(TextDelta("more text"))  # waiting for its draw
+        transcript._polish_slice(1.0)
+        assert not part.polished
+        transcript._tick(polish_budget=0.0)  # drawn
+        transcript._polish_slice(1.0)
+        assert part.polished

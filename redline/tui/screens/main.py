@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.message import Message
@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._toast import ToastRack
 
-from redline.agent import ApprovalRequested, Notice, Session
+from redline.agent.notice import Notice
 from redline.tui.widgets.approval_card import ApprovalCard
 from redline.tui.widgets.command_card import CommandCard
 from redline.tui.widgets.completion_menu import CompletionMenu
@@ -26,6 +26,10 @@ from redline.tui.widgets.prompt import CompletionSource, PromptInput
 from redline.tui.widgets.queue_panel import QueuePanel
 from redline.tui.widgets.status_bar import StatusBar
 from redline.tui.widgets.transcript import Transcript
+
+if TYPE_CHECKING:
+    from redline.agent.messages import ApprovalRequested
+    from redline.agent.session import Session
 
 CONTEXT_OFF = "Repository context is off in this session."
 PROGRESS_STEP = 100  # files between status-bar updates while indexing

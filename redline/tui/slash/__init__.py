@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from redline.agent import Notice, Session
+from redline.agent.notice import Notice
+
+if TYPE_CHECKING:
+    from redline.agent.session import Session
 
 
 class SlashUI(Protocol):

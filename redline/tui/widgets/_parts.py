@@ -71,6 +71,13 @@ class Part:
         assert strips is not None
         return strips[index] if 0 <= index < len(strips) else None
 
+    def cached_line(self, index: int) -> object:
+        """The strip at ``index`` if it is cached, else a new object (never renders)."""
+        strips = self._strips
+        if strips is None or not 0 <= index < len(strips):
+            return object()
+        return strips[index]
+
     def drop(self) -> int:
         """Forget the strips (the height stays); returns how many lines were freed."""
         freed = len(self._strips) if self._strips is not None else 0
@@ -111,7 +118,7 @@ class RenderablePart(Part):
         return cls(lambda ctx: rich_strips(renderable, ctx))
 
 
-CODE_CHUNK = 48  # lines highlighted per polish step, so one big block never stalls a frame
+CODE_CHUNK = 16  # lines highlighted per polish step (about 4 ms: within the polish budget)
 MAX_POLISH_CHARS = 200_000  # a bigger block stays plain: Markdown or highlighting would stall
 MAX_BLOCK_LINES = 5_000  # lines drawn per block; the rest is folded under one note
 
@@ -247,12 +254,15 @@ class TailPart(Part):
     def ensure(self, ctx: RenderContext) -> bool:
         return False
 
-    def line(self, index: int, ctx: RenderContext) -> Strip | None:
+    def cached_line(self, index: int) -> Strip | None:
         done = self._done
         if index < len(done):
             return done[index]
         index -= len(done)
         return self._partial[index] if 0 <= index < len(self._partial) else None
+
+    def line(self, index: int, ctx: RenderContext) -> Strip | None:
+        return self.cached_line(index)  # never renders: ``update`` did
 
     def clear(self) -> None:
         self._open = None

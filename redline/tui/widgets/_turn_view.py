@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -16,7 +16,6 @@ from rich.text import Text
 from textual.strip import Strip
 
 from redline.agent import Turn
-from redline.agent.messages import SplitSource
 from redline.backends.events import (
     Event,
     ReasoningDelta,
@@ -40,6 +39,9 @@ from redline.tui.widgets._parts import (
 )
 from redline.tui.widgets.edit_summary import CARD_STATUS, FileCount, edits_line, turn_counts
 from redline.tui.widgets.meter import format_reading
+
+if TYPE_CHECKING:
+    from redline.agent.messages import SplitSource
 
 Touch = Callable[[Part], None]
 

@@ -6,12 +6,16 @@ nothing waits; focused while something does, so y and n never reach the prompt.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Static
 
-from redline.agent import ApprovalRequest, ApprovalRequested
 from redline.tui.widgets.tool_card import approval_text
+
+if TYPE_CHECKING:
+    from redline.agent.messages import ApprovalRequest, ApprovalRequested
 
 
 class ApprovalCard(Static, can_focus=True):

@@ -54,8 +54,9 @@ class SharedFrames:
         for transcript in list(self.members):
             if transcript.is_attached:
                 transcript._tick()
-        if any(t.pending_polish for t in self.members):
-            self.polish_soon()
+        waiting = [t for t in self.members if t.pending_polish and t.is_attached]
+        if waiting:
+            self.polish_soon(waiting[0])
 
     def draw_soon(self, *, now: bool = False) -> None:
         """Tick as soon as the last frame is ``frame_s`` old (at once for ``now``: a lane's
@@ -72,11 +73,11 @@ class SharedFrames:
         self._soon_at = at
         self._soon = loop.call_at(at, self.tick)
 
-    def polish_soon(self) -> None:
-        """One polish slice in its own loop iteration (the frame's new text goes first)."""
+    def polish_soon(self, member: Transcript) -> None:
+        """One polish slice once the screen has drawn this frame (its new text goes first)."""
         if not self._polish_scheduled:
             self._polish_scheduled = True
-            asyncio.get_running_loop().call_soon(self._polish_slice)
+            member.call_after_refresh(self._polish_slice)
 
     def _polish_slice(self) -> None:
         self._polish_scheduled = False

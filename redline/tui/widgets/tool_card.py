@@ -7,13 +7,16 @@ so it goes through the terminal sanitiser and never through markup.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from redline.agent import ApprovalRequest, ToolFinished
 from redline.safety.terminal import for_terminal, one_line
+
+if TYPE_CHECKING:
+    from redline.agent.messages import ApprovalRequest, ToolFinished
 
 SHOWN_LINES = 3  # of the result; the rest is folded
 ARG_CHARS = 60

@@ -26,11 +26,12 @@ from collections import deque
 
 from rich.style import Style
 from textual import events
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from redline.agent import Turn
+from redline.tui import frame_trace
 from redline.tui.render_lines import RenderContext, warm_up
 from redline.tui.stream_buffer import Clock
 from redline.tui.widgets._parts import BlockPart, ReasoningPart
@@ -107,6 +108,7 @@ class Transcript(ScrollView, can_focus=False):
         self._soon: asyncio.TimerHandle | None = None
         self._soon_at = 0.0
         self._last_tick = 0.0
+        self._shown: tuple[int, list[object]] | None = None  # the rows in view at the last draw
 
     # -- public API ------------------------------------------------------------------------
 
@@ -235,6 +237,8 @@ class Transcript(ScrollView, can_focus=False):
             self._soon.cancel()
         self._soon_at = at
         self._soon = loop.call_at(at, self._tick_soon)
+        if frame_trace.on:
+            frame_trace.mark("soon", at - loop.time())
 
     def _tick_soon(self) -> None:
         self._soon = None
@@ -264,6 +268,8 @@ class Transcript(ScrollView, can_focus=False):
         return ctx
 
     def _tick(self, polish_budget: float | None = -1.0) -> None:
+        if frame_trace.on:
+            frame_trace.mark("tick", len(self._active))
         try:
             self._last_tick = asyncio.get_running_loop().time()
         except RuntimeError:
@@ -304,19 +310,25 @@ class Transcript(ScrollView, can_focus=False):
             if self._polish and self._polish_some(ctx, None):
                 changed = True
         elif self._polish and self._frames is not None:
-            self._frames.polish_soon()  # one budget for every member, after the frame
+            self._frames.polish_soon(self)  # one budget for every member, after the frame
         elif self._polish and not self._polish_scheduled:
-            # Polish in its own loop iteration: the new text's frame is never held up by it.
+            # Polish once the screen has drawn this tick's text: its frame never waits for it.
             self._polish_scheduled = True
-            asyncio.get_running_loop().call_soon(self._polish_slice, budget)
+            self.call_after_refresh(self._polish_slice, budget)
         if changed or ctx.key != self._layout_key:
             self._relayout(ctx)
+        if frame_trace.on:
+            frame_trace.mark("ticked", changed)
 
     def _polish_slice(self, budget: float) -> None:
         self._polish_scheduled = False
+        if frame_trace.on:
+            frame_trace.mark("polish", len(self._polish))
         ctx = self._render_context()
         if ctx is not None and self._polish and self._polish_some(ctx, budget):
             self._relayout(ctx)
+        if frame_trace.on:
+            frame_trace.mark("polished", len(self._polish))
 
     def _hold_gc(self, hold: bool) -> None:
         """No cyclic GC while text streams: a full collection can stall a frame by 100 ms+.
@@ -341,6 +353,8 @@ class Transcript(ScrollView, can_focus=False):
         done = False
         polish = self._polish
         while polish:
+            if deadline is not None and self._text_waiting():
+                break  # new text goes on screen first; polishing goes on after its frame
             view, part = polish[0]
             if part.needs_polish(ctx):
                 if part.polish_step(ctx):
@@ -353,6 +367,9 @@ class Transcript(ScrollView, can_focus=False):
             else:
                 polish.popleft()
         return done
+
+    def _text_waiting(self) -> bool:
+        return any(len(view.buffer) for view in self._active)
 
     def _relayout(self, ctx: RenderContext | None) -> None:
         if ctx is None:
@@ -375,7 +392,38 @@ class Transcript(ScrollView, can_focus=False):
         self._set_virtual_height(Size(ctx.width, y))
         if follow:
             self.scroll_end(animate=False, immediate=True, x_axis=False, force=True)
-        self.refresh()
+        self._refresh_changed_rows(rekeyed)
+
+    def _refresh_changed_rows(self, everything: bool) -> None:
+        """Repaint only the rows in view whose strip changed (the live tail's last lines, while
+        nothing scrolls): the rest of the screen is neither composited nor written again."""
+        top = self.scroll_offset.y
+        rows = [self._row_strip(top + y) for y in range(self.scrollable_content_region.height)]
+        before, self._shown = self._shown, (top, rows)
+        if everything or before is None or before[0] != top or len(before[1]) != len(rows):
+            if frame_trace.on:
+                frame_trace.mark("rows", "all")
+            self.refresh()
+            return
+        changed = [
+            y for y, (old, new) in enumerate(zip(before[1], rows, strict=True)) if old is not new
+        ]
+        if frame_trace.on:
+            frame_trace.mark("rows", changed[:1])
+        if changed:
+            first, last = changed[0], changed[-1]
+            self.refresh(Region(0, first, self.scrollable_content_region.width, last - first + 1))
+
+    def _row_strip(self, line_y: int) -> object:
+        """What ``render_line`` draws at ``line_y``, by identity and without rendering: a part
+        with no strips cached gives a fresh object (its row counts as changed)."""
+        if not 0 <= line_y < self._height:
+            return None
+        index = bisect_right(self._offsets, line_y) - 1
+        found = self._turns[index].locate(line_y - self._offsets[index])
+        if found is None:
+            return None
+        return found[0].cached_line(found[1])
 
     def _set_virtual_height(self, size: Size) -> None:
         """Grow the scrollable area; without a screen layout pass unless the scrollbar comes
@@ -390,6 +438,8 @@ class Transcript(ScrollView, can_focus=False):
             return
         needs_bar = size.height > self.scrollable_content_region.height
         if size.width != old.width or needs_bar != self.show_vertical_scrollbar:
+            if frame_trace.on:
+                frame_trace.mark("vsize-layout", (old.height, size.height))
             self.virtual_size = size
             return
         # What Textual does itself for a size change that needs no layout (Widget._size_updated

@@ -13,12 +13,13 @@ from rich.console import RenderableType
 from textual.strip import Strip
 
 from redline.agent import Turn
-from redline.agent.messages import SplitSource
 from redline.backends.events import Event
+from redline.tui import frame_trace
 from redline.tui.widgets._turn_view import ExtraPart, MeterSource, TurnView
 from redline.tui.widgets.edit_summary import FileCount
 
 if TYPE_CHECKING:
+    from redline.agent.messages import SplitSource
     from redline.tui.widgets.transcript import Transcript
 
 
@@ -39,6 +40,8 @@ class TurnHandle:
     def push(self, event: Event) -> None:
         """Buffer one stream event (cheap; safe to use as the turn loop's sink)."""
         buffer = self._view.buffer
+        if frame_trace.on:
+            frame_trace.mark("push", len(getattr(event, "text", "") or ""))
         if not self._texted and getattr(event, "text", None):
             # The turn's first text: drawn at once, not a frame after the last tick (the
             # meter's ticks while waiting for it must not delay it).
