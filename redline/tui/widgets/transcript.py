@@ -270,6 +270,9 @@ class Transcript(ScrollView, can_focus=False):
     def _tick(self, polish_budget: float | None = -1.0) -> None:
         if frame_trace.on:
             frame_trace.mark("tick", len(self._active))
+        if self._soon is not None:  # this tick draws what it was scheduled for
+            self._soon.cancel()
+            self._soon = None
         try:
             self._last_tick = asyncio.get_running_loop().time()
         except RuntimeError:
@@ -354,7 +357,7 @@ class Transcript(ScrollView, can_focus=False):
         polish = self._polish
         while polish:
             if deadline is not None and self._text_waiting():
-                break  # new text goes on screen first; polishing goes on after its frame
+                break  # the new text's draw goes first; polishing goes on after its frame
             view, part = polish[0]
             if part.needs_polish(ctx):
                 if part.polish_step(ctx):
@@ -369,7 +372,15 @@ class Transcript(ScrollView, can_focus=False):
         return done
 
     def _text_waiting(self) -> bool:
-        return any(len(view.buffer) for view in self._active)
+        """A draw of new text is due (the first text at once, later text a frame after the last
+        tick): polishing gives way. Text that is merely buffered does not stop it, or a steady
+        stream would leave every block plain until it ended."""
+        if self._soon is None:
+            return False
+        try:
+            return asyncio.get_running_loop().time() >= self._soon_at
+        except RuntimeError:
+            return False
 
     def _relayout(self, ctx: RenderContext | None) -> None:
         if ctx is None:
