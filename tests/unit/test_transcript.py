@@ -384,7 +384,7 @@ async def test_everything_in_view_is_repainted_when_the_tail_scrolls() -> None:
         assert [args for args, _ in calls if not args]  # the whole view: every row moved
 
 
-async def test_polishing_stops_while_new_text_waits_to_be_drawn() -> None:
+async def test_polishing_gives_way_to_a_draw_that_is_due() -> None:
     app = TranscriptApp()
     async with app.run_test(size=(80, 24)):
         transcript = app.transcript
@@ -392,9 +392,28 @@ async def test_polishing_stops_while_new_text_waits_to_be_drawn() -> None:
         handle.push(TextDelta("```python\nx = 1\n```\n\n"))
         transcript._tick(polish_budget=0.0)
         (part,) = [p for p in transcript._turns[0].blocks if isinstance(p, BlockPart)]
-        handle.push(TextDelta("more text"))  # waiting for its draw
+        handle.push(TextDelta("more text"))  # a frame after the last tick: not due yet
+        assert transcript._soon is not None
+        transcript._soon.cancel()  # the test draws when it says
+        transcript._soon = None
+        transcript.start_turn(2, "next", "sim", "m").push(TextDelta("first"))  # due now
         transcript._polish_slice(1.0)
         assert not part.polished
         transcript._tick(polish_budget=0.0)  # drawn
+        transcript._polish_slice(1.0)
+        assert part.polished
+
+
+async def test_polishing_goes_on_while_a_steady_stream_is_buffered() -> None:
+    """Text pushed since the last draw waits for its frame time; polishing must not wait with
+    it, or at 2,000 tokens/s every block stays plain until the stream ends."""
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)):
+        transcript = app.transcript
+        handle = transcript.start_turn(1, "code", "sim", "m")
+        handle.push(TextDelta("```python\nx = 1\n```\n\n"))
+        transcript._tick(polish_budget=0.0)
+        (part,) = [p for p in transcript._turns[0].blocks if isinstance(p, BlockPart)]
+        handle.push(TextDelta("more text"))  # buffered, its draw a frame away
         transcript._polish_slice(1.0)
         assert part.polished
