@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from textual import on, work
+from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -143,6 +143,9 @@ class RedlineApp(App[None]):
         self.merges = MergeFlow(self)
         self.compacting = CompactFlow(self)
         self._resumed = resumed
+        # Keys and pastes that arrive before the prompt has focus (typed as redline starts),
+        # replayed in order once it has; None from then on.
+        self._early_input: list[events.Key | events.Paste] | None = []
         self._read_git = read_git
         self._save_setting = save_setting
         self.completion_sources: dict[str, CompletionSource] = {"/": slash_completions(self.slash)}
@@ -235,9 +238,27 @@ class RedlineApp(App[None]):
 
         return await open_backend(provider, model, base_url, self.config)
 
+    async def on_event(self, event: events.Event) -> None:
+        early = self._early_input
+        if (
+            early is not None
+            and isinstance(event, events.Key | events.Paste)
+            and not event.is_forwarded
+        ):  # typed before the prompt can take it: kept, not dropped
+            early.append(event)
+            return
+        await super().on_event(event)
+
+    async def _replay_early_input(self) -> None:
+        """What was typed before the prompt had focus goes to it now, in the order typed."""
+        early, self._early_input = self._early_input, None
+        for event in early or ():
+            await super().on_event(event)
+
     @on(MainScreen.Ready)
     def _show_resumed(self) -> None:
         """The transcript is mounted: show the resumed conversation, if any."""
+        self.call_later(self._replay_early_input)  # after the prompt's focus is set
         self._status(approval=self.session.approval)
         if self._resumed is not None:
             self.resuming.show(self._resumed)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
-import select
 import struct
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from redline.tui.widgets.status_bar import StatusBar
 from tests.conftest import ROOT
 from tests.helpers_client import LoopbackServer, json_reply, sse_reply
 from tests.helpers_hostile import BIDI, SEQUENCES, chat_body
-from tests.helpers_tui import make_app, settle, wait_until
+from tests.helpers_tui import make_app, read_pty_until, settle, wait_until
 
 BAD = "".join(SEQUENCES.values())
 HOSTILE_MODEL = "m\x1b]0;model title\x07\u202eid"
@@ -70,14 +69,7 @@ async def test_pilot_screen_shows_no_control_or_invisible_character():
 
 
 def _read_until(master: int, marker: bytes, seen: bytearray, limit_s: float) -> None:
-    deadline = time.monotonic() + limit_s
-    while marker not in seen and time.monotonic() < deadline:
-        ready, _, _ = select.select([master], [], [], 0.2)
-        if ready:
-            try:
-                seen += os.read(master, 65536)
-            except OSError:
-                return
+    read_pty_until(master, lambda out: marker in out, seen, limit_s)
 
 
 def test_real_terminal_receives_no_sequence_from_the_answer(tmp_path: Path):

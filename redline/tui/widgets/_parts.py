@@ -21,6 +21,7 @@ from redline.tui.render_lines import (
     code_line,
     code_rows,
     code_strips,
+    fit,
     markdown_strips,
     needs_markdown,
     plain_strips,
@@ -112,7 +113,7 @@ class RenderablePart(Part):
         """A part for a rich renderable or for ready-made strips (``TurnHandle.add_block``)."""
         if isinstance(content, list):
             strips = content
-            return cls(lambda ctx: [s.crop_extend(0, ctx.width, ctx.base) for s in strips])
+            return cls(lambda ctx: [fit(s, ctx.width, ctx.base) for s in strips])
         renderable = content
         return cls(lambda ctx: rich_strips(renderable, ctx))
 
