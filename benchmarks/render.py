@@ -5,7 +5,9 @@ app. The stream goes through redline's real StreamClient and TurnLoop into the a
 Transcript (the full RedlineApp when it mounts the Transcript, else a small app with the
 Transcript and MeterBar; ``"app"`` in the output says which). The baseline is the same
 stream, in the same run, written into a plain Textual ``Markdown`` through
-``Markdown.get_stream`` (``MarkdownStream``) inside a scrolling container.
+``Markdown.get_stream`` (``MarkdownStream``) inside a scrolling container, on Textual as it
+ships (redline's fix to ``Strip.divide``, see ``redline/tui/strip_cycles.py``, is taken out for
+the baselines).
 
 Frames are counted where Textual hands a compositor update to the driver (``App._display``);
 headless Textual skips encoding them, so the hook encodes each frame as a terminal driver
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -47,6 +50,7 @@ from redline.backends.client import StreamClient  # noqa: E402
 from redline.backends.events import Event, ReasoningDelta, TextDelta, Usage  # noqa: E402
 from redline.backends.request import ChatRequest, Message  # noqa: E402
 from redline.backends.selection import open_backend  # noqa: E402
+from redline.tui import strip_cycles  # noqa: E402
 from redline.tui.presenter import TurnPresenter  # noqa: E402
 from redline.tui.widgets.meter import MeterBar  # noqa: E402
 from redline.tui.widgets.transcript import Transcript  # noqa: E402
@@ -70,6 +74,10 @@ class Run:
     segments: list[list[float]] = field(default_factory=list)  # [first, last] byte per turn
     cpu_s: float = 0.0  # this process's CPU time while streaming and catching up
     tokens: int = 0  # exact, from each stream's usage
+    # A race: each lane's displayed characters, and the frames that showed new text of it.
+    lanes: list[Callable[[], int]] = field(default_factory=list)
+    lane_frames: list[list[float]] = field(default_factory=list)
+    _lane_shown: list[int] = field(default_factory=list)
 
     @property
     def streaming_s(self) -> float:
@@ -86,19 +94,33 @@ class Run:
                 self._caught_up_chars = received
         else:
             self.caught_up_at = None
+        if len(self._lane_shown) != len(self.lanes):
+            self._lane_shown = [0] * len(self.lanes)
+            self.lane_frames = [[] for _ in self.lanes]
+        for index, lane in enumerate(self.lanes):
+            shown = lane()
+            if shown != self._lane_shown[index]:
+                self._lane_shown[index] = shown
+                self.lane_frames[index].append(now)
 
     def summary(self) -> dict[str, float | None]:
         first, last = self.first_byte or 0.0, self.last_byte or 0.0
         end = self.caught_up_at or last
         frames = [t for t in self.frames if first <= t <= end]
         span = max(end - first, 1e-9)
-        return {
+        figures: dict[str, float | None] = {
             "achieved_tps": round(self.tokens / self.streaming_s, 1) if self.streaming_s else None,
             "fps": round(len(frames) / span, 1),
             "final_lag_ms": round((end - last) * 1000, 1) if self.caught_up_at else None,
             "max_stall_ms": round(self.max_stall * 1000, 1),
             "cpu_s": round(self.cpu_s, 2),
         }
+        if self.lane_frames:
+            # A frame that draws one lane's new text counts for that lane only: the slowest
+            # lane's rate is what a person watching every lane sees.
+            shown = [len([t for t in lane if first <= t <= end]) for lane in self.lane_frames]
+            figures["lane_fps"] = round(min(shown) / span, 1)
+        return figures
 
 
 def start_sim(rate: float) -> tuple[subprocess.Popen[str], str]:
@@ -184,7 +206,8 @@ class TranscriptHarness(App[None]):
 
 
 def _full_app(url: str) -> App[Any] | None:
-    """The real RedlineApp on the simulator, if its transcript is the streaming Transcript."""
+    """The real RedlineApp on the simulator (in an empty temp folder), or None if it will not
+    import."""
     try:
         from redline.config import load_config
         from redline.tui.app import AppOptions, RedlineApp
@@ -288,38 +311,16 @@ async def run_baseline(url: str, tokens: int, turns: int) -> Run:
     app = MarkdownBaseline()
     shown = [0]
     try:
-        async with app.run_test(size=SIZE):
-            scroll = app.query_one(VerticalScroll)
-            scroll.anchor()
-            client = StreamClient(_sim_preset(url), base_url=url)
-            await client.warm()
+        async with stock_textual(), app.run_test(size=SIZE):
+            app.query_one(VerticalScroll).anchor()
+            (client,) = await baseline_clients(url, 1)
             markdown = app.query_one(Markdown)
-            append = markdown.append
-
-            def counted_append(fragment: str) -> Any:
-                pending = append(fragment)
-
-                async def done() -> None:
-                    await pending
-                    shown[0] += len(fragment)
-
-                return done()
-
-            markdown.append = counted_append  # type: ignore[assignment, method-assign]
+            count_appends(markdown, shown)
             run.displayed = lambda: shown[0]
 
             async def body() -> None:
                 for _ in range(turns):
-                    stream = Markdown.get_stream(markdown)
-                    request = ChatRequest(
-                        model="gpt-oss-120b",
-                        messages=(Message("user", PROMPT),),
-                        max_tokens=tokens // turns,
-                    )
-                    async for event in client.stream(request):
-                        if isinstance(event, TextDelta):
-                            await stream.write(event.text)
-                    await stream.stop()
+                    await stream_markdown(client, markdown, tokens // turns)
 
             try:
                 await _measure(app, run, body)
@@ -328,6 +329,51 @@ async def run_baseline(url: str, tokens: int, turns: int) -> Run:
     finally:
         undo()
     return run
+
+
+@contextlib.asynccontextmanager
+async def stock_textual() -> AsyncIterator[None]:
+    """The baselines run on Textual as it ships: without redline's fix to ``Strip.divide``."""
+    strip_cycles.uninstall()
+    try:
+        yield
+    finally:
+        strip_cycles.install()
+
+
+async def baseline_clients(url: str, count: int) -> list[StreamClient]:
+    clients = [StreamClient(_sim_preset(url), base_url=url) for _ in range(count)]
+    for client in clients:
+        await client.warm()
+    return clients
+
+
+async def stream_markdown(client: StreamClient, markdown: Markdown, tokens: int) -> None:
+    """One answer from the simulator, written into ``markdown`` through its MarkdownStream."""
+    stream = Markdown.get_stream(markdown)
+    request = ChatRequest(
+        model="gpt-oss-120b", messages=(Message("user", PROMPT),), max_tokens=tokens
+    )
+    async for event in client.stream(request):
+        if isinstance(event, TextDelta):
+            await stream.write(event.text)
+    await stream.stop()
+
+
+def count_appends(markdown: Markdown, shown: list[int], index: int = 0) -> None:
+    """Count text as shown (in ``shown[index]``) once the Markdown widget has taken it in."""
+    append = markdown.append
+
+    def counted_append(fragment: str) -> Any:
+        pending = append(fragment)
+
+        async def done() -> None:
+            await pending
+            shown[index] += len(fragment)
+
+        return done()
+
+    markdown.append = counted_append  # type: ignore[assignment, method-assign]
 
 
 def _sim_preset(url: str) -> Any:

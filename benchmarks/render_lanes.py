@@ -4,15 +4,15 @@ The same simulator process serves every lane (one connection each). redline's si
 RedlineApp with the RaceScreen pushed: N transcripts side by side, each with its lane meter. The
 baseline is N plain Textual ``Markdown`` widgets side by side, each written through its own
 ``MarkdownStream``, fed by N concurrent streams in the same run. Figures as in ``render.py``:
-achieved tok/s is per lane (tokens over the time each lane streamed), fps over the whole race,
-final lag from the last byte of any lane to the first frame showing everything received.
+achieved tok/s is per lane (tokens over the time each lane streamed), fps over the whole race
+(every frame handed to the terminal, whatever it changed), ``lane_fps`` the slowest lane's frames
+that showed new text of it (four lanes drawn in four frames count four frames, but one each), final
+lag from the last byte of any lane to the first frame showing everything received.
 """
 
 from __future__ import annotations
 
 import asyncio
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from textual.app import App, ComposeResult
@@ -21,36 +21,24 @@ from textual.widgets import Markdown
 
 from redline.agent.conversation import Conversation
 from redline.agent.race import Race
-from redline.backends.client import StreamClient
-from redline.backends.events import TextDelta
-from redline.backends.request import ChatRequest, Message
 from redline.backends.selection import open_backend
 from redline.tui.screens.race import RaceScreen
 
-PROMPT = "Show me a long answer with prose and code."
-
 
 async def run_redline_lanes(render: Any, url: str, tokens: int, lanes: int) -> tuple[Any, str]:
-    """``render`` is the render.py module (its Run, hooks and sizes)."""
+    """``render`` is the render.py module (its Run, hooks, sizes and set-up)."""
     run = render.Run()
     undo = render.count_bytes(run, reasoning=True)
     try:
-        from redline.config import load_config
-        from redline.tui.app import AppOptions, RedlineApp
-
-        repo = Path(tempfile.mkdtemp(prefix="redline-bench-"))
-        options = AppOptions(provider="sim", base_url=url, repo_root=repo)
-        app = RedlineApp(options, config=load_config(repo), cursor_blink=False)
+        app = render._full_app(url)
         async with app.run_test(size=render.SIZE):
             backends = [await open_backend("sim", None, url, None) for _ in range(lanes)]
             try:
                 race = Race(backends, Conversation(), max_tokens=tokens)
-                screen = RaceScreen(race, PROMPT, autostart=False)
+                screen = RaceScreen(race, render.PROMPT, autostart=False)
                 await app.push_screen(screen)
-                views = screen.lane_views()
-                run.displayed = lambda: sum(
-                    v.buffer.shown_chars for view in views for v in view.transcript._turns
-                )
+                run.lanes = [_lane_shown(view.transcript) for view in screen.lane_views()]
+                run.displayed = lambda: sum(lane() for lane in run.lanes)
 
                 async def body() -> None:
                     screen.start()
@@ -84,31 +72,25 @@ async def run_baseline_lanes(render: Any, url: str, tokens: int, lanes: int) -> 
     run = render.Run()
     undo = render.count_bytes(run, reasoning=False)
     app = MarkdownLanes(lanes)
-    shown = [0]
+    shown = [0] * lanes
     try:
-        async with app.run_test(size=render.SIZE):
+        async with render.stock_textual(), app.run_test(size=render.SIZE):
             for scroll in app.query(VerticalScroll):
                 scroll.anchor()
-            clients = [StreamClient(render._sim_preset(url), base_url=url) for _ in range(lanes)]
-            for client in clients:
-                await client.warm()
+            clients = await render.baseline_clients(url, lanes)
             markdowns = list(app.query(Markdown))
-            for markdown in markdowns:
-                _count_appends(markdown, shown)
-            run.displayed = lambda: shown[0]
-
-            async def lane(client: StreamClient, markdown: Markdown) -> None:
-                stream = Markdown.get_stream(markdown)
-                request = ChatRequest(
-                    model="gpt-oss-120b", messages=(Message("user", PROMPT),), max_tokens=tokens
-                )
-                async for event in client.stream(request):
-                    if isinstance(event, TextDelta):
-                        await stream.write(event.text)
-                await stream.stop()
+            for index, markdown in enumerate(markdowns):
+                render.count_appends(markdown, shown, index)
+            run.lanes = [lambda index=index: shown[index] for index in range(lanes)]
+            run.displayed = lambda: sum(shown)
 
             async def body() -> None:
-                await asyncio.gather(*(lane(c, m) for c, m in zip(clients, markdowns, strict=True)))
+                await asyncio.gather(
+                    *(
+                        render.stream_markdown(client, markdown, tokens)
+                        for client, markdown in zip(clients, markdowns, strict=True)
+                    )
+                )
 
             try:
                 await render._measure(app, run, body)
@@ -120,17 +102,5 @@ async def run_baseline_lanes(render: Any, url: str, tokens: int, lanes: int) -> 
     return run
 
 
-def _count_appends(markdown: Markdown, shown: list[int]) -> None:
-    """Count text as shown once the Markdown widget has taken it in (as render.py does)."""
-    append = markdown.append
-
-    def counted_append(fragment: str) -> Any:
-        pending = append(fragment)
-
-        async def done() -> None:
-            await pending
-            shown[0] += len(fragment)
-
-        return done()
-
-    markdown.append = counted_append  # type: ignore[assignment, method-assign]
+def _lane_shown(transcript: Any) -> Any:
+    return lambda: sum(view.buffer.shown_chars for view in transcript._turns)

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import select
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -89,6 +92,20 @@ class StepClock:
             now += self.step
         state[0], state[1] = now, waiting
         return now
+
+
+def read_pty_until(
+    master: int, done: Callable[[bytearray], bool], seen: bytearray, limit_s: float
+) -> None:
+    """Read what the app writes to a pseudo-terminal into ``seen`` until ``done(seen)``."""
+    deadline = time.monotonic() + limit_s
+    while not done(seen) and time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.2)
+        if ready:
+            try:
+                seen += os.read(master, 65536)
+            except OSError:
+                return
 
 
 def make_app(

@@ -39,8 +39,12 @@ def combined(readings: list[MeterReading], wall_ms: float) -> MeterReading | Non
     first, last = readings[0], readings[-1]
     exact = all(r.tokens_exact for r in readings)
     tokens = sum(r.output_tokens for r in readings)
+    reported = all(r.prompt_tokens is not None for r in readings)
     return replace(
         last,
+        requests=sum(r.requests for r in readings),
+        billed_prompt_tokens=sum(r.prompt_tokens or 0 for r in readings) if reported else None,
+        billed_cached_tokens=sum(r.cached_tokens or 0 for r in readings) if reported else None,
         ttft_ms=first.ttft_ms,
         output_tokens=tokens,
         tokens_exact=exact,

@@ -61,6 +61,12 @@ class MeterReading:
     rate_history: tuple[float, ...] = ()  # live rate samples over the turn, for a sparkline
     finished: bool = False
     chunks: int = 0  # content events received (chunks are not tokens)
+    # A turn of several requests (agent steps): ``prompt_tokens`` / ``cached_tokens`` stay the
+    # last request's (the context's size); what all of them were billed for is here, summed
+    # from each request's usage (None when one sent none).
+    requests: int = 1
+    billed_prompt_tokens: int | None = None
+    billed_cached_tokens: int | None = None
 
 
 class SpeedMeter:

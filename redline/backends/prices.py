@@ -170,14 +170,22 @@ def reading_cost(
     prompt_estimate: int,
     cached_tokens: int | None = None,
 ) -> Cost | None:
-    """The cost of the request a meter measured (its exact counts where the server sent them)."""
+    """The cost of the requests a meter measured (its exact counts where the server sent them).
+
+    A turn of several requests (agent steps) pays for each one's prompt: the steps' reported
+    prompt and cached tokens summed; when one sent no usage, ``prompt_estimate`` (the first
+    request's) once per request, marked inexact."""
     if reading is None:
         return None
+    prompt, cached = reading.prompt_tokens, reading.cached_tokens
+    if reading.requests > 1:
+        prompt, cached = reading.billed_prompt_tokens, reading.billed_cached_tokens
+        prompt_estimate *= reading.requests
     return turn_cost(
         price,
-        prompt_tokens=reading.prompt_tokens,
+        prompt_tokens=prompt,
         prompt_estimate=prompt_estimate,
-        cached_tokens=cached_tokens if cached_tokens is not None else reading.cached_tokens,
+        cached_tokens=cached_tokens if cached_tokens is not None else cached,
         output_tokens=reading.output_tokens,
         output_exact=reading.tokens_exact,
     )

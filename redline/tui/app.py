@@ -72,6 +72,9 @@ FRAME_HOLD_S = 0.05
 TURN_IMPORTS = (
     "redline.agent.engine",
     "redline.tui.presenter",
+    "redline.tools.context.builder",  # the first prompt's context (the index loads with it)
+    "redline.tools.edits.turn_track",
+    "redline.tui.widgets.diff_card",
     "redline.agent.dispatch",
     "redline.tools.agent",
     "redline.tools.agent.shell",
@@ -133,7 +136,6 @@ class RedlineApp(App[None]):
         self.prompt_history: list[str] = []
         self._mentions_warned: str | None = None  # a prompt kept back for an unknown @mention
         self._init_offered = False  # "not a git repository: /init" is said once
-        self._early_keys: list[events.Key] | None = []  # typed before the prompt is there
         self._frame_release: Callable[[], None] | None = None  # see _hold_frames_until_sent
         self._extras_loaded = False  # /undo, /diff, /add ... register after the first paint
         self._slash_waiting: list[ParsedSlash] = []
@@ -144,6 +146,9 @@ class RedlineApp(App[None]):
         self.merges = MergeFlow(self)
         self.compacting = CompactFlow(self)
         self._resumed = resumed
+        # Keys and pastes that arrive before the prompt has focus (typed as redline starts),
+        # replayed in order once it has; None from then on.
+        self._early_input: list[events.Key | events.Paste] | None = []
         self._read_git = read_git
         self._save_setting = save_setting
         self.completion_sources: dict[str, CompletionSource] = {"/": slash_completions(self.slash)}
@@ -237,21 +242,26 @@ class RedlineApp(App[None]):
         return await open_backend(provider, model, base_url, self.config)
 
     async def on_event(self, event: events.Event) -> None:
-        """Keys typed before the prompt has the focus (the first paint takes a moment) wait for
-        it instead of reaching no widget: they land in the prompt in the order typed."""
-        if self._early_keys is not None and isinstance(event, events.Key):
-            if not event.is_forwarded:
-                self._early_keys.append(event)
+        early = self._early_input
+        if (
+            early is not None
+            and isinstance(event, events.Key | events.Paste)
+            and not event.is_forwarded
+        ):  # typed before the prompt can take it: kept, not dropped
+            early.append(event)
             return
         await super().on_event(event)
 
+    async def _replay_early_input(self) -> None:
+        """What was typed before the prompt had focus goes to it now, in the order typed."""
+        early, self._early_input = self._early_input, None
+        for event in early or ():
+            await super().on_event(event)
+
     @on(MainScreen.Ready)
     def _show_resumed(self) -> None:
-        """The transcript is mounted: show the resumed conversation, if any; the keys typed
-        meanwhile go to the prompt (focused just before ``Ready``)."""
-        early, self._early_keys = self._early_keys or [], None
-        for key in early:
-            self.post_message(events.Key(key.key, key.character))
+        """The transcript is mounted: show the resumed conversation, if any."""
+        self.call_later(self._replay_early_input)  # after the prompt's focus is set
         self._status(approval=self.session.approval)
         if self._resumed is not None:
             self.resuming.show(self._resumed)

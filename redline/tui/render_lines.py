@@ -20,10 +20,13 @@ from rich.text import Text
 from textual.strip import Strip
 
 from redline.safety.terminal import for_terminal, is_safe, one_line
+from redline.tui import strip_cycles
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from pygments.lexer import Lexer
+
+strip_cycles.install()  # every screen line drawn is no longer a reference cycle
 
 # Markdown, pygments and rich's Syntax are imported on first use (or by ``warm_up`` in a thread
 # after the first paint): they cost a few hundred milliseconds that the first frame never needs.
@@ -100,6 +103,16 @@ def wrap(line: str, width: int) -> list[str]:
     return [row.plain for row in Text(line).wrap(console, width)] or [""]
 
 
+def fit(strip: Strip, width: int, style: Style | None) -> Strip:
+    """``strip`` cropped or padded to ``width`` cells.
+
+    Not ``Strip.crop_extend`` on a strip already ``width`` wide: that caches the strip in its
+    own cache, a reference cycle only the cyclic collector frees (paused while text streams,
+    so every such line's strips and caches piled up for one long collection at the end).
+    """
+    return strip if strip.cell_length == width else strip.crop_extend(0, width, style)
+
+
 def strip_of(text: str, width: int, style: Style) -> Strip:
     """One padded line of a single style."""
     length = cell_len(text)
@@ -163,7 +176,7 @@ def code_strips(lines: list[str], ctx: RenderContext) -> list[Strip]:
 def _continued(row: str, width: int, style: Style, dim: Style) -> Strip:
     pad = " " * max(0, width - 1 - cell_len(row))
     segments = [Segment(CONTINUATION, style + dim), Segment(row + pad, style)]
-    return Strip(segments).crop_extend(0, width, style)
+    return fit(Strip(segments), width, style)
 
 
 def rich_strips(
@@ -187,7 +200,7 @@ def _safe_strip(segments: list[Segment], width: int) -> Strip:
     if all(seg.control is None and is_safe(seg.text) for seg in segments):
         return Strip(segments, width)
     safe = [Segment(one_line(seg.text), seg.style) for seg in segments if seg.control is None]
-    return Strip(safe).crop_extend(0, width, None)
+    return fit(Strip(safe), width, None)
 
 
 def needs_markdown(text: str) -> bool:
@@ -274,7 +287,7 @@ def syntax_strips(code: str, lang: str, ctx: RenderContext) -> list[Strip]:
         for k in range(count):
             lead = Segment(" " if k == 0 else CONTINUATION, style if k == 0 else style + ctx.dim)
             part = strip.crop(k * room, (k + 1) * room)
-            strips.append(Strip([lead, *part]).crop_extend(0, width, style))
+            strips.append(fit(Strip([lead, *part]), width, style))
     return strips
 
 

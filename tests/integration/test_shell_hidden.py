@@ -13,7 +13,7 @@ from redline.backends.sim import SimServer
 from redline.tools.agent.protect import ReadGuard
 from redline.tools.shell import RememberedPrefixes, ShellArgs, ShellSettings, ShellTool, hide
 from redline.tools.shell.hide import hidden_paths
-from tests.helpers_edits import commit_all, make_repo
+from tests.helpers_edits import commit_all, git, make_repo
 from tests.integration.test_agent_loop import opener
 
 SECRET = "fake-secret-7f3a9c"  # never a real value: test output may show it on a failure
@@ -160,3 +160,32 @@ async def test_through_a_full_auto_turn_cat_env_returns_no_secret(
     assert session.turn_loop is not None
     for request in session.turn_loop.last_requests:
         assert all(SECRET not in m.content for m in request.messages)
+
+
+async def test_a_token_in_the_git_config_is_not_shown_and_git_still_works(
+    repo: Path, tmp_path: Path, home: Path
+) -> None:
+    token = "fake-gh-token-5e6f"  # never a real value
+    git(repo, "remote", "add", "origin", f"https://x-access-token:{token}@github.com/o/r.git")
+    git(repo, "remote", "add", "mirror", f"https://{token}@example.com/r.git")
+    git(repo, "remote", "add", "ssh", "ssh://git@github.com/o/r.git")
+    git(repo, "config", "http.https://github.com/.extraheader", f"AUTHORIZATION: basic {token}")
+    tool = _tool(repo, tmp_path, home)
+    command = "git remote -v; cat .git/config; git config --list; git status --short; true"
+    plain = await tool.run_own(command)
+    assert token in plain.output  # outside the sandbox it is there: the check below means something
+    result = await tool.run(ShellArgs(command), why=_guard().why)
+    assert result.sandbox == "bwrap" and token not in result.output
+    assert "https://github.com/o/r.git" in result.output and "ssh://git@github.com" in result.output
+    assert "fatal" not in result.output
+    assert token in (repo / ".git" / "config").read_text()  # the person's file is untouched
+
+
+def test_a_git_config_without_credentials_is_left_alone(repo: Path) -> None:
+    from redline.tools.shell.hide import git_config_without_credentials
+
+    git(repo, "remote", "add", "origin", "git@github.com:o/r.git")
+    assert git_config_without_credentials(repo) is None
+    git(repo, "config", "github.token", "fake-token-1")
+    clean = git_config_without_credentials(repo)
+    assert clean is not None and "fake-token-1" not in clean and "git@github.com:o/r.git" in clean

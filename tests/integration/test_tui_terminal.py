@@ -10,7 +10,6 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
-import select
 import struct
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from redline.tui.widgets.status_bar import StatusBar
 from tests.conftest import ROOT
 from tests.helpers_client import LoopbackServer, json_reply, sse_reply
 from tests.helpers_hostile import BIDI, SEQUENCES, chat_body
-from tests.helpers_tui import make_app, settle, wait_until
+from tests.helpers_tui import make_app, read_pty_until, settle, wait_until
 
 BAD = "".join(SEQUENCES.values())
 HOSTILE_MODEL = "m\x1b]0;model title\x07\u202eid"
@@ -70,14 +69,7 @@ async def test_pilot_screen_shows_no_control_or_invisible_character():
 
 
 def _read_until(master: int, marker: bytes, seen: bytearray, limit_s: float) -> None:
-    deadline = time.monotonic() + limit_s
-    while marker not in seen and time.monotonic() < deadline:
-        ready, _, _ = select.select([master], [], [], 0.2)
-        if ready:
-            try:
-                seen += os.read(master, 65536)
-            except OSError:
-                return
+    read_pty_until(master, lambda out: marker in out, seen, limit_s)
 
 
 def test_real_terminal_receives_no_sequence_from_the_answer(tmp_path: Path):
@@ -127,35 +119,3 @@ def test_real_terminal_receives_no_sequence_from_the_answer(tmp_path: Path):
     assert b"<U+202E>" in seen
     # Textual's own OSC 22 (pointer shape) is the only thing allowed to ring BEL
     assert seen.count(b"\x07") == seen.count(b"\x1b]22;")
-
-
-def test_keys_typed_as_redline_starts_land_in_the_prompt(tmp_path: Path):
-    """In a real terminal: what is typed before the driver starts (the tty holds it) shows in
-    the prompt once the app is up."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    env["TERM"] = "xterm-256color"
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "redline", "--provider", "sim"],
-        cwd=tmp_path, env=env, stdin=slave, stdout=slave, stderr=slave,
-        start_new_session=True,
-    )  # fmt: skip
-    os.close(slave)
-    os.write(master, b"zqxj typed early")  # before the app has drawn anything
-    seen = bytearray()
-    try:
-        _read_until(master, b"ctx", seen, 60)  # the status bar is up
-        start = seen.find(b"\x1b[?1049h")  # the app's screen starts here (the tty echoes before)
-        deadline = time.monotonic() + 15
-        while b"zqxj typed early" not in seen[start:] and time.monotonic() < deadline:
-            _read_until(master, b"\x00never", seen, 0.5)
-        os.write(master, b"\x11")  # ctrl+q
-        _read_until(master, b"\x1b[?1049l", seen, 20)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(timeout=30)
-        os.close(master)
-    assert b"zqxj typed early" in seen[start:]

@@ -97,3 +97,16 @@ def test_the_persons_files_between_windows_and_their_index_stay_theirs(tmp_path:
     assert git(repo, "diff", "--cached", "--name-status") == index_before
     assert (repo / "mine.py").read_text() == "the command changed it\n"
     assert "mine.py" not in git(repo, "ls-files")
+
+
+def test_a_repository_without_an_index_file_still_tracks_its_committed_files(
+    tmp_path: Path,
+) -> None:
+    repo = _repo(tmp_path)
+    (repo / ".git" / "index").unlink()  # as after `rm .git/index`: HEAD is all there is
+    tracker = TurnTracker(repo)
+    changed = _window(tracker, lambda: (repo / "a.py").write_text("a = 3\n"))
+    done = tracker.commit(lambda files: turn_message("go", files, "sim", "m"))
+    tracker.close()
+    assert changed == ("a.py",) and done.changes.files == ("a.py",)
+    assert git(repo, "show", "HEAD:a.py") == "a = 3\n"

@@ -384,7 +384,7 @@ async def test_everything_in_view_is_repainted_when_the_tail_scrolls() -> None:
         assert [args for args, _ in calls if not args]  # the whole view: every row moved
 
 
-async def test_polishing_stops_while_new_text_waits_to_be_drawn() -> None:
+async def test_polishing_gives_way_to_a_draw_that_is_due() -> None:
     app = TranscriptApp()
     async with app.run_test(size=(80, 24)):
         transcript = app.transcript
@@ -392,9 +392,51 @@ async def test_polishing_stops_while_new_text_waits_to_be_drawn() -> None:
         handle.push(TextDelta("```python\nx = 1\n```\n\n"))
         transcript._tick(polish_budget=0.0)
         (part,) = [p for p in transcript._turns[0].blocks if isinstance(p, BlockPart)]
-        handle.push(TextDelta("more text"))  # waiting for its draw
+        handle.push(TextDelta("more text"))  # a frame after the last tick: not due yet
+        assert transcript._soon is not None
+        transcript._soon.cancel()  # the test draws when it says
+        transcript._soon = None
+        transcript.start_turn(2, "next", "sim", "m").push(TextDelta("first"))  # due now
         transcript._polish_slice(1.0)
         assert not part.polished
         transcript._tick(polish_budget=0.0)  # drawn
         transcript._polish_slice(1.0)
         assert part.polished
+
+
+async def test_polishing_goes_on_while_a_steady_stream_is_buffered() -> None:
+    """Text pushed since the last draw waits for its frame time; polishing must not wait with
+    it, or at 2,000 tokens/s every block stays plain until the stream ends."""
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)):
+        transcript = app.transcript
+        handle = transcript.start_turn(1, "code", "sim", "m")
+        handle.push(TextDelta("```python\nx = 1\n```\n\n"))
+        transcript._tick(polish_budget=0.0)
+        (part,) = [p for p in transcript._turns[0].blocks if isinstance(p, BlockPart)]
+        handle.push(TextDelta("more text"))  # buffered, its draw a frame away
+        transcript._polish_slice(1.0)
+        assert part.polished
+
+
+async def test_a_turns_first_text_takes_its_reserved_row_without_scrolling() -> None:
+    """In a transcript longer than the view, a new line scrolls (every row is repainted); the
+    waiting turn keeps a row for its first text, so that frame repaints that row alone."""
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        transcript = app.transcript
+        first = transcript.start_turn(1, "long", "sim", "m")
+        first.push(TextDelta("".join(f"line {i}\n\n" for i in range(40))))
+        first.finish(Turn(prompt="long", provider="sim", model="m", text="..."))
+        handle = transcript.start_turn(2, "next", "sim", "m")
+        transcript.flush()
+        await pilot.pause()
+        top = transcript.scroll_offset.y
+        calls = _spy_refreshes(transcript)
+        handle.push(TextDelta("the first words"))
+        transcript._tick()
+        assert transcript.scroll_offset.y == top
+        regions = [region for args, _ in calls for region in args]
+        assert regions and all(r.height == 1 for r in regions)  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert _screen_text(app).rstrip().endswith("the first words")

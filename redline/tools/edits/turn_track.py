@@ -99,6 +99,8 @@ class TurnTracker:
                 Path(name).write_bytes(real.read_bytes())
             else:
                 os.unlink(name)
+                if _head(top):  # no index but commits: start from HEAD, not from nothing
+                    _git(top, "read-tree", "HEAD", index=Path(name))
             self._top, self._index = top, Path(name)
         return self._top, self._index
 

@@ -19,6 +19,7 @@ each folder, so a command reads nothing there and cannot write there.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -79,6 +80,7 @@ class Hidden:
     files: tuple[Path, ...] = ()
     dirs: tuple[Path, ...] = ()
     too_many: bool = False  # the repository holds more than MAX_HIDDEN of them
+    replaced: tuple[tuple[Path, Path], ...] = ()  # (a clean copy, the file it stands in for)
 
     def __len__(self) -> int:
         return len(self.files) + len(self.dirs)
@@ -113,6 +115,37 @@ def hidden_paths(
     kept_dirs = _outermost(dirs)
     kept_files = [f for f in files if not _under_any(f, kept_dirs)]
     return Hidden(tuple(Path(f) for f in kept_files), tuple(Path(d) for d in kept_dirs), too_many)
+
+
+_URL_USER = re.compile(r"(?P<scheme>[A-Za-z][\w+.-]*://)(?P<user>[^/@\s]+)@")
+_SECRET_KEYS = re.compile(r"^\s*(extraheader|[\w.-]*(token|password|secret|passwd))\s*=", re.I)
+
+
+def git_config_without_credentials(repo_root: Path) -> str | None:
+    """``.git/config`` with what would give a credential away removed, for the sandbox to show
+    instead (None: nothing to remove, or no such file). A token in a remote's URL
+    (``https://x-access-token:TOKEN@host/...``, ``https://TOKEN@host``) loses its user part;
+    ``http.extraHeader`` lines (CI checkouts put ``AUTHORIZATION: basic ...`` there) and keys
+    named like a token or password go. A linked worktree's shared config is not covered."""
+    path = Path(os.path.realpath(repo_root)) / ".git" / "config"
+    try:
+        text = path.read_text(encoding="utf-8", errors="surrogateescape")
+    except OSError:
+        return None
+    lines: list[str] = []
+    for line in text.splitlines(keepends=True):
+        if _SECRET_KEYS.match(line):
+            continue
+        lines.append(_URL_USER.sub(_without_credential, line))
+    clean = "".join(lines)
+    return None if clean == text else clean
+
+
+def _without_credential(match: re.Match[str]) -> str:
+    scheme, user = match["scheme"], match["user"]
+    if scheme.lower().startswith("http") or ":" in user:
+        return scheme  # a token is often the user name itself over https
+    return match[0]  # ssh://git@host: a user name, no secret
 
 
 def _walk_repo(root: str, why: Why, files: dict[str, None], dirs: dict[str, None]) -> bool:

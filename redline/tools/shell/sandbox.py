@@ -113,6 +113,8 @@ def _cover_args(hidden: Hidden, bound: list[str]) -> list[str]:
     for f in map(str, hidden.files):
         if visible(f):
             args += ["--ro-bind", "/dev/null", f]
+    for copy, dest in hidden.replaced:
+        args += ["--ro-bind", str(copy), str(dest)]
     return args
 
 

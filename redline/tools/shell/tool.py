@@ -8,10 +8,12 @@ person when `decide` says "ask", then calls `run` (or answers the model with the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import math
 import os
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+import tempfile
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -25,7 +27,13 @@ from redline.tools.shell.approvals import (
     decide_command,
 )
 from redline.tools.shell.env import scrub_env
-from redline.tools.shell.hide import MAX_HIDDEN, Why, default_why, hidden_paths
+from redline.tools.shell.hide import (
+    MAX_HIDDEN,
+    Why,
+    default_why,
+    git_config_without_credentials,
+    hidden_paths,
+)
 from redline.tools.shell.output import MODEL_OUTPUT_CHARS
 from redline.tools.shell.runner import DEFAULT_TIMEOUT_S, CommandResult, OnOutput, run_command
 from redline.tools.shell.sandbox import SandboxPolicy, SandboxStatus, find_sandbox
@@ -221,11 +229,14 @@ class ShellTool:
                     ),
                 )  # fmt: skip
             policy = replace(policy, hidden=hidden)
-        return await run_command(
-            args.command, self.repo_root, env=self.env(), timeout_s=args.timeout_s,
-            sandbox=status.sandbox, policy=policy, on_output=on_output, cancel=cancel,
-            output_chars=self.settings.output_chars,
-        )  # fmt: skip
+        with _clean_git_config(self.repo_root, status.sandbox is not None) as replaced:
+            if replaced:
+                policy = replace(policy, hidden=replace(policy.hidden, replaced=replaced))
+            return await run_command(
+                args.command, self.repo_root, env=self.env(), timeout_s=args.timeout_s,
+                sandbox=status.sandbox, policy=policy, on_output=on_output, cancel=cancel,
+                output_chars=self.settings.output_chars,
+            )  # fmt: skip
 
     async def run_own(
         self,
@@ -240,6 +251,23 @@ class ShellTool:
             command, self.repo_root, env=self.env(), timeout_s=timeout_s, on_output=on_output,
             cancel=cancel, output_chars=self.settings.output_chars,
         )  # fmt: skip
+
+
+@contextlib.contextmanager
+def _clean_git_config(repo_root: Path, sandboxed: bool) -> Iterator[tuple[tuple[Path, Path], ...]]:
+    """A copy of ``.git/config`` without credentials for the sandbox to show in its place, while
+    the command runs (nothing when there is none to remove, or no sandbox)."""
+    clean = git_config_without_credentials(repo_root) if sandboxed else None
+    if clean is None:
+        yield ()
+        return
+    fd, name = tempfile.mkstemp(prefix="redline-gitconfig-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as out:
+            out.write(clean)
+        yield ((Path(name), repo_root / ".git" / "config"),)
+    finally:
+        Path(name).unlink(missing_ok=True)
 
 
 def secret_names_of(key_envs: Iterable[str | None]) -> tuple[str, ...]:

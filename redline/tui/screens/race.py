@@ -1,8 +1,9 @@
 """A race on screen: 2-4 lanes side by side, then the person keeps one answer (or none).
 
 The screen runs the ``Race`` it is given: every lane's events go straight into that lane's
-transcript buffer (cheap, on the network path); a 10 Hz timer refreshes the lane meters and
-badges. When every lane has ended, or on esc (which stops the ones still streaming), the keys
+transcript buffer (cheap, on the network path); one frame clock for every lane (``SharedFrames``:
+one timer, one frame with every lane's new text, one polish budget) drains them, and every
+third tick refreshes the lane meters' badges. When every lane has ended, or on esc (which stops the ones still streaming), the keys
 1-4 (or a click on a lane) keep that answer; esc again keeps none. The screen dismisses with the
 chosen lane's index; what happens to it (conversation, review) is the caller's business.
 """
@@ -29,8 +30,11 @@ from redline.safety.terminal import one_line
 from redline.tui.presenter import STREAM_EVENTS
 from redline.tui.stream_buffer import Clock
 from redline.tui.widgets.race_lane import MEDIUM, RaceLaneView
+from redline.tui.widgets.shared_frames import SharedFrames
 
-BADGE_HZ = 10.0
+TICK_HZ = 30.0  # the lanes' shared steady tick (new text is drawn sooner, see SharedFrames)
+BADGES_EVERY = 3  # ticks between badge refreshes (~10 Hz)
+GC_RESUMES_AFTER_S = 0.3  # after the race ended: past the lanes' final frames
 
 
 class LaneShow:
@@ -99,6 +103,7 @@ class RaceScreen(Screen[int | None]):
         self._autostart = autostart
         self._gc_held = False
         self._checking = False
+        self.frames = SharedFrames()
 
     def compose(self) -> ComposeResult:
         title = Text("Race ", style="bold")
@@ -106,7 +111,7 @@ class RaceScreen(Screen[int | None]):
         yield Static(title, id="race-title")
         with Horizontal(id="lanes"):
             for lane in self.race.lanes:
-                yield RaceLaneView(lane, display_clock=self._clock)
+                yield RaceLaneView(lane, display_clock=self._clock, frames=self.frames)
         yield Static(
             self._note(Text("streaming… esc stops every lane", style="dim")), id="race-note"
         )
@@ -126,9 +131,14 @@ class RaceScreen(Screen[int | None]):
             transcript.bind_meter_bar(view.meter)
             view.handle = transcript.start_turn(0, self.prompt, "", "")
             view.handle.attach_meter(lane)
-        self.set_interval(1.0 / BADGE_HZ, self.refresh_badges, name="race-badges")
+        self.set_interval(1.0 / TICK_HZ, self._tick, name="race-frames")
         if self._autostart:
             self.call_after_refresh(self.start)  # the lanes' first frame is not on their clock
+
+    def _tick(self) -> None:
+        self.frames.tick()
+        if self.frames.ticks % BADGES_EVERY == 0:
+            self.refresh_badges()
 
     def lane_views(self) -> list[RaceLaneView]:
         return list(self.query(RaceLaneView))
@@ -155,7 +165,9 @@ class RaceScreen(Screen[int | None]):
     def race_ended(self, result: RaceResult) -> None:
         """Every lane has ended: settle each transcript and offer the choice."""
         self.result = result
-        self._hold_gc(False)
+        # Collection resumes once the lanes' last frames are on screen: it first walks
+        # everything the race allocated (tens of ms), which must not hold up those frames.
+        self.set_timer(GC_RESUMES_AFTER_S, self._resume_gc, name="race-gc")
         for view in self.lane_views():
             lane = view.lane
             if view.handle is not None and lane.turn is None:  # stopped before it began
@@ -172,7 +184,7 @@ class RaceScreen(Screen[int | None]):
         lead = f"{winner.provider} finished first. " if winner is not None else "No lane finished. "
         note = Text(lead, style="bold")
         note.append(f"Keep one: {keys} or click · esc keeps none", style="dim")
-        self.query_one("#race-note", Static).update(self._note(note))
+        self.query_one("#race-note", Static).update(self._note(note), layout=False)
 
     def refresh_badges(self) -> None:
         if self.result is not None:
@@ -184,10 +196,13 @@ class RaceScreen(Screen[int | None]):
             if trees and not self._checking and all(lane.done for lane in lanes):
                 self._checking = True  # the lanes' edits are being applied in their worktrees
                 note = Text("Every lane has ended; checking that each one's edits apply…")
-                self.query_one("#race-note", Static).update(self._note(note))
+                self.query_one("#race-note", Static).update(self._note(note), layout=False)
         for view in self.lane_views():
             view.meter.fastest = fastest
             view.meter.redraw()
+
+    def _resume_gc(self) -> None:
+        self._hold_gc(False)
 
     def _hold_gc(self, hold: bool) -> None:
         """No cyclic GC while lanes stream (a full collection can stall a frame by 100 ms+)."""

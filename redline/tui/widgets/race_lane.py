@@ -13,6 +13,7 @@ from redline.agent.race import Lane
 from redline.backends.meter import MeterReading
 from redline.tui.stream_buffer import Clock
 from redline.tui.widgets.meter import MeterBar, sparkline
+from redline.tui.widgets.shared_frames import SharedFrames
 from redline.tui.widgets.transcript import Transcript, TurnHandle
 
 ORDINALS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th"}
@@ -150,10 +151,17 @@ class RaceLaneView(Vertical):
     }
     """
 
-    def __init__(self, lane: Lane, *, display_clock: Clock = time.perf_counter) -> None:
+    def __init__(
+        self,
+        lane: Lane,
+        *,
+        display_clock: Clock = time.perf_counter,
+        frames: SharedFrames | None = None,
+    ) -> None:
         super().__init__(id=f"lane-{lane.index}")
         self.lane = lane
         self._clock = display_clock
+        self._frames = frames
         self.handle: TurnHandle | None = None
 
     def compose(self) -> ComposeResult:
@@ -163,7 +171,9 @@ class RaceLaneView(Vertical):
         title.append(f" {lane.provider}", style="bold")
         title.append(f" · {lane.model}", style="dim")
         yield Static(title, classes="lane-title")
-        yield Transcript(clock=self._clock, pause_gc=False, warm_up=False, chrome=False)
+        yield Transcript(
+            clock=self._clock, pause_gc=False, warm_up=False, chrome=False, frames=self._frames
+        )
         yield LaneMeter(lane)
 
     @property

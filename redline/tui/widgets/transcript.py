@@ -38,6 +38,7 @@ from redline.tui.widgets._parts import BlockPart, ReasoningPart
 from redline.tui.widgets._strip_cache import StripCache
 from redline.tui.widgets._turn_view import TurnView
 from redline.tui.widgets.meter import MeterBar
+from redline.tui.widgets.shared_frames import SharedFrames
 from redline.tui.widgets.turn_handle import TurnHandle
 
 __all__ = ["Transcript", "TurnHandle"]
@@ -75,11 +76,13 @@ class Transcript(ScrollView, can_focus=False):
         pause_gc: bool = True,
         warm_up: bool = True,
         chrome: bool = True,
+        frames: SharedFrames | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
         self._chrome = chrome  # False (a race lane): its titles and meter say who and how fast
+        self._frames = frames  # a race lane: ticks, draws and polishes with the other lanes
         self._clock = clock
         self._tick_interval = 1.0 / tick_hz
         self._polish_budget = polish_budget_s
@@ -202,7 +205,10 @@ class Transcript(ScrollView, can_focus=False):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.set_interval(self._tick_interval, self._tick, name="transcript-tick")
+        if self._frames is not None:
+            self._frames.join(self)  # its owner's timer ticks every member
+        else:
+            self.set_interval(self._tick_interval, self._tick, name="transcript-tick")
         if self._warm:  # after the first paint: the first frame never waits for it
             self.set_timer(WARM_UP_AFTER_S, self._warm_up)
 
@@ -217,6 +223,9 @@ class Transcript(ScrollView, can_focus=False):
         """Tick as soon as the last frame is ``FRAME_S`` old (at once for the first text and the
         end of a stream), instead of waiting for the steady timer: what arrives is on screen
         within a frame, and frames never come closer than ``FRAME_S``."""
+        if self._frames is not None:
+            self._frames.draw_soon(now=now)
+            return
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # not in the app's loop (a test feeding a handle directly)
@@ -261,6 +270,9 @@ class Transcript(ScrollView, can_focus=False):
     def _tick(self, polish_budget: float | None = -1.0) -> None:
         if frame_trace.on:
             frame_trace.mark("tick", len(self._active))
+        if self._soon is not None:  # this tick draws what it was scheduled for
+            self._soon.cancel()
+            self._soon = None
         try:
             self._last_tick = asyncio.get_running_loop().time()
         except RuntimeError:
@@ -300,6 +312,8 @@ class Transcript(ScrollView, can_focus=False):
         if budget is None:  # flush(): everything, now
             if self._polish and self._polish_some(ctx, None):
                 changed = True
+        elif self._polish and self._frames is not None:
+            self._frames.polish_soon(self)  # one budget for every member, after the frame
         elif self._polish and not self._polish_scheduled:
             # Polish once the screen has drawn this tick's text: its frame never waits for it.
             self._polish_scheduled = True
@@ -334,6 +348,8 @@ class Transcript(ScrollView, can_focus=False):
 
     def on_unmount(self) -> None:
         self._hold_gc(False)
+        if self._frames is not None:
+            self._frames.leave(self)
 
     def _polish_some(self, ctx: RenderContext, budget: float | None) -> bool:
         deadline = None if budget is None else time.perf_counter() + budget
@@ -341,7 +357,7 @@ class Transcript(ScrollView, can_focus=False):
         polish = self._polish
         while polish:
             if deadline is not None and self._text_waiting():
-                break  # new text goes on screen first; polishing goes on after its frame
+                break  # the new text's draw goes first; polishing goes on after its frame
             view, part = polish[0]
             if part.needs_polish(ctx):
                 if part.polish_step(ctx):
@@ -356,7 +372,17 @@ class Transcript(ScrollView, can_focus=False):
         return done
 
     def _text_waiting(self) -> bool:
-        return any(len(view.buffer) for view in self._active)
+        """A draw of new text is due (the first text at once, later text a frame after the last
+        tick): polishing gives way. Text that is merely buffered does not stop it, or a steady
+        stream would leave every block plain until it ended."""
+        if self._frames is not None:
+            return self._frames.draw_due()
+        if self._soon is None:
+            return False
+        try:
+            return asyncio.get_running_loop().time() >= self._soon_at
+        except RuntimeError:
+            return False
 
     def _relayout(self, ctx: RenderContext | None) -> None:
         if ctx is None:
