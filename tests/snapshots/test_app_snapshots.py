@@ -171,6 +171,8 @@ class TestScreens:
                 pilot,
                 lambda: pilot.app.screen.query("CommandList").first().option_count == themes,
             )
+            for search in pilot.app.screen.query("Input"):
+                search.cursor_blink = False  # the palette's own search box: no blink phase
             await pilot.pause()
 
         assert snap_compare(make_app(provider="sim"), terminal_size=size, run_before=run_before)
