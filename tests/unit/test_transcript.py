@@ -384,6 +384,20 @@ async def test_everything_in_view_is_repainted_when_the_tail_scrolls() -> None:
         assert [args for args, _ in calls if not args]  # the whole view: every row moved
 
 
+async def test_the_scrollbar_shows_where_the_view_is_when_it_first_appears() -> None:
+    """The view follows the tail before the layout that shows its scrollbar: the bar must not
+    appear with its thumb at the top of a view scrolled to the end."""
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        transcript = app.transcript
+        handle = transcript.start_turn(1, "hi", "sim", "m")
+        handle.push(TextDelta("".join(f"line {i}\n\n" for i in range(40))))
+        transcript.flush()
+        await pilot.pause()
+        assert transcript.show_vertical_scrollbar and transcript.scroll_y > 0
+        assert transcript.vertical_scrollbar.position == transcript.scroll_y
+
+
 async def test_polishing_gives_way_to_a_draw_that_is_due() -> None:
     app = TranscriptApp()
     async with app.run_test(size=(80, 24)):
