@@ -5,8 +5,8 @@ transcript buffer (cheap, on the network path); one frame clock for every lane (
 one timer, one frame with every lane's new text, one polish budget) drains them, and every
 third tick refreshes the lane meters' badges. When every lane has ended, or on esc (which stops
 the ones still streaming), the keys 1-4 (or a click on a lane) keep that answer; esc again keeps
-none. The screen dismisses with the
-chosen lane's index; what happens to it (conversation, review) is the caller's business.
+none. The screen dismisses with the chosen lane's index; what happens to it (conversation,
+review) is the caller's business.
 """
 
 from __future__ import annotations
