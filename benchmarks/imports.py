@@ -5,7 +5,8 @@ Each run is a fresh interpreter importing ``redline.cli.main``, ``redline.cli.tu
 ``redline.tui.app`` and building the context set's module (what ``redline`` does before the
 app's first frame); the baseline imports ``textual.app`` and the TextArea and Footer widgets.
 Self times are summed by group (``textual``, ``rich``, each ``redline`` subpackage, the
-standard library and other third-party modules), medians over ``--runs``.
+standard library and other third-party modules), medians over ``--runs``. Runs alternate
+between the two, after one unmeasured run that writes redline's bytecode caches.
 
 Usage: python benchmarks/imports.py [--runs 5] [--top 12]. Prints one JSON object.
 """
@@ -77,14 +78,10 @@ def medians(runs: list[Counter[str]]) -> dict[str, float]:
     return {k: round(statistics.median(r.get(k, 0.0) for r in runs), 1) for k in keys}
 
 
-def measure(statement: str, runs: int, top: int) -> dict[str, object]:
-    totals, groups, modules = [], [], []
-    one_run(statement)  # unmeasured: writes the bytecode caches
-    for _ in range(runs):
-        total, by_group, by_module = one_run(statement)
-        totals.append(total)
-        groups.append(by_group)
-        modules.append(by_module)
+def summary(runs: list[tuple[float, Counter[str], Counter[str]]], top: int) -> dict[str, object]:
+    totals = [total for total, _, _ in runs]
+    groups = [by_group for _, by_group, _ in runs]
+    modules = [by_module for _, _, by_module in runs]
     by_group = dict(sorted(medians(groups).items(), key=lambda kv: -kv[1]))
     slowest = dict(sorted(medians(modules).items(), key=lambda kv: -kv[1])[:top])
     return {
@@ -99,12 +96,18 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--top", type=int, default=12)
     args = parser.parse_args()
+    load = round(os.getloadavg()[0], 2)
+    one_run(REDLINE)  # unmeasured: writes the bytecode caches
+    ours, bare = [], []
+    for _ in range(args.runs):  # interleaved: a load that comes and goes hits both alike
+        ours.append(one_run(REDLINE))
+        bare.append(one_run(BASELINE))
     out = {
         "benchmark": "imports",
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-        "load_avg": round(os.getloadavg()[0], 2),
-        "redline": measure(REDLINE, args.runs, args.top),
-        "baseline_bare_textual": measure(BASELINE, args.runs, args.top),
+        "load_avg": load,
+        "redline": summary(ours, args.top),
+        "baseline_bare_textual": summary(bare, args.top),
     }
     print(json.dumps(out, indent=2))
 

@@ -74,6 +74,10 @@ class Run:
     segments: list[list[float]] = field(default_factory=list)  # [first, last] byte per turn
     cpu_s: float = 0.0  # this process's CPU time while streaming and catching up
     tokens: int = 0  # exact, from each stream's usage
+    # A race: each lane's displayed characters, and the frames that showed new text of it.
+    lanes: list[Callable[[], int]] = field(default_factory=list)
+    lane_frames: list[list[float]] = field(default_factory=list)
+    _lane_shown: list[int] = field(default_factory=list)
 
     @property
     def streaming_s(self) -> float:
@@ -90,19 +94,33 @@ class Run:
                 self._caught_up_chars = received
         else:
             self.caught_up_at = None
+        if len(self._lane_shown) != len(self.lanes):
+            self._lane_shown = [0] * len(self.lanes)
+            self.lane_frames = [[] for _ in self.lanes]
+        for index, lane in enumerate(self.lanes):
+            shown = lane()
+            if shown != self._lane_shown[index]:
+                self._lane_shown[index] = shown
+                self.lane_frames[index].append(now)
 
     def summary(self) -> dict[str, float | None]:
         first, last = self.first_byte or 0.0, self.last_byte or 0.0
         end = self.caught_up_at or last
         frames = [t for t in self.frames if first <= t <= end]
         span = max(end - first, 1e-9)
-        return {
+        figures: dict[str, float | None] = {
             "achieved_tps": round(self.tokens / self.streaming_s, 1) if self.streaming_s else None,
             "fps": round(len(frames) / span, 1),
             "final_lag_ms": round((end - last) * 1000, 1) if self.caught_up_at else None,
             "max_stall_ms": round(self.max_stall * 1000, 1),
             "cpu_s": round(self.cpu_s, 2),
         }
+        if self.lane_frames:
+            # A frame that draws one lane's new text counts for that lane only: the slowest
+            # lane's rate is what a person watching every lane sees.
+            shown = [len([t for t in lane if first <= t <= end]) for lane in self.lane_frames]
+            figures["lane_fps"] = round(min(shown) / span, 1)
+        return figures
 
 
 def start_sim(rate: float) -> tuple[subprocess.Popen[str], str]:
@@ -342,8 +360,8 @@ async def stream_markdown(client: StreamClient, markdown: Markdown, tokens: int)
     await stream.stop()
 
 
-def count_appends(markdown: Markdown, shown: list[int]) -> None:
-    """Count text as shown once the Markdown widget has taken it in."""
+def count_appends(markdown: Markdown, shown: list[int], index: int = 0) -> None:
+    """Count text as shown (in ``shown[index]``) once the Markdown widget has taken it in."""
     append = markdown.append
 
     def counted_append(fragment: str) -> Any:
@@ -351,7 +369,7 @@ def count_appends(markdown: Markdown, shown: list[int]) -> None:
 
         async def done() -> None:
             await pending
-            shown[0] += len(fragment)
+            shown[index] += len(fragment)
 
         return done()
 

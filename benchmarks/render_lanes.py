@@ -4,8 +4,10 @@ The same simulator process serves every lane (one connection each). redline's si
 RedlineApp with the RaceScreen pushed: N transcripts side by side, each with its lane meter. The
 baseline is N plain Textual ``Markdown`` widgets side by side, each written through its own
 ``MarkdownStream``, fed by N concurrent streams in the same run. Figures as in ``render.py``:
-achieved tok/s is per lane (tokens over the time each lane streamed), fps over the whole race,
-final lag from the last byte of any lane to the first frame showing everything received.
+achieved tok/s is per lane (tokens over the time each lane streamed), fps over the whole race
+(every frame handed to the terminal, whatever it changed), ``lane_fps`` the slowest lane's frames
+that showed new text of it (four lanes drawn in four frames count four frames, but one each), final
+lag from the last byte of any lane to the first frame showing everything received.
 """
 
 from __future__ import annotations
@@ -35,10 +37,8 @@ async def run_redline_lanes(render: Any, url: str, tokens: int, lanes: int) -> t
                 race = Race(backends, Conversation(), max_tokens=tokens)
                 screen = RaceScreen(race, render.PROMPT, autostart=False)
                 await app.push_screen(screen)
-                views = screen.lane_views()
-                run.displayed = lambda: sum(
-                    v.buffer.shown_chars for view in views for v in view.transcript._turns
-                )
+                run.lanes = [_lane_shown(view.transcript) for view in screen.lane_views()]
+                run.displayed = lambda: sum(lane() for lane in run.lanes)
 
                 async def body() -> None:
                     screen.start()
@@ -72,16 +72,17 @@ async def run_baseline_lanes(render: Any, url: str, tokens: int, lanes: int) -> 
     run = render.Run()
     undo = render.count_bytes(run, reasoning=False)
     app = MarkdownLanes(lanes)
-    shown = [0]
+    shown = [0] * lanes
     try:
         async with render.stock_textual(), app.run_test(size=render.SIZE):
             for scroll in app.query(VerticalScroll):
                 scroll.anchor()
             clients = await render.baseline_clients(url, lanes)
             markdowns = list(app.query(Markdown))
-            for markdown in markdowns:
-                render.count_appends(markdown, shown)
-            run.displayed = lambda: shown[0]
+            for index, markdown in enumerate(markdowns):
+                render.count_appends(markdown, shown, index)
+            run.lanes = [lambda index=index: shown[index] for index in range(lanes)]
+            run.displayed = lambda: sum(shown)
 
             async def body() -> None:
                 await asyncio.gather(
@@ -99,3 +100,7 @@ async def run_baseline_lanes(render: Any, url: str, tokens: int, lanes: int) -> 
     finally:
         undo()
     return run
+
+
+def _lane_shown(transcript: Any) -> Any:
+    return lambda: sum(view.buffer.shown_chars for view in transcript._turns)

@@ -72,6 +72,9 @@ FRAME_HOLD_S = 0.05
 TURN_IMPORTS = (
     "redline.agent.engine",
     "redline.tui.presenter",
+    "redline.tools.context.builder",  # the first prompt's context (the index loads with it)
+    "redline.tools.edits.turn_track",
+    "redline.tui.widgets.diff_card",
     "redline.agent.dispatch",
     "redline.tools.agent",
     "redline.tools.agent.shell",

@@ -73,10 +73,6 @@ class TwoLanes(App[None]):
 
 
 def _code_blocks(transcript: Transcript) -> list[BlockPart]:
-    handle = transcript.start_turn(1, "code", "sim", "m")
-    block = "```python\ndef f():\n    return 1\n```\n\n"
-    handle.push(TextDelta(f"{block}between\n\n{block}after\n"))
-    transcript._tick(polish_budget=0.0)  # drawn plain, waiting for polish
     blocks = transcript._turns[0].blocks
     return [p for p in blocks if isinstance(p, BlockPart) and p.block.lang == "python"]
 
@@ -84,6 +80,10 @@ def _code_blocks(transcript: Transcript) -> list[BlockPart]:
 async def test_lanes_share_one_polish_budget_and_take_turns() -> None:
     app = TwoLanes()
     async with app.run_test(size=(80, 24)):
+        block = "```python\ndef f():\n    return 1\n```\n\n"
+        for lane in app.lanes:
+            lane.start_turn(1, "code", "sim", "m").push(TextDelta(f"{block}and\n\n{block}end\n"))
+        app.frames.tick()  # both drawn plain in one frame, their blocks waiting for polish
         (a1, a2), (b1, b2) = (_code_blocks(lane) for lane in app.lanes)
         assert not any(part.polished for part in (a1, a2, b1, b2))
         app.frames._polish_slice()  # no budget: one step, the first lane's

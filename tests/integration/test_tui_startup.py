@@ -47,3 +47,50 @@ def test_keys_typed_before_the_prompt_is_on_screen_reach_it(tmp_path: Path):
         proc.wait(timeout=30)
         os.close(master)
     assert typed_on_screen(seen), bytes(seen[-400:])
+
+
+FIRST_TURN = r"""
+import asyncio, subprocess, sys
+from pathlib import Path
+from redline.backends.sim import SimServer
+from redline.config import load_config
+from redline.tools.context import ContextSet
+from redline.tui.app import AppOptions, RedlineApp
+
+root = Path(sys.argv[1])
+subprocess.run(["git", "init", "-q", str(root)], check=True)
+(root / "calc.py").write_text("def add(a, b):\n    return a + b\n")
+
+
+async def main() -> None:
+    sim = SimServer(rate=2000, ttft_ms=0)
+    url = await sim.start()
+    options = AppOptions(base_url=url, repo_root=root, tools=True, approval="auto-edit")
+    app = RedlineApp(options, config=load_config(root), context_set=ContextSet(root))
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            while app.session.backend is None and app.session.backend_error is None:
+                await pilot.pause(0.02)
+            await app.workers.wait_for_complete()  # the warm-up, the index, git
+            before = set(sys.modules)
+            await pilot.press(*"explain @calc.py", "enter")
+            while not app.session.conversation.turns or app.session.turn_running:
+                await pilot.pause(0.02)
+            print(" ".join(sorted(m for m in set(sys.modules) - before if m.startswith("redline"))))
+    finally:
+        await sim.stop()
+
+
+asyncio.run(main())
+"""
+
+
+def test_the_first_turn_imports_nothing_the_warm_up_has_not_loaded(tmp_path: Path):
+    # Start-up leaves the turn's modules out of the first frame; the warm-up thread (and the
+    # indexing thread) load them after it, so Enter never waits for an import.
+    env = dict(os.environ, PYTHONPATH=str(ROOT), REDLINE_NO_PROBE="1")
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_TURN, str(tmp_path)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    assert out.stdout.split() == []

@@ -417,3 +417,26 @@ async def test_polishing_goes_on_while_a_steady_stream_is_buffered() -> None:
         handle.push(TextDelta("more text"))  # buffered, its draw a frame away
         transcript._polish_slice(1.0)
         assert part.polished
+
+
+async def test_a_turns_first_text_takes_its_reserved_row_without_scrolling() -> None:
+    """In a transcript longer than the view, a new line scrolls (every row is repainted); the
+    waiting turn keeps a row for its first text, so that frame repaints that row alone."""
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        transcript = app.transcript
+        first = transcript.start_turn(1, "long", "sim", "m")
+        first.push(TextDelta("".join(f"line {i}\n\n" for i in range(40))))
+        first.finish(Turn(prompt="long", provider="sim", model="m", text="..."))
+        handle = transcript.start_turn(2, "next", "sim", "m")
+        transcript.flush()
+        await pilot.pause()
+        top = transcript.scroll_offset.y
+        calls = _spy_refreshes(transcript)
+        handle.push(TextDelta("the first words"))
+        transcript._tick()
+        assert transcript.scroll_offset.y == top
+        regions = [region for args, _ in calls for region in args]
+        assert regions and all(r.height == 1 for r in regions)  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert _screen_text(app).rstrip().endswith("the first words")

@@ -232,8 +232,11 @@ class TailPart(Part):
         self._rendered = 0  # how many of its complete lines are in ``_done``
         self._partial: list[Strip] = []
 
-    def update(self, open_block: OpenBlock, ctx: RenderContext) -> None:
-        """Catch up with ``open_block`` (only new lines and the partial line are rendered)."""
+    def update(self, open_block: OpenBlock, ctx: RenderContext, *, reserve: bool = False) -> None:
+        """Catch up with ``open_block`` (only new lines and the partial line are rendered).
+
+        ``reserve``: an empty tail still takes one blank line (a turn waiting for its first
+        text), so that text replaces a row instead of scrolling the whole view by one."""
         if open_block is not self._open or self._key != ctx.key:
             self._open = open_block
             self._done = []
@@ -249,6 +252,8 @@ class TailPart(Part):
             self._partial = fold_note(hidden + bool(open_block.partial), ctx)
         else:
             self._partial = render([open_block.partial], ctx) if open_block.partial else []
+        if reserve and not self._done and not self._partial:
+            self._partial = [blank(ctx)]
         self.height = len(self._done) + len(self._partial)
 
     def ensure(self, ctx: RenderContext) -> bool:

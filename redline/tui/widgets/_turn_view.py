@@ -391,8 +391,9 @@ class TurnView:
         if self.reasoning is not None:
             parts.append(self.reasoning)
         parts.extend(self.blocks)
-        if self.live:
-            self.tail.update(self.splitter.tail, ctx)
+        if self.live:  # before its first text, the turn keeps the row that text will take
+            waiting = not self.blocks and self.reasoning is None
+            self.tail.update(self.splitter.tail, ctx, reserve=waiting)
             parts.append(self.tail)
         parts.append(self.footer)
         offsets: list[int] = []

@@ -73,6 +73,15 @@ class SharedFrames:
         self._soon_at = at
         self._soon = loop.call_at(at, self.tick)
 
+    def draw_due(self) -> bool:
+        """A frame of new text is due now (polishing gives way to it)."""
+        if self._soon is None:
+            return False
+        try:
+            return asyncio.get_running_loop().time() >= self._soon_at
+        except RuntimeError:
+            return False
+
     def polish_soon(self, member: Transcript) -> None:
         """One polish slice once the screen has drawn this frame (its new text goes first)."""
         if not self._polish_scheduled:

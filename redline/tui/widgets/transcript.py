@@ -375,6 +375,8 @@ class Transcript(ScrollView, can_focus=False):
         """A draw of new text is due (the first text at once, later text a frame after the last
         tick): polishing gives way. Text that is merely buffered does not stop it, or a steady
         stream would leave every block plain until it ended."""
+        if self._frames is not None:
+            return self._frames.draw_due()
         if self._soon is None:
             return False
         try:
