@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from textual import events
+
+from redline.backends.sim import SimServer
+from redline.tui.app import RedlineApp
 from redline.tui.widgets.completion_menu import CompletionMenu
 from redline.tui.widgets.prompt import PromptInput
-from tests.helpers_tui import SIZE, failing_opener, make_app
+from tests.helpers_tui import SIZE, failing_opener, make_app, settle, wait_until
 
 
 class TestPromptKeys:
@@ -140,6 +144,72 @@ class TestFocusStaysInThePrompt:
             await pilot.press("end")  # now at the end: back to the tail
             await pilot.pause()
             assert transcript.scroll_y == transcript.max_scroll_y
+
+
+async def test_end_and_ctrl_end_go_back_to_the_tail_while_an_answer_streams():
+    """Scrolled up mid-answer, the view stays put as text arrives; `end` (prompt empty, its
+    cursor at the end) and `ctrl+end` (cursor anywhere) follow the tail again (at 80x24; in
+    tmux at 80x24 and 120x40 too, where they arrive as \x1b[4~ and \x1b[1;5F)."""
+    size = (80, 24)
+    # Slow and long: the answer is still streaming when the keys are pressed (esc ends it).
+    with SimServer("cerebras", rate=2000, ttft_ms=0, answer_tokens=200_000) as sim:
+        app = make_app(provider=None, base_url=sim.base_url)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            await pilot.press(*"go", "enter")
+            transcript = app.transcript
+
+            async def press(*keys: str) -> None:
+                """As the terminal sends them (pilot.press waits for an idle screen: not while
+                an answer streams)."""
+                for key in keys:
+                    app.simulate_key(key)
+                await pilot.pause()
+
+            async def scrolled_up_then_still() -> None:
+                await wait_until(pilot, lambda: transcript.max_scroll_y > 2 * size[1])
+                await press("pageup")
+                held, grown = transcript.scroll_y, transcript.max_scroll_y
+                assert held < grown
+                await wait_until(pilot, lambda: transcript.max_scroll_y > grown + 5)
+                assert transcript.scroll_y == held  # text arrived, the view did not move
+
+            async def following() -> None:
+                await wait_until(pilot, lambda: transcript.scroll_y == transcript.max_scroll_y)
+                grown = transcript.max_scroll_y
+                await wait_until(pilot, lambda: transcript.max_scroll_y > grown + 5)
+                await pilot.pause()
+                assert transcript.scroll_y == transcript.max_scroll_y  # and it keeps following
+
+            await scrolled_up_then_still()
+            await press("end")
+            await following()
+            await scrolled_up_then_still()
+            await press("a", "b", "left", "ctrl+end")  # the cursor mid-line: ctrl+end
+            await following()
+            assert app.session.turn_running
+            await press("escape")
+            await wait_until(pilot, lambda: not app.session.turn_running)
+
+
+class TypedAtStart(RedlineApp):
+    """Keys that arrive while the app mounts, before the prompt has the focus (in a terminal:
+    typed as soon as redline is launched, read once the driver starts)."""
+
+    def on_mount(self) -> None:
+        for key, char in [("h", "h"), ("i", "i"), ("space", " "), ("ctrl+j", "\n"), ("x", "x")]:
+            self.post_message(events.Key(key, char))
+
+
+async def test_keys_typed_before_the_first_paint_land_in_the_prompt_in_order():
+    app = make_app(open_backend=failing_opener)
+    app.__class__ = TypedAtStart  # the same app, with keys typed during its start
+    async with app.run_test(size=SIZE) as pilot:
+        prompt = app.query_one(PromptInput)
+        await wait_until(pilot, lambda: prompt.text == "hi \nx")
+        await pilot.press("y")  # and typing goes on after them
+        assert prompt.text == "hi \nxy"
+        assert app.focused is prompt
 
 
 class TestHistoryThroughCommands:
