@@ -503,6 +503,12 @@ class Transcript(ScrollView, can_focus=False):
         super().watch_scroll_y(old_value, new_value)
         self._follow = new_value >= self.max_scroll_y
 
+    def watch_show_vertical_scrollbar(self, shown: bool) -> None:
+        # The view can scroll (following the tail) before the layout that shows the scrollbar:
+        # ScrollView then moved no thumb, and the bar appeared with its thumb at the top.
+        if shown:
+            self.vertical_scrollbar.position = self.scroll_y
+
     def on_resize(self, event: events.Resize) -> None:
         self._relayout(self._render_context())
 
