@@ -36,6 +36,26 @@ def _identity(root: Path) -> str | None:
         return None  # the apply says so
 
 
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's: a diff from before any commit
+
+
+def _before_turn_commits(root: Path, turns: list[Turn]) -> str | None:
+    """The parent of this conversation's first turn commit (an agent turn commits its own
+    edits, without an apply): /diff shows what the session changed from there."""
+    import git
+
+    from redline.tools.edits.gitops import NotARepository, open_repo
+
+    first = next((t.commit for t in turns if t.commit), None)
+    if first is None:
+        return None
+    try:
+        parents = open_repo(root).commit(first).parents
+    except (NotARepository, ValueError, git.BadName):
+        return None  # not this repository's (a moved session): the uncommitted changes only
+    return parents[0].hexsha if parents else EMPTY_TREE
+
+
 def _head(root: Path) -> str | None:
     from redline.tools.edits.gitops import NotARepository, head_sha, open_repo
 
@@ -191,7 +211,10 @@ class EditReview:
             if plan.diff:
                 return WAITING_TITLE, plan.diff
 
-        since = self.session_start or "HEAD"
+        first = await asyncio.to_thread(
+            _before_turn_commits, self.repo_root, list(self.conversation.turns)
+        )
+        since = first or self.session_start or "HEAD"  # the first is never later
         text = await asyncio.to_thread(session_diff, self.repo_root, since)
         title = "Changes in this session" if since != "HEAD" else "Uncommitted changes"
         return title, text

@@ -43,6 +43,27 @@ class TestApprovalCard:
                 assert "4 steps · model " in lines and " · redline " in lines  # the time split
         assert git(repo, "rev-parse", "HEAD~1").strip() == before
 
+    async def test_diff_after_an_agent_edit_shows_what_the_session_changed(self, tmp_path: Path):
+        from redline.tui.screens.diff_view import DiffView
+
+        repo = make_repo(tmp_path / "repo", {"app.py": APP})
+        async with SimServer(rate=20000, ttft_ms=0) as sim:
+            app = agent_app(repo, sim.base_url, approval="full-auto")
+            async with app.run_test(size=SIZE) as pilot:
+                await settle(pilot)
+                await pilot.press(*"tidy app.py", "enter")
+                await wait_until(pilot, lambda: bool(app.session.conversation.turns))
+                await settle(pilot)
+                assert app.session.conversation.turns[0].commit is not None  # committed itself
+                (repo / "app.py").write_text((repo / "app.py").read_text() + "# mine\n")
+                await pilot.press(*"/diff", "enter")
+                await wait_until(pilot, lambda: isinstance(app.screen, DiffView))
+                view = app.screen
+                assert isinstance(view, DiffView)
+                assert view.title_text == "Changes in this session"
+                assert "+# redline simulator" in view.diff  # the agent's commit
+                assert "+# mine" in view.diff  # and what is not committed yet
+
     async def test_n_denies_and_the_model_is_told(self, tmp_path: Path):
         repo = make_repo(tmp_path / "repo", {"app.py": APP})
         async with SimServer(rate=20000, ttft_ms=0) as sim:

@@ -149,13 +149,30 @@ class TestScreens:
         assert snap_compare(app, terminal_size=size, run_before=run_before)
 
     @SCREEN_SIZES
+    def test_race_picker(self, snap_compare: Any, size: tuple[int, int]) -> None:
+        async def run_before(pilot: Pilot[None]) -> None:
+            from redline.tui.screens.race_picker import RacePickerScreen
+
+            await settle(pilot)
+            await pilot.press(*"/race add a test for add, and keep the old ones as they are")
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: isinstance(pilot.app.screen, RacePickerScreen))
+            await pilot.pause()
+
+        assert snap_compare(make_app(provider="sim"), terminal_size=size, run_before=run_before)
+
+    @SCREEN_SIZES
     def test_theme_picker(self, snap_compare: Any, size: tuple[int, int]) -> None:
         async def run_before(pilot: Pilot[None]) -> None:
             await settle(pilot)
             await pilot.press(*"/theme", "enter")
+            themes = len(pilot.app.available_themes)  # the palette lists them as they come
             await wait_until(
-                pilot, lambda: pilot.app.screen.query("CommandList").first().option_count > 0
+                pilot,
+                lambda: pilot.app.screen.query("CommandList").first().option_count == themes,
             )
+            for search in pilot.app.screen.query("Input"):
+                search.cursor_blink = False  # the palette's own search box: no blink phase
             await pilot.pause()
 
         assert snap_compare(make_app(provider="sim"), terminal_size=size, run_before=run_before)

@@ -1,33 +1,24 @@
-"""Pick 2-4 backends to race: space toggles one, enter starts the race, esc closes."""
+"""Pick 2-4 backends to race: space toggles one, enter starts the race, esc closes (the
+keys are in its footer)."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from redline.agent.race import MAX_LANES, MIN_LANES
 from redline.tui.screens.backend_picker import BackendChoice
+from redline.tui.screens.framed import FramedScreen
 
 
-class RacePickerScreen(ModalScreen[list[str] | None]):
-    DEFAULT_CSS = """
-    RacePickerScreen { align: center middle; }
-    RacePickerScreen #race-picker {
-        width: 100; max-width: 95%; height: auto; max-height: 80%;
-        padding: 1 2; border: thick $primary; background: $surface;
-    }
-    RacePickerScreen #race-picker-title { margin-bottom: 1; color: $primary; }
-    RacePickerScreen SelectionList { height: auto; max-height: 20; border: none; }
-    RacePickerScreen #race-picker-note { margin-top: 1; }
-    """
+class RacePickerScreen(FramedScreen[list[str] | None]):
     BINDINGS = [
-        Binding("escape", "dismiss_none", "Close"),
+        Binding("space", "pick", "Pick", priority=True),
         Binding("enter", "race", "Race", priority=True),
+        Binding("escape", "dismiss_none", "Close"),
     ]
 
     def __init__(self, choices: list[BackendChoice], prompt: str, preselected: list[str]) -> None:
@@ -36,20 +27,20 @@ class RacePickerScreen(ModalScreen[list[str] | None]):
         self._prompt = prompt
         self._preselected = preselected
 
-    def compose(self) -> ComposeResult:
+    def compose_body(self) -> ComposeResult:
         width = max((len(c.name) for c in self._choices), default=8) + 2
+        speed = max((len(c.speed) for c in self._choices), default=0) + 2
         selections = []
-        for choice in self._choices:
+        for choice in self._choices:  # a row longer than the list is cut with an ellipsis
             label = Text(choice.name.ljust(width), style="bold")
-            label.append(choice.speed.ljust(26) if choice.speed else " " * 26, style="cyan")
+            label.append(choice.speed.ljust(speed), style="cyan")
             label.append(choice.where, style="dim")
             selections.append(Selection(label, choice.name, choice.name in self._preselected))
-        with Vertical(id="race-picker"):
-            title = Text("Race: ", style="bold")
-            title.append(self._prompt.splitlines()[0] if self._prompt.strip() else "")
-            yield Static(title, id="race-picker-title")
-            yield SelectionList[str](*selections, id="race-list")
-            yield Static(self._note(), id="race-picker-note")
+        yield SelectionList[str](*selections, id="race-list")
+        yield Static(self._note(), id="race-picker-note", classes="frame-note")
+
+    def frame_title(self) -> str:
+        return "Race: " + (self._prompt.splitlines()[0] if self._prompt.strip() else "")
 
     def on_mount(self) -> None:
         self.query_one(SelectionList).focus()
@@ -57,10 +48,7 @@ class RacePickerScreen(ModalScreen[list[str] | None]):
     def _note(self, problem: str = "") -> Text:
         if problem:
             return Text(problem, style="bold yellow")
-        return Text(
-            f"space picks {MIN_LANES}-{MAX_LANES} backends · enter races them · esc closes",
-            style="dim",
-        )
+        return Text(f"pick {MIN_LANES}-{MAX_LANES} backends to race side by side", style="dim")
 
     def on_selection_list_selected_changed(self) -> None:
         self.query_one("#race-picker-note", Static).update(self._note())
@@ -74,5 +62,5 @@ class RacePickerScreen(ModalScreen[list[str] | None]):
         order = [c.name for c in self._choices if c.name in picked]
         self.dismiss(order)
 
-    def action_dismiss_none(self) -> None:
-        self.dismiss(None)
+    def action_pick(self) -> None:
+        self.query_one(SelectionList).action_select()
