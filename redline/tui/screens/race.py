@@ -3,9 +3,10 @@
 The screen runs the ``Race`` it is given: every lane's events go straight into that lane's
 transcript buffer (cheap, on the network path); one frame clock for every lane (``SharedFrames``:
 one timer, one frame with every lane's new text, one polish budget) drains them, and every
-third tick refreshes the lane meters' badges. When every lane has ended, or on esc (which stops the ones still streaming), the keys
-1-4 (or a click on a lane) keep that answer; esc again keeps none. The screen dismisses with the
-chosen lane's index; what happens to it (conversation, review) is the caller's business.
+third tick refreshes the lane meters' badges. When every lane has ended, or on esc (which stops
+the ones still streaming), the keys 1-4 (or a click on a lane) keep that answer; esc again keeps
+none. The screen dismisses with the chosen lane's index; what happens to it (conversation,
+review) is the caller's business.
 """
 
 from __future__ import annotations

@@ -19,6 +19,16 @@ if TYPE_CHECKING:
     from redline.tui.widgets.transcript import Transcript
 
 
+def due(soon: asyncio.TimerHandle | None, at: float) -> bool:
+    """Whether a draw scheduled (``soon``) for loop time ``at`` is due now."""
+    if soon is None:
+        return False
+    try:
+        return asyncio.get_running_loop().time() >= at
+    except RuntimeError:
+        return False
+
+
 class SharedFrames:
     """The owner (the race screen) calls ``tick`` on its timer; the transcripts join on mount."""
 
@@ -75,12 +85,7 @@ class SharedFrames:
 
     def draw_due(self) -> bool:
         """A frame of new text is due now (polishing gives way to it)."""
-        if self._soon is None:
-            return False
-        try:
-            return asyncio.get_running_loop().time() >= self._soon_at
-        except RuntimeError:
-            return False
+        return due(self._soon, self._soon_at)
 
     def polish_soon(self, member: Transcript) -> None:
         """One polish slice once the screen has drawn this frame (its new text goes first)."""

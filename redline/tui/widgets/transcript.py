@@ -38,7 +38,7 @@ from redline.tui.widgets._parts import BlockPart, ReasoningPart
 from redline.tui.widgets._strip_cache import StripCache
 from redline.tui.widgets._turn_view import TurnView
 from redline.tui.widgets.meter import MeterBar
-from redline.tui.widgets.shared_frames import SharedFrames
+from redline.tui.widgets.shared_frames import SharedFrames, due
 from redline.tui.widgets.turn_handle import TurnHandle
 
 __all__ = ["Transcript", "TurnHandle"]
@@ -377,12 +377,7 @@ class Transcript(ScrollView, can_focus=False):
         stream would leave every block plain until it ended."""
         if self._frames is not None:
             return self._frames.draw_due()
-        if self._soon is None:
-            return False
-        try:
-            return asyncio.get_running_loop().time() >= self._soon_at
-        except RuntimeError:
-            return False
+        return due(self._soon, self._soon_at)
 
     def _relayout(self, ctx: RenderContext | None) -> None:
         if ctx is None:
