@@ -131,8 +131,19 @@ async def test_too_many_protected_files_refuse_the_command_in_a_sentence(
     assert result.error and "protected files" in result.error and "!cmd" in result.error
 
 
+async def test_a_folder_too_big_to_check_refuses_the_command_in_a_sentence(
+    repo: Path, tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(hide, "MAX_WALKED", 5)  # as a home folder with millions of files
+    result = await _tool(repo, tmp_path, home).run(ShellArgs("touch ran"), why=_guard().why)
+    assert result.exit_code is None and not (repo / "ran").exists()
+    assert result.error and "project's own folder" in result.error
+
+
 def test_hidden_paths_are_real_paths_and_skip_git(repo: Path, home: Path) -> None:
     (repo / ".git" / "id_rsa").write_text("not walked\n")
+    (repo / "node_modules" / "pkg").mkdir(parents=True)
+    (repo / "node_modules" / "pkg" / ".env").write_text("a package's, not walked\n")
     found = hidden_paths(repo, _guard().why, {"HOME": str(home), "XDG_RUNTIME_DIR": "/nowhere"})
     files = {str(p) for p in found.files}
     dirs = {str(p) for p in found.dirs}
@@ -142,6 +153,7 @@ def test_hidden_paths_are_real_paths_and_skip_git(repo: Path, home: Path) -> Non
     assert os.path.realpath(home / ".netrc") in files  # the link's target, and a home secret
     assert {os.path.realpath(home / d) for d in (".ssh", ".aws", ".config/gh")} <= dirs
     assert not any(".git/" in f for f in files)
+    assert not any("node_modules" in f for f in files)
     assert not any(f.startswith(os.path.realpath(home / ".ssh") + "/") for f in files)
 
 

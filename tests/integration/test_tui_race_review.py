@@ -92,10 +92,14 @@ async def test_the_persons_uncommitted_work_is_kept_when_the_kept_edits_apply(
     git_repo: Path,
 ) -> None:
     (git_repo / "README.md").write_text("# demo\n\nmy own notes, not committed\n")
+    head = _git(git_repo, "rev-parse", "HEAD")
     app = _app(git_repo)
     async with app.run_test(size=(120, 40)) as pilot:
         await _race_and_keep(pilot, app, "2")
+        await wait_until(pilot, lambda: "SIMULATED.md  +3 -0  proposed" in _transcript(app))
         await pilot.press("f2")
-        await wait_until(pilot, lambda: (git_repo / "SIMULATED.md").exists(), timeout=20)
+        # the file is written before the commit: wait for the apply to end, not for the file
+        await wait_until(pilot, lambda: app.session.review.waiting is None, timeout=20)
+        await wait_until(pilot, lambda: _git(git_repo, "rev-parse", "HEAD~1") == head, timeout=20)
     assert "my own notes" in (git_repo / "README.md").read_text()
     assert _git(git_repo, "status", "--porcelain") == "M README.md"  # still the person's

@@ -399,13 +399,7 @@ class SimServer:
         writer.write(http.head(200, _sse_headers(request_id, chunked)))
         out = BodyWriter(writer, chunked=chunked, reader=reader)
         mid_fault = fault if fault is not None and fault.name in MID_STREAM_FAULTS else None
-        wire: ChatWire | ResponsesWire
-        if responses:
-            wire = ResponsesWire(model, request_id=request_id)
-        else:
-            options = body.get("stream_options")
-            include_usage = isinstance(options, dict) and options.get("include_usage") is True
-            wire = ChatWire(self.profile, model, include_usage=include_usage, request_id=request_id)
+        wire = self._wire(body, model, request_id, responses)
         for frame in wire.opening():
             out.write(frame)
         await writer.drain()
@@ -418,6 +412,17 @@ class SimServer:
                 out, wire, reply, pace, received, prompt_tokens=prompt_tokens, fault=mid_fault
             )
         return chunked
+
+    def _wire(
+        self, body: dict[str, object], model: str, request_id: str, responses: bool
+    ) -> ChatWire | ResponsesWire:
+        """The wire to stream on: Responses events, or Chat Completions chunks (usage at the
+        end when the request asked for it)."""
+        if responses:
+            return ResponsesWire(model, request_id=request_id)
+        options = body.get("stream_options")
+        include_usage = isinstance(options, dict) and options.get("include_usage") is True
+        return ChatWire(self.profile, model, include_usage=include_usage, request_id=request_id)
 
     async def _call(
         self,
@@ -444,13 +449,8 @@ class SimServer:
             return keep
         writer.write(http.head(200, _sse_headers(request_id, keep)))
         out = BodyWriter(writer, chunked=keep, reader=reader)
-        wire: ChatWire | ResponsesWire
-        if responses:
-            wire = ResponsesWire(model, request_id=request_id)
-        else:
-            options = body.get("stream_options")
-            include_usage = isinstance(options, dict) and options.get("include_usage") is True
-            wire = ChatWire(self.profile, model, include_usage=include_usage, request_id=request_id)
+        wire = self._wire(body, model, request_id, responses)
+        if isinstance(wire, ChatWire):  # the Responses call stream opens in stream_call
             for frame in wire.opening():
                 out.write(frame)
         await writer.drain()

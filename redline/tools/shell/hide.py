@@ -4,8 +4,8 @@ The read tools already refuse protected files (``protected_paths`` and secret-na
 ``redline.tools.agent.protect``); a command could still ``cat .env``. Before each sandboxed command
 `hidden_paths` lists, by their real paths:
 
-- every file and folder of the work tree a ``why`` rule keeps from the model (``.git`` and linked
-  folders are not walked);
+- every file and folder of the work tree a ``why`` rule keeps from the model (``.git``, linked
+  folders and `NOT_WALKED` ones, installed dependencies and caches, are not walked);
 - the real file behind any link in the work tree whose target is protected by name, wherever it is
   (``notes.txt -> .env``, ``key -> ~/.ssh/id_rsa``);
 - the person's secrets outside the repository: `HOME_SECRETS` under the home folder, the session's
@@ -31,6 +31,12 @@ from redline.tools.edits.safety import DEFAULT_PROTECTED, protected_by
 Why = Callable[[str], "str | None"]  # a repository path -> the rule that hides it, or None
 
 MAX_HIDDEN = 2_000  # more mounts than this and bubblewrap's start-up becomes the command's cost
+MAX_WALKED = 300_000  # entries; a folder bigger than that (a home folder) is not a work tree
+# Installed dependencies and caches: other people's files, often most of a tree, not walked.
+NOT_WALKED = frozenset(
+    ("node_modules", ".venv", "venv", "__pycache__", ".tox", ".nox", ".mypy_cache",
+     ".pytest_cache", ".ruff_cache")
+)  # fmt: skip
 
 # Under the home folder: keys, tokens, cookies, keyrings, shell histories (pasted tokens).
 HOME_SECRETS = (
@@ -79,7 +85,7 @@ class Hidden:
 
     files: tuple[Path, ...] = ()
     dirs: tuple[Path, ...] = ()
-    too_many: bool = False  # the repository holds more than MAX_HIDDEN of them
+    refused: str | None = None  # why no command may run here (too many to cover or to look at)
     replaced: tuple[tuple[Path, Path], ...] = ()  # (a clean copy, the file it stands in for)
 
     def __len__(self) -> int:
@@ -105,7 +111,7 @@ def hidden_paths(
     files: dict[str, None] = {}
     dirs: dict[str, None] = {}
     root = os.path.realpath(repo_root)
-    too_many = _walk_repo(root, why, files, dirs)
+    refused = _walk_repo(root, why, files, dirs)
     for path in _outside_secrets(environ):
         _add(path, files, dirs)
     # Never cover the repository itself (a runtime or state folder above it, say).
@@ -114,7 +120,7 @@ def hidden_paths(
     # mount over a path a tmpfs above it has already emptied).
     kept_dirs = _outermost(dirs)
     kept_files = [f for f in files if not _under_any(f, kept_dirs)]
-    return Hidden(tuple(Path(f) for f in kept_files), tuple(Path(d) for d in kept_dirs), too_many)
+    return Hidden(tuple(Path(f) for f in kept_files), tuple(Path(d) for d in kept_dirs), refused)
 
 
 _URL_USER = re.compile(r"(?P<scheme>[A-Za-z][\w+.-]*://)(?P<user>[^/@\s]+)@")
@@ -148,15 +154,24 @@ def _without_credential(match: re.Match[str]) -> str:
     return match[0]  # ssh://git@host: a user name, no secret
 
 
-def _walk_repo(root: str, why: Why, files: dict[str, None], dirs: dict[str, None]) -> bool:
-    """Collect the work tree's protected paths (real paths); True when there are too many."""
+def _walk_repo(root: str, why: Why, files: dict[str, None], dirs: dict[str, None]) -> str | None:
+    """Collect the work tree's protected paths (real paths); a sentence when there are too many
+    to cover, or too many files to look at."""
     stack = [(root, "")]  # (real folder, its repository path)
+    walked = 0
     while stack:
         real_dir, rel_dir = stack.pop()
         try:
             entries = list(os.scandir(real_dir))
         except OSError:
             continue
+        walked += len(entries)
+        if walked > MAX_WALKED:
+            return (
+                f"not run: the folder holds more than {MAX_WALKED:,} files to check for "
+                "protected ones (.env, keys...) before a command; start redline in the "
+                "project's own folder, or run the command yourself with !cmd."
+            )
         for entry in entries:
             rel = f"{rel_dir}{entry.name}"
             if rel == ".git":
@@ -170,11 +185,15 @@ def _walk_repo(root: str, why: Why, files: dict[str, None], dirs: dict[str, None
                 _link(root, entry.path, rel, why, files, dirs)
             elif _why(why, rel, is_dir) is not None:
                 (dirs if is_dir else files)[entry.path] = None
-            elif is_dir:
+            elif is_dir and entry.name not in NOT_WALKED:
                 stack.append((entry.path, rel + "/"))
             if len(files) + len(dirs) > MAX_HIDDEN:
-                return True
-    return False
+                return (
+                    f"not run: the work tree holds more than {MAX_HIDDEN:,} protected files "
+                    "(.env, keys...) for the sandbox to hide; move them out of the "
+                    "repository, or run the command yourself with !cmd."
+                )
+    return None
 
 
 def _why(why: Why, rel: str, is_dir: bool) -> str | None:

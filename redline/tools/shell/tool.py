@@ -28,7 +28,6 @@ from redline.tools.shell.approvals import (
 )
 from redline.tools.shell.env import scrub_env
 from redline.tools.shell.hide import (
-    MAX_HIDDEN,
     Why,
     default_why,
     git_config_without_credentials,
@@ -219,14 +218,10 @@ class ShellTool:
         policy = self.policy
         if status.sandbox is not None:
             hidden = await asyncio.to_thread(hidden_paths, self.repo_root, why, self.environ)
-            if hidden.too_many:
+            if hidden.refused:
                 return CommandResult(
                     args.command, self.repo_root, None, 0.0, "", sandbox=status.sandbox.kind,
-                    error=(
-                        f"not run: the work tree holds more than {MAX_HIDDEN:,} protected files "
-                        "(.env, keys...) for the sandbox to hide; move them out of the "
-                        "repository, or run the command yourself with !cmd."
-                    ),
+                    error=hidden.refused,
                 )  # fmt: skip
             policy = replace(policy, hidden=hidden)
         with _clean_git_config(self.repo_root, status.sandbox is not None) as replaced:
