@@ -64,6 +64,42 @@ class TestApprovalCard:
                 assert "+# redline simulator" in view.diff  # the agent's commit
                 assert "+# mine" in view.diff  # and what is not committed yet
 
+    async def test_a_card_that_comes_up_while_typing_leaves_the_keys_to_the_draft(
+        self, tmp_path: Path
+    ):
+        """The "n" of "then add mul" must not deny the call: a card that comes up while the person
+        types waits until the draft is sent or cleared, and says so."""
+        repo = make_repo(tmp_path / "repo", {"app.py": APP})
+        async with SimServer(rate=20000, ttft_ms=0) as sim:
+            app = agent_app(repo, sim.base_url)
+            async with app.run_test(size=SIZE) as pilot:
+                await settle(pilot)
+                screen, prompt = app.main, app.query_one(PromptInput)
+                ask = screen.ask
+
+                def typing_when_asked(message):  # the person is mid-word as the card arrives
+                    prompt.insert("the")
+                    ask(message)
+
+                screen.ask = typing_when_asked  # type: ignore[method-assign]
+                await pilot.press(*"tidy app.py", "enter")
+                card = app.query_one(ApprovalCard)
+                await wait_until(pilot, lambda: card.waiting)
+                await pilot.press(*"n add mul")
+                await pilot.pause()
+                assert prompt.text == "then add mul" and app.focused is prompt
+                assert card.waiting and card.held_back and app.session.turn_running
+                shown = "".join(strip.text for strip in card.render_lines(card.region.reset_offset))
+                assert "your draft keeps the keys" in shown
+                # the draft deleted: the card takes the keys
+                await pilot.press(*["backspace"] * len(prompt.text))
+                await wait_until(pilot, lambda: app.focused is card)
+                assert not card.held_back
+                await pilot.press("y")
+                await wait_until(pilot, lambda: not app.session.turn_running)
+                [turn] = app.session.conversation.turns
+                assert turn.steps[-1].status == "ok" and turn.commit is not None
+
     async def test_n_denies_and_the_model_is_told(self, tmp_path: Path):
         repo = make_repo(tmp_path / "repo", {"app.py": APP})
         async with SimServer(rate=20000, ttft_ms=0) as sim:

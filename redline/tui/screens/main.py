@@ -152,7 +152,22 @@ class MainScreen(Screen[None]):
     # --- approvals -----------------------------------------------------------------------
 
     def ask(self, message: ApprovalRequested) -> None:
-        self.query_one(ApprovalCard).ask(message)
+        prompt = self.query_one(PromptInput)
+        # typing when the card comes up: the next letters are the draft's, not an answer
+        self.query_one(ApprovalCard).ask(message, draft=bool(prompt.text.strip()))
+
+    def on_text_area_changed(self, event: PromptInput.Changed) -> None:
+        """The draft was sent or cleared: a card that waited for it takes the keys."""
+        cards = self.query(ApprovalCard)
+        if (
+            not cards
+            or not isinstance(event.text_area, PromptInput)
+            or event.text_area.text.strip()
+        ):
+            return
+        card = cards.first()
+        if card.held_back:
+            card.claim()
 
     def drop_approvals(self) -> None:
         cards = self.query(ApprovalCard)

@@ -1,7 +1,9 @@
 """The approval card: a tool call waiting for the person's yes or no (y / n; esc says no).
 
 It holds the request's future and resolves it; the turn awaits that future. Hidden when
-nothing waits; focused while something does, so y and n never reach the prompt.
+nothing waits; focused while something does, so y and n never reach the prompt. When it comes up
+while the person is typing a draft, it does not take the keys (the "n" of "then" would deny the
+call): it waits, saying so, until the draft is sent or cleared (``claim``).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class ApprovalCard(Static, can_focus=True):
     def __init__(self, id: str | None = None) -> None:
         super().__init__("", id=id)
         self._waiting: list[ApprovalRequested] = []
+        self._draft = False  # the person is typing: the card waits for the prompt to empty
 
     @property
     def waiting(self) -> bool:
@@ -53,22 +56,37 @@ class ApprovalCard(Static, can_focus=True):
         """The request on show (the first that waits)."""
         return self._waiting[0].request if self._waiting else None
 
-    def ask(self, message: ApprovalRequested) -> None:
+    @property
+    def held_back(self) -> bool:
+        """It waits without the keys: a draft in the prompt keeps them."""
+        return self.waiting and self._draft
+
+    def ask(self, message: ApprovalRequested, *, draft: bool = False) -> None:
+        """Show ``message``; ``draft``: the person is typing, so the keys stay in the prompt."""
         self._waiting.append(message)
+        self._draft = self._draft or (draft and not self.has_focus)
         self._show()
+
+    def claim(self) -> None:
+        """The draft was sent or deleted: y / n / esc answer the card from now on."""
+        if self._draft:
+            self._draft = False
+            self._show()
 
     def _show(self) -> None:
         # a future resolved elsewhere (the turn was interrupted) needs no answer
         while self._waiting and self._waiting[0].future.done():
             self._waiting.pop(0)
         if not self._waiting:
+            self._draft = False
             self.set_class(False, "-waiting")
             self.update("")
             return
-        self.update(approval_text(self._waiting[0].request))
+        self.update(approval_text(self._waiting[0].request, held_back=self._draft))
         self.refresh_bindings()
         self.set_class(True, "-waiting")
-        self.focus()
+        if not self._draft:
+            self.focus()
 
     def action_answer(self, yes: bool) -> None:
         if not self._waiting:

@@ -68,8 +68,13 @@ def tool_card(done: ToolFinished, arguments: str) -> RenderableType:
     )
 
 
-def approval_text(request: ApprovalRequest) -> RenderableType:
+HELD_BACK = "your draft keeps the keys: send it (enter, tab queues it) or delete it, then answer"
+
+
+def approval_text(request: ApprovalRequest, *, held_back: bool = False) -> RenderableType:
     head = Text()
+    if held_back:
+        head.append(f"⏸ {HELD_BACK}\n", style="bold")
     head.append("Allow ", style="bold")
     head.append(one_line(request.summary), style="bold yellow")
     head.append("?  ", style="bold")
