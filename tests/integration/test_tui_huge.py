@@ -43,7 +43,10 @@ async def test_a_multi_megabyte_answer_finishes_folded_and_the_app_answers_keys(
 
 
 async def test_esc_stops_a_huge_answer_mid_stream():
-    slow = Reply(chunks=_chunks(HUGE, piece=32_768), delay_s=0.02)
+    # about 2 MB of the answer, then the server holds the stream open: it ends only when esc
+    # stops it, however slow the machine is (a stream that finished first made this flaky)
+    chunks = _chunks(HUGE, piece=32_768)
+    slow = Reply(chunks=chunks[: len(chunks) * 3 // 4], delay_s=0.02, stall_s=600)
     with LoopbackServer({"/v1/chat/completions": slow, "/v1/models": MODELS}) as srv:
         app = make_app(provider="llamacpp", base_url=srv.url)
         async with app.run_test(size=(100, 30)) as pilot:
