@@ -307,17 +307,17 @@ async def test_the_first_text_is_scheduled_now_even_right_after_a_tick() -> None
         await pilot.pause()
         transcript._tick()  # a frame just now
         handle.push(TextDelta("first"))
-        assert transcript._soon is not None
+        assert transcript._frame.handle is not None
         # Scheduled for now, not held for the frame time (now, not "before ticked + FRAME_S": a
         # slow machine may take longer than a frame between the two lines above).
-        assert transcript._soon_at <= asyncio.get_running_loop().time()
-        transcript._soon.cancel()  # drawn here instead
-        transcript._soon = None
+        assert transcript._frame.at <= asyncio.get_running_loop().time()
+        transcript._frame.handle.cancel()  # drawn here instead
+        transcript._frame.handle = None
         transcript._tick()
-        ticked = transcript._last_tick
+        ticked = transcript._frame.last
         handle.push(TextDelta(" second"))
-        assert transcript._soon is not None
-        assert transcript._soon_at >= ticked + FRAME_S
+        assert transcript._frame.handle is not None
+        assert transcript._frame.at >= ticked + FRAME_S
 
 
 def _spy_refreshes(transcript: object) -> list[tuple[tuple[object, ...], dict[str, object]]]:
@@ -410,9 +410,9 @@ async def test_polishing_gives_way_to_a_draw_that_is_due() -> None:
         transcript._tick(polish_budget=0.0)
         (part,) = [p for p in transcript._turns[0].blocks if isinstance(p, BlockPart)]
         handle.push(TextDelta("more text"))  # a frame after the last tick: not due yet
-        assert transcript._soon is not None
-        transcript._soon.cancel()  # the test draws when it says
-        transcript._soon = None
+        assert transcript._frame.handle is not None
+        transcript._frame.handle.cancel()  # the test draws when it says
+        transcript._frame.handle = None
         transcript.start_turn(2, "next", "sim", "m").push(TextDelta("first"))  # due now
         transcript._polish_slice(1.0)
         assert not part.polished
@@ -432,9 +432,9 @@ async def test_polishing_goes_on_while_a_steady_stream_is_buffered() -> None:
         transcript._tick(polish_budget=0.0)
         (part,) = [p for p in transcript._turns[0].blocks if isinstance(p, BlockPart)]
         handle.push(TextDelta("more text"))  # buffered, its draw a frame away
-        assert transcript._soon is not None
-        transcript._soon.cancel()  # never due here, however slow the machine
-        transcript._soon = None
+        assert transcript._frame.handle is not None
+        transcript._frame.handle.cancel()  # never due here, however slow the machine
+        transcript._frame.handle = None
         transcript._polish_slice(1.0)
         assert part.polished
 

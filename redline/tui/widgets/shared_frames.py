@@ -13,20 +13,66 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from redline.tui.widgets.transcript import Transcript
 
 
-def due(soon: asyncio.TimerHandle | None, at: float) -> bool:
-    """Whether a draw scheduled (``soon``) for loop time ``at`` is due now."""
-    if soon is None:
-        return False
-    try:
-        return asyncio.get_running_loop().time() >= at
-    except RuntimeError:
-        return False
+class FrameTimer:
+    """When the next frame is drawn: as soon as the last one is ``frame_s`` old, or at once.
+
+    One per lone transcript and one per ``SharedFrames``: ``schedule`` asks for a frame (an
+    earlier request wins), ``ticked`` marks one drawn (it cancels the request it made
+    redundant), ``due`` says whether a requested frame's time has come (polishing gives way).
+    """
+
+    __slots__ = ("_callback", "at", "frame_s", "handle", "last")
+
+    def __init__(self, frame_s: float, callback: Callable[[], None]) -> None:
+        self.frame_s = frame_s
+        self._callback = callback
+        self.handle: asyncio.TimerHandle | None = None
+        self.at = 0.0  # loop time the requested frame is for
+        self.last = 0.0  # loop time of the last frame
+
+    def schedule(self, *, now: bool = False) -> float | None:
+        """Ask for a frame; the delay until it, or None (one as early is already asked for, or
+        no loop runs here: a test feeding a handle directly)."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return None
+        at = loop.time() if now else max(loop.time(), self.last + self.frame_s)
+        if self.handle is not None:
+            if self.at <= at:
+                return None
+            self.handle.cancel()
+        self.at = at
+        self.handle = loop.call_at(at, self._fire)
+        return at - loop.time()
+
+    def _fire(self) -> None:
+        self.handle = None
+        self._callback()
+
+    def ticked(self) -> None:
+        if self.handle is not None:  # this frame draws what it was asked for
+            self.handle.cancel()
+            self.handle = None
+        try:
+            self.last = asyncio.get_running_loop().time()
+        except RuntimeError:
+            pass
+
+    def due(self) -> bool:
+        if self.handle is None:
+            return False
+        try:
+            return asyncio.get_running_loop().time() >= self.at
+        except RuntimeError:
+            return False
 
 
 class SharedFrames:
@@ -37,9 +83,7 @@ class SharedFrames:
         self.polish_budget_s = polish_budget_s  # per frame, for every member together
         self.members: list[Transcript] = []
         self.ticks = 0
-        self._soon: asyncio.TimerHandle | None = None
-        self._soon_at = 0.0
-        self._last_tick = 0.0
+        self._frame = FrameTimer(frame_s, self.tick)
         self._polish_scheduled = False
         self._turn = 0  # whose polish comes first in the next slice
 
@@ -53,13 +97,7 @@ class SharedFrames:
 
     def tick(self) -> None:
         """One frame: every member drains its buffers, lays out and refreshes."""
-        if self._soon is not None:
-            self._soon.cancel()
-            self._soon = None
-        try:
-            self._last_tick = asyncio.get_running_loop().time()
-        except RuntimeError:
-            pass
+        self._frame.ticked()
         self.ticks += 1
         for transcript in list(self.members):
             if transcript.is_attached:
@@ -71,21 +109,11 @@ class SharedFrames:
     def draw_soon(self, *, now: bool = False) -> None:
         """Tick as soon as the last frame is ``frame_s`` old (at once for ``now``: a lane's
         first text, the end of its stream), as a lone transcript does for itself."""
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # not in the app's loop (a test feeding a handle directly)
-            return
-        at = loop.time() if now else max(loop.time(), self._last_tick + self.frame_s)
-        if self._soon is not None:
-            if self._soon_at <= at:
-                return
-            self._soon.cancel()
-        self._soon_at = at
-        self._soon = loop.call_at(at, self.tick)
+        self._frame.schedule(now=now)
 
     def draw_due(self) -> bool:
         """A frame of new text is due now (polishing gives way to it)."""
-        return due(self._soon, self._soon_at)
+        return self._frame.due()
 
     def polish_soon(self, member: Transcript) -> None:
         """One polish slice once the screen has drawn this frame (its new text goes first)."""

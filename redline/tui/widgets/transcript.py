@@ -18,7 +18,6 @@ Shell's side of the contract::
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import time
 from bisect import bisect_right
@@ -38,7 +37,7 @@ from redline.tui.widgets._parts import BlockPart, ReasoningPart
 from redline.tui.widgets._strip_cache import StripCache
 from redline.tui.widgets._turn_view import TurnView
 from redline.tui.widgets.meter import MeterBar
-from redline.tui.widgets.shared_frames import SharedFrames, due
+from redline.tui.widgets.shared_frames import FrameTimer, SharedFrames
 from redline.tui.widgets.turn_handle import TurnHandle
 
 __all__ = ["Transcript", "TurnHandle"]
@@ -105,9 +104,7 @@ class Transcript(ScrollView, can_focus=False):
         self._idle_ticks = 0
         self._ticks = 0
         self._polish_scheduled = False
-        self._soon: asyncio.TimerHandle | None = None
-        self._soon_at = 0.0
-        self._last_tick = 0.0
+        self._frame = FrameTimer(FRAME_S, self._tick_soon)  # unused by a race lane (``frames``)
         self._shown: tuple[int, list[object]] | None = None  # the rows in view at the last draw
 
     # -- public API ------------------------------------------------------------------------
@@ -226,22 +223,11 @@ class Transcript(ScrollView, can_focus=False):
         if self._frames is not None:
             self._frames.draw_soon(now=now)
             return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # not in the app's loop (a test feeding a handle directly)
-            return
-        at = loop.time() if now else max(loop.time(), self._last_tick + FRAME_S)
-        if self._soon is not None:
-            if self._soon_at <= at:
-                return
-            self._soon.cancel()
-        self._soon_at = at
-        self._soon = loop.call_at(at, self._tick_soon)
-        if frame_trace.on:
-            frame_trace.mark("soon", at - loop.time())
+        delay = self._frame.schedule(now=now)
+        if frame_trace.on and delay is not None:
+            frame_trace.mark("soon", delay)
 
     def _tick_soon(self) -> None:
-        self._soon = None
         if self.is_attached:
             self._tick()
 
@@ -270,13 +256,7 @@ class Transcript(ScrollView, can_focus=False):
     def _tick(self, polish_budget: float | None = -1.0) -> None:
         if frame_trace.on:
             frame_trace.mark("tick", len(self._active))
-        if self._soon is not None:  # this tick draws what it was scheduled for
-            self._soon.cancel()
-            self._soon = None
-        try:
-            self._last_tick = asyncio.get_running_loop().time()
-        except RuntimeError:
-            pass
+        self._frame.ticked()  # this tick draws what a request was for
         if self._gc_paused and not self._active:
             # Resume collection a few ticks after the last turn ended, past its final frame.
             self._idle_ticks += 1
@@ -377,7 +357,7 @@ class Transcript(ScrollView, can_focus=False):
         stream would leave every block plain until it ended."""
         if self._frames is not None:
             return self._frames.draw_due()
-        return due(self._soon, self._soon_at)
+        return self._frame.due()
 
     def _relayout(self, ctx: RenderContext | None) -> None:
         if ctx is None:
