@@ -201,3 +201,51 @@ def test_a_git_config_without_credentials_is_left_alone(repo: Path) -> None:
     git(repo, "config", "github.token", "fake-token-1")
     clean = git_config_without_credentials(repo)
     assert clean is not None and "fake-token-1" not in clean and "git@github.com:o/r.git" in clean
+
+
+async def test_a_token_in_the_persons_own_git_config_is_not_shown(
+    repo: Path, tmp_path: Path, home: Path
+) -> None:
+    token = "fake-global-token-8a1b"  # never a real value
+    (home / ".gitconfig").write_text(
+        "[user]\n\tname = ordinary\n"
+        f'[url "https://x-access-token:{token}@github.com/"]\n\tinsteadOf = https://github.com/\n'
+        f"[http]\n\textraHeader = AUTHORIZATION: bearer {token}\n"
+        f'[credential]\n\thelper = "!f() {{ echo password={token}; }}; f"\n'
+    )
+    (home / ".config" / "git").mkdir(parents=True, exist_ok=True)
+    (home / ".config" / "git" / "config").write_text(f"[github]\n\ttoken = {token}\n")
+    tool = _tool(repo, tmp_path, home)
+    tool.environ = dict(tool.environ) | {"XDG_CONFIG_HOME": str(home / ".config")}
+    command = (
+        "cat ~/.gitconfig ~/.config/git/config; git config --global --list; git status --short"
+    )
+    plain = await tool.run_own(command)
+    assert token in plain.output  # outside the sandbox it is there: the check below means something
+    result = await tool.run(ShellArgs(command), why=_guard().why)
+    assert result.sandbox == "bwrap" and token not in result.output
+    assert "name = ordinary" in result.output and "https://github.com/" in result.output
+    assert "fatal" not in result.output
+    assert token in (home / ".gitconfig").read_text()  # the person's file is untouched
+
+
+async def test_a_linked_worktrees_shared_config_is_cleaned_too(
+    repo: Path, tmp_path: Path, home: Path
+) -> None:
+    token = "fake-shared-token-3c4d"  # never a real value
+    git(repo, "remote", "add", "origin", f"https://x-access-token:{token}@github.com/o/r.git")
+    linked = tmp_path / "linked"
+    git(repo, "worktree", "add", "-q", "-b", "side", str(linked))
+    assert [p.name for p in hide.repository_git_configs(linked)] == ["config"]
+    tool = ShellTool(
+        linked,
+        ShellSettings(writable=(home, repo)),  # the main repository lives under /tmp here, too
+        remembered=RememberedPrefixes(linked, tmp_path / "state" / "approvals.json"),
+        environ=dict(os.environ) | {"HOME": str(home), "XDG_RUNTIME_DIR": str(home / "run")},
+    )
+    command = "git remote -v; git config --list; git status --short; true"
+    plain = await tool.run_own(command)
+    assert token in plain.output
+    result = await tool.run(ShellArgs(command), why=_guard().why)
+    assert result.sandbox == "bwrap" and token not in result.output
+    assert "https://github.com/o/r.git" in result.output and "fatal" not in result.output

@@ -124,16 +124,64 @@ def hidden_paths(
 
 
 _URL_USER = re.compile(r"(?P<scheme>[A-Za-z][\w+.-]*://)(?P<user>[^/@\s]+)@")
-_SECRET_KEYS = re.compile(r"^\s*(extraheader|[\w.-]*(token|password|secret|passwd))\s*=", re.I)
+_SECRET_KEYS = re.compile(
+    r"^\s*(?:(?:extraheader|[\w.-]*(?:token|password|secret|passwd))\s*="
+    r"|helper\s*=.*(?:password|token))",
+    re.I,
+)
 
 
 def git_config_without_credentials(repo_root: Path) -> str | None:
-    """``.git/config`` with what would give a credential away removed, for the sandbox to show
-    instead (None: nothing to remove, or no such file). A token in a remote's URL
-    (``https://x-access-token:TOKEN@host/...``, ``https://TOKEN@host``) loses its user part;
-    ``http.extraHeader`` lines (CI checkouts put ``AUTHORIZATION: basic ...`` there) and keys
-    named like a token or password go. A linked worktree's shared config is not covered."""
-    path = Path(os.path.realpath(repo_root)) / ".git" / "config"
+    """The repository's git config with what would give a credential away removed (None: nothing
+    to remove, or no such file); see `config_without_credentials`."""
+    configs = repository_git_configs(repo_root)
+    return config_without_credentials(configs[0]) if configs else None
+
+
+def repository_git_configs(repo_root: Path) -> list[Path]:
+    """The repository's own git config files, real paths: ``.git/config``, or for a linked
+    worktree (``.git`` is a file naming its folder) the shared config of the repository it belongs
+    to, and a worktree's ``config.worktree``."""
+    root = Path(os.path.realpath(repo_root))
+    dot_git = root / ".git"
+    git_dir: Path | None = dot_git if dot_git.is_dir() else None
+    if git_dir is None and dot_git.is_file():
+        try:
+            first = dot_git.read_text(encoding="utf-8", errors="replace").splitlines()[0]
+        except (OSError, IndexError):
+            first = ""
+        if first.startswith("gitdir:"):
+            named = Path(first[len("gitdir:") :].strip())
+            git_dir = Path(os.path.realpath(named if named.is_absolute() else root / named))
+    if git_dir is None:
+        return []
+    common = git_dir
+    try:
+        named = Path((git_dir / "commondir").read_text(encoding="utf-8").strip())
+        common = Path(os.path.realpath(named if named.is_absolute() else git_dir / named))
+    except OSError:
+        pass
+    out = [common / "config", git_dir / "config.worktree"]
+    return [p for p in dict.fromkeys(out) if p.is_file()]
+
+
+def global_git_configs(environ: Mapping[str, str]) -> list[Path]:
+    """The person's own git config files (``~/.gitconfig``, ``$XDG_CONFIG_HOME/git/config``),
+    real paths, where they exist: a credential helper's token or an ``extraHeader`` is often there."""
+    home = environ.get("HOME") or os.path.expanduser("~")
+    xdg = environ.get("XDG_CONFIG_HOME") or (os.path.join(home, ".config") if home else "")
+    names = [os.path.join(home, ".gitconfig")] if home and home != "/" else []
+    if xdg:
+        names.append(os.path.join(xdg, "git", "config"))
+    return [Path(p) for p in dict.fromkeys(map(os.path.realpath, names)) if os.path.isfile(p)]
+
+
+def config_without_credentials(path: Path) -> str | None:
+    """A git config file with what would give a credential away removed, for the sandbox to show
+    instead (None: nothing to remove, or no such file). A token in a URL
+    (``https://x-access-token:TOKEN@host/...``, ``https://TOKEN@host``, also in ``insteadOf``)
+    loses its user part; ``http.extraHeader`` lines (CI checkouts put ``AUTHORIZATION: basic ...``
+    there), keys named like a token or password, and a credential helper that spells one out go."""
     try:
         text = path.read_text(encoding="utf-8", errors="surrogateescape")
     except OSError:

@@ -114,7 +114,8 @@ def _cover_args(hidden: Hidden, bound: list[str]) -> list[str]:
         if visible(f):
             args += ["--ro-bind", "/dev/null", f]
     for copy, dest in hidden.replaced:
-        args += ["--ro-bind", str(copy), str(dest)]
+        if visible(str(dest)):
+            args += ["--ro-bind", str(copy), str(dest)]
     return args
 
 

@@ -29,9 +29,11 @@ from redline.tools.shell.approvals import (
 from redline.tools.shell.env import scrub_env
 from redline.tools.shell.hide import (
     Why,
+    config_without_credentials,
     default_why,
-    git_config_without_credentials,
+    global_git_configs,
     hidden_paths,
+    repository_git_configs,
 )
 from redline.tools.shell.output import MODEL_OUTPUT_CHARS
 from redline.tools.shell.runner import DEFAULT_TIMEOUT_S, CommandResult, OnOutput, run_command
@@ -224,7 +226,8 @@ class ShellTool:
                     error=hidden.refused,
                 )  # fmt: skip
             policy = replace(policy, hidden=hidden)
-        with _clean_git_config(self.repo_root, status.sandbox is not None) as replaced:
+        sandboxed = status.sandbox is not None
+        with _clean_git_configs(self.repo_root, self.environ, sandboxed) as replaced:
             if replaced:
                 policy = replace(policy, hidden=replace(policy.hidden, replaced=replaced))
             return await run_command(
@@ -249,20 +252,29 @@ class ShellTool:
 
 
 @contextlib.contextmanager
-def _clean_git_config(repo_root: Path, sandboxed: bool) -> Iterator[tuple[tuple[Path, Path], ...]]:
-    """A copy of ``.git/config`` without credentials for the sandbox to show in its place, while
-    the command runs (nothing when there is none to remove, or no sandbox)."""
-    clean = git_config_without_credentials(repo_root) if sandboxed else None
-    if clean is None:
+def _clean_git_configs(
+    repo_root: Path, environ: Mapping[str, str], sandboxed: bool
+) -> Iterator[tuple[tuple[Path, Path], ...]]:
+    """Copies of the git config files a command would read (the repository's, a linked worktree's
+    shared one, the person's ``~/.gitconfig``) without credentials, for the sandbox to show in their
+    place while the command runs (nothing when there is none to remove, or no sandbox)."""
+    if not sandboxed:
         yield ()
         return
-    fd, name = tempfile.mkstemp(prefix="redline-gitconfig-")
+    replaced: list[tuple[Path, Path]] = []
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as out:
-            out.write(clean)
-        yield ((Path(name), repo_root / ".git" / "config"),)
+        for path in [*repository_git_configs(repo_root), *global_git_configs(environ)]:
+            clean = config_without_credentials(path)
+            if clean is None:
+                continue
+            fd, name = tempfile.mkstemp(prefix="redline-gitconfig-")
+            replaced.append((Path(name), path))
+            with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as out:
+                out.write(clean)
+        yield tuple(replaced)
     finally:
-        Path(name).unlink(missing_ok=True)
+        for copy, _ in replaced:
+            copy.unlink(missing_ok=True)
 
 
 def secret_names_of(key_envs: Iterable[str | None]) -> tuple[str, ...]:
