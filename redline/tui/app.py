@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import importlib
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -27,6 +26,7 @@ from redline.agent.backend import backend_label
 from redline.backends.prices import Cost
 from redline.safety.terminal import for_terminal, one_line
 from redline.themes import load_themes
+from redline.tui import warm_up
 from redline.tui.compacting import CompactFlow
 from redline.tui.completions import at_completions, slash_completions
 from redline.tui.git_state import GitState, read_git_state
@@ -66,23 +66,10 @@ GIT_REFRESH_S = 10.0  # the git marker's slow refresh while idle
 # The longest Enter holds the screen back while the request goes out (a slow connect).
 FRAME_HOLD_S = 0.05
 
-# Imported in a thread after the first paint: the first turn would otherwise pay for them
-# (about 0.4 s, mostly GitPython) between Enter and its request. The turn engine is not
-# imported before the first frame either (``Session`` loads it with the first turn).
-TURN_IMPORTS = (
-    "redline.agent.engine",
-    "redline.tui.presenter",
-    "redline.tools.context.builder",  # the first prompt's context (the index loads with it)
-    "redline.tools.edits.turn_track",
-    "redline.tui.widgets.diff_card",
-    "redline.agent.dispatch",
-    "redline.tools.agent",
-    "redline.tools.agent.shell",
-    "redline.tools.shell",
-    "redline.tools.edits.parser",
-    "redline.tools.edits.apply",
-    "textual.scrollbar",
-)
+# The first turn's modules load in a thread after the first paint (``redline.tui.warm_up``):
+# the first turn would otherwise pay for them (about 0.4 s, mostly GitPython) between Enter
+# and its request. The turn engine is not imported before the first frame either.
+TURN_IMPORTS = warm_up.TURN_IMPORTS
 
 
 class RedlineApp(App[None]):
@@ -137,6 +124,7 @@ class RedlineApp(App[None]):
         self._mentions_warned: str | None = None  # a prompt kept back for an unknown @mention
         self._init_offered = False  # "not a git repository: /init" is said once
         self._frame_release: Callable[[], None] | None = None  # see _hold_frames_until_sent
+        self.warm_gate = warm_up.WarmUpGate()  # the warm-up pauses while a request goes out
         self._extras_loaded = False  # /undo, /diff, /add ... register after the first paint
         self._slash_waiting: list[ParsedSlash] = []
         self.local_servers: list[tuple[str, str]] | None = None  # found by the picker's probe
@@ -212,8 +200,7 @@ class RedlineApp(App[None]):
     def warm_turn_path(self) -> None:
         """What the first turn imports (the agent's tools, the edit parser: GitPython), loaded
         while the person types: never between their Enter and the request."""
-        for name in TURN_IMPORTS:
-            importlib.import_module(name)
+        self.warm_gate.load(warm_up.REQUEST_IMPORTS, warm_up.AFTER_REQUEST_IMPORTS)
         self.call_from_thread(lambda: self.session.own.tool)  # made here, not on Enter
 
     def _recover_interrupted_apply(self) -> None:
@@ -421,14 +408,21 @@ class RedlineApp(App[None]):
         timer = self.set_timer(FRAME_HOLD_S, self._release_frames, name="frame-hold")
 
         def release() -> None:
-            client.written_hook = None
+            if self.warm_gate.is_open:  # else ``sent`` stays, to open it
+                client.written_hook = None
             timer.stop()
             self._end_batch()
             # The screen let its idle pass while the batch held it: wake it, so what changed
             # since Enter is drawn now, not at the next refresh (the first text's, at worst).
             self.screen.check_idle()
 
-        client.written_hook = self._release_frames
+        def sent() -> None:
+            client.written_hook = None
+            self.warm_gate.open()  # not at the frame hold's limit: only once it is out
+            self._release_frames()
+
+        self.warm_gate.close()
+        client.written_hook = sent
         self._frame_release = release
 
     def _release_frames(self) -> None:
@@ -546,6 +540,7 @@ class RedlineApp(App[None]):
         try:
             turn = await session.finish_turn(task, show)
         finally:
+            self.warm_gate.open()
             self._release_frames()
             if self.is_running and self.main.is_attached:  # not while the app closes
                 self.main.drop_approvals()

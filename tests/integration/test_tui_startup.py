@@ -94,3 +94,99 @@ def test_the_first_turn_imports_nothing_the_warm_up_has_not_loaded(tmp_path: Pat
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True,
     )  # fmt: skip
     assert out.stdout.split() == []
+
+
+EARLY_ENTER = r"""
+import asyncio, subprocess, sys, threading, time
+from pathlib import Path
+import httpx
+from redline.backends.sim import SimServer
+from redline.config import load_config
+from redline.tools.context import ContextSet
+from redline.tui.app import AppOptions, RedlineApp
+
+try:  # the warm-up's own limit on a pause, out of the way of this test
+    import redline.tui.warm_up as warm_up
+    warm_up.PAUSE_LIMIT_S = 60.0
+except ImportError:
+    pass
+
+root = Path(sys.argv[1])
+subprocess.run(["git", "init", "-q", str(root)], check=True)
+(root / "calc.py").write_text("def add(a, b):\n    return a + b\n")
+entered = threading.Event()
+main_thread = threading.get_ident()
+seen = {}
+LATER = ("redline.tui.widgets.diff_card", "textual.scrollbar")
+
+
+class HoldWarmUp:  # the warm-up thread starts only once Enter is pressed (a loaded machine)
+    def find_spec(self, name, path=None, target=None):
+        if name != "redline.agent.engine" or threading.get_ident() == main_thread:
+            return None
+        spec = next(s for f in sys.meta_path[1:] if (s := f.find_spec(name, path, target)))
+        run = spec.loader.exec_module  # it waits outside the global import lock
+
+        def exec_module(module):
+            entered.wait(30)
+            run(module)
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+sys.meta_path.insert(0, HoldWarmUp())
+send = httpx.AsyncClient.send
+
+
+async def marked(self, request, **kwargs):  # the request goes out
+    if request.method == "POST":
+        seen.setdefault("later_before_request", [m for m in LATER if m in sys.modules])
+    return await send(self, request, **kwargs)
+
+
+httpx.AsyncClient.send = marked
+
+
+async def main() -> None:
+    sim = SimServer(rate=2000, ttft_ms=0)
+    url = await sim.start()
+    options = AppOptions(base_url=url, repo_root=root, tools=True, approval="auto-edit")
+    app = RedlineApp(options, config=load_config(root), context_set=ContextSet(root))
+    handle = app.handle_prompt
+
+    def handle_then_let_the_warm_up_run(text):
+        handle(text)
+        entered.set()
+        deadline = time.monotonic() + 3  # what the warm-up imports while the request waits
+        while LATER[0] not in sys.modules and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    app.handle_prompt = handle_then_let_the_warm_up_run
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            while app.session.backend is None and app.session.backend_error is None:
+                await pilot.pause(0.02)
+            await pilot.press(*"explain @calc.py", "enter")
+            while not app.session.conversation.turns or app.session.turn_running:
+                await pilot.pause(0.02)
+            await app.workers.wait_for_complete()
+            print(seen["later_before_request"], [m for m in LATER if m not in sys.modules])
+    finally:
+        await sim.stop()
+
+
+asyncio.run(main())
+"""
+
+
+def test_the_warm_up_loads_what_the_request_needs_first_and_the_rest_after_it(tmp_path: Path):
+    # On a loaded machine the first Enter comes while the warm-up thread still imports: what
+    # the request needs (the engine, the tools' specs) loads first, and the rest (the diff
+    # card, the scrollbar) only once the request is on the wire, not beside it.
+    env = dict(os.environ, PYTHONPATH=str(ROOT), REDLINE_NO_PROBE="1")
+    out = subprocess.run(
+        [sys.executable, "-c", EARLY_ENTER, str(tmp_path)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    assert out.stdout.split() == ["[]", "[]"], out.stderr[-2000:]
