@@ -95,12 +95,17 @@ class StepClock:
 
 
 def read_pty_until(
-    master: int, done: Callable[[bytearray], bool], seen: bytearray, limit_s: float
+    master: int,
+    done: Callable[[bytearray], bool],
+    seen: bytearray,
+    limit_s: float,
+    *,
+    poll_s: float = 0.2,
 ) -> None:
     """Read what the app writes to a pseudo-terminal into ``seen`` until ``done(seen)``."""
     deadline = time.monotonic() + limit_s
     while not done(seen) and time.monotonic() < deadline:
-        ready, _, _ = select.select([master], [], [], 0.2)
+        ready, _, _ = select.select([master], [], [], poll_s)
         if ready:
             try:
                 seen += os.read(master, 65536)

@@ -45,7 +45,45 @@ def tune_runtime() -> None:
     sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
 
 
+def quiet_terminal(fd: int) -> Callable[[], None]:
+    """Keys typed while redline starts are not echoed by the terminal (cooked mode would print
+    them over the shell's screen before Textual takes it); they still reach the prompt, read by
+    Textual once it starts. Returns what puts the terminal back as it was."""
+    import termios
+
+    try:
+        if not os.isatty(fd):
+            return lambda: None
+        before = termios.tcgetattr(fd)
+        quiet = termios.tcgetattr(fd)
+        quiet[3] &= ~(termios.ECHO | termios.ICANON)
+        quiet[6][termios.VMIN], quiet[6][termios.VTIME] = 1, 0
+        termios.tcsetattr(fd, termios.TCSANOW, quiet)  # not TCSAFLUSH: keep what was typed
+    except (OSError, termios.error):
+        return lambda: None
+
+    def restore() -> None:
+        try:
+            termios.tcsetattr(fd, termios.TCSADRAIN, before)
+        except (OSError, termios.error):
+            pass
+
+    return restore
+
+
 def run(args: argparse.Namespace) -> int:
+    try:
+        fd = sys.stdin.fileno()
+    except (OSError, ValueError):  # no real stdin (a test's stand-in)
+        fd = -1
+    restore = quiet_terminal(fd) if fd >= 0 else (lambda: None)
+    try:  # Textual puts back the terminal it found (this quiet one): this restores the first
+        return _run(args)
+    finally:
+        restore()
+
+
+def _run(args: argparse.Namespace) -> int:
     tune_runtime()
     from redline.agent.store import SessionError, SessionStore
     from redline.tui.app import AppOptions, RedlineApp

@@ -49,6 +49,54 @@ def test_keys_typed_before_the_prompt_is_on_screen_reach_it(tmp_path: Path):
     assert typed_on_screen(seen), bytes(seen[-400:])
 
 
+def test_keys_typed_while_redline_starts_are_not_echoed_over_the_shell(tmp_path: Path):
+    # The tty echoes keys in cooked mode: typed before Textual takes the terminal, they were
+    # printed over the shell's screen. redline turns the echo off first thing; they still
+    # reach the prompt, and the terminal is put back as it was on the way out.
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env["TERM"] = "xterm-256color"
+    env["REDLINE_NO_PROBE"] = "1"
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "redline", "--provider", "sim"],
+        cwd=tmp_path, env=env, stdin=slave, stdout=slave, stderr=slave,
+        start_new_session=True,
+    )  # fmt: skip
+    os.close(slave)
+    seen = bytearray()
+    alt_screen = b"\x1b[?1049h"
+
+    def echo_off_or_screen_taken(out: bytearray) -> bool:
+        return not termios.tcgetattr(master)[3] & termios.ECHO or alt_screen in out
+
+    def typed_on_screen(out: bytearray) -> bool:
+        alt = out.find(alt_screen)
+        return alt >= 0 and out.find(WORDS, alt) >= 0
+
+    try:
+        read_pty_until(master, echo_off_or_screen_taken, seen, 60, poll_s=0.002)
+        read_pty_until(master, lambda out: False, seen, 0.01)  # what was written by then
+        taken_first = alt_screen in seen  # Textual turns the echo off only with its screen
+        os.write(master, WORDS)  # Textual is still being imported
+        read_pty_until(master, typed_on_screen, seen, 60)
+        os.write(master, b"\x11")  # ctrl+q
+        read_pty_until(master, lambda out: b"\x1b[?1049l" in out, seen, 20)
+        proc.wait(timeout=30)
+        echo_back = bool(termios.tcgetattr(master)[3] & termios.ECHO)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=30)
+        os.close(master)
+    assert not taken_first, bytes(seen[:400])
+    alt = seen.find(alt_screen)
+    assert alt >= 0 and WORDS not in seen[:alt], bytes(seen[:400])  # not echoed before it
+    assert typed_on_screen(seen), bytes(seen[-400:])  # and still reached the prompt
+    assert echo_back
+
+
 FIRST_TURN = r"""
 import asyncio, subprocess, sys
 from pathlib import Path
