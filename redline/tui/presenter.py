@@ -225,6 +225,4 @@ class TurnPresenter:
         )
         if message.meter is not None:
             handle.attach_meter(message.meter)
-        if message.split is not None:
-            handle.attach_split(message.split)
         self._handle = handle

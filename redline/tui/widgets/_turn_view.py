@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -40,13 +40,7 @@ from redline.tui.widgets._parts import (
 from redline.tui.widgets.edit_summary import CARD_STATUS, FileCount, edits_line, turn_counts
 from redline.tui.widgets.meter import format_reading
 
-if TYPE_CHECKING:
-    from redline.agent.messages import SplitSource
-
 Touch = Callable[[Part], None]
-
-
-SPLIT_HZ = 4  # live time split updates a second, at most (read off the stream path)
 
 
 class MeterSource(Protocol):
@@ -120,9 +114,7 @@ class TurnView:
         self.error: str | None = None
         self.interrupted = False
         self.split = ""  # a multi-step turn: model, tool and redline time
-        self.split_source: SplitSource | None = None  # the live split, while the turn runs
         self._clock = clock
-        self._split_at = float("-inf")
         self.parts: list[Part] = []
         self.offsets: list[int] = []
         self.height = 0
@@ -276,18 +268,6 @@ class TurnView:
             self.reading = self.meter.reading()
             self._count_reasoning()
         self.lag_chars = lag_chars
-        self._poll_split()
-
-    def _poll_split(self) -> None:
-        """The live time split, once a tool has run, at most ``SPLIT_HZ`` times a second."""
-        source = self.split_source
-        now = self._clock()
-        if source is None or now - self._split_at < 1 / SPLIT_HZ:
-            return
-        reading = source.reading()
-        if reading is not None and reading.used_tools:
-            self.split = reading.label()
-            self._split_at = now
 
     def _count_reasoning(self) -> None:
         reading = self.reading
@@ -327,7 +307,7 @@ class TurnView:
             lines.append(meter)
         elif self.interrupted:
             lines.append(Text("⏸ interrupted", style="bold yellow"))
-        if self.split:  # live while the turn runs, then the turn's own figures
+        if self.split:  # set by ``finish``: shown once the turn has ended, not while it streams
             lines.append(Text(self.split, style="dim"))
         if self.error:
             lines.append(Text(f"✗ {self.error}", style="bold red"))

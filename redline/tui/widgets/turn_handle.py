@@ -19,7 +19,6 @@ from redline.tui.widgets._turn_view import ExtraPart, MeterSource, TurnView
 from redline.tui.widgets.edit_summary import FileCount
 
 if TYPE_CHECKING:
-    from redline.agent.messages import SplitSource
     from redline.tui.widgets.transcript import Transcript
 
 
@@ -56,10 +55,6 @@ class TurnHandle:
     def attach_meter(self, meter: MeterSource) -> None:
         """Poll ``meter.reading()`` every tick while the turn streams."""
         self._view.meter = meter
-
-    def attach_split(self, split: SplitSource) -> None:
-        """Show the live model / tools / redline split while the turn runs (a few Hz)."""
-        self._view.split_source = split
 
     def finish(self, turn: Turn) -> None:
         """The stream is over; the next tick shows ``turn``'s final state."""
