@@ -68,6 +68,7 @@ class TurnLoop:
         self.approval = approval
         self.can_ask = can_ask
         self.meter: SpeedMeter | None = None
+        self.earlier: tuple[MeterReading, ...] = ()  # the running turn's steps before ``meter``
         self.phases: PhaseClock | None = None  # the running turn's, for the live time split
         self.last_context = ""  # the context text the last turn sent
         self.last_requests: list[ChatRequest] = []  # every request of the last turn
@@ -224,6 +225,7 @@ class TurnLoop:
                 else (readings[0] if readings else None)
             )
             turn.edits = watch.finish(turn.text)
+            self.earlier = ()  # not counted into the next turn's live cost
         if turn.finished and len(readings) == 1 and not readings[0].tokens_exact:
             await self._count_exactly(turn)
         return turn
@@ -249,6 +251,7 @@ class TurnLoop:
         answer: StepAnswer,
     ) -> None:
         meter = SpeedMeter(self._clock)
+        self.earlier = tuple(readings)  # with the meter: the live cost is the turn's so far
         self.meter = meter
         try:
             await stream_step(self.backend, request, meter, watch, sink, answer)

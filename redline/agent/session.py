@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the turn's modules load after the TUI's first paint (its wa
     from redline.agent.engine import TurnLoop
     from redline.agent.messages import AgentMessage, Emit
     from redline.agent.store import LoadedSession, SessionStore, SessionWriter
+    from redline.backends.meter import MeterReading
     from redline.tools.context import ContextSet
     from redline.tools.shell import ShellTool
 
@@ -265,6 +266,11 @@ class Session:
         if last is not None and last.prompt == prompt:
             return last
         return Turn(prompt, backend.name, backend.model)
+
+    def earlier_steps(self) -> tuple[MeterReading, ...]:
+        """The readings of the running turn's finished steps (its live cost adds them)."""
+        loop = self.turn_loop
+        return () if loop is None else loop.earlier
 
     def _loop_for(self, backend: Backend) -> TurnLoop:
         if self.turn_loop is None:

@@ -529,7 +529,7 @@ class RedlineApp(App[None]):
         bars = self.main.query(MeterBar)
         if bars:  # the live meter shows this turn's cost so far and the session's total
             bars.first().cost_of = self.spending.costing(
-                session.backend, session.context_estimate()
+                session.backend, session.context_estimate(), session.earlier_steps
             )
             bars.first().spent = self.spending.total()
         if not session.own.running:

@@ -7,7 +7,7 @@ label; history file work runs in a thread, never on the UI loop.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from redline.backends.meter import MeterReading
@@ -42,12 +42,27 @@ class Spending:
         overrides = self.config.price_overrides() if self.config is not None else None
         return price_for(backend.name, backend.model, overrides)
 
-    def costing(self, backend: Backend | None, prompt_estimate: int) -> Costing | None:
-        """The live meter's: this turn's cost so far from a reading (None without a price)."""
+    def costing(
+        self,
+        backend: Backend | None,
+        prompt_estimate: int,
+        earlier: Callable[[], Sequence[MeterReading]] = tuple,
+    ) -> Costing | None:
+        """The live meter's: this turn's cost so far (None without a price).
+
+        The reading is the step streaming now; ``earlier`` gives the turn's finished steps,
+        whose requests are paid for too (the finished turn's cost counts them all)."""
         price = self.price(backend)
         if price is None:
             return None
-        return lambda reading: reading_cost(price, reading, prompt_estimate=prompt_estimate)
+        from redline.agent.timing import combined  # a turn's module: not before first paint
+
+        def cost(reading: MeterReading) -> Cost | None:
+            steps = earlier()
+            whole = combined([*steps, reading], reading.duration_ms) if steps else reading
+            return reading_cost(price, whole, prompt_estimate=prompt_estimate)
+
+        return cost
 
     def total(self) -> Cost | None:
         return add_costs(self.costs)

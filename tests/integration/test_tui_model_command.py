@@ -67,6 +67,9 @@ async def test_the_command_streams_into_the_card_and_the_split_waits_for_the_end
             assert app.session.turn_running
             assert not any(LIVE_SPLIT.search(x) for x in app.transcript.lines_text())
             assert "steps ·" not in str(view.footer_renderable())
+            # the live cost's earlier steps: every request of this turn before the running one
+            earlier = app.session.earlier_steps()
+            assert len(earlier) >= 2 and all(r.finished for r in earlier)
             try:
                 await wait_until(pilot, lambda: _open_gate(repo))
                 await wait_until(pilot, lambda: not app.session.turn_running)
@@ -74,6 +77,7 @@ async def test_the_command_streams_into_the_card_and_the_split_waits_for_the_end
                 _open_gate(repo)
             [turn] = app.session.conversation.turns
             assert [s.status for s in turn.steps] == ["ok"] * 4
+            assert app.session.earlier_steps() == ()  # not counted into the next turn
             assert not card.shown  # the tool card took over
             lines = "\n".join(app.transcript.lines_text())
             assert "shell command=sh check.sh" in lines and "5 steps · model" in lines
