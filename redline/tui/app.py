@@ -50,6 +50,8 @@ from redline.tui.widgets.prompt import CompletionSource, PromptInput
 from redline.tui.widgets.transcript import Transcript
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from redline.agent.store import LoadedSession, SessionStore
     from redline.config import Config
     from redline.tools.context import ContextSet
@@ -78,6 +80,15 @@ class RedlineApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
     # Toasts sit above the status bar and the footer (on the main screen: above the prompt).
     CSS = "ToastRack { margin-bottom: 2; }"
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver; on Linux one that exits when the terminal goes away (EOF / EIO)."""
+        driver = super().get_driver_class()
+        if driver.__module__ == "textual.drivers.linux_driver":
+            from redline.tui.driver import HangupDriver
+
+            return HangupDriver
+        return driver
 
     def __init__(
         self,
