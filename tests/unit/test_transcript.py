@@ -460,3 +460,60 @@ async def test_a_turns_first_text_takes_its_reserved_row_without_scrolling() -> 
         assert regions and all(r.height == 1 for r in regions)  # type: ignore[attr-defined]
         await pilot.pause()
         assert _screen_text(app).rstrip().endswith("the first words")
+
+
+async def test_following_the_tail_scrolls_the_terminal_and_repaints_only_the_new_rows() -> None:
+    """Where the terminal can move the rows itself (a full-width view with nothing over it), a
+    new line at the tail costs the rows that came in, not every row in view: the scroll is
+    written to the terminal, and the rows that moved are neither composited nor written."""
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        transcript = app.transcript
+        handle = transcript.start_turn(1, "hi", "sim", "m")
+        handle.push(TextDelta("".join(f"line {i}\n\n" for i in range(40))))
+        transcript.flush()
+        await pilot.pause()
+        scrolled: list[int] = []
+        transcript._terminal_scroll = lambda: scrolled.append  # type: ignore[method-assign]
+        bar_calls = _spy_refreshes(transcript.vertical_scrollbar)
+        calls = _spy_refreshes(transcript)
+        top, height = transcript.scroll_offset.y, transcript.scrollable_content_region.height
+        handle.push(TextDelta("one more line\n\n"))
+        transcript._tick()
+        moved = transcript.scroll_offset.y - top
+        assert scrolled == [moved] and 0 < moved < height
+        assert transcript.terminal_scrolls == 1
+        regions = [region for args, _ in calls for region in args]
+        assert calls and all(args for args, _ in calls), "a whole-widget refresh"
+        repainted = sum(r.height for r in regions)  # type: ignore[attr-defined]
+        assert repainted <= moved + 1  # the rows that came in (and the tail line, if it grew)
+        bar_rows = [r.height for args, _ in bar_calls for r in args]  # type: ignore[attr-defined]
+        assert bar_calls and all(args for args, _ in bar_calls), "the whole scrollbar"
+        assert sum(bar_rows) < height
+        await pilot.pause()
+        assert _screen_text(app).rstrip().endswith("one more line")
+
+
+async def test_a_scroll_by_a_person_repaints_everything_and_is_not_sent_to_the_terminal() -> None:
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        transcript = app.transcript
+        handle = transcript.start_turn(1, "hi", "sim", "m")
+        handle.push(TextDelta("".join(f"line {i}\n\n" for i in range(40))))
+        transcript.flush()
+        await pilot.pause()
+        scrolled: list[int] = []
+        transcript._terminal_scroll = lambda: scrolled.append  # type: ignore[method-assign]
+        transcript.scroll_to(y=transcript.scroll_offset.y - 5, animate=False, immediate=True)
+        transcript.scroll_end(animate=False, immediate=True)  # back to the tail, by hand
+        calls = _spy_refreshes(transcript)
+        handle.push(TextDelta("one more line\n\n"))
+        transcript._tick()
+        assert scrolled == []  # what is on screen is not what the last comparison saw
+        assert [args for args, _ in calls if not args]
+
+
+async def test_the_terminal_is_not_scrolled_headless() -> None:
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)):
+        assert app.transcript._terminal_scroll() is None

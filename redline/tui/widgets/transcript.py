@@ -22,11 +22,13 @@ import gc
 import time
 from bisect import bisect_right
 from collections import deque
+from collections.abc import Callable
 
 from rich.style import Style
 from textual import events
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from redline.agent import Turn
@@ -46,6 +48,11 @@ FRAME_S = 1 / 60  # new text is drawn as soon as the last frame is this old
 LAG_SHOWN_AFTER_S = 0.1  # the display counts as behind once text waited this long
 WARM_UP_AFTER_S = 0.3  # Markdown and lexers are built in a thread this long after mount
 METER_EVERY = 3  # ticks between meter updates (~10 Hz: the live rate moves no faster)
+# Scroll rows top..bottom (1-based, inclusive) up by n in the terminal itself, then reset the
+# region (which homes the cursor; every frame places it again). SYNC_START holds the terminal's
+# display until the frame that paints the new rows ends its synchronized update.
+SCROLL_UP = "\x1b[{top};{bottom}r\x1b[{lines}S\x1b[r"
+SYNC_START = "\x1b[?2026h"
 
 
 class Transcript(ScrollView, can_focus=False):
@@ -106,6 +113,9 @@ class Transcript(ScrollView, can_focus=False):
         self._polish_scheduled = False
         self._frame = FrameTimer(FRAME_S, self._tick_soon)  # unused by a race lane (``frames``)
         self._shown: tuple[int, list[object]] | None = None  # the rows in view at the last draw
+        self._following = False  # _relayout is scrolling to the tail: it decides what to repaint
+        self._bar_stale = False  # the scrollbar's figures changed quietly: repaint it with the rows
+        self.terminal_scrolls = 0  # frames whose rows the terminal moved (tests, the trace)
 
     # -- public API ------------------------------------------------------------------------
 
@@ -379,28 +389,95 @@ class Transcript(ScrollView, can_focus=False):
         follow = self._follow
         self._set_virtual_height(Size(ctx.width, y))
         if follow:
-            self.scroll_end(animate=False, immediate=True, x_axis=False, force=True)
+            self._following = True
+            try:
+                self.scroll_end(animate=False, immediate=True, x_axis=False, force=True)
+            finally:
+                self._following = False
         self._refresh_changed_rows(rekeyed)
 
     def _refresh_changed_rows(self, everything: bool) -> None:
-        """Repaint only the rows in view whose strip changed (the live tail's last lines, while
-        nothing scrolls): the rest of the screen is neither composited nor written again."""
+        """Repaint only the rows in view whose strip changed: the live tail's last lines while
+        nothing scrolls. When the view follows the tail down by fewer rows than it shows, and
+        nothing else is drawn over it, the terminal moves the rows (``SCROLL_UP``) and only the
+        rows that came in or changed are composited and written, not the whole view."""
         top = self.scroll_offset.y
         rows = [self._row_strip(top + y) for y in range(self.scrollable_content_region.height)]
         before, self._shown = self._shown, (top, rows)
-        if everything or before is None or before[0] != top or len(before[1]) != len(rows):
+        height = len(rows)
+        changed: list[int] | None = None
+        bar_stale, self._bar_stale = self._bar_stale, False
+        if not everything and before is not None and len(before[1]) == height:
+            old, moved = before[1], top - before[0]
+            if moved == 0:
+                changed = [y for y in range(height) if old[y] is not rows[y]]
+            elif 0 < moved < height and (scroll := self._terminal_scroll()) is not None:
+                kept = height - moved
+                changed = [y for y in range(height) if y >= kept or old[y + moved] is not rows[y]]
+                scroll(moved)
+                self.terminal_scrolls += 1
+                if self.show_vertical_scrollbar:  # its column moved with the rows
+                    self._refresh_scrollbar_tail(moved, height)
+                    bar_stale = False
+        if bar_stale and self.show_vertical_scrollbar:
+            self.vertical_scrollbar.refresh()
+        if changed is None:
             if frame_trace.on:
                 frame_trace.mark("rows", "all")
             self.refresh()
             return
-        changed = [
-            y for y, (old, new) in enumerate(zip(before[1], rows, strict=True)) if old is not new
-        ]
         if frame_trace.on:
-            frame_trace.mark("rows", changed[:1])
-        if changed:
-            first, last = changed[0], changed[-1]
-            self.refresh(Region(0, first, self.scrollable_content_region.width, last - first + 1))
+            frame_trace.mark("rows", changed[:1] if top == before[0] else ["scroll", len(changed)])  # type: ignore[index]
+        width = self.scrollable_content_region.width
+        start = 0
+        for i, y in enumerate(changed):  # one region per run of adjacent rows
+            if i + 1 == len(changed) or changed[i + 1] != y + 1:
+                self.refresh(Region(0, changed[start], width, y - changed[start] + 1))
+                start = i + 1
+
+    def _refresh_scrollbar_tail(self, moved: int, height: int) -> None:
+        """After the terminal moved the scrollbar's column up by ``moved`` rows with the view's:
+        repaint the rows from the top of the old thumb (where it moved to) down, not the whole
+        bar (each row of it costs as much to composite as a row of text). The view followed the
+        tail, so both thumbs end at the bottom: the old one, ``height * height / (virtual -
+        moved)`` rows tall, now ends ``moved`` rows higher; one row more for its rounding."""
+        virtual = max(self.virtual_size.height, height + moved)
+        old_thumb = -(-height * height // (virtual - moved))  # ceil
+        first = max(0, height - old_thumb - moved - 2)
+        self.vertical_scrollbar.refresh(
+            Region(0, first, self.scrollbar_size_vertical, height - first)
+        )
+
+    def _terminal_scroll(self) -> Callable[[int], None] | None:
+        """A function that scrolls this widget's rows up in the terminal, or None when that
+        would move anything else: a headless or inline app, another screen on top, a view not
+        the screen's full width (the rows would carry the neighbours), or a widget over it.
+
+        Textual keeps no copy of the screen to compare with, so what it would draw in the moved
+        rows is what the terminal shows there: ``_refresh_changed_rows`` repaints every row whose
+        strip is not the one that moved into it."""
+        app = self.app
+        driver = app._driver
+        screen = self.screen
+        if driver is None or app.is_headless or driver.is_inline or screen is not app.screen:
+            return None
+        region = self.region
+        if not region or region.x != 0 or region.width != screen.size.width:
+            return None
+        beneath = set(self.ancestors)
+        for widget, (where, clip) in screen._compositor.visible_widgets.items():
+            if widget is self:
+                if where != region or not clip.contains_region(region):
+                    return None
+            elif widget not in beneath and widget.parent is not self and where.overlaps(region):
+                return None
+        prefix = SYNC_START if getattr(app, "_sync_available", False) else ""
+
+        def scroll(lines: int) -> None:
+            bottom = region.y + region.height
+            driver.write(prefix + SCROLL_UP.format(top=region.y + 1, bottom=bottom, lines=lines))
+
+        return scroll
 
     def _row_strip(self, line_y: int) -> object:
         """What ``render_line`` draws at ``line_y``, by identity and without rendering: a part
@@ -433,7 +510,19 @@ class Transcript(ScrollView, can_focus=False):
         # What Textual does itself for a size change that needs no layout (Widget._size_updated
         # with layout=False); tests/unit/test_transcript.py pins that no layout is asked for.
         self.set_reactive(Transcript.virtual_size, size)
-        self._scroll_update(size)
+        self._scroll_update_quietly(size)
+
+    def _scroll_update_quietly(self, size: Size) -> None:
+        """``Widget._scroll_update`` without its repaint of the whole scrollbar:
+        ``_refresh_changed_rows`` repaints the bar, or after a terminal scroll its tail only."""
+        self._refresh_scrollbars()
+        if self.show_vertical_scrollbar and self.styles.scrollbar_size_vertical:
+            bar = self.vertical_scrollbar
+            bar.set_reactive(ScrollBar.window_virtual_size, size.height)
+            window = self.container_size.height - self.scrollbar_size_horizontal
+            bar.set_reactive(ScrollBar.window_size, window)
+            self._bar_stale = True
+        self.scroll_y = self.validate_scroll_y(self.scroll_y)
 
     def _requeue_polish(self, ctx: RenderContext) -> None:
         """After a width or theme change: polish again, the turns in view first."""
@@ -475,7 +564,14 @@ class Transcript(ScrollView, can_focus=False):
     # -- following the tail, clicks, keys --------------------------------------------------
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
+        if self._following:  # _refresh_changed_rows repaints what moved, or everything
+            if self.show_vertical_scrollbar:
+                self.vertical_scrollbar.set_reactive(ScrollBar.position, new_value)
+                self._bar_stale = True
+            self._styles_cache.clear()  # its lines were for the old offset
+        else:  # scrolled by a person or a key: everything is repainted, nothing compared
+            super().watch_scroll_y(old_value, new_value)
+            self._shown = None
         self._follow = new_value >= self.max_scroll_y
 
     def watch_show_vertical_scrollbar(self, shown: bool) -> None:
