@@ -517,3 +517,27 @@ async def test_the_terminal_is_not_scrolled_headless() -> None:
     app = TranscriptApp()
     async with app.run_test(size=(80, 24)):
         assert app.transcript._terminal_scroll() is None
+
+
+async def test_no_terminal_scroll_while_a_repaint_is_not_yet_drawn() -> None:
+    """Two draws before a frame (a tick, then a polish step): the first's rows are not on the
+    terminal yet, so moving the terminal's rows would carry the old ones; repaint everything."""
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        transcript = app.transcript
+        handle = transcript.start_turn(1, "hi", "sim", "m")
+        handle.push(TextDelta("".join(f"line {i}\n\n" for i in range(40))))
+        transcript.flush()
+        await pilot.pause()
+        scrolled: list[int] = []
+        transcript._terminal_scroll = lambda: scrolled.append  # type: ignore[method-assign]
+        handle.push(TextDelta("grows"))
+        transcript._tick()  # its new row is repainted (the terminal may move the rows); no frame
+        before = len(scrolled)
+        handle.push(TextDelta("\n\none more line\n\n"))
+        transcript._tick()
+        assert len(scrolled) == before
+        await pilot.pause()
+        handle.push(TextDelta("and another\n\n"))
+        transcript._tick()  # drawn since: the terminal moves the rows again
+        assert len(scrolled) == before + 1

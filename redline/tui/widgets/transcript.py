@@ -411,7 +411,12 @@ class Transcript(ScrollView, can_focus=False):
             old, moved = before[1], top - before[0]
             if moved == 0:
                 changed = [y for y in range(height) if old[y] is not rows[y]]
-            elif 0 < moved < height and (scroll := self._terminal_scroll()) is not None:
+            elif (
+                0 < moved < height
+                # a repaint not yet drawn: the terminal's rows are not the ones compared
+                and not (self._repaint_regions or self.vertical_scrollbar._repaint_regions)
+                and (scroll := self._terminal_scroll()) is not None
+            ):
                 kept = height - moved
                 changed = [y for y in range(height) if y >= kept or old[y + moved] is not rows[y]]
                 scroll(moved)
