@@ -28,7 +28,6 @@ from rich.style import Style
 from textual import events
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
-from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from redline.agent import Turn
@@ -523,9 +522,11 @@ class Transcript(ScrollView, can_focus=False):
         self._refresh_scrollbars()
         if self.show_vertical_scrollbar and self.styles.scrollbar_size_vertical:
             bar = self.vertical_scrollbar
-            bar.set_reactive(ScrollBar.window_virtual_size, size.height)
+            bar.set_reactive(
+                type(bar).window_virtual_size, size.height
+            )  # no import: not before a turn
             window = self.container_size.height - self.scrollbar_size_horizontal
-            bar.set_reactive(ScrollBar.window_size, window)
+            bar.set_reactive(type(bar).window_size, window)
             self._bar_stale = True
         self.scroll_y = self.validate_scroll_y(self.scroll_y)
 
@@ -571,7 +572,8 @@ class Transcript(ScrollView, can_focus=False):
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         if self._following:  # _refresh_changed_rows repaints what moved, or everything
             if self.show_vertical_scrollbar:
-                self.vertical_scrollbar.set_reactive(ScrollBar.position, new_value)
+                bar = self.vertical_scrollbar
+                bar.set_reactive(type(bar).position, new_value)
                 self._bar_stale = True
             self._styles_cache.clear()  # its lines were for the old offset
         else:  # scrolled by a person or a key: everything is repainted, nothing compared
