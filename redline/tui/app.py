@@ -820,6 +820,14 @@ class RedlineApp(App[None]):
     def pick_theme(self) -> None:
         self.action_change_theme()
 
+    def search_themes(self) -> None:
+        """Textual's theme picker, with a footer of its own keys (not the main screen's)."""
+        from textual.theme import ThemeProvider
+
+        from redline.tui.theme_palette import ThemePalette
+
+        self.push_screen(ThemePalette(providers=[ThemeProvider], placeholder="Search for themes…"))
+
     async def quit(self) -> None:
         await self.action_quit()
 
