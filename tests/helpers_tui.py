@@ -7,10 +7,15 @@ cursor blink, no session files unless asked.
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
 import os
+import pty
 import select
+import struct
+import subprocess
 import sys
+import termios
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -92,6 +97,28 @@ class StepClock:
             now += self.step
         state[0], state[1] = now, waiting
         return now
+
+
+def spawn_redline_in_pty(
+    cwd: Path, *, cols: int, rows: int = 40, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], int]:
+    """``redline --provider sim`` on a real pseudo-terminal of ``cols`` x ``rows``, in its own
+    session (no controlling terminal); returns the process and the master side."""
+    from tests.conftest import ROOT
+
+    full = dict(os.environ)
+    full["PYTHONPATH"] = str(ROOT) + os.pathsep + full.get("PYTHONPATH", "")
+    full["TERM"] = "xterm-256color"
+    full.update(env or {})
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "redline", "--provider", "sim"],
+        cwd=cwd, env=full, stdin=slave, stdout=slave, stderr=slave,
+        start_new_session=True,
+    )  # fmt: skip
+    os.close(slave)
+    return proc, master
 
 
 def read_pty_until(

@@ -5,33 +5,17 @@ Before, Textual's input thread read EOF / EIO in a loop and the orphan spun a co
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pty
-import struct
 import subprocess
-import sys
-import termios
 from pathlib import Path
 
-from tests.conftest import ROOT
-from tests.helpers_tui import read_pty_until
+from tests.helpers_tui import read_pty_until, spawn_redline_in_pty
 
 LIVENESS_S = 20  # generous: exiting takes well under a second on an idle machine
 
 
 def test_closing_the_terminal_ends_redline(tmp_path: Path) -> None:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    env["TERM"] = "xterm-256color"
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "redline", "--provider", "sim"],
-        cwd=tmp_path, env=env, stdin=slave, stdout=slave, stderr=slave,
-        start_new_session=True,
-    )  # fmt: skip
-    os.close(slave)
+    proc, master = spawn_redline_in_pty(tmp_path, cols=100)
     try:
         seen = bytearray()
         read_pty_until(master, lambda out: b"ctx" in out, seen, 60)  # the status bar is up

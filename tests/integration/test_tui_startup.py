@@ -2,34 +2,20 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pty
-import struct
 import subprocess
 import sys
 import termios
 from pathlib import Path
 
 from tests.conftest import ROOT
-from tests.helpers_tui import read_pty_until
+from tests.helpers_tui import read_pty_until, spawn_redline_in_pty
 
 WORDS = b"earlykeys"
 
 
 def test_keys_typed_before_the_prompt_is_on_screen_reach_it(tmp_path: Path):
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    env["TERM"] = "xterm-256color"
-    env["REDLINE_NO_PROBE"] = "1"
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "redline", "--provider", "sim"],
-        cwd=tmp_path, env=env, stdin=slave, stdout=slave, stderr=slave,
-        start_new_session=True,
-    )  # fmt: skip
-    os.close(slave)
+    proc, master = spawn_redline_in_pty(tmp_path, cols=120, env={"REDLINE_NO_PROBE": "1"})
     os.write(master, WORDS)  # at once: the interpreter has not even imported Textual yet
     seen = bytearray()
 
@@ -53,18 +39,7 @@ def test_keys_typed_while_redline_starts_are_not_echoed_over_the_shell(tmp_path:
     # The tty echoes keys in cooked mode: typed before Textual takes the terminal, they were
     # printed over the shell's screen. redline turns the echo off first thing; they still
     # reach the prompt, and the terminal is put back as it was on the way out.
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    env["TERM"] = "xterm-256color"
-    env["REDLINE_NO_PROBE"] = "1"
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "redline", "--provider", "sim"],
-        cwd=tmp_path, env=env, stdin=slave, stdout=slave, stderr=slave,
-        start_new_session=True,
-    )  # fmt: skip
-    os.close(slave)
+    proc, master = spawn_redline_in_pty(tmp_path, cols=120, env={"REDLINE_NO_PROBE": "1"})
     seen = bytearray()
     alt_screen = b"\x1b[?1049h"
 
