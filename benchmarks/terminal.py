@@ -216,6 +216,15 @@ def assistants(
             ["/clear", "Enter"],
         )
     )
+    out.append(  # the floor: what the measurement itself costs (benchmarks/_term_floor.py)
+        Assistant(
+            "floor",
+            [sys.executable, str(ROOT / "benchmarks" / "_term_floor.py"), base],
+            {"TERM": "xterm-256color"},
+            re.compile(re.escape("floor›")),
+            ["C-c"],
+        )
+    )
     codex = shutil.which("codex")
     if codex:
         codex_home = home / "codex-home"
