@@ -41,6 +41,9 @@ SWITCH_INTERVAL_S = 0.001
 
 def tune_runtime() -> None:
     """What the TUI needs of the interpreter, set before Textual is imported."""
+    from redline.tui import startup_gc
+
+    startup_gc.pause()  # until the first paint (the app resumes it; ``run`` at the latest)
     os.environ.setdefault("TEXTUAL_FPS", FRAME_RATE)  # read once, when Textual is imported
     sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
 
@@ -81,6 +84,9 @@ def run(args: argparse.Namespace) -> int:
         return _run(args)
     finally:
         restore()
+        from redline.tui import startup_gc
+
+        startup_gc.resume()  # an app that ended before its first paint
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -190,8 +190,9 @@ class RedlineApp(App[None]):
             self.notify(notice, title="Repository config", severity="warning", timeout=20)
 
     def _after_first_paint(self) -> None:
-        from redline.tui import frame_trace
+        from redline.tui import frame_trace, startup_gc
 
+        startup_gc.resume()  # before any worker: the index's own pause must find it on
         frame_trace.install(self)
         wanted = self.resuming.backend_of(self._resumed) if self._resumed else None
         if wanted is not None:  # the backend and model the resumed session's last turn used

@@ -74,3 +74,6 @@ def test_the_tui_hands_the_gil_to_the_terminal_writer_within_a_millisecond(monke
         assert os.environ["TEXTUAL_FPS"] == "30"
     finally:
         sys.setswitchinterval(before)
+        from redline.tui import startup_gc
+
+        startup_gc.resume()  # tune_runtime pauses cyclic GC until the first paint
