@@ -541,3 +541,42 @@ async def test_no_terminal_scroll_while_a_repaint_is_not_yet_drawn() -> None:
         handle.push(TextDelta("and another\n\n"))
         transcript._tick()  # drawn since: the terminal moves the rows again
         assert len(scrolled) == before + 1
+
+
+async def test_a_tick_draws_its_rows_at_once_not_at_the_screens_next_update() -> None:
+    """On a real terminal the screen's update runs in the tick itself: the frame is handed to
+    the driver before the tick returns (Textual's own path waits for the widget's idle and
+    then for its update timer's next slot)."""
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        transcript = app.transcript
+        transcript.present_at_once = True  # as on a terminal (run_test is headless)
+        handle = transcript.start_turn(1, "hi", "sim", "m")
+        transcript.flush()
+        await pilot.pause()
+        shown: list[object] = []
+        display = app._display
+        app._display = lambda screen, update: (shown.append(update), display(screen, update))  # type: ignore[method-assign]
+        handle.push(TextDelta("drawn in the tick"))
+        transcript._tick()
+        assert shown, "no frame handed over during the tick"
+        assert transcript.presented == 1
+        assert transcript not in app.screen._dirty_widgets
+        await pilot.pause()
+        assert "drawn in the tick" in _screen_text(app)
+
+
+async def test_a_tick_that_needs_a_layout_leaves_the_frame_to_textual() -> None:
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        transcript = app.transcript
+        transcript.present_at_once = True
+        handle = transcript.start_turn(1, "hi", "sim", "m")
+        transcript.flush()
+        await pilot.pause()
+        transcript.refresh(layout=True)  # something else asked the screen for a layout pass
+        handle.push(TextDelta("laid out first"))
+        transcript._tick()
+        assert transcript.presented == 0
+        await pilot.pause()
+        assert "laid out first" in _screen_text(app)
