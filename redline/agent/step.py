@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import aclosing
 from dataclasses import dataclass, field
 
@@ -47,6 +48,7 @@ async def stream_step(
     reasoning: list[str] = []
     feed = meter.feed
     snapshots = False  # a diffusing answer: its edits are read from the last snapshot
+    first_text = True
     meter.request_sent()
     try:
         async with aclosing(backend.client.stream(request)) as events:
@@ -57,6 +59,9 @@ async def stream_step(
                     text.append(event.text)  # type: ignore[union-attr]
                     sink(event)
                     watch.feed(event.text)  # type: ignore[union-attr]
+                    if first_text:  # its draw goes before the rest of this read is parsed
+                        first_text = False
+                        await asyncio.sleep(0)
                     continue
                 if kind is ReasoningDelta:
                     reasoning.append(event.text)  # type: ignore[union-attr]

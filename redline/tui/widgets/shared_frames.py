@@ -33,7 +33,7 @@ class FrameTimer:
     def __init__(self, frame_s: float, callback: Callable[[], None]) -> None:
         self.frame_s = frame_s
         self._callback = callback
-        self.handle: asyncio.TimerHandle | None = None
+        self.handle: asyncio.Handle | None = None
         self.at = 0.0  # loop time the requested frame is for
         self.last = 0.0  # loop time of the last frame
 
@@ -50,7 +50,9 @@ class FrameTimer:
                 return None
             self.handle.cancel()
         self.at = at
-        self.handle = loop.call_at(at, self._fire)
+        # At once: ahead of whatever is already waiting for the loop, the stream's next read
+        # among them (a timer due now would run after the task that asked for it resumes).
+        self.handle = loop.call_soon(self._fire) if now else loop.call_at(at, self._fire)
         return at - loop.time()
 
     def _fire(self) -> None:
