@@ -11,7 +11,9 @@ Per assistant and rate:
 - ``final_lag_ms``: the server's last byte -> the answer's last word on screen;
 - ``stall_ms``: the longest time the screen did not change while the answer streamed;
 - ``enter_to_request_ms``: Enter sent -> the request on the server's socket;
-- ``launch_ms``: process start -> the prompt ready on screen.
+- ``launch_ms``: process start -> the prompt ready on screen;
+- ``cpu_ms``: CPU (user + system) the assistant's processes used from Enter to the answer's end
+  on screen (``/proc``, the pane's process and everything below it).
 
 Peers: Codex CLI (``codex``, if on PATH: ``npm install -g @openai/codex``), pointed at the
 server as a custom Responses provider with a throwaway CODEX_HOME.
@@ -82,6 +84,9 @@ class Screen:
             text=True,
             bufsize=1,
         )
+        # The attach command's own reply (an empty %begin/%end block) comes first: read it now,
+        # or every later reply is read one command late (a capture would be the previous poll's).
+        self._reply()
 
     def _tmux(self, *args: str) -> None:
         subprocess.run(["tmux", "-L", self.sock, *args], check=True, env=self.env)
@@ -90,6 +95,10 @@ class Screen:
         assert self.control.stdin is not None and self.control.stdout is not None
         self.control.stdin.write(command + "\n")
         self.control.stdin.flush()
+        return self._reply()
+
+    def _reply(self) -> list[str]:
+        assert self.control.stdout is not None
         out: list[str] = []
         inside = False
         for line in self.control.stdout:
@@ -118,6 +127,9 @@ class Screen:
         self._ask(f"send-keys -t {self.name}{flag} " + " ".join(_quote(k) for k in keys))
         return now
 
+    def pane_pid(self) -> int:
+        return int(self._ask(f"list-panes -t {self.name} -F '#{{pane_pid}}'")[0])
+
     def close(self) -> None:
         try:
             self.control.stdin.close()  # type: ignore[union-attr]
@@ -125,6 +137,28 @@ class Screen:
             pass
         self.control.wait(timeout=5)
         subprocess.run(["tmux", "-L", self.sock, "kill-server"], check=False, capture_output=True)
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_s(pid: int) -> float:
+    """User + system CPU of ``pid`` and every process below it, in seconds (``/proc``); a
+    process that ended in between counts no more (its time went to its parent only if waited)."""
+    total, todo, seen = 0.0, [pid], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / _TICK
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
 
 
 def _quote(text: str) -> str:
@@ -284,6 +318,8 @@ def one_prompt(
 ) -> dict[str, float]:
     screen.keys("bench", literal=True)
     time.sleep(0.3)
+    pid = screen.pane_pid()
+    cpu_before = tree_cpu_s(pid)
     enter = screen.keys("Enter")
     first: float | None = None
     end: float | None = None
@@ -314,6 +350,7 @@ def one_prompt(
             f"the answer never finished on screen (first text seen: {first is not None})"
         )
     assert number is not None
+    cpu = tree_cpu_s(pid) - cpu_before
     record = server.record(number)
     seen.add(number)
     if log is not None:  # --trace: the screen's times, to line up with redline's own marks
@@ -323,6 +360,7 @@ def one_prompt(
         "final_lag_ms": (end - record["last_byte"]) * 1000,
         "stall_ms": stall * 1000,
         "enter_to_request_ms": (record["arrived"] - enter) * 1000,
+        "cpu_ms": cpu * 1000,
     }
 
 
