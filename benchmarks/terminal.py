@@ -18,8 +18,11 @@ Per assistant and rate:
 Peers: Codex CLI (``codex``, if on PATH: ``npm install -g @openai/codex``), pointed at the
 server as a custom Responses provider with a throwaway CODEX_HOME.
 
+``--baseline DIR`` adds another checkout of redline (``redline-baseline``), interleaved with
+this one: before and after in the same run.
+
 Usage: python benchmarks/terminal.py [--rates 2000,20000] [--launches 5] [--prompts 2]
-       [--only redline] [--poll-ms 4]
+       [--only redline] [--poll-ms 4] [--baseline DIR]
 Prints one JSON object.
 """
 
@@ -220,7 +223,11 @@ class ModelServer:
 
 
 def assistants(
-    port: int, home: Path, only: set[str] | None, trace: str | None = None
+    port: int,
+    home: Path,
+    only: set[str] | None,
+    trace: str | None = None,
+    baseline: Path | None = None,
 ) -> list[Assistant]:
     base = f"http://127.0.0.1:{port}/v1"
     out: list[Assistant] = []
@@ -250,6 +257,17 @@ def assistants(
             ["/clear", "Enter"],
         )
     )
+    if baseline is not None:  # another checkout of redline (the commit before), same config
+        out.append(
+            Assistant(
+                "redline-baseline",
+                [sys.executable, "-m", "redline"],
+                {**redline_env, "PYTHONPATH": str(baseline)},
+                re.compile(re.escape("Ask for a change")),
+                ["C-q"],
+                ["/clear", "Enter"],
+            )
+        )
     out.append(  # the floor: what the measurement itself costs (benchmarks/_term_floor.py)
         Assistant(
             "floor",
@@ -402,7 +420,7 @@ def run_rate(rate: float, args: argparse.Namespace, only: set[str] | None) -> di
         ["git", "-C", str(repo), "-c", "user.name=b", "-c", "user.email=b@b", "commit", "-qm", "i"],
         check=True,
     )
-    peers = assistants(server.port, home, only, args.trace)
+    peers = assistants(server.port, home, only, args.trace, args.baseline)
     results: dict[str, dict[str, list[float]]] = {a.name: {} for a in peers}
     errors: dict[str, str] = {}
     screens: dict[str, list[dict[str, object]]] = {}
@@ -472,6 +490,11 @@ def main() -> None:
         "--trace", help="redline writes its frame trace (JSON lines) to this file, appended"
     )
     parser.add_argument("--brief", action="store_true", help="leave out each run's figures")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="a checkout of redline to run beside this one (e.g. a git worktree of main~3)",
+    )
     args = parser.parse_args()
     only = set(args.only) if args.only else None
     out = {
