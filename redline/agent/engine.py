@@ -146,7 +146,7 @@ class TurnLoop:
         timing = TurnTiming()
         turn.timing = timing
         readings: list[MeterReading] = []
-        dispatch = self._dispatch(turn) if tools else None
+        dispatch: ToolDispatch | None = None  # made at the first call: after the request
         texts: list[str] = []
         reasoning: list[str] = []
         last_byte: float | None = None
@@ -185,7 +185,7 @@ class TurnLoop:
                 if answer.error is not None:
                     turn.error = answer.error
                     break
-                if not answer.calls or dispatch is None:
+                if not answer.calls or not tools:
                     break
                 if len(timing.steps) >= MAX_STEPS:
                     turn.error = StreamError(
@@ -193,6 +193,8 @@ class TurnLoop:
                         f"The model kept calling tools; stopped after {MAX_STEPS} steps.",
                     )
                     break
+                if dispatch is None:  # GitPython loads here, never before a request
+                    dispatch = self._dispatch(turn)
                 before = dispatch.tool_ms + dispatch.wait_ms
                 await self._run_tools(turn, answer, dispatch, sink)
                 timing.tool_ms, timing.wait_ms = dispatch.tool_ms, dispatch.wait_ms
@@ -291,7 +293,7 @@ class TurnLoop:
         return self._request(base + tuple(turn.items), True)
 
     def _dispatch(self, turn: Turn) -> ToolDispatch:
-        from redline.agent.dispatch import ToolDispatch  # GitPython: not before first paint
+        from redline.agent.dispatch import ToolDispatch  # GitPython: not before a request
         from redline.tools.agent import Workspace
         from redline.tools.agent.protect import ReadGuard
         from redline.tools.edits.turn_track import TurnTracker
@@ -349,7 +351,7 @@ class TurnLoop:
 
 
 def tool_specs() -> tuple[ToolSpec, ...]:
-    from redline.tools.agent import TOOLS  # GitPython: not before first paint
+    from redline.tools.agent.specs import TOOLS  # not the tools themselves (GitPython)
 
     return tuple(ToolSpec(t.name, t.description, t.parameters) for t in TOOLS.values())
 

@@ -1,10 +1,11 @@
 """The warm-up thread's imports: what the first turn needs, loaded while the person types.
 
 The turn's request path comes first (``REQUEST_IMPORTS``: measured, what a first Enter with no
-warm-up imported before its request was written; with tools on, the tools' specs bring
-GitPython). What only the answer needs (the diff card, the scrollbar) comes after, and waits
-while a turn's request is on its way: the warm-up thread importing beside the first Enter
-holds the GIL and the import locks the request path waits for.
+warm-up imports before its request is written; with tools on, the tools' specs, which load no
+GitPython). What only the answer needs (the diff card, the scrollbar) and what only running a
+tool needs (the registry, the turn's tracker: GitPython) come after, and wait while a turn's
+request is on its way: the warm-up thread importing beside the first Enter holds the GIL and
+the import locks the request path waits for.
 """
 
 from __future__ import annotations
@@ -18,19 +19,20 @@ REQUEST_IMPORTS = (
     "redline.agent.engine",
     "redline.tui.presenter",
     "redline.tools.context.builder",  # the first prompt's context (the index loads with it)
-    "redline.tools.edits.turn_track",
-    "redline.agent.dispatch",
-    "redline.tools.agent",  # the tools' specs go with the request (GitPython with them)
-    "redline.tools.agent.shell",
-    "redline.tools.shell",
-    "redline.tools.edits.parser",
-    "redline.tools.edits.apply",
+    "redline.tools.agent.specs",  # the tools' specs go with the request (no GitPython)
+    "redline.tools.shell",  # the shell tool is made before the first request
+    "redline.tools.edits.parser",  # the answer's edit blocks, from its first text
 )
 
-# Not before the answer streams: these wait while a request is on its way.
+# Not before the answer streams: these wait while a request is on its way. The answer's
+# own first; then the tools' (GitPython, ~0.1-0.2 s of import): a call comes at a step's end.
 AFTER_REQUEST_IMPORTS = (
     "redline.tui.widgets.diff_card",
     "textual.scrollbar",
+    "redline.agent.dispatch",
+    "redline.tools.agent.registry",
+    "redline.tools.edits.turn_track",
+    "redline.tools.edits.apply",
 )
 
 TURN_IMPORTS = REQUEST_IMPORTS + AFTER_REQUEST_IMPORTS

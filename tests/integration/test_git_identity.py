@@ -63,7 +63,7 @@ async def test_f2_says_how_and_the_edits_keep_waiting(anonymous: Path) -> None:
 
 
 def test_an_agent_patch_is_refused_with_the_sentence(anonymous: Path) -> None:
-    from redline.tools.agent.apply_patch import TurnEdits
+    from redline.tools.agent.turn_edits import TurnEdits
 
     (anonymous / "a.txt").write_text("alpha\nmine\n")  # work in progress: a checkpoint is due
     before = fingerprint(anonymous)

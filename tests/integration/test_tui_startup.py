@@ -140,7 +140,7 @@ subprocess.run(["git", "init", "-q", str(root)], check=True)
 entered = threading.Event()
 main_thread = threading.get_ident()
 seen = {}
-LATER = ("redline.tui.widgets.diff_card", "textual.scrollbar")
+LATER = ("redline.tui.widgets.diff_card", "textual.scrollbar", "git")
 
 
 class HoldWarmUp:  # the warm-up thread starts only once Enter is pressed (a loaded machine)
@@ -206,7 +206,8 @@ asyncio.run(main())
 def test_the_warm_up_loads_what_the_request_needs_first_and_the_rest_after_it(tmp_path: Path):
     # On a loaded machine the first Enter comes while the warm-up thread still imports: what
     # the request needs (the engine, the tools' specs) loads first, and the rest (the diff
-    # card, the scrollbar) only once the request is on the wire, not beside it.
+    # card, the scrollbar, GitPython for running the tools) only once the request is on the
+    # wire, not beside it; with tools on, nothing on the request's own path imports GitPython.
     env = dict(os.environ, PYTHONPATH=str(ROOT), REDLINE_NO_PROBE="1")
     out = subprocess.run(
         [sys.executable, "-c", EARLY_ENTER, str(tmp_path)],

@@ -50,7 +50,7 @@ def test_undo_keeps_staged_work_staged(tmp_path: Path, run_redline) -> None:
 
 
 def test_undo_of_an_agent_turn_gives_the_work_back(tmp_path: Path, run_redline) -> None:
-    from redline.tools.agent.apply_patch import TurnEdits
+    from redline.tools.agent.turn_edits import TurnEdits
 
     repo = make_repo(tmp_path / "repo", {"a.txt": "one\ntwo\n"})
     start = git(repo, "rev-parse", "HEAD").strip()

@@ -92,3 +92,17 @@ def test_a_config_with_a_base_url_loads_without_httpx(tmp_path: Path) -> None:
         "assert load_config(Path('.')).presets()['bench'].base_url"
     )
     assert _loaded_after(load, ("httpx",)) == []
+
+
+def test_the_tools_specs_load_without_gitpython() -> None:
+    # The specs go with every request when tools are on; GitPython (100-200 ms of import
+    # here) is for running a tool, after the request is on the wire.
+    specs = "from redline.agent.engine import tool_specs; assert len(tool_specs()) == 5"
+    assert _loaded_after(specs, ("git", "redline.tools.agent.registry")) == []
+
+
+def test_what_the_warm_up_loads_before_the_request_has_no_gitpython() -> None:
+    # A first Enter during the warm-up waits for REQUEST_IMPORTS (the import locks, the GIL).
+    first = "from redline.tui.warm_up import REQUEST_IMPORTS; import importlib; "
+    first += "[importlib.import_module(m) for m in REQUEST_IMPORTS]"
+    assert _loaded_after(first, ("git",)) == []

@@ -1,4 +1,5 @@
-"""The agent's tools by name (DESIGN.md "The agent"): their specs, and one way to run a call.
+"""The agent's tools by name (DESIGN.md "The agent"): one way to run a call (the specs sent
+with a request are ``specs``; this module loads the implementations, GitPython with them).
 
 ``run_tool`` never raises: unknown tools, broken argument JSON and failures inside a tool all
 come back as a ``ToolResult`` with ``ok`` False and a sentence the model can act on.
@@ -6,45 +7,16 @@ come back as a ``ToolResult`` with ``ok`` False and a sentence the model can act
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from redline.tools.agent import apply_patch, list_files, read_file, search, shell
-from redline.tools.agent.apply_patch import TurnEdits
 from redline.tools.agent.arguments import ArgumentError, parse_arguments
 from redline.tools.agent.protect import DEFAULT_GUARD, ReadGuard
 from redline.tools.agent.result import ToolResult, cap_output
+from redline.tools.agent.specs import TOOLS, AgentTool
+from redline.tools.agent.turn_edits import TurnEdits
 from redline.tools.context.files import find_root
-
-ToolKind = Literal["read", "edit", "command"]
-
-
-@dataclass(frozen=True, slots=True)
-class AgentTool:
-    """One tool as offered to a model; ``kind`` is what approvals go by."""
-
-    name: str
-    description: str
-    parameters: Mapping[str, object]
-    kind: ToolKind
-
-    @property
-    def read_only(self) -> bool:
-        return self.kind == "read"
-
-
-TOOLS: dict[str, AgentTool] = {
-    t.name: t
-    for t in (
-        AgentTool(read_file.NAME, read_file.DESCRIPTION, read_file.PARAMETERS, "read"),
-        AgentTool(list_files.NAME, list_files.DESCRIPTION, list_files.PARAMETERS, "read"),
-        AgentTool(search.NAME, search.DESCRIPTION, search.PARAMETERS, "read"),
-        AgentTool(apply_patch.NAME, apply_patch.DESCRIPTION, apply_patch.PARAMETERS, "edit"),
-        AgentTool(shell.NAME, shell.DESCRIPTION, shell.PARAMETERS, "command"),
-    )
-}
 
 
 @dataclass(slots=True)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from redline.tools.edits import FilePreview
+if TYPE_CHECKING:  # the applier's module imports GitPython; a result only carries its values
+    from redline.tools.edits import FilePreview
 
 MAX_OUTPUT_CHARS = 24_000
 _HEAD_SHARE = 0.6
