@@ -115,6 +115,29 @@ class TestApprovalCard:
                 assert turn.steps[-1].status == "denied" and turn.commit is None
         assert "redline simulator" not in (repo / "app.py").read_text()
 
+    async def test_esc_on_the_card_denies_and_stops_the_turn(self, tmp_path: Path):
+        """n says no and the model goes on; esc says no and the turn stops there (as in Codex CLI
+        and Claude Code), keeping the steps that finished."""
+        repo = make_repo(tmp_path / "repo", {"app.py": APP})
+        async with SimServer(rate=20000, ttft_ms=0) as sim:
+            app = agent_app(repo, sim.base_url)
+            async with app.run_test(size=SIZE) as pilot:
+                await settle(pilot)
+                await pilot.press(*"tidy app.py", "enter")
+                card = app.query_one(ApprovalCard)
+                await wait_until(pilot, lambda: card.waiting)
+                requests = sim.requests
+                await pilot.press("escape")
+                await wait_until(pilot, lambda: not app.session.turn_running)
+                await settle(pilot)
+                [turn] = app.session.conversation.turns
+                assert turn.interrupted and turn.commit is None
+                assert turn.steps[0].status == "ok"  # the read that finished is kept
+                assert sim.requests == requests  # nothing more was asked of the model
+                assert isinstance(app.focused, PromptInput) and not card.waiting
+                assert "interrupted" in "\n".join(app.transcript.lines_text())
+        assert "redline simulator" not in (repo / "app.py").read_text()
+
 
 class TestModes:
     async def test_shift_tab_cycles_the_mode_shown_in_the_status_bar(self, tmp_path: Path):

@@ -65,7 +65,7 @@ class MainScreen(Screen[None]):
         yield MeterBar(id="meter")
         yield CompletionMenu(id="completion")
         yield CommandCard(clock=self._display_clock, id="command-card")
-        yield ApprovalCard(id="approval")
+        yield ApprovalCard(id="approval", stop=self.session.interrupt)
         yield QueuePanel(id="queue")
         yield PromptInput(id="prompt", history=self._history, cursor_blink=self._cursor_blink)
         yield StatusBar(id="status")

@@ -1,4 +1,5 @@
-"""The approval card: a tool call waiting for the person's yes or no (y / n; esc says no).
+"""The approval card: a tool call waiting for the person's yes or no (y / n; esc says no and
+stops the turn, as it does in Codex CLI and Claude Code).
 
 It holds the request's future and resolves it; the turn awaits that future. Hidden when
 nothing waits; focused while something does, so y and n never reach the prompt. When it comes up
@@ -8,7 +9,7 @@ call): it waits, saying so, until the draft is sent or cleared (``claim``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from textual.binding import Binding
 from textual.message import Message
@@ -36,14 +37,17 @@ class ApprovalCard(Static, can_focus=True):
         Binding("y", "answer(True)", "Yes", tooltip="let the tool call run"),
         Binding("n", "answer(False)", "No", tooltip="deny it; the model is told"),
         Binding("a", "always", "Always", tooltip="run it, and this command prefix from now on"),
-        Binding("escape", "answer(False)", "No", show=False),
+        Binding("escape", "stop", "Stop", tooltip="deny it and stop the turn"),
     ]
 
     class Answered(Message):
         """The last waiting request got its answer (the prompt takes the focus back)."""
 
-    def __init__(self, id: str | None = None) -> None:
+
+    def __init__(self, id: str | None = None, stop: Callable[[], None] | None = None) -> None:
+        """``stop``: what esc calls to stop the turn (before the waiting calls are dropped)."""
         super().__init__("", id=id)
+        self._stop = stop
         self._waiting: list[ApprovalRequested] = []
         self._draft = False  # the person is typing: the card waits for the prompt to empty
 
@@ -97,6 +101,15 @@ class ApprovalCard(Static, can_focus=True):
         self._show()
         if not self._waiting:
             self.post_message(self.Answered())
+
+    def action_stop(self) -> None:
+        """Esc: no to every call that waits, and the turn stops (what finished is kept)."""
+        if not self._waiting:
+            return
+        if self._stop is not None:
+            self._stop()  # first, so the turn cannot go on with a "no" before it is cancelled
+        self.drop()
+        self.post_message(self.Answered())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "always":  # offered only for a simple command's prefix
