@@ -214,6 +214,9 @@ class RedlineApp(App[None]):
         while the person types: never between their Enter and the request."""
         self.warm_gate.load(warm_up.REQUEST_IMPORTS, warm_up.AFTER_REQUEST_IMPORTS)
         self.call_from_thread(lambda: self.session.own.tool)  # made here, not on Enter
+        from redline import code_cache
+
+        code_cache.save()  # now, not only at exit: a closed terminal ends redline by a signal
 
     def _recover_interrupted_apply(self) -> None:
         """An apply or undo cut short (a crash, a kill) is finished or rolled back, and said so."""

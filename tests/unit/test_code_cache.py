@@ -1,0 +1,151 @@
+"""The dataclass code kept between launches (redline/code_cache.py): reused when it is the
+person's own file from this Python, ignored (and replaced) otherwise, and the classes it makes
+behave exactly as compiled ones. Each case is a fresh interpreter, as a launch is."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# A dataclass of each kind the app uses, made after install; prints what the cache did.
+PROBE = """
+import json, sys
+from redline import code_cache
+code_cache.install(sys.argv[1])
+from dataclasses import FrozenInstanceError, dataclass, field, replace
+
+@dataclass(slots=True, frozen=True)
+class Point:
+    x: int
+    y: int = 0
+    tags: tuple[str, ...] = ()
+
+@dataclass
+class Box:
+    items: list[int] = field(default_factory=list)
+    def total(self) -> int:
+        return sum(self.items)
+
+p = Point(1, 2, ("a",))
+try:
+    p.x = 3
+    frozen = False
+except FrozenInstanceError:
+    frozen = True
+box = Box()
+box.items.append(4)
+print(json.dumps({
+    "repr": repr(p), "eq": p == Point(1, 2, ("a",)), "ne": p != Point(1, 3),
+    "hash": hash(p) == hash(Point(1, 2, ("a",))), "frozen": frozen,
+    "replace": repr(replace(p, y=5)), "box": repr(box), "fresh_list": Box().items == [],
+    "saved": code_cache.save(), **code_cache.stats(),
+}))
+"""
+
+
+def _launch(path: Path) -> dict[str, object]:
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE, str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout)
+
+
+def _behaviour(result: dict[str, object]) -> dict[str, object]:
+    return {k: v for k, v in result.items() if k not in ("saved", "hits", "misses", "loaded")}
+
+
+EXPECTED = {
+    "repr": "Point(x=1, y=2, tags=('a',))",
+    "eq": True,
+    "ne": True,
+    "hash": True,
+    "frozen": True,
+    "replace": "Point(x=1, y=5, tags=('a',))",
+    "box": "Box(items=[4])",
+    "fresh_list": True,
+}
+
+
+def test_the_second_launch_compiles_nothing_and_behaves_the_same(tmp_path: Path) -> None:
+    path = tmp_path / "cache" / "code.marshal"
+    first = _launch(path)
+    assert first["hits"] == 0 and first["misses"] > 0 and first["saved"] is True
+    assert path.stat().st_mode & 0o777 == 0o600
+    second = _launch(path)
+    assert second["misses"] == 0 and second["hits"] == first["misses"]
+    assert second["saved"] is False  # nothing new to keep
+    assert _behaviour(first) == _behaviour(second) == EXPECTED
+
+
+def test_a_corrupt_file_is_ignored_and_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "code.marshal"
+    path.write_bytes(b"\x00not marshal at all")
+    path.chmod(0o600)
+    result = _launch(path)
+    assert result["loaded"] == 0 and result["hits"] == 0 and result["saved"] is True
+    assert _behaviour(result) == EXPECTED
+    assert _launch(path)["misses"] == 0  # the replacement is good
+
+
+def test_a_file_others_can_write_is_never_run(tmp_path: Path) -> None:
+    path = tmp_path / "code.marshal"
+    good = _launch(path)
+    path.chmod(0o666)  # anyone could have put code in it
+    result = _launch(path)
+    assert result["loaded"] == 0 and result["hits"] == 0
+    assert result["misses"] == good["misses"]
+    assert _behaviour(result) == EXPECTED
+
+
+def test_a_file_from_another_python_is_ignored(tmp_path: Path) -> None:
+    import marshal
+
+    path = tmp_path / "code.marshal"
+    _launch(path)
+    header, codes = marshal.loads(path.read_bytes())
+    older = (header[0], header[1], header[2], header[3] - 1)
+    path.write_bytes(marshal.dumps((older, codes)))
+    result = _launch(path)
+    assert result["loaded"] == 0 and result["hits"] == 0
+
+
+def test_a_cache_that_cannot_be_written_costs_nothing(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the folder would be")
+    result = _launch(blocked / "code.marshal")
+    assert result["saved"] is False and _behaviour(result) == EXPECTED
+
+
+def test_the_default_file_is_in_the_cache_home_and_names_this_python(tmp_path: Path) -> None:
+    probe = "from redline import code_cache; print(code_cache.cache_file())"
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    path = Path(out.stdout.strip())
+    assert path.parent == tmp_path / "redline"
+    assert sys.implementation.cache_tag in path.name and f"{sys.hexversion:x}" in path.name
+
+
+def test_the_command_line_keeps_the_code_of_what_it_ran(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    for key in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME"):
+        env[key] = str(tmp_path / key)
+    subprocess.run(
+        [sys.executable, "-m", "redline", "sessions"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        check=True,
+    )
+    [kept] = (tmp_path / "cache" / "redline").glob("dataclass-code.*.marshal")
+    assert kept.stat().st_size > 0
