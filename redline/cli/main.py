@@ -13,7 +13,6 @@ import sys
 from collections.abc import Sequence
 
 from redline import __version__
-from redline.safety.terminal import guard_terminal_streams
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -193,7 +192,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     from redline import code_cache
 
-    code_cache.install()  # before the imports that make dataclasses (~70 ms of a launch)
+    code_cache.install()  # before the imports that make dataclasses and patterns (~120 ms)
+    from redline.safety.terminal import guard_terminal_streams
+
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 # A dataclass of each kind the app uses, made after install; prints what the cache did.
-PROBE = """
+PROBE = r'''
 import json, sys
 from redline import code_cache
 code_cache.install(sys.argv[1])
@@ -31,6 +31,20 @@ class Box:
     def total(self) -> int:
         return sum(self.items)
 
+import re
+# Fresh patterns (not compiled by anything before) of each kind: groups, flags, bytes, verbose.
+word = re.compile(r"(?P<head>[a-z]+)-(?P<tail>\d{2,})x7q")
+loud = re.compile(r"hello\s+w0rld+", re.IGNORECASE)
+raw = re.compile(rb"\x1b\[[0-9;]*mZq")
+verbose = re.compile("(\\d+)  # digits\n \\.(\\d+)q9", re.VERBOSE)
+matches = {
+    "word": word.fullmatch("abc-123x7q").groupdict(),
+    "word_no": word.fullmatch("abc-1x7q") is None,
+    "loud": bool(loud.search("say HELLO   W0RLDD")),
+    "raw": raw.sub(b"", b"a\x1b[1;31mZqb").decode(),
+    "verbose": verbose.match("3.14q9").groups(),
+    "groups": [word.groups, sorted(word.groupindex), word.flags == re.compile(word.pattern).flags],
+}
 p = Point(1, 2, ("a",))
 try:
     p.x = 3
@@ -43,9 +57,10 @@ print(json.dumps({
     "repr": repr(p), "eq": p == Point(1, 2, ("a",)), "ne": p != Point(1, 3),
     "hash": hash(p) == hash(Point(1, 2, ("a",))), "frozen": frozen,
     "replace": repr(replace(p, y=5)), "box": repr(box), "fresh_list": Box().items == [],
+    "re": matches,
     "saved": code_cache.save(), **code_cache.stats(),
 }))
-"""
+'''
 
 
 def _launch(path: Path) -> dict[str, object]:
@@ -60,7 +75,8 @@ def _launch(path: Path) -> dict[str, object]:
 
 
 def _behaviour(result: dict[str, object]) -> dict[str, object]:
-    return {k: v for k, v in result.items() if k not in ("saved", "hits", "misses", "loaded")}
+    counts = ("saved", "hits", "misses", "loaded", "re_hits", "re_misses", "re_loaded")
+    return {k: v for k, v in result.items() if k not in counts}
 
 
 EXPECTED = {
@@ -72,6 +88,14 @@ EXPECTED = {
     "replace": "Point(x=1, y=5, tags=('a',))",
     "box": "Box(items=[4])",
     "fresh_list": True,
+    "re": {
+        "word": {"head": "abc", "tail": "123"},
+        "word_no": True,
+        "loud": True,
+        "raw": "ab",
+        "verbose": ["3", "14"],
+        "groups": [2, ["head", "tail"], True],
+    },
 }
 
 
@@ -80,8 +104,10 @@ def test_the_second_launch_compiles_nothing_and_behaves_the_same(tmp_path: Path)
     first = _launch(path)
     assert first["hits"] == 0 and first["misses"] > 0 and first["saved"] is True
     assert path.stat().st_mode & 0o777 == 0o600
+    assert first["re_misses"] >= 4 and first["re_hits"] == 0
     second = _launch(path)
     assert second["misses"] == 0 and second["hits"] == first["misses"]
+    assert second["re_misses"] == 0 and second["re_hits"] == first["re_misses"]
     assert second["saved"] is False  # nothing new to keep
     assert _behaviour(first) == _behaviour(second) == EXPECTED
 
@@ -92,8 +118,10 @@ def test_a_corrupt_file_is_ignored_and_replaced(tmp_path: Path) -> None:
     path.chmod(0o600)
     result = _launch(path)
     assert result["loaded"] == 0 and result["hits"] == 0 and result["saved"] is True
+    assert result["re_loaded"] == 0 and result["re_hits"] == 0
     assert _behaviour(result) == EXPECTED
-    assert _launch(path)["misses"] == 0  # the replacement is good
+    again = _launch(path)
+    assert again["misses"] == 0 and again["re_misses"] == 0  # the replacement is good
 
 
 def test_a_file_others_can_write_is_never_run(tmp_path: Path) -> None:
@@ -101,8 +129,8 @@ def test_a_file_others_can_write_is_never_run(tmp_path: Path) -> None:
     good = _launch(path)
     path.chmod(0o666)  # anyone could have put code in it
     result = _launch(path)
-    assert result["loaded"] == 0 and result["hits"] == 0
-    assert result["misses"] == good["misses"]
+    assert result["loaded"] == 0 and result["hits"] == 0 and result["re_hits"] == 0
+    assert result["misses"] == good["misses"] and result["re_misses"] == good["re_misses"]
     assert _behaviour(result) == EXPECTED
 
 
@@ -111,11 +139,11 @@ def test_a_file_from_another_python_is_ignored(tmp_path: Path) -> None:
 
     path = tmp_path / "code.marshal"
     _launch(path)
-    header, codes = marshal.loads(path.read_bytes())
-    older = (header[0], header[1], header[2], header[3] - 1)
-    path.write_bytes(marshal.dumps((older, codes)))
+    header, codes, patterns = marshal.loads(path.read_bytes())
+    older = (*header[:3], header[3] - 1, *header[4:])
+    path.write_bytes(marshal.dumps((older, codes, patterns)))
     result = _launch(path)
-    assert result["loaded"] == 0 and result["hits"] == 0
+    assert result["loaded"] == 0 and result["hits"] == 0 and result["re_loaded"] == 0
 
 
 def test_a_cache_that_cannot_be_written_costs_nothing(tmp_path: Path) -> None:
@@ -147,5 +175,42 @@ def test_the_command_line_keeps_the_code_of_what_it_ran(tmp_path: Path) -> None:
         capture_output=True,
         check=True,
     )
-    [kept] = (tmp_path / "cache" / "redline").glob("dataclass-code.*.marshal")
+    [kept] = (tmp_path / "cache" / "redline").glob("startup-code.*.marshal")
     assert kept.stat().st_size > 0
+
+
+SANITISE = r'''
+import json, sys
+if sys.argv[1] != "-":
+    from redline import code_cache
+    code_cache.install(sys.argv[1])
+from redline.safety.terminal import for_terminal, json_dumps, one_line
+hostile = [
+    "plain", "\x1b[2J\x1b[H", "\x1b]52;c;aGVsbG8=\x07", "\x1b]0;title\x1b\\", "\x9b31m",
+    "\x1bP+q\x1b\\", "a\u202eb\u2066c", "tab\there\r\nnext", "\x1b_apc\x1b\\", "\x00\x7f\x85",
+    "emoji \U0001f600 and \ufeff bom", "\x1b[38;2;1;2;3mcolour\x1b[0m", "\x1bc reset",
+]
+out = [[for_terminal(t), one_line(t), json_dumps({"t": t})] for t in hostile]
+print(json.dumps(out))
+'''
+
+
+def test_the_sanitiser_is_the_same_with_kept_patterns(tmp_path: Path) -> None:
+    """redline's terminal sanitiser is regular expressions: from the kept arguments (the second
+    launch) it must clean every hostile string exactly as when compiled from scratch."""
+
+    def run(cache: str) -> str:
+        return subprocess.run(
+            [sys.executable, "-c", SANITISE, cache],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+    path = tmp_path / "code.marshal"
+    fresh = run("-")
+    run(str(path))  # writes the file
+    assert path.exists()
+    assert run(str(path)) == fresh
+    assert "\x1b" not in "".join(json.loads(fresh)[1][:2])  # the probe can tell clean from not
