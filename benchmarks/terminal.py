@@ -11,7 +11,8 @@ Per assistant and rate:
 - ``final_lag_ms``: the server's last byte -> the answer's last word on screen;
 - ``stall_ms``: the longest time the screen did not change while the answer streamed;
 - ``enter_to_request_ms``: Enter sent -> the request on the server's socket;
-- ``launch_ms``: process start -> the prompt ready on screen;
+- ``launch_ms``: process start -> the prompt ready on screen; ``launch_cpu_ms``: the CPU the
+  assistant's processes had used by then (10 ms ticks; steadier than the wall clock on a busy machine);
 - ``cpu_ms``: CPU (user + system) the assistant's processes used from Enter to the answer's end
   on screen (``/proc``, the pane's process and everything below it).
 
@@ -439,7 +440,9 @@ def run_rate(rate: float, args: argparse.Namespace, only: set[str] | None) -> di
                 try:
                     started = screen.launch()
                     ready = wait_for(screen, peer.ready, 30, poll_s)
+                    cpu = tree_cpu_s(screen.pane_pid()) * 1000  # steadier than the wall clock
                     results[peer.name].setdefault("launch_ms", []).append((ready - started) * 1000)
+                    results[peer.name].setdefault("launch_cpu_ms", []).append(cpu)
                     time.sleep(0.5)
                     seen: set[int] = set()
                     for _ in range(args.prompts):

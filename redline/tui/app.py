@@ -212,11 +212,14 @@ class RedlineApp(App[None]):
     def warm_turn_path(self) -> None:
         """What the first turn imports (the agent's tools, the edit parser: GitPython), loaded
         while the person types: never between their Enter and the request."""
-        self.warm_gate.load(warm_up.REQUEST_IMPORTS, warm_up.AFTER_REQUEST_IMPORTS)
-        self.call_from_thread(lambda: self.session.own.tool)  # made here, not on Enter
         from redline import code_cache
 
-        code_cache.save()  # now, not only at exit: a closed terminal ends redline by a signal
+        # What start-up compiled is kept now, not only at exit (a closed terminal ends redline
+        # by a signal), and again once the turn's modules are in.
+        code_cache.save()
+        self.warm_gate.load(warm_up.REQUEST_IMPORTS, warm_up.AFTER_REQUEST_IMPORTS)
+        self.call_from_thread(lambda: self.session.own.tool)  # made here, not on Enter
+        code_cache.save()
 
     def _recover_interrupted_apply(self) -> None:
         """An apply or undo cut short (a crash, a kill) is finished or rolled back, and said so."""
