@@ -69,7 +69,7 @@ def _cached_exec(source: Any, globals: Any = None, locals: Any = None, /, **kwar
     global _dirty
     if type(source) is str:
         code = _codes.get(source)
-        if code is None:
+        if type(code) is not CodeType:
             _stats["misses"] += 1
             code = compile(source, "<string>", "exec")
             if len(_codes) < MAX_ENTRIES:
@@ -127,18 +127,23 @@ def _install_re() -> bool:
             return real_compile(p, flags)
         key = (p, flags)
         args = _patterns.get(key)
-        if args is not None and len(args) == 6 and args[0] == p:
-            _stats["re_hits"] += 1
-            return real_sre.compile(*args)
+        if type(args) is tuple and len(args) == 6 and args[0] == p:
+            try:
+                compiled = real_sre.compile(*args)
+            except (TypeError, ValueError, RuntimeError, OverflowError):
+                del _patterns[key]  # not what re would make: compiled afresh below
+            else:
+                _stats["re_hits"] += 1
+                return compiled
         _stats["re_misses"] += 1
         recorder.take()
         compiled = real_compile(p, flags)
         args = recorder.take()
         if args is not None and len(args) == 6 and len(_patterns) < MAX_ENTRIES and args[0] == p:
-            pattern, final_flags, code, groups, groupindex, indexgroup = args
+            _, final_flags, code, groups, groupindex, indexgroup = args
             # the opcodes are int subclasses (named constants): kept as the ints they are
-            kept = (p, int(final_flags), [int(op) for op in code], int(groups))
-            kept += (dict(groupindex), tuple(indexgroup))
+            opcodes = [int(op) for op in code]
+            kept = (p, int(final_flags), opcodes, int(groups), dict(groupindex), tuple(indexgroup))
             try:
                 marshal.dumps(kept)  # what cannot be kept is not kept
             except ValueError:
@@ -175,11 +180,7 @@ def _load(path: str) -> Loaded:
         return {}, {}
     if header != _header() or type(codes) is not dict or type(patterns) is not dict:
         return {}, {}
-    if not all(type(k) is str and type(v) is CodeType for k, v in codes.items()):
-        return {}, {}
-    if not all(type(k) is tuple and type(v) is tuple for k, v in patterns.items()):
-        return {}, {}
-    return codes, patterns
+    return codes, patterns  # each entry's type is checked where it is used (a third of the load)
 
 
 def install(path: str | None = None) -> None:
@@ -214,7 +215,8 @@ def save() -> bool:
     if not _dirty or _path is None:
         return False
     try:
-        raw = marshal.dumps((_header(), dict(_codes), dict(_patterns)))
+        kept: Any = (_header(), dict(_codes), dict(_patterns))
+        raw = marshal.dumps(kept)
         folder = os.path.dirname(_path)
         os.makedirs(folder, mode=0o700, exist_ok=True)
         temp = f"{_path}.{os.getpid()}.tmp"

@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 # A dataclass of each kind the app uses, made after install; prints what the cache did.
-PROBE = r'''
+PROBE = r"""
 import json, sys
 from redline import code_cache
 code_cache.install(sys.argv[1])
@@ -60,7 +60,7 @@ print(json.dumps({
     "re": matches,
     "saved": code_cache.save(), **code_cache.stats(),
 }))
-'''
+"""
 
 
 def _launch(path: Path) -> dict[str, object]:
@@ -179,7 +179,7 @@ def test_the_command_line_keeps_the_code_of_what_it_ran(tmp_path: Path) -> None:
     assert kept.stat().st_size > 0
 
 
-SANITISE = r'''
+SANITISE = r"""
 import json, sys
 if sys.argv[1] != "-":
     from redline import code_cache
@@ -192,7 +192,7 @@ hostile = [
 ]
 out = [[for_terminal(t), one_line(t), json_dumps({"t": t})] for t in hostile]
 print(json.dumps(out))
-'''
+"""
 
 
 def test_the_sanitiser_is_the_same_with_kept_patterns(tmp_path: Path) -> None:
@@ -214,3 +214,21 @@ def test_the_sanitiser_is_the_same_with_kept_patterns(tmp_path: Path) -> None:
     assert path.exists()
     assert run(str(path)) == fresh
     assert "\x1b" not in "".join(json.loads(fresh)[1][:2])  # the probe can tell clean from not
+
+
+def test_entries_of_the_wrong_shape_are_compiled_afresh(tmp_path: Path) -> None:
+    """The file is the person's own, but an entry that is not what Python would make (a damaged
+    or hand-edited file) is never used: the class and the pattern are compiled as usual."""
+    import marshal
+
+    path = tmp_path / "code.marshal"
+    good = _launch(path)
+    header, codes, patterns = marshal.loads(path.read_bytes())
+    codes = {key: "not code" for key in codes}
+    patterns = {key: (key[0], 0, [999999, 1, 2], 0, {}, ()) for key in patterns}
+    path.write_bytes(marshal.dumps((header, codes, patterns)))
+    path.chmod(0o600)
+    result = _launch(path)
+    assert result["hits"] == 0 and result["re_hits"] == 0
+    assert result["misses"] == good["misses"] and result["re_misses"] == good["re_misses"]
+    assert _behaviour(result) == EXPECTED

@@ -9,7 +9,8 @@ call): it waits, saying so, until the draft is sent or cleared (``claim``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 from textual.message import Message
@@ -42,7 +43,6 @@ class ApprovalCard(Static, can_focus=True):
 
     class Answered(Message):
         """The last waiting request got its answer (the prompt takes the focus back)."""
-
 
     def __init__(self, id: str | None = None, stop: Callable[[], None] | None = None) -> None:
         """``stop``: what esc calls to stop the turn (before the waiting calls are dropped)."""
