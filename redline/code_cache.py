@@ -43,8 +43,9 @@ _path: str | None = None
 _installed = False
 
 
-def cache_file() -> str:
-    """One file per Python build: a code object only runs on the interpreter that made it."""
+def cache_file() -> str | None:
+    """One file per Python build: a code object only runs on the interpreter that made it.
+    None when there is no home to put it in (never a path relative to the folder redline runs in)."""
     base = os.environ.get("XDG_CACHE_HOME") or ""
     if not base or not os.path.isabs(base):
         if sys.platform == "darwin":
@@ -53,6 +54,8 @@ def cache_file() -> str:
             base = os.environ.get("LOCALAPPDATA") or os.path.expanduser("~\\AppData\\Local")
         else:
             base = os.path.expanduser("~/.cache")
+    if not os.path.isabs(base):  # no HOME: "~" stayed as it was
+        return None
     tag = f"{sys.implementation.cache_tag}-{sys.hexversion:x}"
     return os.path.join(base, "redline", f"startup-code.{tag}.marshal")
 
@@ -195,6 +198,8 @@ def install(path: str | None = None) -> None:
     if "exec" in vars(dataclasses):  # someone else replaced it, or dataclasses changed
         return
     _path = path if path is not None else cache_file()
+    if _path is None:
+        return
     codes, patterns = _load(_path)
     _codes.update(codes)
     _stats["loaded"] = len(_codes)
