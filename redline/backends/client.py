@@ -13,7 +13,6 @@ from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, 
 from dataclasses import replace
 
 import httpx
-from httpx_sse import EventSource
 
 from redline.backends import _local, _messages
 from redline.backends import apply_edit as _apply
@@ -38,6 +37,7 @@ from redline.backends._errors import (
 from redline.backends._messages import prompt_estimate
 from redline.backends._ratelimit import low_budget
 from redline.backends._responses import ResponsesParser
+from redline.backends._sse import Sse, sse_batches
 from redline.backends._timeouts import RetryPolicy, Timeouts, Watchdog
 from redline.backends.events import Event, ProviderNotice, StreamError
 from redline.backends.model_cache import ModelListCache
@@ -267,19 +267,19 @@ class StreamClient:
                     resp = ResponsesParser(self.name)
                     out: list[Event] = []
                     started = done = broken = False
-                    sse = None
-                    source = EventSource(opened).aiter_sse()
-                    next_sse = source.__anext__
+                    batch: list[Sse] | None = None
+                    source = sse_batches(opened)
+                    next_batch = source.__anext__
                     watch = Watchdog(loop, deadline)
                     try:
-                        while True:
+                        while not done:
                             if (
                                 started
                             ):  # a stall is time spent waiting on the network, not on the consumer
                                 watch.deadline = loop.time() + stall
                             watch.reading = True
                             try:
-                                sse = await next_sse()
+                                batch = await next_batch()  # every event of one network chunk
                             except StopAsyncIteration:
                                 break
                             except asyncio.CancelledError:
@@ -301,44 +301,44 @@ class StreamClient:
                                 return
                             finally:
                                 watch.reading = False
-                            data = sse.data
-                            if not data:
-                                continue
-                            if responses and not resp.started and _CHAT_CHUNK in data:
-                                responses = self._speaks_chat(out)
-                            try:
-                                if responses:
-                                    done = resp.feed(sse.event, data, out)
-                                    now_started = resp.started
-                                else:
-                                    done = chat.feed(data, out)
-                                    now_started = chat.started
-                            except (AttributeError, TypeError, KeyError, IndexError) as exc:
-                                # A chunk of an unexpected shape: say so, keep what came before.
-                                out.append(self._odd_chunk(data, exc))
-                                done = broken = True
-                                now_started = started
-                                chat.abandon()
-                                resp.abandon()
-                            if now_started and not started:
-                                started = True
-                                watch.arm(
-                                    loop.time() + stall
-                                )  # earlier than the first-token deadline
-                            if out:
-                                if not started and may_retry:
-                                    self._maybe_retry(out)
-                                for event in out:
-                                    yield (
-                                        self._scrubbed(event)
-                                        if type(event) is StreamError
-                                        else event
-                                    )
-                                out.clear()
-                            if done:
-                                break
+                            for event_name, data in batch:
+                                if not data:
+                                    continue
+                                if responses and not resp.started and _CHAT_CHUNK in data:
+                                    responses = self._speaks_chat(out)
+                                try:
+                                    if responses:
+                                        done = resp.feed(event_name, data, out)
+                                        now_started = resp.started
+                                    else:
+                                        done = chat.feed(data, out)
+                                        now_started = chat.started
+                                except (AttributeError, TypeError, KeyError, IndexError) as exc:
+                                    # A chunk of an unexpected shape: say so, keep what came before.
+                                    out.append(self._odd_chunk(data, exc))
+                                    done = broken = True
+                                    now_started = started
+                                    chat.abandon()
+                                    resp.abandon()
+                                if now_started and not started:
+                                    started = True
+                                    watch.arm(
+                                        loop.time() + stall
+                                    )  # earlier than the first-token deadline
+                                if out:
+                                    if not started and may_retry:
+                                        self._maybe_retry(out)
+                                    for event in out:
+                                        yield (
+                                            self._scrubbed(event)
+                                            if type(event) is StreamError
+                                            else event
+                                        )
+                                    out.clear()
+                                if done:
+                                    break  # what follows the end in this chunk is not read
                         watch.cancel()
-                        if sse is None and self.local:
+                        if batch is None and self.local:
                             yield _messages.nothing_sent(
                                 self.name, self.base_url, prompt_estimate(body)
                             )  # not retried: it would do it again
