@@ -1,4 +1,4 @@
-"""The one streaming client: ``httpx.AsyncClient`` + ``httpx-sse``, no vendor SDK.
+"""The one streaming client: ``httpx.AsyncClient`` + its own event-stream decoder, no vendor SDK.
 
 One ``StreamClient`` per backend keeps one connection pool (HTTP keep-alive), so after
 ``warm()`` a request's time to first token is the provider's, not a TCP/TLS handshake.
