@@ -88,6 +88,9 @@ def approval_text(request: ApprovalRequest, *, held_back: bool = False) -> Rende
         head.append(" always allow ")
         head.append(f"`{one_line(request.always)}`", style="bold")
         head.append(" here")
+    head.append(" · ")
+    head.append("esc", style="bold")
+    head.append(" stop the turn")
     if not request.detail:
         return head
     detail = for_terminal(request.detail).splitlines()
