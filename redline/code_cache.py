@@ -33,10 +33,14 @@ from types import CodeType
 from typing import Any
 
 FORMAT = 2
-MAX_ENTRIES = 4096  # distinct class sources (and patterns); past this, new ones are not kept
+# Past this many class sources (or patterns) in the file, a save keeps only what this process
+# used: what older versions of redline, Textual or Rich made is dropped, never the new.
+MAX_ENTRIES = 4096
 
 _codes: dict[str, CodeType] = {}
 _patterns: dict[tuple[str | bytes, int], tuple[Any, ...]] = {}
+_used: set[str] = set()  # the class sources this process used or compiled
+_used_patterns: set[tuple[str | bytes, int]] = set()
 _stats = {"hits": 0, "misses": 0, "loaded": 0, "re_hits": 0, "re_misses": 0, "re_loaded": 0}
 _dirty = False
 _path: str | None = None
@@ -75,11 +79,11 @@ def _cached_exec(source: Any, globals: Any = None, locals: Any = None, /, **kwar
         if type(code) is not CodeType:
             _stats["misses"] += 1
             code = compile(source, "<string>", "exec")
-            if len(_codes) < MAX_ENTRIES:
-                _codes[source] = code
-                _dirty = True
+            _codes[source] = code
+            _dirty = True
         else:
             _stats["hits"] += 1
+        _used.add(source)
         source = code
     exec(source, globals, locals, **kwargs)
 
@@ -137,12 +141,13 @@ def _install_re() -> bool:
                 del _patterns[key]  # not what re would make: compiled afresh below
             else:
                 _stats["re_hits"] += 1
+                _used_patterns.add(key)
                 return compiled
         _stats["re_misses"] += 1
         recorder.take()
         compiled = real_compile(p, flags)
         args = recorder.take()
-        if args is not None and len(args) == 6 and len(_patterns) < MAX_ENTRIES and args[0] == p:
+        if args is not None and len(args) == 6 and args[0] == p:
             _, final_flags, code, groups, groupindex, indexgroup = args
             # the opcodes are int subclasses (named constants): kept as the ints they are
             opcodes = [int(op) for op in code]
@@ -152,6 +157,7 @@ def _install_re() -> bool:
             except ValueError:
                 return compiled
             _patterns[key] = kept
+            _used_patterns.add(key)
             _dirty = True
         return compiled
 
@@ -220,7 +226,12 @@ def save() -> bool:
     if not _dirty or _path is None:
         return False
     try:
-        kept: Any = (_header(), dict(_codes), dict(_patterns))
+        codes, patterns = dict(_codes), dict(_patterns)
+        if len(codes) > MAX_ENTRIES:
+            codes = {k: v for k, v in codes.items() if k in _used}
+        if len(patterns) > MAX_ENTRIES:
+            patterns = {k: v for k, v in patterns.items() if k in _used_patterns}
+        kept: Any = (_header(), codes, patterns)
         raw = marshal.dumps(kept)
         folder = os.path.dirname(_path)
         os.makedirs(folder, mode=0o700, exist_ok=True)

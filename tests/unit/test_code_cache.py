@@ -232,3 +232,50 @@ def test_entries_of_the_wrong_shape_are_compiled_afresh(tmp_path: Path) -> None:
     assert result["hits"] == 0 and result["re_hits"] == 0
     assert result["misses"] == good["misses"] and result["re_misses"] == good["re_misses"]
     assert _behaviour(result) == EXPECTED
+
+
+CAPPED = r"""
+import sys
+from redline import code_cache
+code_cache.install(sys.argv[1])
+code_cache.MAX_ENTRIES = 10
+from dataclasses import dataclass
+
+@dataclass(frozen=True)
+class Fresh:  # new in this version: compiled now, and kept
+    name: str = "fresh"
+
+print(code_cache.save())
+"""
+
+
+def test_a_full_file_keeps_what_this_launch_used_and_drops_the_stale(tmp_path: Path) -> None:
+    """After upgrades the file fills with classes no version makes any more: past the cap, a
+    save keeps only what this process used, so the new classes are never the ones left out."""
+    import marshal
+
+    path = tmp_path / "code.marshal"
+    _launch(path)  # what the probe's classes compile to
+    header, codes, patterns = marshal.loads(path.read_bytes())
+    stale = {
+        f"def old_{i}(): pass": compile(f"def old_{i}(): pass", "<string>", "exec")
+        for i in range(50)
+    }
+    path.write_bytes(marshal.dumps((header, {**codes, **stale}, patterns)))
+    path.chmod(0o600)
+
+    def capped(file: Path) -> list[str]:
+        out = subprocess.run(
+            [sys.executable, "-c", CAPPED, str(file)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return out.stdout.split()
+
+    assert capped(path) == ["True"]
+    _, kept, _ = marshal.loads(path.read_bytes())
+    assert capped(tmp_path / "alone.marshal") == ["True"]  # what Fresh alone compiles to
+    _, fresh, _ = marshal.loads((tmp_path / "alone.marshal").read_bytes())
+    assert fresh and set(kept) == set(fresh)  # the new kept, the stale and the unused gone
