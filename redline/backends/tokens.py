@@ -22,9 +22,12 @@ _PATTERN = re.compile(
     r"""|\s+(?!\S)|\s+"""  # other whitespace (indentation is one token)
 )
 
-# Places no token can straddle: after a line break before a non-space, or at a space that
-# starts a word after a word character.
-_BOUNDARY = re.compile(r"\n(?=\S)|(?<=[^\W_]) (?=[^\W\d_])")
+# Places no token can straddle: after a line break whose following whitespace (indentation)
+# holds no other line break, once the line's first non-space has arrived; or at a space that
+# starts a word after a word character. (A line break followed by spaces and another line
+# break is inside one token, "\n \n".) Indented code used to keep its lines pending until a
+# line that starts at column 0, and every delta re-counted them all.
+_BOUNDARY = re.compile(r"\n(?=[^\S\r\n]*\S)|(?<=[^\W_]) (?=[^\W\d_])")
 
 # Past this many characters without a boundary (minified code, base64), count what we have.
 _MAX_PENDING = 512
@@ -58,10 +61,15 @@ class TokenCounter:
         """Account for ``delta`` appended to the text; returns the new total."""
         if not delta:
             return self.count
-        text = self._pending + delta
+        pending = self._pending
+        text = pending + delta
         cut = -1
-        # Only the new part can hold a new boundary (the pending part had none).
-        start = max(0, len(self._pending) - 1)
+        # Only the new part can hold a new boundary (the pending part had none), except a line
+        # break at the end of the pending part, waiting for its line's first non-space.
+        start = max(0, len(pending) - 1)
+        line = pending.rfind("\n")
+        if line >= 0 and not pending[line + 1 :].strip():
+            start = line
         for match in _BOUNDARY.finditer(text, start):
             cut = match.end() if match.group() == "\n" else match.start()
         if cut <= 0 and len(text) > _MAX_PENDING:

@@ -86,3 +86,35 @@ def test_reset_replaces_the_text() -> None:
     counter = TokenCounter()
     counter.add("one two three four")
     assert counter.reset("one two") == 2
+
+
+WHITESPACE_CASES = (
+    "def f(x):\n    if x:\n        return x  \n    \n\n    return 0\n\t\tdone\r\n    crlf\r\n\r\n"
+    "a \n \n b\n \t \n  c\n\n\n    deep\n )\n    ]\n\u2028 sep\n    x = 1  # note\n"
+    "  \n\n  y\n" * 3
+)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_streaming_count_matches_one_shot_on_indented_code_and_blank_lines(seed: int) -> None:
+    """Line breaks before indentation are boundaries too (not only before column 0): every
+    chunking of code with indentation, blank lines of spaces, CRLF and tabs counts the same."""
+    rng = random.Random(seed)
+    text = WHITESPACE_CASES + (ROOT / "redline" / "tui" / "app.py").read_text()[:6000]
+    counter = TokenCounter()
+    i = 0
+    while i < len(text):
+        j = i + rng.choice((1, 1, 2, 3, rng.randint(1, 24)))
+        counter.add(text[i:j])
+        i = j
+        if rng.random() < 0.05:  # and at every point on the way, not only at the end
+            assert counter.count == count_tokens(text[:i])
+    assert counter.count == count_tokens(text)
+
+
+def test_indented_code_keeps_little_pending() -> None:
+    counter = TokenCounter()
+    for line in ["def f(x):", "    value = x", "    value += 1", "    return value"] * 20:
+        for piece in (line[:4], line[4:], "\n"):
+            counter.add(piece)
+    assert len(counter._pending) < 40  # a line at most, not every line since column 0
