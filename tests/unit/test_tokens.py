@@ -118,3 +118,14 @@ def test_indented_code_keeps_little_pending() -> None:
         for piece in (line[:4], line[4:], "\n"):
             counter.add(piece)
     assert len(counter._pending) < 40  # a line at most, not every line since column 0
+
+
+def test_the_short_count_memo_is_bounded_and_exact() -> None:
+    from redline.backends import tokens
+
+    counter = TokenCounter()
+    words = [f" w{i}x" for i in range(10_000)]  # distinct short pieces
+    for word in words:
+        counter.add(word)
+    assert len(tokens._short_counts) <= 8192
+    assert counter.count == count_tokens("".join(words))
