@@ -79,6 +79,21 @@ class TokenCounter:
         if not delta:
             return self.count
         pending = self._pending
+        if (
+            delta[0] == " "
+            and pending
+            and pending[-1].isalnum()  # [^\W_]: what _BOUNDARY wants before the space
+            and len(delta) > 1
+            and delta[1].isalnum()
+            and not delta[1].isdecimal()  # [^\W\d_]: and after it
+            and " " not in delta[1:]
+            and "\n" not in delta
+        ):
+            # The common case, a word after a word: the only boundary is where pending ends.
+            self._committed += self._pending_count
+            self._pending = delta
+            self._pending_count = _count(delta)
+            return self._committed + self._pending_count
         text = pending + delta
         cut = -1
         # Only the new part can hold a new boundary (the pending part had none), except a line

@@ -129,3 +129,26 @@ def test_the_short_count_memo_is_bounded_and_exact() -> None:
         counter.add(word)
     assert len(tokens._short_counts) <= 8192
     assert counter.count == count_tokens("".join(words))
+
+
+UNICODE_WORDS = (
+    ENGLISH + " café naïve ²³ x² Ωmega 中文 ١٢٣ abc١ __init__ foo_bar  double  spaces 7 up\n"
+) * 5
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_word_after_word_fast_path_counts_as_the_pattern_does(seed: int) -> None:
+    """A delta that is " word" after a word takes a shortcut: on letters, digits, superscripts,
+    scripts without case, underscores and double spaces it must agree with the one-shot count."""
+    rng = random.Random(seed)
+    counter = TokenCounter()
+    pieces = split_tokens(UNICODE_WORDS)  # the way a model streams: a token a delta
+    if seed % 2:  # or cut anywhere
+        pieces, i = [], 0
+        while i < len(UNICODE_WORDS):
+            j = i + rng.randint(1, 8)
+            pieces.append(UNICODE_WORDS[i:j])
+            i = j
+    for piece in pieces:
+        counter.add(piece)
+    assert counter.count == count_tokens(UNICODE_WORDS)
