@@ -16,6 +16,18 @@ def _screen_text(app: TranscriptApp) -> str:
     return "\n".join(app.transcript.lines_text())
 
 
+async def _drawn(pilot, transcript) -> None:  # type: ignore[no-untyped-def]
+    """Until the repaints asked for are drawn: the screen's update comes at its next frame slot,
+    which a loaded machine reaches after ``pilot.pause()`` has returned. (While one waits, the
+    transcript rightly never asks the terminal to move rows it has not drawn yet.)"""
+    from tests.helpers_tui import wait_until
+
+    await wait_until(
+        pilot,
+        lambda: not (transcript._repaint_regions or transcript.vertical_scrollbar._repaint_regions),
+    )
+
+
 async def test_partial_line_is_visible_before_its_newline() -> None:
     app = TranscriptApp()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -473,6 +485,7 @@ async def test_following_the_tail_scrolls_the_terminal_and_repaints_only_the_new
         handle.push(TextDelta("".join(f"line {i}\n\n" for i in range(40))))
         transcript.flush()
         await pilot.pause()
+        await _drawn(pilot, transcript)
         scrolled: list[int] = []
         transcript._terminal_scroll = lambda: scrolled.append  # type: ignore[method-assign]
         bar_calls = _spy_refreshes(transcript.vertical_scrollbar)
