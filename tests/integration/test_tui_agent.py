@@ -18,6 +18,15 @@ def agent_app(repo: Path, url: str, **kw: object):
     return make_app(provider=None, base_url=url, repo_root=repo, tools=True, **kw)  # type: ignore[arg-type]
 
 
+async def card_up(pilot, app) -> ApprovalCard:  # type: ignore[no-untyped-def]
+    """Ask the simulator's agent for an edit; the approval card, once it waits."""
+    await settle(pilot)
+    await pilot.press(*"tidy app.py", "enter")
+    card = app.query_one(ApprovalCard)
+    await wait_until(pilot, lambda: card.waiting)
+    return card
+
+
 class TestApprovalCard:
     async def test_y_lets_the_edit_apply_as_one_commit(self, tmp_path: Path):
         repo = make_repo(tmp_path / "repo", {"app.py": APP})
@@ -25,10 +34,7 @@ class TestApprovalCard:
         async with SimServer(rate=20000, ttft_ms=0) as sim:
             app = agent_app(repo, sim.base_url)
             async with app.run_test(size=SIZE) as pilot:
-                await settle(pilot)
-                await pilot.press(*"tidy app.py", "enter")
-                card = app.query_one(ApprovalCard)
-                await wait_until(pilot, lambda: card.waiting)
+                card = await card_up(pilot, app)
                 assert app.focused is card
                 assert card.request is not None
                 assert card.request.summary == "apply_patch to app.py"
@@ -105,10 +111,7 @@ class TestApprovalCard:
         async with SimServer(rate=20000, ttft_ms=0) as sim:
             app = agent_app(repo, sim.base_url)
             async with app.run_test(size=SIZE) as pilot:
-                await settle(pilot)
-                await pilot.press(*"tidy app.py", "enter")
-                card = app.query_one(ApprovalCard)
-                await wait_until(pilot, lambda: card.waiting)
+                await card_up(pilot, app)
                 await pilot.press("n")
                 await wait_until(pilot, lambda: not app.session.turn_running)
                 [turn] = app.session.conversation.turns
@@ -122,10 +125,7 @@ class TestApprovalCard:
         async with SimServer(rate=20000, ttft_ms=0) as sim:
             app = agent_app(repo, sim.base_url)
             async with app.run_test(size=SIZE) as pilot:
-                await settle(pilot)
-                await pilot.press(*"tidy app.py", "enter")
-                card = app.query_one(ApprovalCard)
-                await wait_until(pilot, lambda: card.waiting)
+                card = await card_up(pilot, app)
                 requests = sim.requests
                 await pilot.press("escape")
                 await wait_until(pilot, lambda: not app.session.turn_running)

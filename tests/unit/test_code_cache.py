@@ -63,15 +63,15 @@ print(json.dumps({
 """
 
 
+def _python(code: str, *args: str) -> str:
+    """``code`` run in a fresh interpreter (a launch), from the checkout: its standard output."""
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+
+
 def _launch(path: Path) -> dict[str, object]:
-    out = subprocess.run(
-        [sys.executable, "-c", PROBE, str(path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(out.stdout)
+    return json.loads(_python(PROBE, str(path)))
 
 
 def _behaviour(result: dict[str, object]) -> dict[str, object]:
@@ -199,20 +199,11 @@ def test_the_sanitiser_is_the_same_with_kept_patterns(tmp_path: Path) -> None:
     """redline's terminal sanitiser is regular expressions: from the kept arguments (the second
     launch) it must clean every hostile string exactly as when compiled from scratch."""
 
-    def run(cache: str) -> str:
-        return subprocess.run(
-            [sys.executable, "-c", SANITISE, cache],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-
     path = tmp_path / "code.marshal"
-    fresh = run("-")
-    run(str(path))  # writes the file
+    fresh = _python(SANITISE, "-")
+    _python(SANITISE, str(path))  # writes the file
     assert path.exists()
-    assert run(str(path)) == fresh
+    assert _python(SANITISE, str(path)) == fresh
     assert "\x1b" not in "".join(json.loads(fresh)[1][:2])  # the probe can tell clean from not
 
 
@@ -264,18 +255,9 @@ def test_a_full_file_keeps_what_this_launch_used_and_drops_the_stale(tmp_path: P
     path.write_bytes(marshal.dumps((header, {**codes, **stale}, patterns)))
     path.chmod(0o600)
 
-    def capped(file: Path) -> list[str]:
-        out = subprocess.run(
-            [sys.executable, "-c", CAPPED, str(file)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return out.stdout.split()
-
-    assert capped(path) == ["True"]
+    assert _python(CAPPED, str(path)).split() == ["True"]
     _, kept, _ = marshal.loads(path.read_bytes())
-    assert capped(tmp_path / "alone.marshal") == ["True"]  # what Fresh alone compiles to
-    _, fresh, _ = marshal.loads((tmp_path / "alone.marshal").read_bytes())
+    alone = tmp_path / "alone.marshal"
+    assert _python(CAPPED, str(alone)).split() == ["True"]  # what Fresh alone compiles to
+    _, fresh, _ = marshal.loads(alone.read_bytes())
     assert fresh and set(kept) == set(fresh)  # the new kept, the stale and the unused gone

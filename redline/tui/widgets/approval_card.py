@@ -103,7 +103,7 @@ class ApprovalCard(Static, can_focus=True):
             self.post_message(self.Answered())
 
     def action_stop(self) -> None:
-        """Esc: no to every call that waits, and the turn stops (what finished is kept)."""
+        """Esc: the turn stops (what finished is kept) and every call that waits is dropped."""
         if not self._waiting:
             return
         if self._stop is not None:
