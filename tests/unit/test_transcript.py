@@ -451,6 +451,79 @@ async def test_polishing_goes_on_while_a_steady_stream_is_buffered() -> None:
         assert part.polished
 
 
+async def _pouring(app: TranscriptApp, chars_per_s: float):  # type: ignore[no-untyped-def]
+    """A turn whose text arrives at ``chars_per_s`` (by the app's clock, one tick a frame),
+    with one finished code block waiting to be polished; returns the handle and the block."""
+    transcript, clock = app.transcript, app.clock
+    handle = transcript.start_turn(1, "code", "sim", "m")
+    frame = 1 / 60
+    step = max(1, round(chars_per_s * frame))
+    handle.push(TextDelta("x" * step + "\n\n"))
+    transcript._tick(polish_budget=0.0)
+    clock.now += frame
+    handle.push(TextDelta("```python\nx = 1\n```\n\n" + "y" * step))
+    transcript._tick(polish_budget=0.0)
+    (part,) = [p for p in transcript._turns[0].blocks if p.block.kind == "code"]
+    assert not part.polished
+    return handle, part
+
+
+async def test_a_block_stays_plain_while_text_pours_in_and_is_polished_in_a_lull() -> None:
+    """At 2,000 tok/s and more a polish step would hold up the stream's reads and frames."""
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)):
+        transcript, clock = app.transcript, app.clock
+        handle, part = await _pouring(app, 8000)  # about 2,000 tok/s
+        for _ in range(5):  # more text, a frame apart: still pouring
+            clock.now += 1 / 60
+            handle.push(TextDelta("z" * 133))
+            transcript._tick(polish_budget=0.0)
+            transcript._polish_slice(1.0)
+            assert not part.polished
+        clock.now += 0.06  # a lull: no new text for longer than POLISH_LULL_S
+        transcript._polish_slice(1.0)
+        assert part.polished
+
+
+async def test_a_slow_stream_is_polished_as_it_goes() -> None:
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)):
+        _, part = await _pouring(app, 600)  # about 150 tok/s
+        app.transcript._polish_slice(1.0)
+        assert part.polished
+
+
+async def test_the_end_of_a_pouring_stream_polishes_at_once() -> None:
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)):
+        transcript = app.transcript
+        handle, part = await _pouring(app, 80_000)  # 20,000 tok/s
+        transcript._polish_slice(1.0)
+        assert not part.polished
+        handle.finish(Turn(prompt="code", provider="sim", model="m", text="..."))
+        transcript._tick(polish_budget=0.0)
+        transcript._polish_slice(1.0)
+        assert part.polished
+
+
+async def test_a_block_waits_for_a_lull_no_longer_than_the_hold() -> None:
+    from redline.tui.widgets.transcript import POLISH_HOLD_MAX_S
+
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)):
+        transcript, clock = app.transcript, app.clock
+        handle, part = await _pouring(app, 8000)
+        waited = 0.0
+        while not part.polished:
+            assert waited < POLISH_HOLD_MAX_S + 0.1, "the block stayed plain"
+            clock.now += 1 / 60
+            waited += 1 / 60
+            handle.push(TextDelta("z" * 133))  # never a lull
+            transcript._tick(polish_budget=0.0)
+            transcript._polish_slice(1.0)
+        assert waited >= POLISH_HOLD_MAX_S - 0.05
+
+
 async def test_a_turns_first_text_takes_its_reserved_row_without_scrolling() -> None:
     """In a transcript longer than the view, a new line scrolls (every row is repainted); the
     waiting turn keeps a row for its first text, so that frame repaints that row alone."""

@@ -48,6 +48,13 @@ FRAME_S = 1 / 60  # new text is drawn as soon as the last frame is this old
 LAG_SHOWN_AFTER_S = 0.1  # the display counts as behind once text waited this long
 WARM_UP_AFTER_S = 0.3  # Markdown and lexers are built in a thread this long after mount
 METER_EVERY = 3  # ticks between meter updates (~10 Hz: the live rate moves no faster)
+# Text pouring in faster than this (about 600 tok/s) leaves finished blocks plain until a lull
+# (no new text for POLISH_LULL_S, or the end of the stream), for at most POLISH_HOLD_MAX_S: a
+# polish step (Markdown, or 16 lines of highlighting) holds the loop for 4-10 ms, which the
+# stream's own reads and frames need at those rates. Slower streams are polished as they go.
+POLISH_HOLD_CHARS_PER_S = 2400.0
+POLISH_LULL_S = 0.05
+POLISH_HOLD_MAX_S = 1.5
 # Scroll rows top..bottom (1-based, inclusive) up by n in the terminal itself, then reset the
 # region (which homes the cursor; every frame places it again). SYNC_START holds the terminal's
 # display until the frame that paints the new rows ends its synchronized update.
@@ -113,6 +120,9 @@ class Transcript(ScrollView, can_focus=False):
         self._idle_ticks = 0
         self._ticks = 0
         self._polish_scheduled = False
+        self._pour_at: float | None = None  # when the last tick drained text
+        self._pour_until = 0.0  # polishing waits until then (text is pouring in)
+        self._polish_since: float | None = None  # when the oldest waiting polish was queued
         self._frame = FrameTimer(FRAME_S, self._tick_soon)  # unused by a race lane (``frames``)
         self._shown: tuple[int, list[object]] | None = None  # the rows in view at the last draw
         self._following = False  # _relayout is scrolling to the tail: it decides what to repaint
@@ -280,14 +290,19 @@ class Transcript(ScrollView, can_focus=False):
         self._ticks += 1
         meter_now = budget is None or self._ticks % METER_EVERY == 0
         changed = False
+        poured = 0
+        ended = False
+        queued = bool(self._polish)
         for view in list(self._active):
             lag = view.buffer.lag_chars if view.buffer.pending_age() > LAG_SHOWN_AFTER_S else 0
             if len(view.buffer):
+                poured += view.buffer.lag_chars
                 self._polish.extend((view, part) for part in view.apply(view.buffer.drain()))
             if view.pending_finish is not None:
                 self._polish.extend((view, p) for p in view.finish(view.pending_finish))
                 view.pending_finish = None
                 meter_now = True
+                ended = True
             elif view.live and (meter_now or lag):
                 view.poll_meter(lag)
             view.meter_in_bar = self._meter_bar is not None
@@ -295,6 +310,8 @@ class Transcript(ScrollView, can_focus=False):
             if not view.live:
                 self._active.remove(view)
             changed = changed or view.dirty
+        if poured or ended or (self._polish and not queued):
+            self._note_pour(poured, ended, queued)
         if self._meter_bar is not None and self._turns and meter_now:
             newest = self._turns[-1]
             self._meter_bar.show(newest.reading, newest.lag_chars, streaming=newest.live)
@@ -388,7 +405,34 @@ class Transcript(ScrollView, can_focus=False):
         if self._frames is not None:
             self._frames.leave(self)
 
+    def _note_pour(self, chars: int, ended: bool, queued: bool) -> None:
+        """How fast text arrives, measured between the ticks that drain it."""
+        now = self._clock()
+        if self._polish and not queued:
+            self._polish_since = now
+        if ended:  # polish right after the stream's final frame
+            self._pour_at, self._pour_until = None, 0.0
+            return
+        if not chars:
+            return
+        since, self._pour_at = self._pour_at, now
+        if since is not None and now > since and chars / (now - since) >= POLISH_HOLD_CHARS_PER_S:
+            self._pour_until = now + POLISH_LULL_S
+
+    def polish_held(self) -> bool:
+        """Text is pouring in: finished blocks wait (up to ``POLISH_HOLD_MAX_S``) for a lull."""
+        if not self._pour_until:
+            return False
+        now = self._clock()
+        if now >= self._pour_until:
+            self._pour_until = 0.0
+            return False
+        since = self._polish_since
+        return since is None or now - since < POLISH_HOLD_MAX_S
+
     def _polish_some(self, ctx: RenderContext, budget: float | None) -> bool:
+        if budget is not None and self.polish_held():
+            return False  # the next tick asks again
         deadline = None if budget is None else time.perf_counter() + budget
         done = False
         polish = self._polish
