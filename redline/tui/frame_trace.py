@@ -6,7 +6,8 @@ the terminal benchmark's server records in another process), appended as JSON li
 every half second and at exit. Marks: ``push`` (an event reached ``TurnHandle.push``), ``soon`` (a draw was
 scheduled, with its delay), ``tick`` / ``ticked`` (the transcript drained and laid out),
 ``vsize-layout`` (its growth needed a layout pass), ``rows`` (the first row repainted, or all),
-``polish`` / ``polished``, ``layout-by`` (a widget asked for a layout pass),
+``polish`` / ``polished``, ``layout-by`` (a widget asked for a layout pass), ``layout-msg``
+(the screen took a widget's layout request),
 ``frame`` / ``framed`` (the screen's update ran: compositor and encoding), ``display``,
 ``write`` (the bytes handed to the driver), ``written`` (the driver's thread took them to write
 to the terminal) and ``gc-start`` / ``gc-stop``. ``REDLINE_TRACE_SLOW=0.004`` also turns on
@@ -91,6 +92,15 @@ def install(app: Any) -> None:
         return refresh(self, *regions, **kwargs)
 
     Widget.refresh = traced_refresh  # type: ignore[method-assign]
+    from textual.screen import Screen
+
+    on_layout = Screen._on_layout
+
+    async def traced_on_layout(self: Any, message: Any) -> None:
+        mark("layout-msg", type(message.widget).__name__)
+        await on_layout(self, message)
+
+    Screen._on_layout = traced_on_layout  # type: ignore[method-assign]
     driver = app._driver
     if driver is None:
         return

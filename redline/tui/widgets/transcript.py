@@ -23,6 +23,7 @@ import time
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from textual import events
@@ -41,6 +42,9 @@ from redline.tui.widgets._turn_view import TurnView
 from redline.tui.widgets.meter import MeterBar
 from redline.tui.widgets.shared_frames import FrameTimer, SharedFrames
 from redline.tui.widgets.turn_handle import TurnHandle
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
 
 __all__ = ["Transcript", "TurnHandle"]
 
@@ -352,13 +356,15 @@ class Transcript(ScrollView, can_focus=False):
             app._batch_count
             or (app.is_headless if at_once is None else not at_once)
             or screen is not app.screen
-            or self._layout_required
             or screen._layout_required
             or screen._scroll_required
             or screen._recompose_required
             or screen._repaint_required
             or not screen.is_current
         ):
+            return
+        if self._layout_required:
+            self._lay_out_now(screen)
             return
         widgets: list[Widget] = [self]
         if self.show_vertical_scrollbar:
@@ -376,6 +382,34 @@ class Transcript(ScrollView, can_focus=False):
             screen._scroll_required = True
         self.presented += 1
         screen._on_timer_update()
+
+    def _lay_out_now(self, screen: Screen) -> None:
+        """The transcript's own layout request (its scrollbar appearing, a new width), done in
+        this tick: Textual would pass it from the widget's idle to the screen as a message,
+        and lay out at the screen's next update, a further layout request from that pass (the
+        scrollbar's) one round later; every frame meanwhile waited (30-40 ms at 20,000 tok/s,
+        measured with the frame trace). What Textual does, in order: the widget's request
+        (``Widget._check_refresh``: ancestors' arrangements cleared), the screen's layout and
+        full update (``Screen._on_timer_update``); three times at most, for the requests a
+        pass raises (the transcript's, when the bar takes its column; the bar's own). Re-check after a Textual upgrade."""
+        for _ in range(3):
+            bar = self.vertical_scrollbar if self.show_vertical_scrollbar else None
+            if not (self._layout_required or (bar is not None and bar._layout_required)):
+                break
+            for widget in (self, bar):
+                if widget is None or not widget._layout_required:
+                    continue
+                widget._layout_required = False
+                for ancestor in widget.ancestors:
+                    if not isinstance(ancestor, Widget):
+                        break
+                    ancestor._clear_arrangement_cache()
+                    ancestor._layout_updates += 1
+                    if not ancestor.styles.auto_dimensions:
+                        break
+            screen._layout_required = True
+            self.presented += 1
+            screen._on_timer_update()
 
     def _polish_slice(self, budget: float) -> None:
         self._polish_scheduled = False
