@@ -697,3 +697,73 @@ async def test_the_scrollbars_arrival_is_laid_out_and_drawn_in_the_tick() -> Non
         handle.push(TextDelta("one more\n\n"))
         transcript._tick()  # no layout left over: the next tick draws at once again
         assert transcript.presented == presented + 1
+
+
+async def test_a_block_that_closes_keeps_the_rows_the_live_tail_drew() -> None:
+    """A 30-line list streams in the live tail; when the blank line after it closes it, its
+    rows are the same strips (nothing to repaint but the new text), and they read the same."""
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 40)) as pilot:
+        transcript = app.transcript
+        handle = transcript.start_turn(1, "list", "sim", "m")
+        items = "".join(f"- item {i}: a point about the change\n" for i in range(30))
+        handle.push(TextDelta(items + "- the last item, still being written"))
+        transcript._tick(polish_budget=0.0)
+        await pilot.pause()
+        (top, before) = transcript._shown  # type: ignore[misc]
+        handle.push(TextDelta("\n\nAfter the list."))
+        transcript._tick(polish_budget=0.0)
+        (after_top, after) = transcript._shown  # type: ignore[misc]
+        moved = after_top - top
+        kept = [y for y in range(len(after) - moved) if after[y] is before[y + moved]]
+        listed = [y for y, s in enumerate(after) if "item" in getattr(s, "text", "")]
+        assert len(listed) >= 25 and set(listed) <= set(kept)
+        (part,) = [p for p in transcript._turns[0].blocks if isinstance(p, BlockPart)]
+        assert not part.polished
+        fresh = BlockPart(part.block)
+        ctx = transcript._render_context()
+        assert ctx is not None
+        drawn = [part.line(i, ctx) for i in range(part.height)]
+        assert [s.text for s in drawn] == [s.text for s in fresh.render(ctx)]  # type: ignore[union-attr]
+        assert "the last item, still being written" in _screen_text(app)
+
+
+async def test_closed_blocks_read_as_if_drawn_fresh_however_the_text_arrived() -> None:
+    """Text, code (with a wrapping line) and a list, fed in pieces of every size: each closed
+    block, started from the tail's strips, draws what a block drawn from scratch draws."""
+    import random
+
+    answer = (
+        "Some prose that runs on for a while\nand a second line.\n\n"
+        "```python\ndef f(x):\n\n    return x  # "
+        + "long " * 30
+        + "\n```\n\n"
+        + "".join(f"- item {i}\n" for i in range(12))
+        + "\nThe end."
+    )
+    app = TranscriptApp()
+    async with app.run_test(size=(60, 30)):
+        transcript = app.transcript
+        rng = random.Random(7)
+        for turn in range(12):
+            handle = transcript.start_turn(turn, "t", "sim", "m")
+            at = 0
+            while at < len(answer):
+                step = rng.randint(1, 40)
+                handle.push(TextDelta(answer[at : at + step]))
+                at += step
+                transcript._tick(polish_budget=0.0)
+            handle.finish(Turn(prompt="t", provider="sim", model="m", text=answer))
+            transcript._tick(polish_budget=0.0)
+            ctx = transcript._render_context()
+            assert ctx is not None
+            view = transcript._turns[-1]
+            for part in [p for p in view.blocks if isinstance(p, BlockPart)]:
+                if part.polished:
+                    continue
+                strips = [part.line(i, ctx) for i in range(part.height)]
+                drawn = [(s.text, [seg.style for seg in s]) for s in strips]  # type: ignore[union-attr]
+                fresh = [
+                    (s.text, [seg.style for seg in s]) for s in BlockPart(part.block).render(ctx)
+                ]
+                assert drawn == fresh

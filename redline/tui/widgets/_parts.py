@@ -154,12 +154,14 @@ class BlockPart(Part):
     its height never changes, so the view does not jump while colour arrives.
     """
 
-    __slots__ = ("_done_lines", "_done_rows", "block", "polished", "want_polish")
+    __slots__ = ("_done_lines", "_done_rows", "_seed", "block", "polished", "want_polish")
 
     def __init__(self, block: Block) -> None:
         super().__init__()
         self.block = block
         self.polished = False
+        # What the live tail drew of this block while it was open (see ``TailPart.hand_over``).
+        self._seed: tuple[list[Strip], int, str, list[Strip], tuple[int, int]] | None = None
         self.want_polish = len(block.text) <= MAX_POLISH_CHARS and (
             block.kind == "code" or needs_markdown(block.text)
         )
@@ -180,7 +182,30 @@ class BlockPart(Part):
         shown, hidden = folded(lines)
         if hidden:
             return [*render(shown, ctx), *fold_note(hidden, ctx), blank(ctx)]
+        seed, self._seed = self._seed, None
+        if seed is not None and seed[4] == ctx.key:
+            done, count, partial, partial_strips, _ = seed
+            rest = lines[count:]
+            if rest and partial_strips and rest[0] == partial:
+                return [*done, *partial_strips, *render(rest[1:], ctx), blank(ctx)]
+            return [*done, *render(rest, ctx), blank(ctx)]
         return [*render(lines, ctx), blank(ctx)]
+
+    def seed(
+        self,
+        done: list[Strip],
+        count: int,
+        partial: str,
+        partial_strips: list[Strip],
+        key: tuple[int, int],
+    ) -> None:
+        """Start (at ``key``) from the strips the live tail drew: ``done`` for the first
+        ``count`` lines, ``partial_strips`` for a line reading ``partial``. Plain rendering is
+        line by line, so they are what ``render`` would draw, and as the same objects the rows
+        they are on need no repaint when the block closes (a 40-line list closing at 2,000
+        tok/s repainted 30 rows, about 4 ms of compositing at the end of the stream)."""
+        if self._strips is None and count <= len(self.block.text.split("\n")):
+            self._seed = (done, count, partial, partial_strips, key)
 
     def needs_polish(self, ctx: RenderContext) -> bool:
         return self.want_polish and (not self.polished or self._key != ctx.key)
@@ -221,7 +246,7 @@ class BlockPart(Part):
 class TailPart(Part):
     """The open block, rendered line by line as it grows; complete lines are cached."""
 
-    __slots__ = ("_done", "_open", "_partial", "_rendered")
+    __slots__ = ("_done", "_open", "_partial", "_partial_text", "_rendered")
 
     live = True
 
@@ -231,6 +256,7 @@ class TailPart(Part):
         self._done: list[Strip] = []  # strips of the open block's complete lines
         self._rendered = 0  # how many of its complete lines are in ``_done``
         self._partial: list[Strip] = []
+        self._partial_text = ""  # the partial line ``_partial`` shows
 
     def update(self, open_block: OpenBlock, ctx: RenderContext, *, reserve: bool = False) -> None:
         """Catch up with ``open_block`` (only new lines and the partial line are rendered).
@@ -250,11 +276,28 @@ class TailPart(Part):
         hidden = len(open_block.lines) - self._rendered
         if hidden:  # folded while it streams: one note line, counting
             self._partial = fold_note(hidden + bool(open_block.partial), ctx)
+            self._partial_text = ""
         else:
             self._partial = render([open_block.partial], ctx) if open_block.partial else []
+            self._partial_text = open_block.partial
         if reserve and not self._done and not self._partial:
             self._partial = [blank(ctx)]
+            self._partial_text = ""
         self.height = len(self._done) + len(self._partial)
+
+    def hand_over(self, shown: OpenBlock, part: BlockPart) -> None:
+        """``shown``, the block this tail drew, closed into ``part``: it starts from these
+        strips (the same text, kind and context, or nothing is handed over)."""
+        if (
+            shown is not self._open
+            or self._key is None
+            or not self._rendered
+            or self._rendered >= MAX_BLOCK_LINES
+            or part.block.kind != shown.kind
+            or part.block.text != "\n".join(shown.lines)
+        ):
+            return
+        part.seed(self._done[:], self._rendered, self._partial_text, self._partial, self._key)
 
     def ensure(self, ctx: RenderContext) -> bool:
         return False
@@ -274,6 +317,7 @@ class TailPart(Part):
         self._done = []
         self._rendered = 0
         self._partial = []
+        self._partial_text = ""
         self.height = 0
 
     def drop(self) -> int:

@@ -25,7 +25,7 @@ from redline.backends.events import (
     Usage,
 )
 from redline.backends.meter import MeterReading
-from redline.tui.blocks import Block, BlockSplitter
+from redline.tui.blocks import Block, BlockSplitter, OpenBlock
 from redline.tui.prompt_text import fold_prompt
 from redline.tui.render_lines import RenderContext, rich_strips
 from redline.tui.stream_buffer import Clock, TurnBuffer
@@ -166,11 +166,16 @@ class TurnView:
     def _add_text(self, text: str) -> list[BlockPart]:
         new = self._end_snapshot()  # deltas after a snapshot step: a new segment of text
         self._text_len += len(text)
-        new += self._add_blocks(self.splitter.feed(text))
+        shown = self.splitter.tail
+        new += self._add_blocks(self.splitter.feed(text), shown)
         return new
 
-    def _add_blocks(self, blocks: list[Block]) -> list[BlockPart]:
+    def _add_blocks(self, blocks: list[Block], shown: OpenBlock | None = None) -> list[BlockPart]:
+        """``shown``: the open block before these closed; the first of them, if it is that
+        block, starts from the rows the live tail drew for it (the same strips: not repainted)."""
         parts = [BlockPart(block) for block in blocks]
+        if shown is not None and parts:
+            self.tail.hand_over(shown, parts[0])
         self.blocks.extend(parts)
         return parts
 
@@ -241,7 +246,8 @@ class TurnView:
         if self.reasoning is None and turn.reasoning:
             self.reasoning = ReasoningPart()
             self.reasoning.append(turn.reasoning)
-        new += self._add_blocks(self.splitter.close())
+        shown = self.splitter.tail
+        new += self._add_blocks(self.splitter.close(), shown)
         self.tail.clear()
         self.live = False
         self.turn = turn
