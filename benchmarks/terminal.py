@@ -4,7 +4,9 @@ One model server (``_term_server.py``, its own process) streams the same answer 
 with a fixed time to first token, on Chat Completions and the Responses API. Each assistant runs
 in a tmux pane pointed at it; a tmux control-mode client reads the screen with ``capture-pane``
 every ``--poll-ms`` (no fork per poll), so a figure is known to within about one poll. Launches
-are interleaved across assistants; every figure is a median over ``--launches`` x ``--prompts``.
+are interleaved across assistants, each on a quiet machine (it waits, up to 5 s, until under 15 %
+of the CPUs was busy over a quarter second: Codex's app-server daemon goes on working after its
+pane closed); every figure is a median over ``--launches`` x ``--prompts``.
 
 Per assistant and rate:
 - ``first_text_ms``: the server's first token -> the answer's first word on screen;
@@ -163,6 +165,27 @@ def tree_cpu_s(pid: int) -> float:
         except (OSError, ValueError, IndexError):
             continue
     return total
+
+
+def _cpu_busy_idle() -> tuple[int, int]:
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, idle
+
+
+def settle(limit_s: float = 5.0, window_s: float = 0.25, busy_max: float = 0.15) -> float:
+    """Wait until the machine is quiet (under ``busy_max`` of all CPUs busy over a window),
+    at most ``limit_s``: a peer's leftovers (Codex's app-server daemon finishing its work, a
+    closed pane's process exiting) must not run into the next launch. The seconds waited."""
+    start = time.monotonic()
+    while time.monotonic() - start < limit_s:
+        busy0, idle0 = _cpu_busy_idle()
+        time.sleep(window_s)
+        busy1, idle1 = _cpu_busy_idle()
+        total = (busy1 - busy0) + (idle1 - idle0)
+        if total > 0 and (busy1 - busy0) / total < busy_max:
+            break
+    return time.monotonic() - start
 
 
 def _quote(text: str) -> str:
@@ -436,6 +459,9 @@ def run_rate(rate: float, args: argparse.Namespace, only: set[str] | None) -> di
             for peer in peers:
                 if peer.name in errors:
                     continue
+                waited = settle()
+                if waited > 4.9:
+                    print(f"{peer.name}: the machine stayed busy; launched anyway", file=sys.stderr)
                 screen = Screen(peer.name, peer.command, screen_env(peer), repo)
                 try:
                     started = screen.launch()
