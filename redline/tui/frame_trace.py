@@ -6,6 +6,7 @@ the terminal benchmark's server records in another process), appended as JSON li
 every half second and at exit. Marks: ``push`` (an event reached ``TurnHandle.push``), ``soon`` (a draw was
 scheduled, with its delay), ``tick`` / ``ticked`` (the transcript drained and laid out),
 ``vsize-layout`` (its growth needed a layout pass), ``rows`` (the first row repainted, or all),
+``present`` (the tick draws at once, naming the widgets waiting to be drawn),
 ``polish`` / ``polished``, ``layout-by`` (a widget asked for a layout pass), ``layout-msg``
 (the screen took a widget's layout request),
 ``frame`` / ``framed`` (the screen's update ran: compositor and encoding), ``display``,

@@ -767,3 +767,89 @@ async def test_closed_blocks_read_as_if_drawn_fresh_however_the_text_arrived() -
                     (s.text, [seg.style for seg in s]) for s in BlockPart(part.block).render(ctx)
                 ]
                 assert drawn == fresh
+
+
+async def test_what_the_terminal_shows_after_its_scrolls_is_what_a_full_repaint_draws() -> None:
+    """A model terminal applies each frame's terminal scroll and the rows written after it;
+    after a stream of every kind of text it must read as the whole screen drawn afresh
+    (rows the terminal moved, and the lines Textual kept for them, are not stale)."""
+    import random
+
+    from textual._compositor import ChopsUpdate, LayoutUpdate
+
+    app = TranscriptApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        transcript = app.transcript
+        transcript.present_at_once = True
+        handle = transcript.start_turn(1, "t", "sim", "m")
+        handle.push(TextDelta("".join(f"line {i}\n\n" for i in range(30))))
+        transcript.flush()
+        await pilot.pause()
+        await _drawn(pilot, transcript)
+        width = app.size.width
+        model = [list(s.text.ljust(width)) for s in app.screen._compositor.render_strips()]
+
+        def write(x: int, y: int, text: str, x1: int = 0, x2: int = width) -> None:
+            for i, char in enumerate(text):
+                if x1 <= x + i < x2:
+                    model[y][x + i] = char
+
+        def apply(update: object) -> None:
+            if isinstance(update, ChopsUpdate):
+                for y, x1, x2 in update.spans:
+                    for end, (x, strip) in zip(
+                        update.chop_ends[y], update.chops[y].items(), strict=False
+                    ):
+                        if strip is not None and x <= x2 and end > x1:
+                            write(x, y, strip.text, x1, x2 + 1)
+            elif isinstance(update, LayoutUpdate):
+                for y, line in enumerate(update.strips, update.region.y):
+                    write(update.region.x, y, "".join(s.text for s in line))
+
+        display = app._display
+        app._display = lambda screen, update: (apply(update), display(screen, update))  # type: ignore[method-assign]
+        region = transcript.region
+
+        def scroll(lines: int) -> None:
+            top, bottom = region.y, region.y + region.height
+            rows = model[top:bottom]
+            model[top:bottom] = rows[lines:] + [[" "] * width for _ in range(lines)]
+
+        transcript._terminal_scroll = lambda: scroll  # type: ignore[method-assign]
+        rng = random.Random(3)
+        pieces = ["word ", "more text ", "\n", "a line\n\n", "- item\n", "```py\nx = 1\n```\n\n"]
+        for step in range(80):
+            handle.push(TextDelta(rng.choice(pieces) * rng.randint(1, 4)))
+            transcript._tick(polish_budget=0.0)
+            if step % 5 == 0:
+                await pilot.pause()
+        await pilot.pause()
+        await _drawn(pilot, transcript)
+        full = [s.text.rstrip() for s in app.screen._compositor.render_strips()]
+        shown = ["".join(row).rstrip() for row in model]
+        assert transcript.terminal_scrolls > 10
+        assert shown[region.y : region.bottom] == full[region.y : region.bottom]
+
+
+async def test_a_terminal_scroll_frame_draws_only_the_rows_that_came_in() -> None:
+    """The compositor renders a widget whole when any of it is repainted; the lines Textual
+    keeps per row move with the rows, so only the new ones are drawn again."""
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        transcript = app.transcript
+        transcript.present_at_once = True
+        handle = transcript.start_turn(1, "hi", "sim", "m")
+        handle.push(TextDelta("".join(f"line {i}\n\n" for i in range(40))))
+        transcript.flush()
+        await pilot.pause()
+        await _drawn(pilot, transcript)
+        transcript._terminal_scroll = lambda: lambda lines: None  # type: ignore[method-assign]
+        drawn: list[int] = []
+        render_line = transcript.render_line
+        transcript.render_line = lambda y: (drawn.append(y), render_line(y))[1]  # type: ignore[method-assign]
+        top, height = transcript.scroll_offset.y, transcript.scrollable_content_region.height
+        handle.push(TextDelta("one more line\n\n"))
+        transcript._tick()
+        moved = transcript.scroll_offset.y - top
+        assert transcript.terminal_scrolls == 1 and 0 < moved < height
+        assert drawn and len(drawn) <= moved + 1, f"{len(drawn)} of {height} rows drawn"
