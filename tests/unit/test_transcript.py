@@ -769,6 +769,19 @@ async def test_closed_blocks_read_as_if_drawn_fresh_however_the_text_arrived() -
                 assert drawn == fresh
 
 
+async def _overflowing(app: TranscriptApp, pilot, lines: int):  # type: ignore[no-untyped-def]
+    """A turn of ``lines`` paragraphs (more than the view holds), drawn, the transcript drawing
+    in its ticks as on a terminal; returns the turn's handle."""
+    transcript = app.transcript
+    transcript.present_at_once = True
+    handle = transcript.start_turn(1, "t", "sim", "m")
+    handle.push(TextDelta("".join(f"line {i}\n\n" for i in range(lines))))
+    transcript.flush()
+    await pilot.pause()
+    await _drawn(pilot, transcript)
+    return handle
+
+
 async def test_what_the_terminal_shows_after_its_scrolls_is_what_a_full_repaint_draws() -> None:
     """A model terminal applies each frame's terminal scroll and the rows written after it;
     after a stream of every kind of text it must read as the whole screen drawn afresh
@@ -780,12 +793,7 @@ async def test_what_the_terminal_shows_after_its_scrolls_is_what_a_full_repaint_
     app = TranscriptApp()
     async with app.run_test(size=(60, 20)) as pilot:
         transcript = app.transcript
-        transcript.present_at_once = True
-        handle = transcript.start_turn(1, "t", "sim", "m")
-        handle.push(TextDelta("".join(f"line {i}\n\n" for i in range(30))))
-        transcript.flush()
-        await pilot.pause()
-        await _drawn(pilot, transcript)
+        handle = await _overflowing(app, pilot, 30)
         width = app.size.width
         model = [list(s.text.ljust(width)) for s in app.screen._compositor.render_strips()]
 
@@ -837,12 +845,7 @@ async def test_a_terminal_scroll_frame_draws_only_the_rows_that_came_in() -> Non
     app = TranscriptApp()
     async with app.run_test(size=(80, 24)) as pilot:
         transcript = app.transcript
-        transcript.present_at_once = True
-        handle = transcript.start_turn(1, "hi", "sim", "m")
-        handle.push(TextDelta("".join(f"line {i}\n\n" for i in range(40))))
-        transcript.flush()
-        await pilot.pause()
-        await _drawn(pilot, transcript)
+        handle = await _overflowing(app, pilot, 40)
         transcript._terminal_scroll = lambda: lambda lines: None  # type: ignore[method-assign]
         drawn: list[int] = []
         render_line = transcript.render_line
