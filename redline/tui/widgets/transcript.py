@@ -132,6 +132,7 @@ class Transcript(ScrollView, can_focus=False):
         self._following = False  # _relayout is scrolling to the tail: it decides what to repaint
         self._bar_stale = False  # the scrollbar's figures changed quietly: repaint it with the rows
         self.terminal_scrolls = 0  # frames whose rows the terminal moved (tests, the trace)
+        self._pass: tuple[int, int] | None = None  # width and scroll offset while rows are drawn
 
     # -- public API ------------------------------------------------------------------------
 
@@ -683,12 +684,21 @@ class Transcript(ScrollView, can_focus=False):
 
     # -- drawing ---------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The width and offset once per pass, not per row (each a chain of Textual properties:
+        # about a tenth of a frame's compositing when every row is drawn).
+        self._pass = (self.scrollable_content_region.width, self.scroll_offset.y)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass = None
+
     def render_line(self, y: int) -> Strip:
         ctx = self._ctx
-        width = self.scrollable_content_region.width
+        width, top = self._pass or (self.scrollable_content_region.width, self.scroll_offset.y)
         if ctx is None:
             return Strip.blank(width, self.rich_style)
-        line_y = self.scroll_offset.y + y
+        line_y = top + y
         strip: Strip | None = None
         if 0 <= line_y < self._height:
             index = bisect_right(self._offsets, line_y) - 1
