@@ -43,7 +43,9 @@ async def test_race_two_lanes_keep_the_second(tmp_path: Path) -> None:
         await wait_until(pilot, lambda: len(app.session.conversation.turns) == 1)
         kept = app.session.conversation.turns[0]
         assert kept.provider == "sim:mercury" and kept.prompt == "add a docstring"
-        assert app.session.review.waiting is not None  # its edit waits for review
+        # Its edit waits for review once the turn is saved (Session.adopt: the save, in a
+        # thread, comes before the review; on a loaded machine after the turn is listed).
+        await wait_until(pilot, lambda: app.session.review.waiting is kept)
         await wait_until(pilot, lambda: len(_history()) == 2)
         assert {line["source"] for line in _history()} == {"race"}
         status = app.main.query_one("#status").render_text().plain  # type: ignore[attr-defined]
