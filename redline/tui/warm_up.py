@@ -28,7 +28,7 @@ REQUEST_IMPORTS = (
 # own first; then the tools' (GitPython, ~0.1-0.2 s of import): a call comes at a step's end.
 AFTER_REQUEST_IMPORTS = (
     "redline.tui.widgets.diff_card",
-    "textual.scrollbar",
+    "redline.tui.widgets._scrollbar",  # textual.scrollbar with it
     "redline.agent.dispatch",
     "redline.tools.agent.registry",
     "redline.tools.edits.turn_track",

@@ -856,3 +856,48 @@ async def test_a_terminal_scroll_frame_draws_only_the_rows_that_came_in() -> Non
         moved = transcript.scroll_offset.y - top
         assert transcript.terminal_scrolls == 1 and 0 < moved < height
         assert drawn and len(drawn) <= moved + 1, f"{len(drawn)} of {height} rows drawn"
+
+
+async def test_the_scrollbar_is_drawn_again_only_when_what_it_shows_changes(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """While the transcript follows a stream its scrollbar is repainted every frame; the
+    Rich render behind it runs only when the thumb moves by an eighth of a cell (or the size
+    or colours change), and what is kept is what a fresh render draws."""
+    import random
+
+    from textual.geometry import Region
+    from textual.scrollbar import ScrollBar
+
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        transcript = app.transcript
+        await _overflowing(app, pilot, 40)
+        bar = transcript.vertical_scrollbar
+        renders: list[int] = []
+        render_content = ScrollBar._render_content
+        monkeypatch.setattr(
+            ScrollBar, "_render_content", lambda self: (renders.append(1), render_content(self))
+        )
+
+        def drawn() -> list[tuple[str, list[object]]]:
+            strips = bar.render_lines(Region(0, 0, bar.size.width, bar.size.height))
+            return [(s.text, [seg.style for seg in s]) for s in strips]
+
+        bar.refresh()
+        drawn()
+        assert renders == []  # nothing it shows changed
+        rng = random.Random(5)
+        for _ in range(40):
+            bar.window_virtual_size += rng.choice([0, 1, 3])
+            bar.position = max(0.0, bar.position + rng.choice([0.0, 0.125, 1.0, -2.0]))
+            bar.refresh()
+            before = len(renders)
+            kept = drawn()
+            bar._drawn = None  # a fresh render of the same state
+            bar.refresh()
+            assert drawn() == kept
+            assert len(renders) <= before + 2
+        moved = len(renders)
+        bar.position = bar.position - 3
+        bar.refresh()
+        drawn()
+        assert len(renders) == moved + 1  # the thumb moved: drawn again

@@ -45,6 +45,7 @@ from redline.tui.widgets.turn_handle import TurnHandle
 
 if TYPE_CHECKING:
     from textual.screen import Screen
+    from textual.scrollbar import ScrollBar
 
 __all__ = ["Transcript", "TurnHandle"]
 
@@ -133,6 +134,21 @@ class Transcript(ScrollView, can_focus=False):
         self._bar_stale = False  # the scrollbar's figures changed quietly: repaint it with the rows
         self.terminal_scrolls = 0  # frames whose rows the terminal moved (tests, the trace)
         self._pass: tuple[int, int] | None = None  # width and scroll offset while rows are drawn
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """Textual's ``Widget.vertical_scrollbar`` with a ``TailScrollBar`` (drawn again only
+        when what it shows changes). Re-check after a Textual upgrade."""
+        bar = self._vertical_scrollbar
+        if bar is None:  # textual.scrollbar is imported here: not before the first paint
+            from redline.tui.widgets._scrollbar import TailScrollBar
+
+            bar = self._vertical_scrollbar = TailScrollBar(
+                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
+            )
+            bar.display = False
+            self.app._start_widget(self, bar)
+        return bar
 
     # -- public API ------------------------------------------------------------------------
 
