@@ -629,6 +629,17 @@ async def test_no_terminal_scroll_while_a_repaint_is_not_yet_drawn() -> None:
         assert len(scrolled) == before + 1
 
 
+async def _turn_at_once(app: TranscriptApp, pilot):  # type: ignore[no-untyped-def]
+    """A turn begun, the transcript drawing in its ticks as on a terminal (run_test is
+    headless); returns the turn's handle."""
+    transcript = app.transcript
+    transcript.present_at_once = True
+    handle = transcript.start_turn(1, "hi", "sim", "m")
+    transcript.flush()
+    await pilot.pause()
+    return handle
+
+
 async def test_a_tick_draws_its_rows_at_once_not_at_the_screens_next_update() -> None:
     """On a real terminal the screen's update runs in the tick itself: the frame is handed to
     the driver before the tick returns (Textual's own path waits for the widget's idle and
@@ -636,10 +647,7 @@ async def test_a_tick_draws_its_rows_at_once_not_at_the_screens_next_update() ->
     app = TranscriptApp()
     async with app.run_test(size=(80, 24)) as pilot:
         transcript = app.transcript
-        transcript.present_at_once = True  # as on a terminal (run_test is headless)
-        handle = transcript.start_turn(1, "hi", "sim", "m")
-        transcript.flush()
-        await pilot.pause()
+        handle = await _turn_at_once(app, pilot)
         shown: list[object] = []
         display = app._display
         app._display = lambda screen, update: (shown.append(update), display(screen, update))  # type: ignore[method-assign]
@@ -656,10 +664,7 @@ async def test_a_tick_that_needs_a_layout_leaves_the_frame_to_textual() -> None:
     app = TranscriptApp()
     async with app.run_test(size=(80, 24)) as pilot:
         transcript = app.transcript
-        transcript.present_at_once = True
-        handle = transcript.start_turn(1, "hi", "sim", "m")
-        transcript.flush()
-        await pilot.pause()
+        handle = await _turn_at_once(app, pilot)
         app.screen.refresh(layout=True)  # something else asked the screen for a layout pass
         handle.push(TextDelta("laid out first"))
         transcript._tick()
@@ -675,10 +680,7 @@ async def test_the_scrollbars_arrival_is_laid_out_and_drawn_in_the_tick() -> Non
     app = TranscriptApp()
     async with app.run_test(size=(80, 24)) as pilot:
         transcript = app.transcript
-        transcript.present_at_once = True
-        handle = transcript.start_turn(1, "hi", "sim", "m")
-        transcript.flush()
-        await pilot.pause()
+        handle = await _turn_at_once(app, pilot)
         assert not transcript.show_vertical_scrollbar
         shown: list[object] = []
         display = app._display
@@ -773,8 +775,7 @@ async def _overflowing(app: TranscriptApp, pilot, lines: int):  # type: ignore[n
     """A turn of ``lines`` paragraphs (more than the view holds), drawn, the transcript drawing
     in its ticks as on a terminal; returns the turn's handle."""
     transcript = app.transcript
-    transcript.present_at_once = True
-    handle = transcript.start_turn(1, "t", "sim", "m")
+    handle = await _turn_at_once(app, pilot)
     handle.push(TextDelta("".join(f"line {i}\n\n" for i in range(lines))))
     transcript.flush()
     await pilot.pause()
