@@ -204,7 +204,7 @@ class BlockPart(Part):
         line by line, so they are what ``render`` would draw, and as the same objects the rows
         they are on need no repaint when the block closes (a 40-line list closing at 2,000
         tok/s repainted 30 rows, about 4 ms of compositing at the end of the stream)."""
-        if self._strips is None and count <= len(self.block.text.split("\n")):
+        if self._strips is None:  # TailPart.hand_over checked that the text is the same
             self._seed = (done, count, partial, partial_strips, key)
 
     def needs_polish(self, ctx: RenderContext) -> bool:

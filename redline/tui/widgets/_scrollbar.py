@@ -44,8 +44,7 @@ class TailScrollBar(ScrollBar):
             renderable.style,
             self.visual_style,
         )
-        cache = getattr(self, "_render_cache", None)
-        if key == self._drawn and cache is not None and cache.size == size:
+        if key == self._drawn and self._render_cache.size == size:
             self._dirty_regions.clear()  # what Widget._render_content leaves behind
             return
         super()._render_content()

@@ -410,7 +410,8 @@ class Transcript(ScrollView, can_focus=False):
         measured with the frame trace). What Textual does, in order: the widget's request
         (``Widget._check_refresh``: ancestors' arrangements cleared), the screen's layout and
         full update (``Screen._on_timer_update``); three times at most, for the requests a
-        pass raises (the transcript's, when the bar takes its column; the bar's own). Re-check after a Textual upgrade."""
+        pass raises (the transcript's, when the bar takes its column; the bar's own).
+        Re-check after a Textual upgrade."""
         for _ in range(3):
             bar = self.vertical_scrollbar if self.show_vertical_scrollbar else None
             if not (self._layout_required or (bar is not None and bar._layout_required)):
@@ -472,7 +473,7 @@ class Transcript(ScrollView, can_focus=False):
         if since is not None and now > since and chars / (now - since) >= POLISH_HOLD_CHARS_PER_S:
             self._pour_until = now + POLISH_LULL_S
 
-    def polish_held(self) -> bool:
+    def _polish_held(self) -> bool:
         """Text is pouring in: finished blocks wait (up to ``POLISH_HOLD_MAX_S``) for a lull."""
         if not self._pour_until:
             return False
@@ -484,7 +485,7 @@ class Transcript(ScrollView, can_focus=False):
         return since is None or now - since < POLISH_HOLD_MAX_S
 
     def _polish_some(self, ctx: RenderContext, budget: float | None) -> bool:
-        if budget is not None and self.polish_held():
+        if budget is not None and self._polish_held():
             return False  # the next tick asks again
         deadline = None if budget is None else time.perf_counter() + budget
         done = False
