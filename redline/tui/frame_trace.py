@@ -60,7 +60,8 @@ def install(app: Any) -> None:
 
         class Slow(logging.Handler):
             def emit(self, record: logging.LogRecord) -> None:
-                mark("slow", record.getMessage()[:300])
+                text = record.getMessage()  # what ran, then "took N seconds" at the end
+                mark("slow", text if len(text) <= 300 else text[:240] + " … " + text[-40:])
 
         loop = asyncio.get_running_loop()
         loop.set_debug(True)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.command import CommandPalette
-from textual.widgets import Footer
+
+from redline.tui.widgets.key_footer import KeyFooter
 
 
 class ThemePalette(CommandPalette):
     def compose(self) -> ComposeResult:
         yield from super().compose()
-        yield Footer()
+        yield KeyFooter()

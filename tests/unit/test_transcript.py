@@ -651,26 +651,49 @@ async def test_a_tick_draws_its_rows_at_once_not_at_the_screens_next_update() ->
         shown: list[object] = []
         display = app._display
         app._display = lambda screen, update: (shown.append(update), display(screen, update))  # type: ignore[method-assign]
+        presented = transcript.presented
         handle.push(TextDelta("drawn in the tick"))
         transcript._tick()
         assert shown, "no frame handed over during the tick"
-        assert transcript.presented == 1
+        assert transcript.presented == presented + 1
         assert transcript not in app.screen._dirty_widgets
         await pilot.pause()
         assert "drawn in the tick" in _screen_text(app)
 
 
-async def test_a_tick_that_needs_a_layout_leaves_the_frame_to_textual() -> None:
+async def test_a_tick_while_the_screen_waits_for_a_layout_lays_it_out_and_draws_at_once() -> None:
+    """Another widget's layout request (the footer's new keys at a turn's start) is done in
+    the tick's own update: the first text does not wait for Textual's next update slot."""
     app = TranscriptApp()
     async with app.run_test(size=(80, 24)) as pilot:
         transcript = app.transcript
         handle = await _turn_at_once(app, pilot)
-        app.screen.refresh(layout=True)  # something else asked the screen for a layout pass
-        handle.push(TextDelta("laid out first"))
+        shown: list[object] = []
+        display = app._display
+        app._display = lambda screen, update: (shown.append(update), display(screen, update))  # type: ignore[method-assign]
+        app.screen._layout_required = True  # the screen took another widget's layout request
+        presented = transcript.presented
+        handle.push(TextDelta("laid out and drawn"))
         transcript._tick()
-        assert transcript.presented == 0
+        assert shown, "the frame waited for Textual's next update"
+        assert transcript.presented == presented + 1
+        assert not app.screen._layout_required
         await pilot.pause()
-        assert "laid out first" in _screen_text(app)
+        assert "laid out and drawn" in _screen_text(app)
+
+
+async def test_a_tick_while_frames_are_held_leaves_the_frame_to_textual() -> None:
+    app = TranscriptApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        transcript = app.transcript
+        handle = await _turn_at_once(app, pilot)
+        presented = transcript.presented
+        with app.batch_update():  # frames held: nothing may reach the terminal in between
+            handle.push(TextDelta("after the batch"))
+            transcript._tick()
+            assert transcript.presented == presented
+        await pilot.pause()
+        assert "after the batch" in _screen_text(app)
 
 
 async def test_the_scrollbars_arrival_is_laid_out_and_drawn_in_the_tick() -> None:

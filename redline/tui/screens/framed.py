@@ -12,9 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, ScreenResultType
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 
 from redline.safety.terminal import for_terminal, one_line
+from redline.tui.widgets.key_footer import KeyFooter
 
 # The keys every scrolling frame shows in its footer (the body scrolls; the keys work from any
 # widget in the frame, so they are priority bindings).
@@ -55,7 +56,7 @@ class FramedScreen(ModalScreen[ScreenResultType]):
         frame.border_title = Text(one_line(self.frame_title()))  # Text: never read as markup
         with frame:
             yield from self.compose_body()
-        yield Footer()
+        yield KeyFooter()
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError

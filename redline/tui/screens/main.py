@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer
 from textual.widgets._toast import ToastRack
 
 from redline.agent.notice import Notice
@@ -21,6 +20,7 @@ from redline.tui.widgets.approval_card import ApprovalCard
 from redline.tui.widgets.command_card import CommandCard
 from redline.tui.widgets.completion_menu import CompletionMenu
 from redline.tui.widgets.context_panel import ContextPanel
+from redline.tui.widgets.key_footer import KeyFooter
 from redline.tui.widgets.meter import MeterBar
 from redline.tui.widgets.prompt import CompletionSource, PromptInput
 from redline.tui.widgets.queue_panel import QueuePanel
@@ -69,7 +69,7 @@ class MainScreen(Screen[None]):
         yield QueuePanel(id="queue")
         yield PromptInput(id="prompt", history=self._history, cursor_blink=self._cursor_blink)
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyFooter()
         yield ContextPanel(id="context-panel")  # after the footer: it docks beside the rest
 
     def on_mount(self) -> None:

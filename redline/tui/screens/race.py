@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from redline.agent.messages import AgentMessage, EditProposed, TurnFinished, TurnStarted
 from redline.agent.race import Lane, Race, RaceResult
@@ -30,6 +30,7 @@ from redline.backends.events import StreamError
 from redline.safety.terminal import one_line
 from redline.tui.presenter import STREAM_EVENTS
 from redline.tui.stream_buffer import Clock
+from redline.tui.widgets.key_footer import KeyFooter
 from redline.tui.widgets.race_lane import MEDIUM, RaceLaneView
 from redline.tui.widgets.shared_frames import SharedFrames
 
@@ -116,7 +117,7 @@ class RaceScreen(Screen[int | None]):
         yield Static(
             self._note(Text("streaming… esc stops every lane", style="dim")), id="race-note"
         )
-        yield Footer()
+        yield KeyFooter()
 
     def _note(self, text: Text) -> Text:
         """The note under the lanes; with narrow lanes it names the badges they only draw."""
