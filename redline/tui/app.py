@@ -135,6 +135,7 @@ class RedlineApp(App[None]):
         self._mentions_warned: str | None = None  # a prompt kept back for an unknown @mention
         self._init_offered = False  # "not a git repository: /init" is said once
         self._frame_release: Callable[[], None] | None = None  # see _hold_frames_until_sent
+        self._when_released: list[Callable[[], None]] = []  # see _after_hold
         self.warm_gate = warm_up.WarmUpGate()  # the warm-up pauses while a request goes out
         self._extras_loaded = False  # /undo, /diff, /add ... register after the first paint
         self._slash_waiting: list[ParsedSlash] = []
@@ -430,6 +431,9 @@ class RedlineApp(App[None]):
                 client.written_hook = None
             timer.stop()
             self._end_batch()
+            waiting, self._when_released = self._when_released, []
+            for callback in waiting:
+                callback()
             # The screen let its idle pass while the batch held it: wake it, so what changed
             # since Enter is drawn now, not at the next refresh (the first text's, at worst).
             self.screen.check_idle()
@@ -442,6 +446,15 @@ class RedlineApp(App[None]):
         self.warm_gate.close()
         client.written_hook = sent
         self._frame_release = release
+
+    def _after_hold(self, callback: Callable[[], None]) -> None:
+        """``callback`` once the frame hold ends (the request is out), or now if none is on.
+        For what cannot be seen before then anyway: the footer's new keys cost 10-20 ms of
+        the loop, which the request would otherwise wait for (measured)."""
+        if self._frame_release is None:
+            callback()
+        else:
+            self._when_released.append(callback)
 
     def _release_frames(self) -> None:
         release, self._frame_release = self._frame_release, None
@@ -554,7 +567,7 @@ class RedlineApp(App[None]):
             self.query_one(CommandCard).hide()  # its output goes with this message
         task = session.start_turn(prompt, show)
         self.main.streaming(True)
-        self.refresh_bindings()
+        self._after_hold(self.refresh_bindings)  # esc to stop: in the first frame after Enter
         try:
             turn = await session.finish_turn(task, show)
         finally:
