@@ -120,3 +120,18 @@ async def test_a_bare_bang_explains_itself(tmp_path: Path) -> None:
         await settle(pilot)
         assert any("after !" in str(n.message) for n in app._notifications)
         assert not app.query_one(CommandCard).shown
+
+
+async def test_hiding_a_hidden_card_asks_for_no_layout() -> None:
+    """Each turn's start hides the card: when it is hidden already, no layout pass (the
+    request and the first text would wait for it)."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        card = app.query_one(CommandCard)
+        assert not card.shown
+        card.hide()
+        assert not card._layout_required and not app.screen._layout_required
+        card.start("echo hi")
+        card.hide()
+        assert not card.shown and card._layout_required  # a shown card goes: laid out again

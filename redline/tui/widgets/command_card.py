@@ -90,6 +90,8 @@ class CommandCard(Static):
         self._draw()
 
     def hide(self) -> None:
+        if not self.shown:
+            return  # each turn's start hides it: no layout pass when there is nothing to hide
         self.set_class(False, "-shown")
         self.update("")
 

@@ -164,10 +164,12 @@ class KeyFooter(Footer):
                 added.append(widget)
             else:
                 _show(widget, key)
-                widget.display = True
+                if not widget.display:  # set only if not: a first set is a change of style
+                    widget.display = True
             order.append(widget)
         for widget in spare.values():
-            widget.display = False
+            if widget.display:
+                widget.display = False
         if palette is not None:
             _show(palettes[0], palette)
         end = palettes[0] if palettes else None
