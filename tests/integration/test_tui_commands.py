@@ -135,3 +135,20 @@ async def test_hiding_a_hidden_card_asks_for_no_layout() -> None:
         card.start("echo hi")
         card.hide()
         assert not card.shown and card._layout_required  # a shown card goes: laid out again
+
+
+async def test_a_turns_end_asks_no_layout_of_the_idle_cards_and_panels() -> None:
+    """Each turn's end drops the approvals and redraws the queue: with nothing waiting and
+    nothing queued, nothing is laid out again."""
+    from redline.tui.widgets.approval_card import ApprovalCard
+    from redline.tui.widgets.queue_panel import QueuePanel
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main.drop_approvals()
+        app.queue_changed()
+        card, panel = app.query_one(ApprovalCard), app.query_one(QueuePanel)
+        assert not (card._layout_required or panel._layout_required)
+        panel.show_queue(["later"])
+        assert panel.display and panel._layout_required  # a queue to show: laid out

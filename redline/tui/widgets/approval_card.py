@@ -83,8 +83,9 @@ class ApprovalCard(Static, can_focus=True):
             self._waiting.pop(0)
         if not self._waiting:
             self._draft = False
-            self.set_class(False, "-waiting")
-            self.update("")
+            if self.has_class("-waiting"):  # each turn's end drops the card: no layout for nothing
+                self.set_class(False, "-waiting")
+                self.update("")
             return
         self.update(approval_text(self._waiting[0].request, held_back=self._draft))
         self.refresh_bindings()

@@ -26,7 +26,8 @@ class QueuePanel(Static):
 
     def show_queue(self, queue: Sequence[str]) -> None:
         """Redraw for ``queue`` (hidden when it is empty)."""
-        self.display = bool(queue)
+        if self.display != bool(queue):  # a first set is a change of style: a layout pass
+            self.display = bool(queue)
         if not queue:
             return
         width = max((self.size.width or 80) - 8, 20)
