@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from rich.panel import Panel
 
 from redline.agent import Turn
-from redline.backends.events import ReasoningDelta, StreamError, TextDelta, TextSnapshot
+from redline.backends.events import Finished, ReasoningDelta, StreamError, TextDelta, TextSnapshot
 from redline.tui.widgets._parts import BlockPart
 from tests.helpers_render import ANSWER, FINAL_READING, LIVE_READING, FixedMeter, TranscriptApp
 
@@ -330,6 +331,29 @@ async def test_the_first_text_is_scheduled_now_even_right_after_a_tick() -> None
         handle.push(TextDelta(" second"))
         assert transcript._frame.handle is not None
         assert transcript._frame.at >= ticked + FRAME_S
+
+
+@pytest.mark.parametrize(
+    "end", [Finished("stop"), StreamError("network", "the connection dropped")], ids=str
+)
+async def test_the_streams_end_draws_its_last_text_now_not_a_frame_on(end: object) -> None:
+    """The model's last event (Finished, or an error) comes with its last text: that text is
+    drawn at once, before the turn has wound up (the turn's finish comes a few ms later)."""
+    from redline.tui.widgets.transcript import FRAME_S
+
+    app = TranscriptApp(tick_hz=1 / 60)
+    async with app.run_test(size=(80, 24)) as pilot:
+        transcript = app.transcript
+        handle = transcript.start_turn(1, "hi", "sim", "m")
+        await pilot.pause()
+        handle.push(TextDelta("the first words"))  # (drawn at once: the turn's first text)
+        transcript._tick()
+        ticked = transcript._frame.last
+        handle.push(TextDelta(" the last words"))
+        assert transcript._frame.at >= ticked + FRAME_S  # text alone: a frame on
+        handle.push(end)
+        assert transcript._frame.handle is not None
+        assert transcript._frame.at <= asyncio.get_running_loop().time()
 
 
 def _spy_refreshes(transcript: object) -> list[tuple[tuple[object, ...], dict[str, object]]]:
@@ -717,10 +741,10 @@ async def test_the_scrollbars_arrival_is_laid_out_and_drawn_in_the_tick() -> Non
         assert not app.screen._layout_required
         assert transcript.scroll_y == transcript.max_scroll_y > 0
         assert "line 39" in _screen_text(app)
+        await pilot.pause()  # (a tick asked for by the text above may run here)
         presented = transcript.presented
-        await pilot.pause()
         handle.push(TextDelta("one more\n\n"))
-        transcript._tick()  # no layout left over: the next tick draws at once again
+        transcript._tick()  # no layout left over: the next tick draws at once, in one pass
         assert transcript.presented == presented + 1
 
 

@@ -13,13 +13,18 @@ from rich.console import RenderableType
 from textual.strip import Strip
 
 from redline.agent import Turn
-from redline.backends.events import Event
+from redline.backends.events import Event, Finished, StreamError
 from redline.tui import frame_trace
 from redline.tui.widgets._turn_view import ExtraPart, MeterSource, TurnView
 from redline.tui.widgets.edit_summary import FileCount
 
 if TYPE_CHECKING:
     from redline.tui.widgets.transcript import Transcript
+
+
+# The stream's last events: nothing more comes from the model for this answer (the turn may
+# still run tools, or end a few milliseconds later once the loop has wound up).
+_ENDS = frozenset({Finished, StreamError})
 
 
 class TurnHandle:
@@ -45,6 +50,10 @@ class TurnHandle:
             # The turn's first text: drawn at once, not a frame after the last tick (the
             # meter's ticks while waiting for it must not delay it).
             self._texted = True
+            buffer.push(event)
+            self._transcript._draw_soon(now=True)
+            return
+        if type(event) in _ENDS:  # the answer's end: its last text drawn now, not a frame on
             buffer.push(event)
             self._transcript._draw_soon(now=True)
             return
