@@ -949,3 +949,28 @@ async def test_the_scrollbar_is_drawn_again_only_when_what_it_shows_changes(monk
         bar.refresh()
         drawn()
         assert len(renders) == moved + 1  # the thumb moved: drawn again
+
+
+async def test_the_live_meter_is_drawn_ten_times_a_second_however_often_text_ticks() -> None:
+    """New text draws a tick up to 60 times a second; the meter bar and the turn's meter line
+    follow the clock (every 0.1 s), not the ticks, and the turn's end shows its reading at once."""
+    from redline.tui.widgets.transcript import METER_EVERY_S
+
+    app = TranscriptApp()
+    async with app.run_test(size=(100, 24)) as pilot:
+        transcript = app.transcript
+        handle = transcript.start_turn(1, "hi", "sim", "m")
+        handle.attach_meter(FixedMeter(LIVE_READING))
+        await pilot.pause()
+        shown: list[object] = []
+        show = app.meter_bar.show
+        app.meter_bar.show = lambda *a, **k: (shown.append(a), show(*a, **k))  # type: ignore[method-assign]
+        app.clock.now += 1.0  # well past any meter drawn while the app started
+        for step in range(12):  # 12 ticks 1/60 s apart: 0.2 s
+            handle.push(TextDelta(f"word {step} "))
+            transcript._tick()
+            app.clock.now += 1 / 60
+        assert len(shown) == round(12 / 60 / METER_EVERY_S)  # 2, not 12 (nor 4: every third)
+        handle.finish(Turn("hi", "sim", "m", text="done", reading=FINAL_READING))
+        transcript._tick()
+        assert len(shown) == 3  # the end: at once
