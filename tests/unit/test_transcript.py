@@ -653,6 +653,14 @@ async def test_no_terminal_scroll_while_a_repaint_is_not_yet_drawn() -> None:
         assert len(scrolled) == before + 1
 
 
+def _frames_handed(app: TranscriptApp) -> list[object]:
+    """Every frame the app hands to its driver from now on."""
+    shown: list[object] = []
+    display = app._display
+    app._display = lambda screen, update: (shown.append(update), display(screen, update))  # type: ignore[method-assign]
+    return shown
+
+
 async def _turn_at_once(app: TranscriptApp, pilot):  # type: ignore[no-untyped-def]
     """A turn begun, the transcript drawing in its ticks as on a terminal (run_test is
     headless); returns the turn's handle."""
@@ -672,9 +680,7 @@ async def test_a_tick_draws_its_rows_at_once_not_at_the_screens_next_update() ->
     async with app.run_test(size=(80, 24)) as pilot:
         transcript = app.transcript
         handle = await _turn_at_once(app, pilot)
-        shown: list[object] = []
-        display = app._display
-        app._display = lambda screen, update: (shown.append(update), display(screen, update))  # type: ignore[method-assign]
+        shown = _frames_handed(app)
         presented = transcript.presented
         handle.push(TextDelta("drawn in the tick"))
         transcript._tick()
@@ -692,9 +698,7 @@ async def test_a_tick_while_the_screen_waits_for_a_layout_lays_it_out_and_draws_
     async with app.run_test(size=(80, 24)) as pilot:
         transcript = app.transcript
         handle = await _turn_at_once(app, pilot)
-        shown: list[object] = []
-        display = app._display
-        app._display = lambda screen, update: (shown.append(update), display(screen, update))  # type: ignore[method-assign]
+        shown = _frames_handed(app)
         app.screen._layout_required = True  # the screen took another widget's layout request
         presented = transcript.presented
         handle.push(TextDelta("laid out and drawn"))
@@ -729,9 +733,7 @@ async def test_the_scrollbars_arrival_is_laid_out_and_drawn_in_the_tick() -> Non
         transcript = app.transcript
         handle = await _turn_at_once(app, pilot)
         assert not transcript.show_vertical_scrollbar
-        shown: list[object] = []
-        display = app._display
-        app._display = lambda screen, update: (shown.append(update), display(screen, update))  # type: ignore[method-assign]
+        shown = _frames_handed(app)
         handle.push(TextDelta("".join(f"line {i}\n\n" for i in range(40))))
         transcript._tick()
         bar = transcript.vertical_scrollbar

@@ -26,7 +26,7 @@ from textual.widgets._footer import FooterKey
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
-    from textual.binding import Binding
+    from textual.binding import ActiveBinding, Binding
     from textual.screen import Screen
 
 
@@ -45,19 +45,19 @@ class KeyFooter(Footer):
     _shown: tuple[object, ...] | None = None  # the bindings last shown
     _rebuilding = False  # a recompose is on its way: leave the keys to it
 
-    def _keys(self, screen: Screen) -> tuple[object, ...]:
+    def _keys(self, active: dict[str, ActiveBinding]) -> tuple[object, ...]:
         palette = self.app.COMMAND_PALETTE_BINDING
         shown = tuple(
-            (key, active.binding, active.enabled, active.tooltip)
-            for key, active in screen.active_bindings.items()
-            if active.binding.show or key == palette
+            (key, found.binding, found.enabled, found.tooltip)
+            for key, found in active.items()
+            if found.binding.show or key == palette
         )
         return (shown, self.show_command_palette)
 
     def compose(self) -> ComposeResult:
         self._rebuilding = False
         if self._bindings_ready:
-            self._shown = self._keys(self.screen)
+            self._shown = self._keys(self.screen.active_bindings)
         for widget in super().compose():
             if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
                 self._set_compact(widget)  # bound to ours: its watcher then restyles nothing
@@ -78,10 +78,11 @@ class KeyFooter(Footer):
         ):
             self._rebuild(screen)
             return
-        keys = self._keys(screen)
+        active = screen.active_bindings  # each binding's check_action: once a refresh
+        keys = self._keys(active)
         if keys == self._shown:
             return  # the same keys: nothing to do
-        if self._update(screen):
+        if self._update(active):
             self._shown = keys
         else:
             self._rebuild(screen)
@@ -92,11 +93,10 @@ class KeyFooter(Footer):
             self._rebuilding = True
         super().bindings_changed(screen)
 
-    def _plan(self, screen: Screen) -> tuple[list[_Key], _Key | None] | None:
+    def _plan(self, active: dict[str, ActiveBinding]) -> tuple[list[_Key], _Key | None] | None:
         """The keys ``Footer.compose`` would yield, and its command palette key; None when it
         would yield a group of keys."""
         app = self.app
-        active = screen.active_bindings
         by_action: dict[str, list[tuple[Binding, bool, str]]] = {}
         for _node, binding, enabled, tooltip in active.values():
             if binding.show:
@@ -134,14 +134,14 @@ class KeyFooter(Footer):
                 )
         return keys, palette
 
-    def _update(self, screen: Screen) -> bool:
+    def _update(self, active: dict[str, ActiveBinding]) -> bool:
         """The new keys in the mounted ``FooterKey`` widgets; False if that cannot be done.
 
         Each widget keeps the key it shows, so a key that stays keeps its size (a widget that
         changes size is laid out twice by Textual); a key that goes is hidden and kept for when
         it comes back (esc at each turn's start and end), so nothing is mounted after the first
         time. One layout pass in all."""
-        plan = self._plan(screen)
+        plan = self._plan(active)
         if plan is None:
             return False
         keys, palette = plan
